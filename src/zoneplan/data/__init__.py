@@ -1,0 +1,1 @@
+"""Input contract, validated data model and loaders (the only place that cleans data)."""

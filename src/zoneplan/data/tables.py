@@ -1,0 +1,37 @@
+"""The loaded tables: normalised DataFrames plus where each row came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+__all__ = ["Source", "Tables"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a table came from: file (or sheet), content hash, spreadsheet row numbers."""
+
+    path: str
+    sha256: str
+    rows: tuple[int, ...] = ()  # spreadsheet line number of each data row, in order
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Normalised input tables (see :mod:`zoneplan.data.contract` for the columns).
+
+    ``adjacency`` and ``travel`` are ``None`` when the user gave none (fall-backs apply);
+    ``relations`` and ``conflicts`` are empty DataFrames when absent.
+    """
+
+    townships: pd.DataFrame
+    investigators: pd.DataFrame
+    cases: pd.DataFrame
+    relations: pd.DataFrame
+    conflicts: pd.DataFrame
+    adjacency: pd.DataFrame | None = None
+    travel: pd.DataFrame | None = None
+    sources: dict[str, Source] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()  # non-fatal input remarks (e.g. home township outside the data)

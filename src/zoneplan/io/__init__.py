@@ -1,0 +1,1 @@
+"""Output writers (atomic) and plan readers."""

@@ -1,0 +1,59 @@
+"""Staffing plan files: write a result, read a plan (also a hand-made one) back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..data.load import read_text_table
+from ..data.tables import Tables
+from ..errors import InputError, Problem
+from .write import frame_to_csv_bytes, json_bytes, write_outputs
+
+__all__ = ["plan_files", "write_plan", "read_assignments", "PLAN_COLUMNS"]
+
+PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
+
+
+def plan_files(result, tables: Tables) -> dict[str, bytes]:
+    """The four plan files as bytes: assignments, unstaffed, workload, report."""
+    report = result.report()
+    report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
+                        for name, s in sorted(tables.sources.items())}
+    return {
+        "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.1f"),
+        "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
+        "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
+        "report.json": json_bytes(report),
+    }
+
+
+def write_plan(result, tables: Tables, out_dir: str | Path) -> list[Path]:
+    """Write the plan atomically into ``out_dir``."""
+    return write_outputs(out_dir, plan_files(result, tables))
+
+
+def read_assignments(plan_dir: str | Path) -> pd.DataFrame:
+    """Read ``assignments.csv`` of a plan folder (or the file itself) as text columns.
+
+    Missing optional columns are left out (the checker reports them); ``travel_minutes`` is
+    parsed as a number where given.
+    """
+    p = Path(plan_dir)
+    f = p / "assignments.csv" if p.is_dir() else p
+    if not f.exists():
+        raise InputError([Problem(str(f), None, None, None, "a plan folder holding assignments.csv")])
+    df = read_text_table(f.read_bytes(), f.name)
+    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
+    for c in df.columns:
+        df[c] = df[c].astype(object).map(lambda v: str(v).strip())
+    if "travel_minutes" in df.columns:
+        num = pd.to_numeric(df["travel_minutes"].where(df["travel_minutes"] != "", None), errors="coerce")
+        bad = df["travel_minutes"].ne("") & num.isna()
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError([Problem(f.name, i + 2, "travel_minutes", df["travel_minutes"].iat[i], "a number")])
+        df["travel_minutes"] = num.astype(float)
+    blank = (df.astype(str) == "").all(axis=1) if len(df.columns) else pd.Series(dtype=bool)
+    return df.loc[~blank].reset_index(drop=True)

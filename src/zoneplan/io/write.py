@@ -1,0 +1,55 @@
+"""Atomic, deterministic output: a failed run leaves no partial files.
+
+Files are written into a temporary sibling folder first; only when every file is complete
+are they moved into place (the folder is renamed when it did not exist, else each file is
+replaced with ``os.replace``).  CSVs are UTF-8 with ``\\n`` line ends, rows sorted, floats
+with fixed decimals, so the same plan gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any, Mapping
+
+import pandas as pd
+
+__all__ = ["write_outputs", "frame_to_csv_bytes", "json_bytes"]
+
+
+def frame_to_csv_bytes(df: pd.DataFrame, float_format: str = "%.2f") -> bytes:
+    """CSV bytes, UTF-8, ``\\n`` line ends, fixed float format."""
+    return df.to_csv(index=False, lineterminator="\n", float_format=float_format).encode("utf-8")
+
+
+def json_bytes(obj: Any) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n").encode("utf-8")
+
+
+def write_outputs(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write ``files`` (name -> bytes) into ``out_dir`` all at once, or not at all."""
+    out = Path(out_dir)
+    parent = out.parent if str(out.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    try:
+        for name, data in files.items():
+            with open(tmp / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        if not out.exists():
+            os.replace(tmp, out)
+        else:
+            if not out.is_dir():
+                raise NotADirectoryError(f"{out} exists and is not a folder")
+            for name in files:
+                os.replace(tmp / name, out / name)
+            shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return [out / n for n in files]

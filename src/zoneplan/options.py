@@ -1,0 +1,63 @@
+"""Options: the rules in force (shared by solver and checker) and how to solve."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["RuleOptions", "SolveOptions", "OBJECTIVE_LEVELS", "DEFAULT_WEIGHTS"]
+
+#: Objective levels, in the default lexicographic order.
+OBJECTIVE_LEVELS = ("staffed", "max_workload", "travel")
+
+#: Weights used when ``mode="weighted"``: one staffed priority point is worth more than
+#: any realistic workload or travel change; a workload unit (1.0) is worth 60 road minutes.
+DEFAULT_WEIGHTS = {"staffed": 1_000_000.0, "max_workload": 60.0, "travel": 1.0}
+
+
+class RuleOptions(BaseModel):
+    """The hard rules in force.  The checker and the solver read the same object."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_hops: int = Field(2, ge=0, description="kin rule: exclude anyone within this many hops of the subject")
+    max_travel: float = Field(90.0, ge=0, description="pool rule without zones: max road minutes posted->case")
+    allow_own_township: bool = Field(False, description="cross-check rule off: township staff may work cases of their own township")
+    cross_county: bool = Field(False, description="pool may reach township staff of other counties (never county staff)")
+    use_zones: bool = Field(True, description="use the townships' zone column for the pool when present")
+
+
+class SolveOptions(BaseModel):
+    """How to solve: objective order or weights, limits, seed, workers."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mode: Literal["lexicographic", "weighted"] = "lexicographic"
+    order: tuple[str, ...] = OBJECTIVE_LEVELS
+    weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    time_limit: float | None = Field(60.0, gt=0, description="wall-clock seconds for the whole solve")
+    deterministic_time: float | None = Field(
+        None, gt=0, description="CP-SAT deterministic time limit per sub-solve; makes limited runs repeatable")
+    workers: int = Field(2, ge=1, le=64)
+    seed: int = Field(0, ge=0)
+    log_progress: bool = False
+
+    @field_validator("order")
+    @classmethod
+    def _order(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        if sorted(v) != sorted(OBJECTIVE_LEVELS):
+            raise ValueError(f"order must be a permutation of {', '.join(OBJECTIVE_LEVELS)}; got {', '.join(v)}")
+        return tuple(v)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights(cls, v: dict[str, float]) -> dict[str, float]:
+        unknown = set(v) - set(OBJECTIVE_LEVELS)
+        if unknown:
+            raise ValueError(f"unknown weight(s) {sorted(unknown)}; expected keys {list(OBJECTIVE_LEVELS)}")
+        out = dict(DEFAULT_WEIGHTS)
+        out.update({k: float(x) for k, x in v.items()})
+        if any(x < 0 for x in out.values()):
+            raise ValueError("weights must be >= 0")
+        return out

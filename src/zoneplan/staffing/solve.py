@@ -1,0 +1,420 @@
+"""Solve the staffing problem: prepare, decompose, build, solve level by level, check.
+
+Independent parts (cases and investigators joined by no eligible pair, e.g. different
+counties or zones) are solved as separate CP-SAT models, so they do not slow each other.
+Lexicographic levels are solved in order over all parts; a sum level (staffed, travel) is
+fixed per part at its optimum, the max-workload level at the *global* optimum (the largest
+part optimum), which keeps the decomposition exact.
+
+Determinism: each part is solved with one CP-SAT worker and a fixed seed, parts run on a
+thread pool of ``workers`` threads and are merged in a fixed order, so the same inputs and
+options give the same plan.  A wall-clock time limit that actually cuts a solve short can
+change the plan; for repeatable limited runs use ``deterministic_time``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from ..data.tables import Tables
+from ..errors import InternalError
+from ..options import RuleOptions, SolveOptions
+from .eligibility import Eligibility, build_eligibility
+from .explain import explain_unstaffed, precheck
+from .model import StaffingModel, SubProblem, build_model, scale_workload
+from .result import LevelResult, StaffingResult
+
+__all__ = ["staff", "decompose", "Progress"]
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str, int, int], None]
+
+_STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
+           cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
+
+
+def _components(n_inv: int, n_case: int, pi: np.ndarray, pc: np.ndarray) -> np.ndarray:
+    """Component label per case (cases joined through shared eligible investigators)."""
+    parent = np.arange(n_inv + n_case)
+
+    def find(u: int) -> int:
+        root = u
+        while parent[root] != root:
+            root = parent[root]
+        while parent[u] != root:
+            parent[u], u = root, parent[u]
+        return root
+
+    for i, c in zip(pi.tolist(), (pc + n_inv).tolist()):
+        a, b = find(i), find(c)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    return np.array([find(n_inv + c) for c in range(n_case)], dtype=np.int64)
+
+
+def decompose(el: Eligibility, drop_cases: set[int] | None = None, single: bool = False) -> list[SubProblem]:
+    """Split the eligible pairs into independent sub-problems (one if ``single``)."""
+    t = el.tables
+    drop = np.array(sorted(drop_cases or ()), dtype=np.int64)
+    keep = ~np.isin(el.pair_case, drop)
+    pi, pc = el.pair_inv[keep], el.pair_case[keep]
+    cost, lead = el.pair_cost[keep], el.pair_lead[keep]
+    n_inv, n_case = len(el.inv_ids), len(el.case_ids)
+    cases_with_pairs = np.unique(pc)
+    if len(cases_with_pairs) == 0:
+        return []
+    label = np.zeros(n_case, dtype=np.int64) if single else _components(n_inv, n_case, pi, pc)
+    cs, inv = t.cases, t.investigators
+    team = cs["team_size"].to_numpy(dtype=np.int64)
+    needs_lead = cs["needs_lead"].to_numpy(dtype=bool) | cs["escalated"].to_numpy(dtype=bool)
+    prio = cs["priority"].to_numpy(dtype=np.int64)
+    work = scale_workload(cs["workload"].to_numpy(dtype=float))
+    cur = scale_workload(inv["current_workload"].to_numpy(dtype=float))
+    req = cs["required_skills"].to_numpy(dtype=object)
+    skills = inv["skills"].to_numpy(dtype=object)
+    pair_label = label[pc]
+    order = np.lexsort((pi, pc, pair_label))
+    pi, pc, cost, lead, pair_label = pi[order], pc[order], cost[order], lead[order], pair_label[order]
+    bounds = np.flatnonzero(np.diff(pair_label)) + 1
+    out: list[SubProblem] = []
+    for s, e in zip(np.r_[0, bounds], np.r_[bounds, len(pi)]):
+        gi, li = np.unique(pi[s:e], return_inverse=True)
+        gc, lc = np.unique(pc[s:e], return_inverse=True)
+        skill_pairs = []
+        for k, c in enumerate(gc.tolist()):
+            lists = []
+            for sk in req[c]:
+                lists.append(tuple(int(p) for p in np.flatnonzero(lc == k) if sk in skills[gi[li[p]]]))
+            skill_pairs.append(tuple(lists))
+        out.append(SubProblem(
+            inv_global=gi, case_global=gc, pair_inv=li.astype(np.int64), pair_case=lc.astype(np.int64),
+            pair_cost=cost[s:e], pair_lead=lead[s:e], team_size=team[gc], needs_lead=needs_lead[gc],
+            priority=prio[gc], workload=work[gc], capacity=el.capacity[gi], current_load=cur[gi],
+            case_skill_pairs=tuple(skill_pairs),
+        ))
+    return out
+
+
+@dataclass
+class _Part:
+    sp: SubProblem
+    sm: StaffingModel
+    solution: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    values: dict[str, float] | None = None
+
+
+def _params(solver: cp_model.CpSolver, opts: SolveOptions, remaining: float | None) -> None:
+    p = solver.parameters
+    p.num_workers = 1
+    p.random_seed = opts.seed
+    if remaining is not None:
+        p.max_time_in_seconds = max(0.01, remaining)
+    if opts.deterministic_time is not None:
+        p.max_deterministic_time = opts.deterministic_time
+    p.log_search_progress = False
+
+
+def _hint(part: _Part) -> None:
+    if part.solution is None:
+        return
+    y, x, lead = part.solution
+    m = part.sm.model
+    m.clear_hints()
+    for v, b in zip(part.sm.x, x.tolist()):
+        m.add_hint(v, b)
+    for v, b in zip(part.sm.y, y.tolist()):
+        m.add_hint(v, b)
+    for p, v in part.sm.lead.items():
+        m.add_hint(v, bool(lead[p]))
+
+
+def _term_value(part: _Part, name: str, solver: cp_model.CpSolver) -> int:
+    return int(solver.value(part.sm.terms[name]))
+
+
+def _solve_level(part: _Part, name: str, opts: SolveOptions, deadline: float | None) -> tuple[str, float, float]:
+    """Optimise one level on one part; returns (status, value, bound) in model units."""
+    sm = part.sm
+    sense = sm.senses[name]
+    if sense > 0:
+        sm.model.maximize(sm.terms[name])
+    else:
+        sm.model.minimize(sm.terms[name])
+    _hint(part)
+    solver = cp_model.CpSolver()
+    _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
+    st = solver.solve(sm.model)
+    status = _STATUS.get(st, "UNKNOWN")
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        part.solution = sm.extract(solver)
+        part.values = {k: float(_term_value(part, k, solver)) for k in sm.terms}
+        return status, float(solver.objective_value), float(solver.best_objective_bound)
+    if part.solution is None:
+        # no solution in time: the empty plan is always valid for a part
+        n_p, n_c = sm_sizes(sm)
+        part.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
+        part.values = None
+    value = part.values[name] if part.values else 0.0
+    return status, value, float(solver.best_objective_bound)
+
+
+def sm_sizes(sm: StaffingModel) -> tuple[int, int]:
+    return len(sm.x), len(sm.y)
+
+
+def _fix_level(part: _Part, name: str, bound_value: float) -> None:
+    """Keep a solved level at its value (or, for max_workload, at the global value)."""
+    sm = part.sm
+    if sm.senses[name] > 0:
+        sm.model.add(sm.terms[name] >= int(round(bound_value)))
+    else:
+        sm.model.add(sm.terms[name] <= int(round(bound_value)))
+
+
+def _empty_values(sp: SubProblem) -> dict[str, float]:
+    cur = float(sp.current_load.max()) if len(sp.current_load) else 0.0
+    return {"staffed": 0.0, "max_workload": cur, "travel": 0.0}
+
+
+def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOptions | None = None,
+          progress: Progress | None = None) -> StaffingResult:
+    """Staff every case it can, by the hard rules, with the objective levels in order.
+
+    Parameters
+    ----------
+    tables : Tables
+        Validated input (:func:`zoneplan.load` or :func:`zoneplan.tables_from_frames`).
+    rules : RuleOptions, optional
+        The hard rules in force (defaults: 2 hops of kin, 90 min pool radius, cross-check on).
+    options : SolveOptions, optional
+        Objective order or weights, time limit, seed, workers.
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` while solving.
+
+    Returns
+    -------
+    StaffingResult
+        Always returned; infeasible parts or time-outs are a status, never an exception.
+
+    Raises
+    ------
+    InternalError
+        If the emitted plan fails the independent checker (a bug in zoneplan).
+    """
+    from ..check import check  # the independent checker; imported here to keep layers apart
+
+    rules = rules or RuleOptions()
+    opts = options or SolveOptions()
+    t0 = time.perf_counter()
+    deadline = None if opts.time_limit is None else t0 + opts.time_limit
+    timings: dict[str, float] = {}
+    el = build_eligibility(tables, rules)
+    timings["eligibility"] = time.perf_counter() - t0
+    pre = precheck(el)
+    t1 = time.perf_counter()
+    weighted = opts.mode == "weighted"
+    subs = decompose(el, set(pre), single=weighted)
+    parts = [_Part(sp, build_model(sp)) for sp in subs]
+    timings["build"] = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    statuses: list[str] = []
+    levels: list[LevelResult] = []
+    order = tuple(opts.order)
+    if weighted:
+        levels, statuses = _solve_weighted(parts, opts, deadline, progress)
+    else:
+        for k, name in enumerate(order):
+            def one(part: _Part, name=name) -> tuple[str, float, float]:
+                return _solve_level(part, name, opts, deadline)
+
+            results = _map(parts, one, opts.workers, progress, f"level {k + 1}/{len(order)} {name}")
+            statuses += [r[0] for r in results]
+            values = [p.values[name] if p.values else _empty_values(p.sp)[name] for p in parts]
+            bounds = [r[2] if r[0] in ("OPTIMAL", "FEASIBLE") else values[j] for j, r in enumerate(results)]
+            proven = all(r[0] == "OPTIMAL" for r in results)
+            if name == "max_workload":
+                glob = max(values) if values else 0.0
+                gbound = max(bounds) if bounds else 0.0
+                for p in parts:
+                    _fix_level(p, name, glob)
+                levels.append(_level(name, glob, gbound, proven, tables))
+            else:
+                for p, v in zip(parts, values):
+                    _fix_level(p, name, v)
+                levels.append(_level(name, float(sum(values)), float(sum(bounds)), proven, tables))
+    timings["solve"] = time.perf_counter() - t2
+    # assemble the plan
+    t3 = time.perf_counter()
+    assignments, assigned_cases = _plan(el, parts)
+    staffed = set(np.unique(_case_index(el, assignments["case_id"])).tolist()) if len(assignments) else set()
+    unstaffed_idx = [c for c in range(len(el.case_ids)) if c not in staffed]
+    expl = explain_unstaffed(el, unstaffed_idx, pre, assigned_cases, order if not weighted else ("staffed",))
+    unstaffed = pd.DataFrame({"case_id": [el.case_ids[c] for c, _, _ in expl],
+                              "reason": [r for _, _, r in expl],
+                              "kind": [k for _, k, _ in expl]}, columns=["case_id", "reason", "kind"])
+    unstaffed = unstaffed.sort_values("case_id", kind="stable").reset_index(drop=True)
+    workload = _workload_frame(tables, assignments)
+    timings["explain"] = time.perf_counter() - t3
+    t4 = time.perf_counter()
+    report = check(tables, assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules)
+    timings["check"] = time.perf_counter() - t4
+    if not report.ok:
+        lines = "; ".join(f"{v.rule} {v.case_id}/{v.investigator_id}: {v.detail}" for v in report.violations[:10])
+        raise InternalError(f"the solver emitted a plan its checker rejects ({len(report.violations)} "
+                            f"violation(s)): {lines}")
+    if weighted:
+        levels = _recount_levels(levels, report.objective)
+    status = _overall(statuses)
+    stats = {
+        "townships": int(len(tables.townships)), "investigators": int(len(el.inv_ids)),
+        "cases": int(len(el.case_ids)), "pool_pairs": int(el.pool_size.sum()), "eligible_pairs": el.n_pairs,
+        "parts": len(parts), "largest_part_pairs": max((p.sp.n_pairs for p in parts), default=0),
+        "variables": int(sum(len(p.sm.x) + len(p.sm.y) + len(p.sm.lead) + 1 for p in parts)),
+        "precheck_unstaffable": len(pre),
+    }
+    return StaffingResult(
+        status=status, levels=levels, assignments=assignments, unstaffed=unstaffed, workload=workload,
+        wall_time=time.perf_counter() - t0, timings=timings, seed=opts.seed,
+        options={"rules": rules.model_dump(), "solve": opts.model_dump(mode="json")},
+        stats=stats, check_violations=0, warnings=list(tables.warnings),
+    )
+
+
+def _level(name: str, value: float, bound: float, proven: bool, tables: Tables) -> LevelResult:
+    if name == "max_workload":  # back from hundredths
+        return LevelResult(name, "min", value / 100.0, bound / 100.0, proven)
+    return LevelResult(name, "max" if name == "staffed" else "min", float(value), float(bound), proven)
+
+
+def _recount_levels(levels: list[LevelResult], obj: dict[str, float]) -> list[LevelResult]:
+    return levels
+
+
+def _overall(statuses: list[str]) -> str:
+    if any(s == "MODEL_INVALID" for s in statuses):
+        return "MODEL_INVALID"
+    if all(s == "OPTIMAL" for s in statuses):
+        return "OPTIMAL"
+    return "FEASIBLE"
+
+
+def _map(parts: list[_Part], fn, workers: int, progress: Progress | None, stage: str):
+    total = len(parts)
+    if progress:
+        progress(stage, 0, total)
+    if workers <= 1 or total <= 1:
+        out = []
+        for k, p in enumerate(parts):
+            out.append(fn(p))
+            if progress:
+                progress(stage, k + 1, total)
+        return out
+    # big parts first for balance; results returned in part order
+    order = sorted(range(total), key=lambda k: -parts[k].sp.n_pairs)
+    res: list = [None] * total
+    done = 0
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        futs = {ex.submit(fn, parts[k]): k for k in order}
+        for f in futs:
+            res[futs[f]] = f.result()
+            done += 1
+            if progress:
+                progress(stage, done, total)
+    return res
+
+
+def _solve_weighted(parts: list[_Part], opts: SolveOptions, deadline: float | None,
+                    progress: Progress | None) -> tuple[list[LevelResult], list[str]]:
+    """One model, one objective: weights rounded to hundredths (documented)."""
+    w = opts.weights
+    statuses: list[str] = []
+    levels: list[LevelResult] = []
+    for p in parts:  # weighted mode builds a single part
+        sm = p.sm
+        cs = int(round(100 * w["staffed"]))
+        cm = int(round(w["max_workload"]))
+        ct = int(round(100 * w["travel"]))
+        sm.model.maximize(cs * sm.terms["staffed"] - cm * sm.terms["max_workload"] - ct * sm.terms["travel"])
+        solver = cp_model.CpSolver()
+        _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
+        if opts.workers > 1:
+            solver.parameters.num_workers = opts.workers
+            solver.parameters.interleave_search = True
+        if progress:
+            progress("weighted objective", 0, 1)
+        st = solver.solve(sm.model)
+        statuses.append(_STATUS.get(st, "UNKNOWN"))
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            p.solution = sm.extract(solver)
+            p.values = {k: float(_term_value(p, k, solver)) for k in sm.terms}
+            levels.append(LevelResult("weighted", "max", float(solver.objective_value),
+                                      float(solver.best_objective_bound), st == cp_model.OPTIMAL))
+        else:
+            n_p, n_c = sm_sizes(sm)
+            p.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
+        if progress:
+            progress("weighted objective", 1, 1)
+    vals = parts[0].values if parts and parts[0].values else {"staffed": 0.0, "max_workload": 0.0, "travel": 0.0}
+    for name in ("staffed", "max_workload", "travel"):
+        v = vals[name] / (100.0 if name == "max_workload" else 1.0)
+        levels.append(LevelResult(name, "max" if name == "staffed" else "min", v, v, False))
+    return levels, statuses or ["OPTIMAL"]
+
+
+def _case_index(el: Eligibility, ids: pd.Series) -> np.ndarray:
+    return pd.Index(el.case_ids).get_indexer(ids.to_numpy(dtype=object))
+
+
+def _plan(el: Eligibility, parts: list[_Part]) -> tuple[pd.DataFrame, dict[int, list[int]]]:
+    rows_c: list[int] = []
+    rows_i: list[int] = []
+    rows_lead: list[bool] = []
+    minutes_of: dict[tuple[int, int], float] = {}
+    for p in parts:
+        if p.solution is None:
+            continue
+        y, x, lead = p.solution
+        for q in np.flatnonzero(x):
+            c = int(p.sp.case_global[p.sp.pair_case[q]])
+            i = int(p.sp.inv_global[p.sp.pair_inv[q]])
+            rows_c.append(c)
+            rows_i.append(i)
+            rows_lead.append(bool(lead[q]))
+    key = el.pair_case * max(1, len(el.inv_ids)) + el.pair_inv
+    want = np.asarray(rows_c, dtype=np.int64) * max(1, len(el.inv_ids)) + np.asarray(rows_i, dtype=np.int64)
+    pos = np.searchsorted(key, want) if len(want) else np.zeros(0, dtype=np.int64)
+    minutes = el.pair_minutes[pos] if len(want) else np.zeros(0)
+    df = pd.DataFrame({
+        "case_id": el.case_ids[np.asarray(rows_c, dtype=np.int64)] if rows_c else np.array([], dtype=object),
+        "investigator_id": el.inv_ids[np.asarray(rows_i, dtype=np.int64)] if rows_i else np.array([], dtype=object),
+        "role": np.where(np.asarray(rows_lead, dtype=bool), "lead", "member").astype(object) if rows_c else np.array([], dtype=object),
+        "travel_minutes": np.round(minutes.astype(float), 1),
+    })
+    df["_r"] = (df["role"] != "lead").astype(int)
+    df = df.sort_values(["case_id", "_r", "investigator_id"], kind="stable").drop(columns="_r").reset_index(drop=True)
+    assigned: dict[int, list[int]] = {}
+    for c, i in zip(rows_c, rows_i):
+        assigned.setdefault(i, []).append(c)
+    del minutes_of
+    return df, assigned
+
+
+def _workload_frame(tables: Tables, assignments: pd.DataFrame) -> pd.DataFrame:
+    inv = tables.investigators
+    w = dict(zip(tables.cases["case_id"].tolist(), tables.cases["workload"].tolist()))
+    counts = assignments.groupby("investigator_id").size() if len(assignments) else pd.Series(dtype=int)
+    loads = assignments["case_id"].map(w).groupby(assignments["investigator_id"]).sum() if len(assignments) else pd.Series(dtype=float)
+    ids = inv["investigator_id"].to_numpy(dtype=object)
+    cases = np.array([int(counts.get(i, 0)) for i in ids], dtype=np.int64)
+    load = inv["current_workload"].to_numpy(dtype=float) + np.array([float(loads.get(i, 0.0)) for i in ids])
+    df = pd.DataFrame({"investigator_id": ids, "cases": cases, "workload": np.round(load, 2)})
+    return df.sort_values("investigator_id", kind="stable").reset_index(drop=True)
