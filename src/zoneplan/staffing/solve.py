@@ -242,8 +242,11 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
             bounds = [r[2] if r[0] in ("OPTIMAL", "FEASIBLE") else values[j] for j, r in enumerate(results)]
             proven = all(r[0] == "OPTIMAL" for r in results)
             if name == "max_workload":
-                glob = max(values) if values else 0.0
-                gbound = max(bounds) if bounds else 0.0
+                # investigators outside every part still carry their current workload
+                floor = float(scale_workload(tables.investigators["current_workload"].to_numpy(dtype=float)).max(
+                    initial=0))
+                glob = max([floor, *values])
+                gbound = max([floor, *bounds])
                 for p in parts:
                     _fix_level(p, name, glob)
                 levels.append(_level(name, glob, gbound, proven, tables))
