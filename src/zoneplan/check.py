@@ -63,8 +63,8 @@ Policies
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import networkx as nx
 import numpy as np
