@@ -131,7 +131,7 @@ def explain_unstaffed(el: Eligibility, unstaffed: list[int], pre: dict[int, str]
         s, e = np.searchsorted(el.pair_case, [c, c + 1])
         members = el.pair_inv[s:e]
         full = [i for i in members.tolist() if len(assigned_cases.get(i, [])) >= cap[i]]
-        if len(members) - len(full) >= int(cs["team_size"].iat[c]) and level_order[0] != "staffed":
+        if level_order[0] != "staffed":
             out.append((c, OBJECTIVE, f"left unstaffed by the objective order ({' > '.join(level_order)}): "
                                       f"{level_order[0]} is ranked before staffed"))
             continue

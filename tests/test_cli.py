@@ -1,0 +1,118 @@
+"""The command line: exit codes, atomic output, determinism, the tutorial optimum."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pandas as pd
+from typer.testing import CliRunner
+
+import zoneplan
+from zoneplan.cli import app
+
+from conftest import EXAMPLES
+
+runner = CliRunner()
+TUT = str(EXAMPLES / "tutorial")
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_tutorial_optimum_worked_by_hand(tutorial):
+    """README: staffed 2+2+1 = 5, max workload K1 1.0+2.0 = 3.0, travel 0+0+25+15+15 = 55."""
+    r = zoneplan.staff(tutorial)
+    assert r.status == "OPTIMAL"
+    assert r.objective == {"staffed": 5.0, "max_workload": 3.0, "travel": 55.0}
+    assert r.bound == r.objective
+    reasons = dict(zip(r.unstaffed["case_id"], r.unstaffed["reason"]))
+    assert set(reasons) == {"X3", "X5"}
+    assert reasons["X3"].startswith("lost to higher-priority cases under capacity")
+    assert reasons["X5"] == "cannot be staffed at all: skill engineering not in the eligible pool"
+
+
+def test_staff_then_check(tmp_path):
+    out = tmp_path / "plan"
+    res = run("staff", TUT, "--out", out)
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "report.json", "unstaffed.csv", "workload.csv"]
+    report = json.loads((out / "report.json").read_text())
+    assert report["status"] == "OPTIMAL" and report["objective"]["travel"] == 55
+    assert report["inputs"]["cases"]["sha256"]
+    res = run("check", TUT, out)
+    assert res.exit_code == 0 and "0 violations" in res.output
+
+
+def test_check_reports_violations_by_rule(tmp_path):
+    plan = tmp_path / "hand"
+    plan.mkdir()
+    pd.DataFrame([("X1", "a1", "lead", ""), ("X1", "K1", "member", "")],
+                 columns=["case_id", "investigator_id", "role", "travel_minutes"]).to_csv(plan / "assignments.csv", index=False)
+    res = run("check", TUT, plan, "--out", tmp_path / "v")
+    assert res.exit_code == 1
+    assert "cross-check" in res.output and "home" in res.output
+    v = pd.read_csv(tmp_path / "v" / "violations.csv")
+    assert {"cross-check", "home"} <= set(v["rule"])
+
+
+def test_bad_input_exit_2_no_traceback_nothing_written(tmp_path):
+    data = tmp_path / "d"
+    shutil.copytree(TUT, data)
+    p = data / "cases.csv"
+    p.write_text(p.read_text().replace("X2,C,C1,S2,2", "X2,C,C1,S2,two"))
+    out = tmp_path / "plan"
+    res = run("staff", data, "--out", out)
+    assert res.exit_code == 2
+    assert "cases.csv, line 3, column team_size" in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()
+
+
+def test_failed_run_keeps_previous_plan(tmp_path):
+    out = tmp_path / "plan"
+    assert run("staff", TUT, "--out", out).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    res = run("staff", TUT, "--out", out, "--order", "travel,staffed")
+    assert res.exit_code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plan.tmp")]
+
+
+def test_same_input_same_plan(tmp_path):
+    """Byte-identical plan files; report.json identical apart from its timing block."""
+    data = str(EXAMPLES / "county")
+    outs = [tmp_path / "a", tmp_path / "b", tmp_path / "c"]
+    assert run("staff", data, "--out", outs[0]).exit_code == 0
+    assert run("staff", data, "--out", outs[1]).exit_code == 0
+    assert run("staff", data, "--out", outs[2], "--workers", "1").exit_code == 0
+    for name in ("assignments.csv", "unstaffed.csv", "workload.csv"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes() == (outs[2] / name).read_bytes()
+    reps = [json.loads((o / "report.json").read_text()) for o in outs[:2]]
+    for r in reps:
+        r.pop("timing")
+    assert reps[0] == reps[1]
+
+
+def test_validate_lists_hopeless_cases():
+    res = run("validate", TUT)
+    assert res.exit_code == 0
+    assert "X5: cannot be staffed at all: skill engineering not in the eligible pool" in res.output
+
+
+def test_demo_runs():
+    res = run("demo")
+    assert res.exit_code == 0, res.output
+    assert "independent check: 0 violations" in res.output
+
+
+def test_weighted_mode_and_order():
+    t = zoneplan.load(TUT)
+    r = zoneplan.staff(t, options=zoneplan.SolveOptions(mode="weighted"))
+    assert r.objective["staffed"] == 5 and r.objective["travel"] == 55
+    r2 = zoneplan.staff(t, options=zoneplan.SolveOptions(order=("travel", "staffed", "max_workload")))
+    # travel first: only X1 (K1 + K2, both posted at A) costs nothing, so only X1 is staffed
+    assert r2.objective["travel"] == 0 and r2.objective["staffed"] == 2
+    kinds = dict(zip(r2.unstaffed["case_id"], r2.unstaffed["kind"]))
+    assert kinds == {"X2": "objective", "X3": "objective", "X4": "objective", "X5": "infeasible"}
