@@ -234,6 +234,8 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     order = tuple(opts.order)
     if weighted:
         levels, statuses = _solve_weighted(parts, opts, deadline, progress)
+    elif order[1] == "max_workload":
+        levels = _solve_sandwich(parts, order, opts, deadline, tables, progress, statuses)
     else:
         for k, name in enumerate(order):
             def one(part: _Part, name=name) -> tuple[str, float, float]:
@@ -333,6 +335,119 @@ def _max_level(parts: list[_Part], opts: SolveOptions, deadline: float | None, t
             progress(stage, done, len(parts))
     value = max([floor] + [_solution_max_load(p) for p in parts])
     return float(value), float(min(bound, value) if proven else bound), proven
+
+
+def _range(sp: SubProblem, name: str) -> int:
+    """An upper bound on a sum level's value in a part (for exact big-M combination)."""
+    if name == "staffed":
+        return int(sp.priority.sum())
+    worst = np.zeros(len(sp.case_global), dtype=np.int64)
+    np.maximum.at(worst, sp.pair_case, sp.pair_cost.astype(np.int64))
+    return int((worst * sp.team_size).sum())
+
+
+def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptions, deadline: float | None,
+                    tables: Tables, progress: Progress | None, statuses: list[str]) -> list[LevelResult]:
+    """Lexicographic (A, max_workload, B) with A, B sums, in fewer solves; exact.
+
+    1. Each part optimises A then B in one solve (B's range + 1 as A's multiplier).  A is fixed.
+    2. The global max-workload level as in :func:`_max_level`.
+    3. A part whose step-1 plan already meets the global max workload keeps it: that B is
+       optimal without the workload cap, so it is optimal with it.  Other parts re-solve B.
+    """
+    a, b = order[0], order[2]
+    first: dict[int, tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict[str, float]] | None] = {}
+    a_bounds: list[float] = [0.0] * len(parts)
+
+    def combined(k: int) -> str:
+        part = parts[k]
+        sm = part.sm
+        big = _range(part.sp, b) + 1
+        expr = sm.senses[a] * big * sm.terms[a] + sm.senses[b] * sm.terms[b]
+        sm.model.maximize(expr)
+        _hint(part)
+        solver = cp_model.CpSolver()
+        _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
+        st = solver.solve(sm.model)
+        status = _STATUS.get(st, "UNKNOWN")
+        if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            part.solution = sm.extract(solver)
+            part.values = {n: float(_term_value(part, n, solver)) for n in sm.terms}
+            rng = _range(part.sp, b)
+            best = int(np.floor((solver.best_objective_bound + rng) / big))
+            a_val = part.values[a]
+            a_bounds[k] = float(best if sm.senses[a] > 0 else -best) if st == cp_model.FEASIBLE else a_val
+            first[k] = (part.solution, dict(part.values)) if st == cp_model.OPTIMAL else None
+        else:
+            n_p, n_c = sm_sizes(sm)
+            part.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
+            part.values = None
+            a_bounds[k] = float(_range(part.sp, a)) if sm.senses[a] > 0 else 0.0
+            first[k] = None
+        return status
+
+    stage = f"level 1+3/3 {a}+{b}"
+    res = _map_index(len(parts), combined, opts.workers, progress, stage, parts)
+    statuses += res
+    levels: list[LevelResult] = []
+    a_vals = [p.values[a] if p.values else _empty_values(p.sp)[a] for p in parts]
+    for p, v in zip(parts, a_vals):
+        _fix_level(p, a, v)
+    levels.append(_level(a, float(sum(a_vals)), float(sum(a_bounds)), all(r == "OPTIMAL" for r in res), tables))
+    glob, gbound, proven = _max_level(parts, opts, deadline, tables, progress, statuses, "level 2/3 max_workload")
+    for p in parts:
+        _fix_level(p, "max_workload", glob)
+    levels.append(_level("max_workload", glob, gbound, proven, tables))
+    keep = []
+    for k, p in enumerate(parts):
+        f = first.get(k)
+        if f is not None:
+            saved = _Part(p.sp, p.sm, f[0], f[1])
+            if _solution_max_load(saved) <= glob:
+                keep.append(k)
+                p.solution, p.values = f
+    redo = [k for k in range(len(parts)) if k not in set(keep)]
+    b_bounds: dict[int, float] = {k: parts[k].values[b] for k in keep}
+
+    def again(k: int) -> str:
+        st, value, bnd = _solve_level(parts[k], b, opts, deadline)
+        v = parts[k].values[b] if parts[k].values else _empty_values(parts[k].sp)[b]
+        b_bounds[k] = bnd if st in ("OPTIMAL", "FEASIBLE") else v
+        return st
+
+    res_b = _map_index(len(redo), lambda j: again(redo[j]), opts.workers, progress, f"level 3/3 {b}",
+                       [parts[k] for k in redo])
+    statuses += res_b
+    b_vals = [p.values[b] if p.values else _empty_values(p.sp)[b] for p in parts]
+    for p, v in zip(parts, b_vals):
+        _fix_level(p, b, v)
+    proven_b = all(r == "OPTIMAL" for r in res_b) and all(first.get(k) is not None for k in keep)
+    levels.append(_level(b, float(sum(b_vals)), float(sum(b_bounds.get(k, b_vals[k]) for k in range(len(parts)))),
+                         proven_b, tables))
+    # restore the usual level order in the result
+    return [levels[0], levels[1], levels[2]]
+
+
+def _map_index(total: int, fn, workers: int, progress: Progress | None, stage: str, parts: list[_Part]):
+    """Run ``fn(k)`` for k in range(total) on a thread pool; results in index order."""
+    if progress:
+        progress(stage, 0, total)
+    if workers <= 1 or total <= 1:
+        out = []
+        for k in range(total):
+            out.append(fn(k))
+            if progress:
+                progress(stage, k + 1, total)
+        return out
+    order = sorted(range(total), key=lambda k: -parts[k].sp.n_pairs)
+    res: list = [None] * total
+    with ThreadPoolExecutor(max_workers=workers) as ex:
+        futs = {ex.submit(fn, k): k for k in order}
+        for done, f in enumerate(futs, 1):
+            res[futs[f]] = f.result()
+            if progress:
+                progress(stage, done, total)
+    return res
 
 
 def _level(name: str, value: float, bound: float, proven: bool, tables: Tables) -> LevelResult:
