@@ -138,3 +138,28 @@ def test_undecodable_and_ragged_files(tut):
 def test_missing_folder():
     with pytest.raises(InputError):
         zoneplan.load("/nonexistent/zoneplan/folder")
+
+
+def test_records_api_uses_the_same_contract():
+    """Typed records (pydantic, generated from the contract) give the same Tables as files."""
+    import pydantic
+
+    from zoneplan.data.models import Case, Investigator, Township, Travel, tables_from_records
+
+    t = tables_from_records(
+        townships=[Township(township_id="A", lat=37.0, lon=117.0, county="K"),
+                   dict(township_id="B", lat=37.05, lon=117.0, county="K")],
+        investigators=[Investigator(investigator_id="I1", township_id="B", can_lead=True, skills=("law",))],
+        cases=[Case(case_id="X1", township_id="A", team_size=1)],
+        travel=[Travel(**{"from": "A", "to": "B", "minutes": 12})],
+    )
+    r = zoneplan.staff(t)
+    assert r.objective["travel"] == 12 and r.assignments["role"].tolist() == ["lead"]
+    with pytest.raises(pydantic.ValidationError):
+        Investigator(investigator_id="I2", township_id="B", level="province")
+    with pytest.raises(pydantic.ValidationError):
+        Case(case_id="X2", township_id="A", team_size=0)
+    with pytest.raises(InputError):  # table-level rule: unknown township
+        tables_from_records(townships=[Township(township_id="A", lat=37.0, lon=117.0)],
+                            investigators=[Investigator(investigator_id="I1", township_id="Q")],
+                            cases=[Case(case_id="X1", township_id="A")])
