@@ -144,6 +144,19 @@ def _term_value(part: _Part, name: str, solver: cp_model.CpSolver) -> int:
     return int(solver.value(part.sm.terms[name]))
 
 
+def _run(part: _Part, opts: SolveOptions, deadline: float | None) -> tuple[int, cp_model.CpSolver]:
+    """Solve the part's model with its current objective, from the last solution as hint;
+    keep the new solution and its level values when one is found."""
+    _hint(part)
+    solver = cp_model.CpSolver()
+    _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
+    st = solver.solve(part.sm.model)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        part.solution = part.sm.extract(solver)
+        part.values = {k: float(_term_value(part, k, solver)) for k in part.sm.terms}
+    return st, solver
+
+
 def _solve_level(part: _Part, name: str, opts: SolveOptions, deadline: float | None) -> tuple[str, float, float]:
     """Optimise one level on one part; returns (status, value, bound) in model units."""
     sm = part.sm
@@ -152,14 +165,9 @@ def _solve_level(part: _Part, name: str, opts: SolveOptions, deadline: float | N
         sm.model.maximize(sm.terms[name])
     else:
         sm.model.minimize(sm.terms[name])
-    _hint(part)
-    solver = cp_model.CpSolver()
-    _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
-    st = solver.solve(sm.model)
+    st, solver = _run(part, opts, deadline)
     status = _STATUS.get(st, "UNKNOWN")
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        part.solution = sm.extract(solver)
-        part.values = {k: float(_term_value(part, k, solver)) for k in sm.terms}
         return status, float(solver.objective_value), float(solver.best_objective_bound)
     if part.solution is None:
         # no solution in time: the empty plan is always valid for a part
@@ -365,14 +373,9 @@ def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptio
         big = _range(part.sp, b) + 1
         expr = sm.senses[a] * big * sm.terms[a] + sm.senses[b] * sm.terms[b]
         sm.model.maximize(expr)
-        _hint(part)
-        solver = cp_model.CpSolver()
-        _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
-        st = solver.solve(sm.model)
+        st, solver = _run(part, opts, deadline)
         status = _STATUS.get(st, "UNKNOWN")
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            part.solution = sm.extract(solver)
-            part.values = {n: float(_term_value(part, n, solver)) for n in sm.terms}
             rng = _range(part.sp, b)
             best = int(np.floor((solver.best_objective_bound + rng) / big))
             a_val = part.values[a]
@@ -469,28 +472,8 @@ def _overall(statuses: list[str]) -> str:
 
 
 def _map(parts: list[_Part], fn, workers: int, progress: Progress | None, stage: str):
-    total = len(parts)
-    if progress:
-        progress(stage, 0, total)
-    if workers <= 1 or total <= 1:
-        out = []
-        for k, p in enumerate(parts):
-            out.append(fn(p))
-            if progress:
-                progress(stage, k + 1, total)
-        return out
-    # big parts first for balance; results returned in part order
-    order = sorted(range(total), key=lambda k: -parts[k].sp.n_pairs)
-    res: list = [None] * total
-    done = 0
-    with ThreadPoolExecutor(max_workers=workers) as ex:
-        futs = {ex.submit(fn, parts[k]): k for k in order}
-        for f in futs:
-            res[futs[f]] = f.result()
-            done += 1
-            if progress:
-                progress(stage, done, total)
-    return res
+    """Run ``fn(part)`` for every part on a thread pool; results in part order."""
+    return _map_index(len(parts), lambda k: fn(parts[k]), workers, progress, stage, parts)
 
 
 def _solve_weighted(parts: list[_Part], opts: SolveOptions, deadline: float | None,
