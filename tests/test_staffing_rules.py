@@ -188,7 +188,8 @@ def test_joint_skill_and_lead_infeasibility_is_explained():
               person("l", "C", skills="law", can_lead="false")]
     _, r = solve(people, cases=[case])
     assert len(r.assignments) == 0
-    assert r.unstaffed["reason"].iat[0].startswith("cannot be staffed at all: no team of 2")
+    assert r.unstaffed["reason"].iat[0] == ("cannot be staffed at all: no team of 2 from its 3 eligible people "
+                                            "has a lead and skill finance and skill law together")
 
 
 def test_capacity_loss_names_the_competitor():

@@ -6,7 +6,8 @@
    finance not in the eligible pool").  Such cases get no model variables.
 2. :func:`explain_unstaffed` — after solving, every other unstaffed case is tested alone
    (a one-case model): infeasible alone means "cannot be staffed at all" (a joint
-   skill/lead combination is missing); feasible alone means it was lost to other cases
+   skill/lead combination is missing; a diagnostic solve with assumptions names the
+   requirements that clash); feasible alone means it was lost to other cases
    under capacity, and the message names the cases holding its eligible people.
 """
 
@@ -76,35 +77,50 @@ def precheck(el: Eligibility) -> dict[int, str]:
     return out
 
 
-def _solo_feasible(el: Eligibility, c: int) -> bool:
-    """Can case ``c`` be staffed on its own (everyone eligible with capacity >= 1)?"""
+def _solo_core(el: Eligibility, c: int) -> list[str] | None:
+    """Can case ``c`` be staffed on its own (everyone eligible with capacity >= 1)?
+
+    Returns None when it can; else the names of a small set of requirements that cannot
+    hold together (a diagnostic solve with each requirement behind an assumption literal:
+    "a lead", "county-level lead", "skill finance", ...), team size always in force.
+    """
     t = el.tables
     s, e = np.searchsorted(el.pair_case, [c, c + 1])
     inv = el.pair_inv[s:e]
     lead_ok = el.pair_lead[s:e]
     team = int(t.cases["team_size"].iat[c])
     if len(inv) < team:
-        return False
+        return [f"{team} members"]
     m = cp_model.CpModel()
-    x = [m.new_bool_var("") for _ in inv]
+    x = [m.new_bool_var(f"x{k}") for k in range(len(inv))]
     m.add(sum(x) == team)
+    groups: list[tuple[str, cp_model.IntVar]] = []
     if bool(t.cases["needs_lead"].iat[c]) or bool(t.cases["escalated"].iat[c]):
-        lv = [m.new_bool_var("") for _ in inv]
+        word = "a county-level lead" if bool(t.cases["escalated"].iat[c]) else "a lead"
+        on = m.new_bool_var(word)
+        lv = [m.new_bool_var(f"l{k}") for k in range(len(inv))]
         for a, b, ok in zip(lv, x, lead_ok):
             m.add_implication(a, b)
             if not ok:
                 m.add(a == 0)
-        m.add(sum(lv) == 1)
+        m.add(sum(lv) == 1).only_enforce_if(on)
+        groups.append((word, on))
     skills = t.investigators["skills"].to_numpy(dtype=object)
     for sk in t.cases["required_skills"].iat[c]:
         have = [x[k] for k, i in enumerate(inv.tolist()) if sk in skills[i]]
-        if not have:
-            return False
-        m.add(sum(have) >= 1)
+        on = m.new_bool_var(f"skill {sk}")
+        m.add(sum(have) >= 1).only_enforce_if(on)
+        groups.append((f"skill {sk}", on))
+    m.add_assumptions([v for _, v in groups])
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 5.0
-    return solver.solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    st = solver.solve(m)
+    if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    named = [w for w, v in groups if v.index in core]
+    return named or [w for w, _ in groups]
 
 
 def explain_unstaffed(el: Eligibility, unstaffed: list[int], pre: dict[int, str],
@@ -120,13 +136,13 @@ def explain_unstaffed(el: Eligibility, unstaffed: list[int], pre: dict[int, str]
         if c in pre:
             out.append((c, INFEASIBLE, pre[c]))
             continue
-        if not _solo_feasible(el, c):
+        core = _solo_core(el, c)
+        if core is not None:
             team = int(cs["team_size"].iat[c])
-            req = ", ".join(cs["required_skills"].iat[c]) or "none"
             s, e = np.searchsorted(el.pair_case, [c, c + 1])
             out.append((c, INFEASIBLE,
-                        f"cannot be staffed at all: no team of {team} from its {e - s} eligible people covers "
-                        f"the required skills ({req}) with an eligible lead"))
+                        f"cannot be staffed at all: no team of {team} from its {e - s} eligible people has "
+                        f"{' and '.join(core)} together"))
             continue
         s, e = np.searchsorted(el.pair_case, [c, c + 1])
         members = el.pair_inv[s:e]
