@@ -91,6 +91,7 @@ BAD = [
     ("adjacency", "A,B", "A,A", ("adjacency.csv", 2, "b"), "no self-loops"),
     ("travel", "A,B,20", "A,B,20\nB,A,21", ("travel.csv", 3, "minutes"), "symmetric"),
     ("travel", "A,B,20", "A,B,-5", ("travel.csv", 2, "minutes"), ">= 0"),
+    ("cases", "true,false,2,1.0", "true,false,1e19,1.0", ("cases.csv", 2, "priority"), "<= 1000000"),
 ]
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Column", "TableSpec", "TABLES", "TRUE_WORDS", "FALSE_WORDS", "LEVELS"]
+__all__ = ["Column", "TableSpec", "TABLES", "TRUE_WORDS", "FALSE_WORDS", "LEVELS", "NUMBER_CAP"]
 
 Kind = Literal["str", "int", "float", "bool", "list", "level"]
 
@@ -39,6 +39,12 @@ class Column:
     max_value: float | None = None
     unique: bool = False
     doc: str = ""
+    decimals: int | None = None  # numbers kept to this many decimals (rounded half up at load)
+
+
+#: Largest number any numeric column accepts unless it sets its own ``max_value``: keeps
+#: sums and weighted objectives far from integer overflow.
+NUMBER_CAP = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -103,7 +109,7 @@ TABLES: dict[str, TableSpec] = {
             Column("available", "bool", default=True, aliases=("可用", "是否可用", "在岗")),
             Column("current_cases", "int", default=0, aliases=("在办案件数",), min_value=0,
                    doc="cases already on hand; they use up max_cases"),
-            Column("current_workload", "float", default=0.0, aliases=("在办工作量",), min_value=0,
+            Column("current_workload", "float", default=0.0, aliases=("在办工作量",), min_value=0, decimals=2,
                    doc="workload already on hand; counts in the workload balance"),
         ),
         aliases=("干部", "人员", "roster"),
@@ -121,7 +127,7 @@ TABLES: dict[str, TableSpec] = {
             Column("needs_lead", "bool", default=True, aliases=("需要组长",)),
             Column("escalated", "bool", default=False, aliases=("提级", "提级直查")),
             Column("priority", "int", default=1, aliases=("优先级",), min_value=1),
-            Column("workload", "float", default=1.0, aliases=("工作量",), min_value=0, strict_min=True),
+            Column("workload", "float", default=1.0, aliases=("工作量",), min_value=0, strict_min=True, decimals=2),
         ),
         aliases=("线索", "案件", "问题线索"),
         doc="problem leads to staff",

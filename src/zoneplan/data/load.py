@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from .contract import FALSE_WORDS, LEVEL_ALIASES, LEVELS, TABLES, TRUE_WORDS, Column, TableSpec
+from .contract import FALSE_WORDS, LEVEL_ALIASES, LEVELS, NUMBER_CAP, TABLES, TRUE_WORDS, Column, TableSpec
 from .tables import Source, Tables
 
 __all__ = ["load", "tables_from_frames", "read_text_table", "MAX_PROBLEMS"]
@@ -212,6 +212,9 @@ def _parse_column(vals: np.ndarray, c: Column, fname: str, lines: np.ndarray, co
         return res
     # numbers
     num = pd.to_numeric(pd.Series(vals, dtype=object).where(~missing, None), errors="coerce").to_numpy(dtype=float)
+    if c.decimals is not None:  # documented precision, the same for solver and checker
+        scale = 10.0 ** c.decimals
+        num = np.floor(num * scale + 0.5) / scale
     notnum = ~missing & ~np.isfinite(num)
     kind_word = "an integer" if c.kind == "int" else "a number"
     _bad(col, fname, lines, notnum, vals, c.name, kind_word)
@@ -224,10 +227,10 @@ def _parse_column(vals: np.ndarray, c: Column, fname: str, lines: np.ndarray, co
     desc = []
     if c.min_value is not None:
         rng_bad |= ok & ((num <= c.min_value) if c.strict_min else (num < c.min_value))
-        desc.append(f"{'>' if c.strict_min else '>='} {c.min_value:g}")
-    if c.max_value is not None:
-        rng_bad |= ok & (num > c.max_value)
-        desc.append(f"<= {c.max_value:g}")
+        desc.append(f"{'>' if c.strict_min else '>='} {_num(c.min_value)}")
+    top = c.max_value if c.max_value is not None else NUMBER_CAP
+    rng_bad |= ok & (num > top)
+    desc.append(f"<= {_num(top)}")
     if desc:
         _bad(col, fname, lines, rng_bad, vals, c.name, f"{kind_word} {' and '.join(desc)}")
     default = c.default if c.default != "" else 0
@@ -235,6 +238,10 @@ def _parse_column(vals: np.ndarray, c: Column, fname: str, lines: np.ndarray, co
     if c.kind == "int":
         return np.round(filled).astype(np.int64)
     return filled.astype(np.float64)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
 
 
 def _check_unique(vals: np.ndarray, cname: str, fname: str, lines: np.ndarray, col: _Collector) -> None:

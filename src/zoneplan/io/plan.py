@@ -22,7 +22,7 @@ def plan_files(result, tables: Tables) -> dict[str, bytes]:
     report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
                         for name, s in sorted(tables.sources.items())}
     return {
-        "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.1f"),
+        "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
         "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
         "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
         "report.json": json_bytes(report),

@@ -29,27 +29,50 @@ def json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, indent=2, ensure_ascii=False, sort_keys=False, default=str) + "\n").encode("utf-8")
 
 
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o777 & ~mask
+
+
 def write_outputs(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write ``files`` (name -> bytes) into ``out_dir`` all at once, or not at all."""
+    """Write ``files`` (name -> bytes) into ``out_dir`` all at once, or not at all.
+
+    The new folder is complete before it takes the place of the old one (other files the
+    old folder held are carried over), so readers see either the old or the new set.
+    """
     out = Path(out_dir)
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and not out.is_dir():
+        raise NotADirectoryError(f"{out} exists and is not a folder")
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    old = None
     try:
+        os.chmod(tmp, _umask_mode())
         for name, data in files.items():
             with open(tmp / name, "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
-        if not out.exists():
-            os.replace(tmp, out)
-        else:
-            if not out.is_dir():
-                raise NotADirectoryError(f"{out} exists and is not a folder")
-            for name in files:
-                os.replace(tmp / name, out / name)
-            shutil.rmtree(tmp, ignore_errors=True)
+            os.chmod(tmp / name, _umask_mode() & 0o666)
+        if out.exists():
+            for item in out.iterdir():  # keep what else the folder held
+                if item.name not in files:
+                    target = tmp / item.name
+                    if item.is_dir() and not item.is_symlink():
+                        shutil.copytree(item, target, symlinks=True)
+                    else:
+                        shutil.copy2(item, target, follow_symlinks=False)
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            os.replace(out, old / out.name)
+        os.replace(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        if old is not None and not out.exists() and (old / out.name).exists():
+            os.replace(old / out.name, out)  # put the previous plan back
         raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
     return [out / n for n in files]

@@ -240,8 +240,10 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     statuses: list[str] = []
     levels: list[LevelResult] = []
     order = tuple(opts.order)
+    floor = int(scale_workload(tables.investigators["current_workload"].to_numpy(dtype=float)).max(initial=0))
+    weighted_level = None
     if weighted:
-        levels, statuses = _solve_weighted(parts, opts, deadline, progress)
+        weighted_level, statuses = _solve_weighted(parts, opts, deadline, floor, progress)
     elif order[1] == "max_workload":
         levels = _solve_sandwich(parts, order, opts, deadline, tables, progress, statuses)
     else:
@@ -259,7 +261,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
             results = _map(parts, one, opts.workers, progress, f"level {k + 1}/{len(order)} {name}")
             statuses += [r[0] for r in results]
             values = [p.values[name] if p.values else _empty_values(p.sp)[name] for p in parts]
-            bounds = [r[2] if r[0] in ("OPTIMAL", "FEASIBLE") else values[j] for j, r in enumerate(results)]
+            bounds = [r[2] for r in results]
             proven = all(r[0] == "OPTIMAL" for r in results)
             for p, v in zip(parts, values):
                 _fix_level(p, name, v)
@@ -284,8 +286,11 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         lines = "; ".join(f"{v.rule} {v.case_id}/{v.investigator_id}: {v.detail}" for v in report.violations[:10])
         raise InternalError(f"the solver emitted a plan its checker rejects ({len(report.violations)} "
                             f"violation(s)): {lines}")
-    if weighted:
-        levels = _recount_levels(levels, report.objective)
+    if weighted:  # the levels of a weighted plan, as the checker counts them (not optimised one by one)
+        o = report.objective
+        levels = [lv for lv in (weighted_level,) if lv is not None] + [
+            LevelResult(n, "max" if n == "staffed" else "min", float(o[n]), float(o[n]), False)
+            for n in ("staffed", "max_workload", "travel")]
     status = _overall(statuses)
     stats = {
         "townships": int(len(tables.townships)), "investigators": int(len(el.inv_ids)),
@@ -337,12 +342,15 @@ def _max_level(parts: list[_Part], opts: SolveOptions, deadline: float | None, t
             statuses.append(st)
             if st != "OPTIMAL":
                 proven = False
+            # the solve bounds max(z, L): it says something of this part only above L
+            if b > level:
+                bound = max(bound, int(np.ceil(b - 1e-9)))
             level = max(level, _solution_max_load(p))
-            bound = max(bound, int(b) if st in ("OPTIMAL", "FEASIBLE") else level)
         if progress:
             progress(stage, done, len(parts))
     value = max([floor] + [_solution_max_load(p) for p in parts])
-    return float(value), float(min(bound, value) if proven else bound), proven
+    # all proven: the part that last raised L reached its own optimum, so value is optimal
+    return float(value), float(value if proven else min(bound, value)), proven
 
 
 def _range(sp: SubProblem, name: str) -> int:
@@ -415,7 +423,7 @@ def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptio
     def again(k: int) -> str:
         st, value, bnd = _solve_level(parts[k], b, opts, deadline)
         v = parts[k].values[b] if parts[k].values else _empty_values(parts[k].sp)[b]
-        b_bounds[k] = bnd if st in ("OPTIMAL", "FEASIBLE") else v
+        b_bounds[k] = bnd
         return st
 
     res_b = _map_index(len(redo), lambda j: again(redo[j]), opts.workers, progress, f"level 3/3 {b}",
@@ -459,10 +467,6 @@ def _level(name: str, value: float, bound: float, proven: bool, tables: Tables) 
     return LevelResult(name, "max" if name == "staffed" else "min", float(value), float(bound), proven)
 
 
-def _recount_levels(levels: list[LevelResult], obj: dict[str, float]) -> list[LevelResult]:
-    return levels
-
-
 def _overall(statuses: list[str]) -> str:
     if any(s == "MODEL_INVALID" for s in statuses):
         return "MODEL_INVALID"
@@ -476,42 +480,44 @@ def _map(parts: list[_Part], fn, workers: int, progress: Progress | None, stage:
     return _map_index(len(parts), lambda k: fn(parts[k]), workers, progress, stage, parts)
 
 
-def _solve_weighted(parts: list[_Part], opts: SolveOptions, deadline: float | None,
-                    progress: Progress | None) -> tuple[list[LevelResult], list[str]]:
-    """One model, one objective: weights rounded to hundredths (documented)."""
+#: Weighted mode works in integer units of 1/10000 of a weight point: staffed and travel weights
+#: have a resolution of 0.0001, the max_workload weight (per workload unit, the model counts
+#: hundredths) a resolution of 0.01.
+WEIGHT_SCALE = 10000
+
+
+def _solve_weighted(parts: list[_Part], opts: SolveOptions, deadline: float | None, floor: int,
+                    progress: Progress | None) -> tuple[LevelResult | None, list[str]]:
+    """One model (a single part), one objective; one worker so the plan never depends on
+    ``workers``.  Returns the weighted level (in weight units) and the statuses."""
     w = opts.weights
+    cs = int(round(WEIGHT_SCALE * w["staffed"]))
+    cm = int(round(WEIGHT_SCALE * w["max_workload"] / 100))
+    ct = int(round(WEIGHT_SCALE * w["travel"]))
     statuses: list[str] = []
-    levels: list[LevelResult] = []
+    level = None
     for p in parts:  # weighted mode builds a single part
         sm = p.sm
-        cs = int(round(100 * w["staffed"]))
-        cm = int(round(w["max_workload"]))
-        ct = int(round(100 * w["travel"]))
-        sm.model.maximize(cs * sm.terms["staffed"] - cm * sm.terms["max_workload"] - ct * sm.terms["travel"])
-        solver = cp_model.CpSolver()
-        _params(solver, opts, None if deadline is None else deadline - time.perf_counter())
-        if opts.workers > 1:
-            solver.parameters.num_workers = opts.workers
-            solver.parameters.interleave_search = True
+        # people outside the part still count in the max: optimise max(z, floor)
+        top = max(floor, int(p.sp.current_load.max(initial=0)) + int(p.sp.workload.sum()))
+        zz = sm.model.new_int_var(floor, top, "max_load_all")
+        sm.model.add(zz >= sm.max_load)
+        sm.model.maximize(cs * sm.terms["staffed"] - cm * zz - ct * sm.terms["travel"])
         if progress:
             progress("weighted objective", 0, 1)
-        st = solver.solve(sm.model)
+        st, solver = _run(p, opts, deadline)
         statuses.append(_STATUS.get(st, "UNKNOWN"))
         if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            p.solution = sm.extract(solver)
-            p.values = {k: float(_term_value(p, k, solver)) for k in sm.terms}
-            levels.append(LevelResult("weighted", "max", float(solver.objective_value),
-                                      float(solver.best_objective_bound), st == cp_model.OPTIMAL))
+            level = LevelResult("weighted", "max", solver.objective_value / WEIGHT_SCALE,
+                                solver.best_objective_bound / WEIGHT_SCALE, st == cp_model.OPTIMAL)
         else:
             n_p, n_c = sm_sizes(sm)
             p.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
+            level = LevelResult("weighted", "max", -cm * floor / WEIGHT_SCALE,
+                                solver.best_objective_bound / WEIGHT_SCALE, False)
         if progress:
             progress("weighted objective", 1, 1)
-    vals = parts[0].values if parts and parts[0].values else {"staffed": 0.0, "max_workload": 0.0, "travel": 0.0}
-    for name in ("staffed", "max_workload", "travel"):
-        v = vals[name] / (100.0 if name == "max_workload" else 1.0)
-        levels.append(LevelResult(name, "max" if name == "staffed" else "min", v, v, False))
-    return levels, statuses or ["OPTIMAL"]
+    return level, statuses or ["OPTIMAL"]
 
 
 def _case_index(el: Eligibility, ids: pd.Series) -> np.ndarray:
@@ -541,7 +547,7 @@ def _plan(el: Eligibility, parts: list[_Part]) -> tuple[pd.DataFrame, dict[int, 
         "case_id": el.case_ids[np.asarray(rows_c, dtype=np.int64)] if rows_c else np.array([], dtype=object),
         "investigator_id": el.inv_ids[np.asarray(rows_i, dtype=np.int64)] if rows_i else np.array([], dtype=object),
         "role": np.where(np.asarray(rows_lead, dtype=bool), "lead", "member").astype(object) if rows_c else np.array([], dtype=object),
-        "travel_minutes": np.round(minutes.astype(float), 1),
+        "travel_minutes": np.floor(minutes.astype(float) * 100 + 0.5) / 100,
     })
     df["_r"] = (df["role"] != "lead").astype(int)
     df = df.sort_values(["case_id", "_r", "investigator_id"], kind="stable").drop(columns="_r").reset_index(drop=True)
