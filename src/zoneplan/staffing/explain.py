@@ -43,25 +43,29 @@ def precheck(el: Eligibility) -> dict[int, str]:
     n = len(cs)
     leads = np.bincount(el.pair_case[el.pair_lead], minlength=n)
     starts = np.searchsorted(el.pair_case, np.arange(n + 1))
+    eligible = counts["eligible"].to_numpy()
+    pools = counts["pool"].to_numpy()
+    required = cs["required_skills"].to_numpy(dtype=object)
+    # only cases short of people, of a lead, or needing skills are looked at one by one
+    look = (eligible < team) | (needs_lead & (leads == 0)) | np.array([bool(r) for r in required], dtype=bool)
     out: dict[int, str] = {}
-    for c in range(n):
+    for c in np.flatnonzero(look).tolist():
         why: list[str] = []
-        row = counts.iloc[c]
-        elig = int(row["eligible"])
-        pool = int(row["pool"])
+        elig = int(eligible[c])
+        pool = int(pools[c])
         if elig < team[c]:
             if pool == 0:
                 why.append(f"needs {team[c]}, but nobody is in its pool of nearby staff "
                            f"(zone / county staff / within {el.rules.max_travel:g} min)")
             else:
-                why.append(f"needs {team[c]}, only {elig} eligible after conflicts: {_excluded_words(row)} "
+                why.append(f"needs {team[c]}, only {elig} eligible after conflicts: {_excluded_words(counts.iloc[c])} "
                            f"(of {pool} nearby)")
         if needs_lead[c] and leads[c] == 0:
             if escalated[c]:
                 why.append("no eligible county-level lead for an escalated case")
             else:
                 why.append("no eligible member can lead (can_lead)")
-        req = cs["required_skills"].iat[c]
+        req = required[c]
         if req:
             members = el.pair_inv[starts[c]:starts[c + 1]]
             have: set[str] = set()
@@ -70,8 +74,6 @@ def precheck(el: Eligibility) -> dict[int, str]:
             missing = [s for s in req if s not in have]
             for s in missing:
                 why.append(f"skill {s} not in the eligible pool")
-            if len(req) > team[c] and not missing:
-                pass  # covered by the one-case test after solving
         if why:
             out[c] = "cannot be staffed at all: " + "; ".join(why)
     return out
