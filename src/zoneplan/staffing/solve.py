@@ -124,8 +124,8 @@ def _params(solver: cp_model.CpSolver, opts: SolveOptions, remaining: float | No
     # a stronger LP relaxation pays off on these assignment-like models (measured: ~4x faster
     # proofs on the province benchmark)
     p.linearization_level = 2
-    # the parts are small and already tight: presolve costs more than it saves (measured:
-    # province combined solves 2.3 s -> 1.2 s, same optima)
+    # the parts are small and tight: presolve costs more than it saves (measured: province
+    # combined solves 2.3 s -> 1.2 s, same optima)
     p.cp_model_presolve = False
 
 
@@ -320,40 +320,62 @@ def _solution_max_load(part: _Part) -> int:
     return int(load.max()) if len(load) else 0
 
 
+#: First deterministic-time budget per part in the max-workload level; it grows x4 a round.
+MAX_LEVEL_FIRST_BUDGET = 0.02
+
+
 def _max_level(parts: list[_Part], opts: SolveOptions, deadline: float | None, tables: Tables,
                progress: Progress | None, statuses: list[str], stage: str = "max_workload"
                ) -> tuple[float, float, bool]:
     """Global min-max workload over all parts, exactly, without proving every part's own optimum.
 
-    The global optimum is the largest part optimum.  Parts are visited from the largest
-    current max load down, each minimising ``max(z, L)`` where ``L`` is the best global
-    value so far: a part whose current solution is already within ``L`` is skipped, and
-    any solution at ``L`` is proven at once.  Returns (value, bound, proven) in hundredths.
+    The global optimum is the largest part optimum.  ``lower``, a proven lower bound on it,
+    starts at the largest current workload.  Parts are visited from the largest current max
+    load down, each minimising ``max(z, lower)``: any optimum or bound of that is itself a
+    lower bound of the global optimum, and a part whose plan is within ``lower`` needs no
+    solve.  Solves get a small deterministic budget that grows x4 a round (iterative
+    deepening), so one part whose own optimum is hard to prove, but lies below the global
+    one, does not hold up the rest.  Proven when the plan's max equals ``lower``.
+    Returns (value, bound, proven) in hundredths.
     """
     floor = int(scale_workload(tables.investigators["current_workload"].to_numpy(dtype=float)).max(initial=0))
-    level = floor
-    bound = floor
-    proven = True
-    order = sorted(range(len(parts)), key=lambda k: (-_solution_max_load(parts[k]), k))
+    lower = floor
+    cap = opts.deterministic_time
+    budget = MAX_LEVEL_FIRST_BUDGET if cap is None else min(MAX_LEVEL_FIRST_BUDGET, cap)
+    done: set[int] = set()  # proven: max(own optimum, lower at that time) reached
+    total = len(parts)
     if progress:
-        progress(stage, 0, len(parts))
-    for done, k in enumerate(order, 1):
-        p = parts[k]
-        if _solution_max_load(p) > level:
-            p.sm.model.add(p.sm.max_load >= level)
-            st, value, b = _solve_level(p, "max_workload", opts, deadline)
-            statuses.append(st)
-            if st != "OPTIMAL":
-                proven = False
-            # the solve bounds max(z, L): it says something of this part only above L
-            if b > level:
-                bound = max(bound, int(np.ceil(b - 1e-9)))
-            level = max(level, _solution_max_load(p))
+        progress(stage, 0, total)
+    while True:
+        todo = sorted((k for k in range(total) if k not in done and _solution_max_load(parts[k]) > lower),
+                      key=lambda k: (-_solution_max_load(parts[k]), k))
+        if not todo:
+            break
+        round_opts = opts.model_copy(update={"deterministic_time": budget})
+        for k in todo:
+            p = parts[k]
+            if _solution_max_load(p) <= lower:
+                continue
+            if deadline is not None and time.perf_counter() >= deadline:
+                break
+            p.sm.model.add(p.sm.max_load >= lower)
+            st, _, b = _solve_level(p, "max_workload", round_opts, deadline)
+            if st in ("OPTIMAL", "FEASIBLE"):
+                lower = max(lower, int(np.ceil(b - 1e-9)))
+            if st == "OPTIMAL":
+                done.add(k)
         if progress:
-            progress(stage, done, len(parts))
+            progress(stage, total - sum(1 for k in range(total) if _solution_max_load(parts[k]) > lower), total)
+        out_of_time = deadline is not None and time.perf_counter() >= deadline
+        if out_of_time or (cap is not None and budget >= cap):
+            break
+        budget = budget * 4 if cap is None else min(budget * 4, cap)
     value = max([floor] + [_solution_max_load(p) for p in parts])
-    # all proven: the part that last raised L reached its own optimum, so value is optimal
-    return float(value), float(value if proven else min(bound, value)), proven
+    proven = value == lower
+    statuses.append("OPTIMAL" if proven else "FEASIBLE")
+    if progress:
+        progress(stage, total, total)
+    return float(value), float(min(lower, value)), proven
 
 
 def _range(sp: SubProblem, name: str) -> int:
