@@ -68,6 +68,10 @@ def _guard(fn: Callable) -> Callable:
             raise typer.Exit(EXIT_INTERNAL)
         except typer.Exit:
             raise
+        except BrokenPipeError:  # output piped into e.g. `head`: the work is done, stay quiet
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK)
         except Exception as exc:  # pragma: no cover - last resort, keeps the promise of no traceback
             if os.environ.get("ZONEPLAN_DEBUG"):
                 raise
