@@ -37,7 +37,6 @@ import json
 import logging
 import math
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -45,6 +44,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from .mip import _peak_rss_mib  # no highspy import at module level: safe beside OR-Tools
 
 __all__ = ["SCALES", "GROWTH", "SOLVERS", "ensure_instance", "run_benchmarks", "markdown", "main"]
 
@@ -137,21 +138,6 @@ def zoning_available() -> bool:
 # --------------------------------------------------------------------------- worker
 
 
-def _rss_mib() -> float:
-    """Peak resident memory of this process, MiB.
-
-    ``VmHWM`` of ``/proc/self/status`` is reset by ``exec``; ``ru_maxrss`` is not (a child
-    inherits its parent's peak), so it is only the fall-back off Linux.
-    """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
 def _levels(levels) -> list[dict[str, Any]]:
     return [{"name": lv.name, "value": float(lv.value), "bound": float(lv.bound), "gap": float(lv.gap),
              "proven": bool(lv.proven)} for lv in levels]
@@ -171,7 +157,7 @@ def _worker(argv: list[str]) -> int:
     a = ap.parse_args(argv)
     import zoneplan
 
-    import_rss = _rss_mib()
+    import_rss = _peak_rss_mib()
     t = time.perf_counter()
     tables = zoneplan.load(a.instance)
     load_s = time.perf_counter() - t
@@ -224,7 +210,7 @@ def _worker(argv: list[str]) -> int:
         zones.to_csv(a.plan, index=False)
     if plan is not None:
         plan.to_csv(a.plan, index=False)
-    out["peak_rss_mib"] = max(_rss_mib(), out.get("child_rss_mib", 0.0))
+    out["peak_rss_mib"] = max(_peak_rss_mib(), out.get("child_rss_mib", 0.0))
     Path(a.report).write_text(json.dumps(out, default=float), encoding="utf-8")
     return 0
 

@@ -442,12 +442,12 @@ def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptio
             if _solution_max_load(saved) <= glob:
                 keep.append(k)
                 p.solution, p.values = f
-    redo = [k for k in range(len(parts)) if k not in set(keep)]
+    kept = set(keep)
+    redo = [k for k in range(len(parts)) if k not in kept]
     b_bounds: dict[int, float] = {k: parts[k].values[b] for k in keep}
 
     def again(k: int) -> str:
-        st, value, bnd = _solve_level(parts[k], b, opts, deadline)
-        v = parts[k].values[b] if parts[k].values else _empty_values(parts[k].sp)[b]
+        st, _, bnd = _solve_level(parts[k], b, opts, deadline)
         b_bounds[k] = bnd
         return st
 
