@@ -280,6 +280,16 @@ def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
     return out
 
 
+def _map_png(inp, zones: pd.DataFrame, title: str) -> bytes:
+    """The zoning map as PNG bytes, so it joins the other outputs in one atomic write."""
+    import tempfile
+
+    from .zoning import draw_map
+
+    with tempfile.TemporaryDirectory() as td:
+        return draw_map(inp, zones, Path(td) / "map.png", title=title).read_bytes()
+
+
 @app.command()
 @_guard
 def zone(
@@ -300,7 +310,7 @@ def zone(
     from . import load
     from .io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from .planning import read_whatifs, zoning_input
-    from .zoning import ZoningOptions, draw_map, solve_zoning
+    from .zoning import ZoningOptions, solve_zoning
 
     _setup_logging(verbose)
     tables = load(data_dir)
@@ -321,11 +331,7 @@ def zone(
     if result.feasible:
         zones = result.zones[["township_id", "zone", "hub"]]
         files["zones.csv"] = frame_to_csv_bytes(zones)
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as td:
-            png = draw_map(inp, result.zones, Path(td) / "map.png", title=f"{data_dir.name}: proposed zones")
-            files["map.png"] = png.read_bytes()
+        files["map.png"] = _map_png(inp, result.zones, f"{data_dir.name}: proposed zones")
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
                f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
@@ -360,7 +366,6 @@ def compare(
     from .io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from .options import RuleOptions, SolveOptions
     from .planning import compare_zonings, current_zoning, read_zoning, zoning_input
-    from .zoning import draw_map
 
     tables = load(data_dir)
     named: dict[str, pd.DataFrame] = {}
@@ -382,12 +387,8 @@ def compare(
         files = {"compare.csv": frame_to_csv_bytes(table),
                  "compare.json": json_bytes(table.to_dict(orient="records"))}
         inp = zoning_input(tables)
-        import tempfile
-
-        with tempfile.TemporaryDirectory() as td:
-            for k, (name, zones) in enumerate(named.items()):
-                png = draw_map(inp, zones, Path(td) / f"map_{k}.png", title=f"{data_dir.name}: {name}")
-                files[f"map_{name}.png"] = png.read_bytes()
+        for name, zones in named.items():
+            files[f"map_{name}.png"] = _map_png(inp, zones, f"{data_dir.name}: {name}")
         write_outputs(out, files)
         typer.echo(f"written to {out}/")
 

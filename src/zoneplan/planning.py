@@ -16,7 +16,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .data.load import read_text_table
+from .data.load import read_side_table
 from .data.tables import Tables
 from .errors import InputError, Problem
 from .geo import gabriel_adjacency
@@ -83,28 +83,23 @@ def read_zoning(path: str | Path, tables: Tables) -> pd.DataFrame:
     InputError
         Unknown or duplicate townships, missing columns.
     """
-    p = Path(path)
-    f = p / "zones.csv" if p.is_dir() else p
-    if not f.exists():
-        raise InputError([Problem(str(f), None, None, None, "a zoning folder holding zones.csv, or a zones.csv file")])
-    df = read_text_table(f.read_bytes(), f.name)
-    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
+    df, name = read_side_table(path, "zones.csv", "a zoning folder holding zones.csv, or a zones.csv file")
     problems = []
     for col in ("township_id", "zone"):
         if col not in df.columns:
-            problems.append(Problem(f.name, 1, col, None, f"a {col} column"))
+            problems.append(Problem(name, 1, col, None, f"a {col} column"))
     if problems:
         raise InputError(problems)
-    df = df[["township_id", "zone"]].astype(object).map(lambda v: str(v).strip())
+    df = df[["township_id", "zone"]]
     df = df[(df["township_id"] != "") | (df["zone"] != "")].reset_index(drop=True)
     known = set(tables.townships["township_id"])
     seen: dict[str, int] = {}
     for k, t in enumerate(df["township_id"].tolist()):
         line = k + 2
         if t not in known:
-            problems.append(Problem(f.name, line, "township_id", t, "a township_id of townships.csv"))
+            problems.append(Problem(name, line, "township_id", t, "a township_id of townships.csv"))
         elif t in seen:
-            problems.append(Problem(f.name, line, "township_id", t, f"each township once; already on line {seen[t]}"))
+            problems.append(Problem(name, line, "township_id", t, f"each township once; already on line {seen[t]}"))
         else:
             seen[t] = line
     if problems:
@@ -118,13 +113,10 @@ def read_whatifs(path: str | Path) -> dict[str, Any]:
     ``keep`` takes a zone id (or ``all``); ``exclude`` a township id.  Returns keyword
     arguments for :class:`zoneplan.zoning.ZoningOptions`.
     """
-    p = Path(path)
-    if not p.exists():
-        raise InputError([Problem(str(p), None, None, None, "an existing what-if CSV file")])
-    df = read_text_table(p.read_bytes(), p.name)
-    df.columns = [str(c).replace("\ufeff", "").strip().lower() for c in df.columns]
+    df, name = read_side_table(path, None, "an existing what-if CSV file")
+    df.columns = [c.lower() for c in df.columns]
     if "kind" not in df.columns or "a" not in df.columns:
-        raise InputError([Problem(p.name, 1, "kind", None, "columns kind,a,b")])
+        raise InputError([Problem(name, 1, "kind", None, "columns kind,a,b")])
     if "b" not in df.columns:
         df["b"] = ""
     out: dict[str, Any] = {"together": [], "apart": [], "keep": [], "exclude": []}
@@ -135,11 +127,11 @@ def read_whatifs(path: str | Path) -> dict[str, Any]:
         if not (kind or a or b):
             continue
         if kind not in WHATIF_KINDS:
-            problems.append(Problem(p.name, line, "kind", kind, "together, apart, keep or exclude"))
+            problems.append(Problem(name, line, "kind", kind, "together, apart, keep or exclude"))
         elif kind in ("together", "apart") and (not a or not b):
-            problems.append(Problem(p.name, line, "b", b, f"two townships for {kind}"))
+            problems.append(Problem(name, line, "b", b, f"two townships for {kind}"))
         elif not a:
-            problems.append(Problem(p.name, line, "a", a, "a value"))
+            problems.append(Problem(name, line, "a", a, "a value"))
         elif kind in ("together", "apart"):
             out[kind].append((a, b))
         else:

@@ -13,7 +13,7 @@ import io
 import logging
 import math
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Mapping
 
 import numpy as np
 import pandas as pd
@@ -22,7 +22,7 @@ from ..errors import InputError, Problem
 from .contract import FALSE_WORDS, LEVEL_ALIASES, LEVELS, NUMBER_CAP, TABLES, TRUE_WORDS, Column, TableSpec
 from .tables import Source, Tables
 
-__all__ = ["load", "tables_from_frames", "read_text_table", "MAX_PROBLEMS"]
+__all__ = ["load", "tables_from_frames", "read_text_table", "read_side_table", "MAX_PROBLEMS"]
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,28 @@ def read_text_table(raw: bytes, name: str) -> pd.DataFrame:
         msg = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
         raise InputError([Problem(name, None, None, None, f"a well-formed CSV table ({msg})")]) from None
     return df
+
+
+def read_side_table(path: str | Path, file_name: str | None, expected: str) -> tuple[pd.DataFrame, str]:
+    """A small side table (a plan, a zoning, a what-if file) as stripped text cells.
+
+    ``path`` is the file itself or, when ``file_name`` is given, a folder holding it.  Returns
+    the frame (headers without BOM or surrounding spaces) and the file's display name.
+
+    Raises
+    ------
+    InputError
+        The file does not exist (``expected`` says what was wanted) or cannot be read.
+    """
+    p = Path(path)
+    f = p / file_name if file_name is not None and p.is_dir() else p
+    if not f.is_file():
+        raise InputError([Problem(str(f), None, None, None, expected)])
+    df = read_text_table(f.read_bytes(), f.name)
+    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
+    for c in df.columns:
+        df[c] = df[c].astype(object).map(lambda v: str(v).strip())
+    return df, f.name
 
 
 def _xlsx_sheets(path: Path) -> dict[str, pd.DataFrame]:
@@ -262,13 +284,10 @@ def _check_unique(vals: np.ndarray, cname: str, fname: str, lines: np.ndarray, c
 
 
 def _ref(col: _Collector, t: str, frame: pd.DataFrame, lines: np.ndarray, cname: str,
-         known: set[str] | pd.Index, what: str, allow_empty: bool = False) -> None:
+         known: set[str] | pd.Index, what: str) -> None:
     vals = frame[cname].to_numpy(dtype=object)
     bad = ~pd.Index(vals).isin(pd.Index(list(known)) if isinstance(known, set) else known)
-    if allow_empty:
-        bad &= vals != ""
-    else:
-        bad &= vals != ""  # emptiness is reported by the required check
+    bad &= vals != ""  # emptiness is reported by the required check
     _bad(col, t, lines, bad, vals, cname, f"a known {what}")
 
 
@@ -482,8 +501,3 @@ def _cell_text(v: object) -> str:
     if v is pd.NA or v is pd.NaT:
         return ""
     return str(v)
-
-
-def iter_problems(exc: InputError) -> Iterable[Problem]:
-    """The problems of an :class:`InputError` (helper for reports)."""
-    return iter(exc.problems)

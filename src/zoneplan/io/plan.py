@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..data.load import read_text_table
+from ..data.load import read_side_table
 from ..data.tables import Tables
 from ..errors import InputError, Problem
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
@@ -40,20 +40,13 @@ def read_assignments(plan_dir: str | Path) -> pd.DataFrame:
     Missing optional columns are left out (the checker reports them); ``travel_minutes`` is
     parsed as a number where given.
     """
-    p = Path(plan_dir)
-    f = p / "assignments.csv" if p.is_dir() else p
-    if not f.exists():
-        raise InputError([Problem(str(f), None, None, None, "a plan folder holding assignments.csv")])
-    df = read_text_table(f.read_bytes(), f.name)
-    df.columns = [str(c).replace("\ufeff", "").strip() for c in df.columns]
-    for c in df.columns:
-        df[c] = df[c].astype(object).map(lambda v: str(v).strip())
+    df, name = read_side_table(plan_dir, "assignments.csv", "a plan folder holding assignments.csv")
     if "travel_minutes" in df.columns:
         num = pd.to_numeric(df["travel_minutes"].where(df["travel_minutes"] != "", None), errors="coerce")
         bad = df["travel_minutes"].ne("") & num.isna()
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError([Problem(f.name, i + 2, "travel_minutes", df["travel_minutes"].iat[i], "a number")])
+            raise InputError([Problem(name, i + 2, "travel_minutes", df["travel_minutes"].iat[i], "a number")])
         df["travel_minutes"] = num.astype(float)
     blank = (df.astype(str) == "").all(axis=1) if len(df.columns) else pd.Series(dtype=bool)
     return df.loc[~blank].reset_index(drop=True)

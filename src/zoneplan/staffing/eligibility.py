@@ -303,7 +303,6 @@ def build_eligibility(tables: Tables, rules: RuleOptions | None = None) -> Eligi
     n_case = len(case_ids)
     if conflicts:
         ex = pd.DataFrame(conflicts, columns=["i", "c", "rule", "detail"])
-        bad = np.zeros(len(pi), dtype=bool)
         key_all = pc * max(1, len(inv_ids)) + pi
         key_bad = np.unique(ex["c"].to_numpy() * max(1, len(inv_ids)) + ex["i"].to_numpy())
         bad = np.isin(key_all, key_bad)

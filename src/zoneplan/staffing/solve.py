@@ -173,16 +173,16 @@ def _solve_level(part: _Part, name: str, opts: SolveOptions, deadline: float | N
     if st in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, float(solver.objective_value), float(solver.best_objective_bound)
     if part.solution is None:
-        # no solution in time: the empty plan is always valid for a part
-        n_p, n_c = sm_sizes(sm)
-        part.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
-        part.values = None
+        _clear(part)
     value = part.values[name] if part.values else 0.0
     return status, value, float(solver.best_objective_bound)
 
 
-def sm_sizes(sm: StaffingModel) -> tuple[int, int]:
-    return len(sm.x), len(sm.y)
+def _clear(part: _Part) -> None:
+    """No solution in time: the empty plan (nobody assigned) is always valid for a part."""
+    n_pairs, n_cases = len(part.sm.x), len(part.sm.y)
+    part.solution = (np.zeros(n_cases, dtype=bool), np.zeros(n_pairs, dtype=bool), np.zeros(n_pairs, dtype=bool))
+    part.values = None
 
 
 def _fix_level(part: _Part, name: str, bound_value: float) -> None:
@@ -248,32 +248,30 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     if weighted:
         weighted_level, statuses = _solve_weighted(parts, opts, deadline, floor, progress)
     elif order[1] == "max_workload":
-        levels = _solve_sandwich(parts, order, opts, deadline, tables, progress, statuses)
+        levels = _solve_sandwich(parts, order, opts, deadline, floor, progress, statuses)
     else:
         for k, name in enumerate(order):
-            def one(part: _Part, name=name) -> tuple[str, float, float]:
-                return _solve_level(part, name, opts, deadline)
-
             if name == "max_workload":
-                glob, gbound, proven = _max_level(parts, opts, deadline, tables, progress, statuses,
+                glob, gbound, proven = _max_level(parts, opts, deadline, floor, progress, statuses,
                                                   f"level {k + 1}/{len(order)} {name}")
                 for p in parts:
                     _fix_level(p, name, glob)
-                levels.append(_level(name, glob, gbound, proven, tables))
+                levels.append(_level(name, glob, gbound, proven))
                 continue
-            results = _map(parts, one, opts.workers, progress, f"level {k + 1}/{len(order)} {name}")
+            results = _map(parts, lambda part, name=name: _solve_level(part, name, opts, deadline),
+                           opts.workers, progress, f"level {k + 1}/{len(order)} {name}")
             statuses += [r[0] for r in results]
             values = [p.values[name] if p.values else _empty_values(p.sp)[name] for p in parts]
             bounds = [r[2] for r in results]
             proven = all(r[0] == "OPTIMAL" for r in results)
             for p, v in zip(parts, values):
                 _fix_level(p, name, v)
-            levels.append(_level(name, float(sum(values)), float(sum(bounds)), proven, tables))
+            levels.append(_level(name, float(sum(values)), float(sum(bounds)), proven))
     timings["solve"] = time.perf_counter() - t2
     # assemble the plan
     t3 = time.perf_counter()
     assignments, assigned_cases = _plan(el, parts)
-    staffed = set(np.unique(_case_index(el, assignments["case_id"])).tolist()) if len(assignments) else set()
+    staffed = {c for cases in assigned_cases.values() for c in cases}
     unstaffed_idx = [c for c in range(len(el.case_ids)) if c not in staffed]
     expl = explain_unstaffed(el, unstaffed_idx, pre, assigned_cases, order if not weighted else ("staffed",))
     unstaffed = pd.DataFrame({"case_id": [el.case_ids[c] for c, _, _ in expl],
@@ -324,7 +322,7 @@ def _solution_max_load(part: _Part) -> int:
 MAX_LEVEL_FIRST_BUDGET = 0.02
 
 
-def _max_level(parts: list[_Part], opts: SolveOptions, deadline: float | None, tables: Tables,
+def _max_level(parts: list[_Part], opts: SolveOptions, deadline: float | None, floor: int,
                progress: Progress | None, statuses: list[str], stage: str = "max_workload"
                ) -> tuple[float, float, bool]:
     """Global min-max workload over all parts, exactly, without proving every part's own optimum.
@@ -338,7 +336,6 @@ def _max_level(parts: list[_Part], opts: SolveOptions, deadline: float | None, t
     one, does not hold up the rest.  Proven when the plan's max equals ``lower``.
     Returns (value, bound, proven) in hundredths.
     """
-    floor = int(scale_workload(tables.investigators["current_workload"].to_numpy(dtype=float)).max(initial=0))
     lower = floor
     cap = opts.deterministic_time
     budget = MAX_LEVEL_FIRST_BUDGET if cap is None else min(MAX_LEVEL_FIRST_BUDGET, cap)
@@ -388,7 +385,7 @@ def _range(sp: SubProblem, name: str) -> int:
 
 
 def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptions, deadline: float | None,
-                    tables: Tables, progress: Progress | None, statuses: list[str]) -> list[LevelResult]:
+                    floor: int, progress: Progress | None, statuses: list[str]) -> list[LevelResult]:
     """Lexicographic (A, max_workload, B) with A, B sums, in fewer solves; exact.
 
     1. Each part optimises A then B in one solve (B's range + 1 as A's multiplier).  A is fixed.
@@ -415,9 +412,7 @@ def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptio
             a_bounds[k] = float(best if sm.senses[a] > 0 else -best) if st == cp_model.FEASIBLE else a_val
             first[k] = (part.solution, dict(part.values)) if st == cp_model.OPTIMAL else None
         else:
-            n_p, n_c = sm_sizes(sm)
-            part.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
-            part.values = None
+            _clear(part)
             a_bounds[k] = float(_range(part.sp, a)) if sm.senses[a] > 0 else 0.0
             first[k] = None
         return status
@@ -429,11 +424,11 @@ def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptio
     a_vals = [p.values[a] if p.values else _empty_values(p.sp)[a] for p in parts]
     for p, v in zip(parts, a_vals):
         _fix_level(p, a, v)
-    levels.append(_level(a, float(sum(a_vals)), float(sum(a_bounds)), all(r == "OPTIMAL" for r in res), tables))
-    glob, gbound, proven = _max_level(parts, opts, deadline, tables, progress, statuses, "level 2/3 max_workload")
+    levels.append(_level(a, float(sum(a_vals)), float(sum(a_bounds)), all(r == "OPTIMAL" for r in res)))
+    glob, gbound, proven = _max_level(parts, opts, deadline, floor, progress, statuses, "level 2/3 max_workload")
     for p in parts:
         _fix_level(p, "max_workload", glob)
-    levels.append(_level("max_workload", glob, gbound, proven, tables))
+    levels.append(_level("max_workload", glob, gbound, proven))
     keep = []
     for k, p in enumerate(parts):
         f = first.get(k)
@@ -459,7 +454,7 @@ def _solve_sandwich(parts: list[_Part], order: tuple[str, ...], opts: SolveOptio
         _fix_level(p, b, v)
     proven_b = all(r == "OPTIMAL" for r in res_b) and all(first.get(k) is not None for k in keep)
     levels.append(_level(b, float(sum(b_vals)), float(sum(b_bounds.get(k, b_vals[k]) for k in range(len(parts)))),
-                         proven_b, tables))
+                         proven_b))
     # restore the usual level order in the result
     return [levels[0], levels[1], levels[2]]
 
@@ -486,7 +481,7 @@ def _map_index(total: int, fn, workers: int, progress: Progress | None, stage: s
     return res
 
 
-def _level(name: str, value: float, bound: float, proven: bool, tables: Tables) -> LevelResult:
+def _level(name: str, value: float, bound: float, proven: bool) -> LevelResult:
     if name == "max_workload":  # back from hundredths
         return LevelResult(name, "min", value / 100.0, bound / 100.0, proven)
     return LevelResult(name, "max" if name == "staffed" else "min", float(value), float(bound), proven)
@@ -536,8 +531,7 @@ def _solve_weighted(parts: list[_Part], opts: SolveOptions, deadline: float | No
             level = LevelResult("weighted", "max", solver.objective_value / WEIGHT_SCALE,
                                 solver.best_objective_bound / WEIGHT_SCALE, st == cp_model.OPTIMAL)
         else:
-            n_p, n_c = sm_sizes(sm)
-            p.solution = (np.zeros(n_c, dtype=bool), np.zeros(n_p, dtype=bool), np.zeros(n_p, dtype=bool))
+            _clear(p)
             level = LevelResult("weighted", "max", -cm * floor / WEIGHT_SCALE,
                                 solver.best_objective_bound / WEIGHT_SCALE, False)
         if progress:
@@ -545,15 +539,10 @@ def _solve_weighted(parts: list[_Part], opts: SolveOptions, deadline: float | No
     return level, statuses or ["OPTIMAL"]
 
 
-def _case_index(el: Eligibility, ids: pd.Series) -> np.ndarray:
-    return pd.Index(el.case_ids).get_indexer(ids.to_numpy(dtype=object))
-
-
 def _plan(el: Eligibility, parts: list[_Part]) -> tuple[pd.DataFrame, dict[int, list[int]]]:
     rows_c: list[int] = []
     rows_i: list[int] = []
     rows_lead: list[bool] = []
-    minutes_of: dict[tuple[int, int], float] = {}
     for p in parts:
         if p.solution is None:
             continue
@@ -579,7 +568,6 @@ def _plan(el: Eligibility, parts: list[_Part]) -> tuple[pd.DataFrame, dict[int, 
     assigned: dict[int, list[int]] = {}
     for c, i in zip(rows_c, rows_i):
         assigned.setdefault(i, []).append(c)
-    del minutes_of
     return df, assigned
 
 
