@@ -7,7 +7,9 @@ from typer.testing import CliRunner
 
 import zoneplan
 from zoneplan.cli import app
-from zoneplan.planning import apply_zoning, compare_zonings, current_zoning, read_whatifs, zoning_input
+from zoneplan.compare import apply_zoning, compare_zonings
+from zoneplan.io.side import read_whatifs
+from zoneplan.zoning.adapter import current_zoning, zoning_input
 from zoneplan.zoning import check_zoning
 
 from conftest import EXAMPLES

@@ -1,0 +1,28 @@
+"""Command-line interface: parse, load, solve, write.  No modelling logic here.
+
+One module per command group registers its commands on :data:`app`; the shared options,
+the error guard and the exit codes live in :mod:`zoneplan.cli.common`.
+
+Exit codes (also in the README):
+
+====  =====================================================================
+0     success: plan proven optimal / check clean / input valid
+1     ``check``: the plan breaks at least one rule (violations listed)
+2     bad input or usage: nothing was written (problems listed, no traceback)
+3     ``staff``/``zone``: a valid plan was written but not proven optimal
+      (time limit), or the zoning is infeasible (explanations printed)
+4     internal error (e.g. the checker rejected a plan zoneplan made)
+====  =====================================================================
+"""
+
+from __future__ import annotations
+
+from . import demo, staffing, zoning  # noqa: F401  (register the commands)
+from .common import EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_VIOLATIONS, app
+
+__all__ = ["app", "main", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,150 @@
+"""Shared CLI pieces: the app, exit codes, the error guard, option declarations."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from typing import Callable, Optional
+
+import typer
+from pydantic import ValidationError
+
+from ..errors import InputError, InternalError
+
+__all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL"]
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Plan collaboration zones and conflict-free investigation teams.")
+log = logging.getLogger("zoneplan")
+
+
+def _err(msg: str) -> None:
+    typer.echo(msg, err=True)
+
+
+def _guard(fn: Callable) -> Callable:
+    """Turn known failures into messages and exit codes; never a traceback for bad input."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            _err(f"error: {len(exc.problems) + exc.more} problem(s) in the input; nothing was written.")
+            for p in exc.problems:
+                _err(f"  {p}")
+            if exc.more:
+                _err(f"  ... and {exc.more} more")
+            raise typer.Exit(EXIT_INPUT)
+        except ValidationError as exc:
+            _err("error: invalid option(s); nothing was written.")
+            for e in exc.errors():
+                loc = ".".join(str(x) for x in e.get("loc", ()))
+                _err(f"  {loc}: {e.get('msg')}")
+            raise typer.Exit(EXIT_INPUT)
+        except (ValueError, FileNotFoundError, NotADirectoryError) as exc:
+            _err(f"error: {exc}; nothing was written.")
+            raise typer.Exit(EXIT_INPUT)
+        except InternalError as exc:
+            _err(f"internal error (please report it): {exc}")
+            raise typer.Exit(EXIT_INTERNAL)
+        except typer.Exit:
+            raise
+        except BrokenPipeError:  # output piped into e.g. `head`: the work is done, stay quiet
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(EXIT_OK)
+        except Exception as exc:  # pragma: no cover - last resort, keeps the promise of no traceback
+            if os.environ.get("ZONEPLAN_DEBUG"):
+                raise
+            _err(f"internal error (please report it; set ZONEPLAN_DEBUG=1 for details): "
+                 f"{type(exc).__name__}: {exc}")
+            raise typer.Exit(EXIT_INTERNAL)
+
+    return wrapper
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+class _Progress:
+    """A progress bar on stderr while solving (only when stderr is a terminal)."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+        self._bar = None
+        self._task = None
+        self._stage = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+            self._bar.__enter__()
+        return self
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        log.info("%s: %d/%d parts", stage, done, total)
+        if self._bar is None:
+            return
+        if stage != self._stage:
+            self._stage = stage
+            self._task = self._bar.add_task(stage, total=total)
+        self._bar.update(self._task, completed=done)
+
+    def __exit__(self, *exc):
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def _rules(max_hops: int, max_travel: float, allow_own_township: bool, cross_county: bool, no_zones: bool):
+    from ..options import RuleOptions
+
+    return RuleOptions(max_hops=max_hops, max_travel=max_travel, allow_own_township=allow_own_township,
+                       cross_county=cross_county, use_zones=not no_zones)
+
+
+def _solve_opts(time_limit: float, det_time: Optional[float], workers: int, seed: int, order: str,
+                weights: Optional[str]):
+    from ..options import SolveOptions
+
+    kw: dict = dict(time_limit=time_limit, deterministic_time=det_time, workers=workers, seed=seed,
+                    order=tuple(s.strip() for s in order.split(",") if s.strip()))
+    if weights:
+        w = {}
+        for part in weights.split(","):
+            if "=" not in part:
+                raise ValueError(f"--weights expects name=value pairs separated by commas, got {part!r}")
+            k, v = part.split("=", 1)
+            try:
+                w[k.strip()] = float(v)
+            except ValueError:
+                raise ValueError(f"--weights: {v!r} is not a number") from None
+        kw.update(mode="weighted", weights=w)
+    return SolveOptions(**kw)
+
+
+# shared option declarations
+MaxHops = typer.Option(2, "--max-hops", help="Kin rule: exclude anyone within this many hops of the subject.")
+MaxTravel = typer.Option(90.0, "--max-travel", help="Pool without zones: max road minutes posted -> case.")
+AllowOwn = typer.Option(False, "--allow-own-township", help="Switch the cross-check rule off (not advised).")
+CrossCounty = typer.Option(False, "--cross-county", help="Let the travel pool reach other counties' township staff.")
+NoZones = typer.Option(False, "--no-zones", help="Ignore the zone column; use the travel pool.")
+TimeLimit = typer.Option(60.0, "--time-limit", help="Wall-clock seconds for the whole solve.")
+DetTime = typer.Option(None, "--deterministic-time", help="CP-SAT deterministic time limit per sub-solve (repeatable).")
+Workers = typer.Option(2, "--workers", help="Parallel threads (parts are solved side by side).")
+Seed = typer.Option(0, "--seed", help="Random seed (the same seed and inputs give the same plan).")
+Order = typer.Option("staffed,max_workload,travel", "--order", help="Lexicographic order of objective levels.")
+Weights = typer.Option(None, "--weights", help="Weighted mode instead, e.g. staffed=1000000,max_workload=60,travel=1.")
+Verbose = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")
+
+
