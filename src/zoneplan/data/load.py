@@ -350,22 +350,34 @@ def _validate_references(frames: dict[str, pd.DataFrame], lines: dict[str, np.nd
 # --------------------------------------------------------------------------- entry points
 
 
-def _build(raw: Mapping[str, tuple[pd.DataFrame, str, str, np.ndarray | None]], cap: int) -> Tables:
-    """raw: table name -> (text frame, display name, sha256, line numbers or None)."""
+#: Tables every staffing run needs; zoning needs only townships.
+STAFFING_TABLES = ("townships", "investigators", "cases")
+
+
+def _build(raw: Mapping[str, tuple[pd.DataFrame, str, str, np.ndarray | None]], cap: int,
+           require: tuple[str, ...] = STAFFING_TABLES) -> Tables:
+    """raw: table name -> (text frame, display name, sha256, line numbers or None).
+
+    Tables in ``require`` must be present; other absent tables become empty frames.
+    """
     col = _Collector(cap)
     frames: dict[str, pd.DataFrame] = {}
     lines: dict[str, np.ndarray] = {}
     names: dict[str, str] = {}
     for tname, spec in TABLES.items():
         if tname not in raw:
-            if not spec.optional:
+            if tname in require:
                 col.add(Problem(spec.file, None, None, None,
                                 f"the required table {tname} ({spec.file}, or a sheet named {tname})"))
             continue
         df, disp, _, line_of = raw[tname]
         frames[tname], lines[tname] = _parse_table(df, spec, disp, col, line_of)
         names[tname] = disp
-    if all(t in frames for t, spec in TABLES.items() if not spec.optional):
+    if all(t in frames for t in require):
+        for t in STAFFING_TABLES:  # absent and not required: an empty table
+            if t not in frames:
+                frames[t] = pd.DataFrame({c.name: pd.Series([], dtype=object) for c in TABLES[t].columns})
+                lines[t], names[t] = np.zeros(0, dtype=np.int64), TABLES[t].file
         _validate_references(frames, lines, names, col)
     col.raise_if_failed()
     for p in col.warnings:
@@ -383,7 +395,7 @@ def _build(raw: Mapping[str, tuple[pd.DataFrame, str, str, np.ndarray | None]], 
         lo, hi = np.where(a <= b, a, b), np.where(a <= b, b, a)
         adjacency = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates().sort_values(["a", "b"], kind="stable")
         adjacency = adjacency.reset_index(drop=True)
-    sources = {t: Source(raw[t][1], raw[t][2], tuple(int(x) for x in lines[t])) for t in frames}
+    sources = {t: Source(raw[t][1], raw[t][2], tuple(int(x) for x in lines[t])) for t in frames if t in raw}
     return Tables(
         townships=frames["townships"],
         investigators=frames["investigators"],
@@ -408,11 +420,13 @@ def _find_file(folder: Path, spec: TableSpec) -> Path | None:
     return None
 
 
-def load(path: str | Path, max_problems: int = MAX_PROBLEMS) -> Tables:
+def load(path: str | Path, max_problems: int = MAX_PROBLEMS,
+         require: tuple[str, ...] = STAFFING_TABLES) -> Tables:
     """Load the tables from a folder of CSV files or from an .xlsx workbook.
 
     A folder may hold ``townships.csv``, ``investigators.csv``, ... (see the contract) or a
-    single ``.xlsx`` workbook with one sheet per table.
+    single ``.xlsx`` workbook with one sheet per table.  ``require`` names the tables that
+    must be present (zoning needs only ``("townships",)``); others absent load as empty.
 
     Raises
     ------
@@ -426,22 +440,22 @@ def load(path: str | Path, max_problems: int = MAX_PROBLEMS) -> Tables:
     if p.is_file():
         if p.suffix.lower() != ".xlsx":
             raise InputError([Problem(p.name, None, None, None, "a folder of CSV files or an .xlsx workbook")])
-        return _load_xlsx(p, max_problems)
+        return _load_xlsx(p, max_problems, require)
     csvs = {t: _find_file(p, s) for t, s in TABLES.items()}
     if not any(csvs.values()):
         books = sorted(x for x in p.iterdir() if x.suffix.lower() == ".xlsx" and not x.name.startswith("~$"))
         if len(books) == 1:
-            return _load_xlsx(books[0], max_problems)
+            return _load_xlsx(books[0], max_problems, require)
     raw: dict[str, tuple[pd.DataFrame, str, str, np.ndarray | None]] = {}
     for t, f in csvs.items():
         if f is None:
             continue
         data = f.read_bytes()
         raw[t] = (read_text_table(data, f.name), f.name, _sha256(data), None)
-    return _build(raw, max_problems)
+    return _build(raw, max_problems, require)
 
 
-def _load_xlsx(path: Path, max_problems: int) -> Tables:
+def _load_xlsx(path: Path, max_problems: int, require: tuple[str, ...] = STAFFING_TABLES) -> Tables:
     data = path.read_bytes()
     digest = _sha256(data)
     sheets = _xlsx_sheets(path)
@@ -453,7 +467,7 @@ def _load_xlsx(path: Path, max_problems: int) -> Tables:
             if key is not None:
                 raw[t] = (sheets[key], f"{path.name}[{key}]", digest, None)
                 break
-    return _build(raw, max_problems)
+    return _build(raw, max_problems, require)
 
 
 def tables_from_frames(
