@@ -8,8 +8,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, MaxHops, MaxTravel,
-                     Seed, TimeLimit, Verbose, Workers, _guard, _setup_logging, app)
+from .common import (EXIT_NOT_OPTIMAL, Lang, MaxHops, MaxTravel, Seed, Strict, TimeLimit, Verbose, Workers, _guard, _setup_logging, app)
 
 def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
     out = []
@@ -46,6 +45,7 @@ def zone(
     whatif: Optional[Path] = typer.Option(None, "--whatif", help="CSV kind,a,b with together/apart/keep/exclude rows."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
     time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose,
+    strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
@@ -55,7 +55,7 @@ def zone(
     from ..zoning import ZoningOptions, solve_zoning
 
     _setup_logging(verbose)
-    tables = load(data_dir)
+    tables = load(data_dir, strict=strict)
     kw: dict = {"together": _pairs(together, "--together"), "apart": _pairs(apart, "--apart"),
                 "keep": True if [k for k in keep if k.lower() == "all"] else list(keep), "exclude": list(exclude)}
     if whatif is not None:
@@ -101,7 +101,7 @@ def compare(
     no_current: bool = typer.Option(False, "--no-current", help="Leave out the current zoning (townships.csv zone)."),
     no_staffing: bool = typer.Option(False, "--no-staffing", help="Zone measures only; skip the staffing effect."),
     max_hops: int = MaxHops, max_travel: float = MaxTravel, time_limit: float = TimeLimit,
-    workers: int = Workers, seed: int = Seed,
+    workers: int = Workers, seed: int = Seed, strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
     """Compare the current zoning with proposals side by side, including the staffing effect."""
     from .. import load
@@ -111,7 +111,7 @@ def compare(
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
 
-    tables = load(data_dir)
+    tables = load(data_dir, strict=strict)
     named: dict[str, pd.DataFrame] = {}
     if not no_current and (tables.townships["zone"] != "").any():
         named["current"] = current_zoning(tables)

@@ -21,6 +21,7 @@ def plan_files(result, tables: Tables) -> dict[str, bytes]:
     report = result.report()
     report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
                         for name, s in sorted(tables.sources.items())}
+    report["data_quality"] = tables.quality.to_dict()
     return {
         "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
         "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
