@@ -46,10 +46,10 @@ class Problem:
         where = self.file
         if self.line is not None:
             where += f"，第 {self.line} 行" if zh else f", line {self.line}"
-        if self.column or self.letter:
-            col = " ".join(x for x in (self.letter, f"「{self.column}」" if zh and self.column else
-                                         (f'"{self.column}"' if self.column else None)) if x)
-            where += f"，{col} 列" if zh else f", column {col}"
+        if zh and (self.column or self.letter):
+            where += "，" + (f"{self.letter} 列" if self.letter else "列") + (f"「{self.column}」" if self.column else "")
+        elif self.column or self.letter:
+            where += ", column " + " ".join(x for x in (self.letter, f'"{self.column}"' if self.column else None) if x)
         if zh:
             got = "" if self.value is None else f"：填写的是“{self.value}”"
             text = f"{where}{got}；应为{self.expected_zh or self.expected}"

@@ -160,19 +160,33 @@ def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: _Co
         else:
             seen[field_name] = j
     present = set(seen)
+    suggested: set[str] = set()
+    last_header = max((j for j, h in enumerate(choice.typed) if str(h).strip()), default=-1)
     for j, h in enumerate(choice.typed):
         if j in choice.fields:
             continue
         text = str(h).strip()
-        has_data = bool(len(data)) and j in data.columns and (data[j].astype(str).str.strip() != "").any()
+        has_data = bool(len(data)) and j in data.columns and _nonblank(data[j]).any()
         if not text:
-            if has_data:
+            if has_data and not grid.is_workbook and j > last_header:
+                # a CSV line with more values than the header: a comma inside a value
+                rows = np.flatnonzero(_nonblank(data[j]))
+                for r in rows[: col.cap]:
+                    line = int(choice.first_data_row + r + 1)
+                    col.add(Problem(grid.name, line, None, None,
+                                    f"at most {last_header + 1} values, as many as the header has columns",
+                                    letter=column_letter(j), expected_zh=f"最多 {last_header + 1} 个值（与表头列数相同）",
+                                    hint="this line has more values than the header has columns: a comma inside a "
+                                         "value? Put the value in quotes, or separate a list with 、",
+                                    hint_zh="该行的值比表头的列多：是否某个值里有逗号？请给该值加英文引号，或用顿号“、”分隔列表"))
+            elif has_data:
                 col.add(Problem(grid.name, hdr_line, None, None, "a header above values",
                                 letter=column_letter(j), expected_zh="有值的列需要表头",
                                 hint="name the column (see the README for the column names) or delete it",
                                 hint_zh="请为该列填写表头（列名见说明），或删除该列"))
             continue
         close = [c for c in lk.close(text) if c not in present]
+        suggested.update(close[:1])
         if close:
             names = ", ".join(_label(spec, c) for c in close[:3])
             col.add(Problem(grid.name, hdr_line, text, None, "a known column name",
@@ -184,7 +198,7 @@ def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: _Co
                                  f"column {column_letter(j)} {text!r} is not a column zoneplan reads: ignored",
                                  f"{column_letter(j)} 列“{text}”不是 zoneplan 读取的列，已忽略"))
     for c in spec.columns:
-        if c.required and c.name not in present:
+        if c.required and c.name not in present and c.name not in suggested:
             col.add(Problem(grid.name, hdr_line, c.name, None,
                             f"a header for the required column {_label(spec, c.name)}",
                             field=c.name, expected_zh=f"必填列 {_label(spec, c.name)} 的表头",
@@ -233,7 +247,7 @@ def _runs(rows: np.ndarray) -> list[tuple[int, int]]:
 
 def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok: bool) -> Parsed | None:
     cells = grid.cells
-    if cells.empty or not (cells.astype(str).apply(lambda s: s.str.strip()) != "").to_numpy().any():
+    if cells.empty or not any(_nonblank(cells[j]).any() for j in cells.columns):
         if spec.optional and optional_empty_ok:
             col.note(QualityItem("read", "note", grid.name, "empty file: read as a table with no rows",
                                  "空文件：按无数据的表读取"))
@@ -272,14 +286,7 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
     blank = np.ones(n, dtype=bool)
     for v in text.values():
         blank &= v == ""
-    footer = np.zeros(n, dtype=bool)
-    if n:
-        first_texts = data.apply(lambda row: next((str(x).strip() for x in row.tolist() if str(x).strip()), ""), axis=1)
-        filled = (data.astype(str).apply(lambda s: s.str.strip()) != "").sum(axis=1).to_numpy()
-        starts = np.array([name_key(t) for t in first_texts.tolist()], dtype=object)
-        for w in _FOOTER_WORDS:
-            footer |= np.array([s.startswith(name_key(w)) for s in starts]) & (filled <= 3)
-        footer &= ~blank
+    footer = _footer_rows(data, blank)
     if footer.any():
         fl = lines[footer]
         col.note(QualityItem("read", "note", grid.name,
@@ -315,6 +322,38 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
     frame.index = pd.RangeIndex(len(frame))
     parsed.frame = frame
     return parsed
+
+
+def _nonblank(column: pd.Series) -> np.ndarray:
+    """Cells with something other than spaces in them."""
+    v = column.to_numpy(dtype=object)
+    nz = v != ""
+    if nz.any():
+        idx = np.flatnonzero(nz)
+        nz[idx] = [bool(str(x).strip()) for x in v[idx]]
+    return nz
+
+
+_FOOTER_KEYS = tuple(name_key(w) for w in _FOOTER_WORDS)
+
+
+def _footer_rows(data: pd.DataFrame, blank: np.ndarray) -> np.ndarray:
+    """Lines below or inside the table that are notes (合计, 制表人 ...): few cells, a footer word first."""
+    n = len(data)
+    if n == 0 or data.shape[1] == 0:
+        return np.zeros(n, dtype=bool)
+    filled = np.zeros(n, dtype=np.int64)
+    first = np.full(n, "", dtype=object)
+    for j in reversed(list(data.columns)):
+        v = data[j].to_numpy(dtype=object)
+        nz = _nonblank(data[j])
+        filled += nz
+        first = np.where(nz, v, first)
+    cand = (filled <= 3) & ~blank & ~pd.Series(first, dtype=object).str.isascii().to_numpy(dtype=bool)
+    out = np.zeros(n, dtype=bool)
+    for k in np.flatnonzero(cand):
+        out[k] = name_key(first[k]).startswith(_FOOTER_KEYS)
+    return out
 
 
 def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: _Collector, present: bool):
@@ -525,11 +564,16 @@ def _resolve_column(t: Parsed, column: str, lk: Lookup, what: tuple[str, str], c
     """Resolve one reference column in place; count how values resolved (for notes)."""
     vals = t.frame[column].to_numpy(dtype=object)
     codes, uniques, res = lk.resolve_array(vals)
+    counts = np.bincount(codes, minlength=len(uniques)) if len(vals) else np.zeros(0, dtype=np.int64)
     hows: dict[str, int] = {}
+    for r, n in zip(res, counts.tolist()):
+        hows[r.how] = hows.get(r.how, 0) + n
     resolved_u = [r.id if r.id is not None else u for u, r in zip(uniques, res)]
-    for u, (value, r) in enumerate(zip(uniques, res)):
-        rows = np.flatnonzero(codes == u)
-        hows[r.how] = hows.get(r.how, 0) + len(rows)
+    close = {u: lk.suggest(uniques[u]) for u, r in enumerate(res) if r.how == "unknown" and not person}
+    bad = [u for u, r in enumerate(res) if r.how == "ambiguous" or (u in close and not (outside_ok and not close[u]))]
+    rows_of = _rows_by_code(codes, bad)
+    for u in bad:
+        value, r, rows = uniques[u], res[u], rows_of[u]
         if r.how == "ambiguous":
             cands = _describe(lk, r.candidates, county)
             for k in rows[: col.cap]:
@@ -537,11 +581,9 @@ def _resolve_column(t: Parsed, column: str, lk: Lookup, what: tuple[str, str], c
                                   (f"one {what[0]}; {value!r} names {len(r.candidates)}: {cands}",
                                    f"唯一的{what[1]}；“{value}”对应 {len(r.candidates)} 个：{cands}"),
                                   ("write the id instead of the name", "请填写编号而不是名称")))
-        elif r.how == "unknown" and not person:
-            if outside_ok and not r.candidates:
-                continue
-            hint = (f"did you mean {_describe(lk, _ids_of(lk, r.candidates), county)}?",
-                    f"是否应为 {_describe(lk, _ids_of(lk, r.candidates), county)}？") if r.candidates else ("", "")
+        else:
+            near = _describe(lk, _ids_of(lk, close[u]), county)
+            hint = (f"did you mean {near}?", f"是否应为 {near}？") if close[u] else ("", "")
             for k in rows[: col.cap]:
                 col.add(t.problem(int(k), column, value,
                                   (f"a known {what[0]}" + ("" if lk.by_id_only else " (id or name)"),
@@ -549,6 +591,19 @@ def _resolve_column(t: Parsed, column: str, lk: Lookup, what: tuple[str, str], c
     out = np.array(resolved_u, dtype=object)[codes] if len(vals) else vals
     t.frame[column] = out
     return hows
+
+
+def _rows_by_code(codes: np.ndarray, wanted: list[int]) -> dict[int, np.ndarray]:
+    """Row indices of each wanted code (one pass, not one scan per code)."""
+    if not wanted:
+        return {}
+    mask = np.isin(codes, wanted)
+    rows = np.flatnonzero(mask)
+    sub = codes[rows]
+    order = np.argsort(sub, kind="stable")
+    rows, sub = rows[order], sub[order]
+    cuts = np.flatnonzero(np.diff(sub)) + 1
+    return {int(g[0]): r for g, r in zip(np.split(sub, cuts), np.split(rows, cuts))}
 
 
 def _ids_of(lk: Lookup, candidates) -> list[str]:
@@ -593,8 +648,9 @@ def _resolve_people(parsed: dict[str, Parsed], people: Lookup, col: _Collector) 
         codes, uniques, res = people.resolve_array(vals)
         out = []
         n_named = 0
+        rows_of = _rows_by_code(codes, list(range(len(uniques))))
         for u, (value, r) in enumerate(zip(uniques, res)):
-            rows = np.flatnonzero(codes == u)
+            rows = rows_of.get(u, np.zeros(0, dtype=np.int64))
             if r.how == "blank":
                 out.append("")
             elif r.id is not None:

@@ -54,7 +54,7 @@ class Resolution:
 
     id: str | None
     how: str  # "id", "name", "variant", "ending", "ambiguous", "unknown", "blank"
-    candidates: tuple[str, ...] = ()  # ambiguous: the ids found; unknown: close ids or names
+    candidates: tuple[str, ...] = ()  # ambiguous: the ids found
 
 
 class Lookup:
@@ -123,7 +123,11 @@ class Lookup:
                 if len(hit) == 1:
                     return Resolution(next(iter(hit)), "ending")
                 return Resolution(None, "ambiguous", tuple(sorted(hit)))
-        return Resolution(None, "unknown", tuple(did_you_mean(value, self._choices)))
+        return Resolution(None, "unknown")
+
+    def suggest(self, value: str) -> tuple[str, ...]:
+        """Close ids or names for an unknown value ("did you mean"); slower, so only on demand."""
+        return tuple(did_you_mean(value, self._choices))
 
     def resolve_array(self, values: np.ndarray) -> tuple[np.ndarray, list[str], list[Resolution]]:
         """Resolve an array of cleaned values once per distinct value: (codes, distinct, resolutions)."""
