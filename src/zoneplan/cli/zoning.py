@@ -130,7 +130,8 @@ def compare(
     data_dir: Path = typer.Argument(..., help="Folder of input CSVs."),
     zonings: Optional[list[Path]] = typer.Argument(None, help="Zoning folders (zones.csv) or files to compare "
                                                    "(none: the current zoning alone)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, compare.json and maps here."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, compare_zones.csv, compare.json "
+                                                           "and maps here."),
     no_current: bool = typer.Option(False, "--no-current", help="Leave out the current zoning (townships.csv zone)."),
     no_staffing: bool = typer.Option(False, "--no-staffing", help="Zone measures only; skip the staffing effect."),
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
