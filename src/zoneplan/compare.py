@@ -19,7 +19,8 @@ from .data.tables import Tables
 from .options import RuleOptions, SolveOptions
 from .zoning.adapter import zoning_input
 
-__all__ = ["apply_zoning", "tables_under_zoning", "compare_zonings", "comparison", "Comparison", "verdict", "BETTER", "ZONE_COLUMNS"]
+__all__ = ["apply_zoning", "tables_under_zoning", "compare_zonings", "comparison", "Comparison", "verdict", "BETTER",
+           "ZONE_COLUMNS"]
 
 #: Which way is better for the measures :func:`verdict` weighs (others are descriptive).
 #: Balance is the coefficient of variation between zones (lower is more even).

@@ -111,7 +111,8 @@ def comparison_text(comp: Comparison, zonings: dict[str, pd.DataFrame], township
     for name in names:
         zones = comp.zones[comp.zones["zoning"] == name]
         rows = [[z.zone, sep.join(z.township_names.split(";")), z.hub_name, _num(z.villages), _num(z.staff),
-                 _num(z.cases), _num(z.cases_staffed), _num(z.max_pair_minutes, 1)] for z in zones.itertuples(index=False)]
+                 _num(z.cases), _num(z.cases_staffed), _num(z.max_pair_minutes, 1)]
+                for z in zones.itertuples(index=False)]
         out.append(pick(_TEXT["zoning"], lang, name=_display_name(name, lang), n=len(rows)))
         out.append(text_table(_TEXT["headers"][lang], rows, right=[3, 4, 5, 6, 7]))
         zoned = dict(zip(zonings[name]["township_id"], zonings[name]["zone"]))
