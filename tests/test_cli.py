@@ -102,7 +102,7 @@ def test_validate_lists_hopeless_cases():
 
 
 def test_demo_runs():
-    res = run("demo")
+    res = run("demo", "--lang", "en")
     assert res.exit_code == 0, res.output
     assert "independent check: 0 violations" in res.output
 

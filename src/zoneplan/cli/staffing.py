@@ -12,6 +12,21 @@ from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, D
                      NoZones, Order, Seed, TimeLimit, Verbose, Weights, Workers, _guard, _Progress, _rules,
                      _setup_logging, _solve_opts, app)
 
+ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
+                                               "or the file) instead of the zone column of townships.csv.")
+
+
+def _zoned(tables, zones: Optional[Path], no_zones: bool):
+    """The tables under ``--zones`` (the same step as compare), or as loaded."""
+    if zones is None:
+        return tables
+    from ..compare import tables_under_zoning
+
+    if no_zones:
+        raise ValueError("--zones and --no-zones exclude each other")
+    return tables_under_zoning(tables, zones)
+
+
 @app.command()
 @_guard
 def staff(
@@ -21,6 +36,7 @@ def staff(
     cross_county: bool = CrossCounty, no_zones: bool = NoZones, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
     order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose,
+    zones: Optional[Path] = ZonesOpt,
 ) -> None:
     """Staff the cases of DATA_DIR and write assignments, unstaffed, workload and report."""
     from .. import load, staff as do_staff
@@ -29,7 +45,7 @@ def staff(
     _setup_logging(verbose)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
-    tables = load(data_dir)
+    tables = _zoned(load(data_dir), zones, no_zones)
     with _Progress(True) as progress:
         result = do_staff(tables, rules, opts, progress=progress)
     write_plan(result, tables, out)
@@ -54,6 +70,7 @@ def check(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write violations.csv here."),
+    zones: Optional[Path] = ZonesOpt,
 ) -> None:
     """Re-check a plan against every rule, independently of the solver (exit 1 on violations)."""
     from .. import check as do_check, load
@@ -61,7 +78,7 @@ def check(
     from ..io.write import frame_to_csv_bytes, write_outputs
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
-    tables = load(data_dir)
+    tables = _zoned(load(data_dir), zones, no_zones)
     plan = read_assignments(plan_dir)
     report = do_check(tables, plan, rules)
     frame = report.to_frame()
@@ -85,6 +102,7 @@ def validate(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write pools.csv (per-case pool summary) here."),
+    zones: Optional[Path] = ZonesOpt,
 ) -> None:
     """Check the input and summarise it: counts, per-case eligible pool, cases that cannot be staffed."""
     from .. import build_eligibility, load
@@ -92,7 +110,7 @@ def validate(
     from ..staffing.explain import precheck
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
-    t = load(data_dir)
+    t = _zoned(load(data_dir), zones, no_zones)
     typer.echo(f"input OK: {len(t.townships)} townships in {t.townships['county'].nunique()} county(ies), "
                f"{(t.townships['zone'] != '').sum()} with a zone ({t.townships.loc[t.townships['zone'] != '', 'zone'].nunique()} zones); "
                f"{len(t.investigators)} investigators ({(t.investigators['level'] == 'county').sum()} county-level); "

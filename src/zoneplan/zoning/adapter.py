@@ -19,7 +19,9 @@ def zoning_input(tables: Tables, with_roster: bool = True):
 
     Adjacency is ``adjacency.csv`` when given, else the Gabriel graph per county (see
     :mod:`zoneplan.geo`).  Road minutes come from ``travel.csv`` or the estimate.  With
-    ``with_roster`` the staff, leads (can_lead) and cases per township enter the balance.
+    ``with_roster`` the staff and leads (can_lead) per township enter the balance when the
+    roster has rows, and the cases per township when there are cases; a township map alone
+    (no roster, no cases) is zoned on compactness and villages.
     """
     from .data import ZoningInput
 
@@ -35,16 +37,16 @@ def zoning_input(tables: Tables, with_roster: bool = True):
     travel = TravelTable(tw, tables.travel)
     n = len(ids)
     kw: dict[str, Any] = {}
-    if with_roster:
+    if with_roster and len(tables.investigators):
         inv = tables.investigators
         posted = index.get_indexer(inv["township_id"].to_numpy(dtype=object))
         township_level = (inv["level"] == "township").to_numpy()
         kw["staff"] = np.bincount(posted[township_level], minlength=n).astype(float)
         leads = township_level & inv["can_lead"].to_numpy(dtype=bool)
         kw["leads"] = np.bincount(posted[leads], minlength=n).astype(float)
-        if len(tables.cases):
-            where = index.get_indexer(tables.cases["township_id"].to_numpy(dtype=object))
-            kw["cases"] = np.bincount(where, minlength=n).astype(float)
+    if with_roster and len(tables.cases):
+        where = index.get_indexer(tables.cases["township_id"].to_numpy(dtype=object))
+        kw["cases"] = np.bincount(where, minlength=n).astype(float)
     return ZoningInput(
         township_ids=list(ids), names=list(tw["name"].to_numpy(dtype=object)),
         county=list(tw["county"].to_numpy(dtype=object)), lat=tw["lat"].to_numpy(dtype=float),
