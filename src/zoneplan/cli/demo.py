@@ -8,7 +8,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (Seed, TimeLimit, Workers, _guard, app)
+from .common import (Lang, Seed, TimeLimit, Workers, _guard, app)
 
 from .staffing import _print_summary
 
@@ -27,7 +27,7 @@ def examples_dir() -> Path:
 def demo(
     example: str = typer.Option("county", "--example", help="Which example: county or tutorial."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the plan files here."),
-    seed: int = Seed, workers: int = Workers, time_limit: float = TimeLimit,
+    seed: int = Seed, workers: int = Workers, time_limit: float = TimeLimit, lang: Optional[str] = Lang,
 ) -> None:
     """Staff the embedded example county, check the plan and print it as a table."""
     from .. import check as do_check, load, staff as do_staff
@@ -54,7 +54,7 @@ def demo(
     rep = do_check(tables, result.assignments)
     typer.echo(f"independent check: {len(rep.violations)} violations")
     if out is not None:
-        write_plan(result, tables, out)
+        write_plan(result, tables, out, lang=lang)
         typer.echo(f"plan written to {out}/")
 
 
