@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -15,7 +16,7 @@ from zoneplan.cli import app
 from zoneplan.io.plan import plan_files
 from zoneplan.io.planview import plan_view
 from zoneplan.io.workbook import SHEETS, plan_workbook
-from zoneplan.io.xlsx import display_width
+from zoneplan.io.xlsx import FIXED_TIME, display_width
 
 from conftest import EXAMPLES
 
@@ -157,6 +158,10 @@ def test_same_inputs_same_bytes(tmp_path):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes(), name
     book = openpyxl.load_workbook(outs[0] / "plan.xlsx")
     assert book.properties.creator == "zoneplan"
+    # no run time inside: fixed document times and fixed zip entry times
+    assert book.properties.created == book.properties.modified == FIXED_TIME
+    with zipfile.ZipFile(outs[0] / "plan.xlsx") as z:
+        assert {i.date_time for i in z.infolist()} == {FIXED_TIME.timetuple()[:6]}
 
 
 def test_csvs_stay_the_machine_format(solved):

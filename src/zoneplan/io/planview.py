@@ -52,7 +52,8 @@ class PlanView:
         One row per investigator: cases on hand, new, limit, spare, workload.
     recusals : DataFrame
         One row per (case, person, rule) conflict of interest near the case, with the
-        detail (e.g. the kin path), plus declared recusals outside the pool.
+        detail (e.g. the kin path; ``detail_short`` without the case's own place), plus
+        declared recusals outside the pool.
     groups : DataFrame
         One row per zone (or county without zones): its townships and counts.
     """
@@ -210,6 +211,7 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
         "posted": [place[posted[i]] for i in ex["investigator_id"]],
         "rule_label": [rule_label(r, lang) for r in ex["rule"]],
         "detail": [detail_text(d, lang, place, person) for d in ex["detail"]],
+        "detail_short": [detail_text(d, lang, place, person, short=True) for d in ex["detail"]],
         "rule": ex["rule"].to_numpy(dtype=object),
     })
 

@@ -40,9 +40,9 @@ TEXTS: dict[str, dict[str, str]] = {
               "then shortens travel.",
         "zh": "“配置得分 {points} 分”按优先级加权：每件配齐的案件按其优先级计分（优先级 2 的案件计 2 分），"
               "全部案件满分 {total} 分。方案首先使该得分最高，即先保证重要案件配齐；其次均衡个人工作量；最后缩短车程。"},
-    "workload_line": {"en": "Largest workload after the plan: {value} ({who}). Total travel: {travel} road minutes "
-                            "for {trips} team places.",
-                      "zh": "配置后最大个人工作量：{value}（{who}）。全部组员总车程 {travel} 分钟（共 {trips} 人次）。"},
+    "workload_line": {"en": "Largest workload after the plan: {value}, carried by {who}. Total travel: {travel} road "
+                            "minutes for {trips} team places.",
+                      "zh": "配置后个人工作量最大为 {value}：{who}。全部组员总车程 {travel} 分钟（共 {trips} 人次）。"},
     "kpi_cases": {"en": "cases staffed", "zh": "件已配齐"},
     "kpi_points": {"en": "priority points", "zh": "配置得分"},
     "kpi_unstaffed": {"en": "cases unstaffed", "zh": "件未配置"},
@@ -104,8 +104,20 @@ def _num(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".") if x == x else ""
 
 
+def _load(x: float) -> str:
+    """Workload units, always two decimals (as in the input)."""
+    return f"{x:.2f}"
+
+
+def _minutes(x: float) -> str:
+    """Road minutes, whole (rounded half up, as the travel objective counts them)."""
+    return f"{int(x + 0.5)}" if x == x else ""
+
+
 def _who(names: list[tuple[str, str]], lang: str) -> str:
-    return ("、" if lang == "zh" else ", ").join(f"{n} ({i})" if n else i for i, n in names)
+    if lang == "zh":
+        return "、".join(f"{n}（{i}）" if n else i for i, n in names)
+    return ", ".join(f"{n} ({i})" if n else i for i, n in names)
 
 
 def _excluded(rec) -> list[dict[str, Any]]:
@@ -113,7 +125,7 @@ def _excluded(rec) -> list[dict[str, Any]]:
     out = []
     for pid, g in rec.groupby("investigator_id", sort=False):
         out.append({"name": g["name"].iat[0], "id": pid,
-                    "rules": [{"rule": r, "detail": d} for r, d in zip(g["rule_label"], g["detail"])]})
+                    "rules": [{"rule": r, "detail": d} for r, d in zip(g["rule_label"], g["detail_short"])]})
     return out
 
 
@@ -135,10 +147,10 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
             "id": c.case_id, "township": c.township, "village": c.village, "subject": c.subject_id,
             "staffed": bool(c.staffed), "priority": int(c.priority), "team_size": int(c.team_size),
             "skills": c.required_skills, "needs_lead": bool(c.needs_lead), "escalated": bool(c.escalated),
-            "workload": _num(float(c.workload)),
+            "workload": _load(float(c.workload)),
             "team": [] if team is None else [
                 {"name": m.name, "id": m.investigator_id, "role": m.role, "lead": bool(m.is_lead),
-                 "posted": m.posted, "level": m.level, "minutes": _num(float(m.travel_minutes))}
+                 "posted": m.posted, "level": m.level, "minutes": _minutes(float(m.travel_minutes))}
                 for m in team.itertuples(index=False)],
             "reason": str(unstaffed.at[c.case_id, "reason"]) if c.case_id in unstaffed.index else "",
             "excluded_h": t("excluded_h", n=0 if rec is None else rec["investigator_id"].nunique()),
@@ -178,7 +190,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         "status_line": t("status", status=s["status"], words=s["status_words"]),
         "status_ok": s["status"] == "OPTIMAL",
         "points_para": t("points", points=s["staffed_points"], total=s["priority_total"]),
-        "workload_line": t("workload_line", value=_num(float(top["workload"].iloc[0])) if len(top) else "0",
+        "workload_line": t("workload_line", value=_load(float(top["workload"].iloc[0])) if len(top) else "0",
                            who=_who(list(zip(top["investigator_id"], top["name"]))[:3], lang) or "-",
                            travel=_num(float(travel)), trips=len(view.teams)),
         "kpis": [
@@ -195,7 +207,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         "groups": groups,
         "workload": [{"id": r.investigator_id, "name": r.name, "posted": r.posted, "level": r.level,
                       "cur": int(r.current_cases), "new": int(r.new_cases), "max": int(r.max_cases),
-                      "spare": int(r.spare), "load": _num(float(r.workload)), "cases": r.cases}
+                      "spare": int(r.spare), "load": _load(float(r.workload)), "cases": r.cases}
                      for r in used.itertuples(index=False)],
         "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-")),
         "inputs": s["inputs"],

@@ -18,7 +18,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..data.contract import NUMBER_CAP, TABLES, Column, TableSpec
 from ..i18n import pick
 from .wording import yes_no
-from .xlsx import fit_columns, style_header, workbook_bytes
+from .xlsx import fit_columns, print_setup, style_header, workbook_bytes, wrap_height
 
 __all__ = ["template_workbook", "INSTRUCTIONS_SHEET", "COLUMN_HELP", "VALIDATED_ROWS"]
 
@@ -111,7 +111,7 @@ _T = {
     "default": {"zh": "默认值", "en": "Default"}, "meaning": {"zh": "说明", "en": "Meaning"},
     "example": {"zh": "示例", "en": "Example"},
     "optional_table": {"zh": "（选填表）", "en": " (optional)"},
-    "none": {"zh": "（空）", "en": "(empty)"},
+    "none": {"zh": "（空）", "en": "(empty)"}, "colon": {"zh": "：", "en": ": "},
     "bool_error": {"zh": "请选择“是”或“否”", "en": "Choose 是 (yes) or 否 (no)"},
     "level_error": {"zh": "请选择“县级”或“乡镇级”", "en": "Choose 县级 (county) or 乡镇级 (township)"},
     "number_error": {"zh": "请填写{what}", "en": "Enter {what}"},
@@ -187,6 +187,8 @@ def _instructions(wb: Workbook, lang: str) -> None:
     rows: list[list[str]] = [heads]
     for tname, spec in TABLES.items():
         sheet = _sheet_name(spec) + (_t("optional_table", lang) if spec.optional else "")
+        ws.append([f"{sheet}{_t('colon', lang)}{pick(_TABLE_HELP[tname], lang)}"])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True, color="1F4E79")
         for c in spec.columns:
             help_text, example = COLUMN_HELP[(tname, c.name)]
             row = [sheet, c.zh or c.name, c.name, yes_no(c.required, lang), _default_text(c, lang),
@@ -195,15 +197,16 @@ def _instructions(wb: Workbook, lang: str) -> None:
             rows.append(row)
             if c.required:
                 ws.cell(row=ws.max_row, column=2).font = Font(bold=True)
-        ws.append([f"{_sheet_name(spec)}：{pick(_TABLE_HELP[tname], lang)}" if lang == "zh"
-                   else f"{_sheet_name(spec)}: {pick(_TABLE_HELP[tname], lang)}"])
-        ws.cell(row=ws.max_row, column=1).font = Font(italic=True, color="595959")
     fit_columns(ws, ((k, [r[k - 1] for r in rows]) for k in (1, 2, 3, 4, 5, 7)), high=30)
     ws.column_dimensions["F"].width = 56.0
     for row in ws.iter_rows(min_row=head_row + 1):
         for cell in row:
             cell.alignment = Alignment(vertical="top", wrap_text=cell.column == 6)
+        height = wrap_height([(row[5].value, 56.0)]) if len(row) > 5 else None
+        if height is not None:
+            ws.row_dimensions[row[0].row].height = height
     ws.freeze_panes = ws.cell(row=head_row + 1, column=1)
+    print_setup(ws)
 
 
 def _table_sheet(wb: Workbook, spec: TableSpec, lang: str) -> None:
@@ -212,6 +215,8 @@ def _table_sheet(wb: Workbook, spec: TableSpec, lang: str) -> None:
     ws.append(headers)
     style_header(ws)
     ws.freeze_panes = "A2"
+    ws.print_title_rows = "1:1"
+    print_setup(ws)
     last = VALIDATED_ROWS + 1
     widths = []
     for k, c in enumerate(spec.columns, start=1):

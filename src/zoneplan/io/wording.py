@@ -85,14 +85,18 @@ def _kin_path(path: str, who: Callable[[str], str], lang: str) -> str:
 
 
 #: Shapes of exclusion details: pattern (named groups: ``t*`` townships, ``p*`` people,
-#: ``path`` a kin path) -> text per language.
+#: ``path`` a kin path) -> text per language (``<lang>.short``: without what the case's own
+#: place already says, for a case card).
 _DETAILS: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p + r"\Z", re.S), t) for p, t in (
     (r"posted in the case's township (?P<t>[^;]+)",
-     {"en": "posted in the case's township {t}", "zh": "任职于本案所在乡镇 {t}"}),
+     {"en": "posted in the case's township {t}", "zh": "任职于本案所在乡镇 {t}",
+      "en.short": "posted in this township", "zh.short": "在本乡镇任职"}),
     (r"home township is the case's township (?P<t>[^;]+)",
-     {"en": "home township is the case's township {t}", "zh": "籍贯乡镇即本案所在乡镇 {t}"}),
+     {"en": "home township is the case's township {t}", "zh": "籍贯乡镇即本案所在乡镇 {t}",
+      "en.short": "from this township", "zh.short": "籍贯为本乡镇"}),
     (r"home village is the case's village (?P<v>[^;]+)",
-     {"en": "home village is the case's village {v}", "zh": "籍贯村即本案所在村 {v}"}),
+     {"en": "home village is the case's village {v}", "zh": "籍贯村即本案所在村 {v}",
+      "en.short": "from this village", "zh.short": "籍贯为本村"}),
     (r"(?P<p>.+) is the subject", {"en": "{p} is the subject", "zh": "{p}即被调查人"}),
     (r"(?P<path>.+) \((?P<n>\d+) hops?\)", {"en": "{path} ({n} hop{s})", "zh": "{path}（相隔 {n} 层关系）"}),
     (r"declared recusal: (?P<r>.+)", {"en": "declared recusal: {r}", "zh": "本人申报回避：{r}"}),
@@ -186,11 +190,12 @@ def _rewrite(text: str, rules: list[_Rule]) -> str:
 
 
 def detail_text(detail: str, lang: str, places: Mapping[str, str] | None = None,
-                people: Mapping[str, str] | None = None) -> str:
+                people: Mapping[str, str] | None = None, short: bool = False) -> str:
     """An exclusion detail (a rule's ``detail``) in ``lang``, with names beside ids.
 
     ``places`` maps township ids to names, ``people`` investigator ids to names; a ``home``
-    detail may hold two parts separated by ``"; "``.
+    detail may hold two parts separated by ``"; "``.  ``short`` leaves out the case's own
+    township and village where the reader sees them already (a case card).
     """
     if not detail:
         return detail
@@ -216,6 +221,8 @@ def detail_text(detail: str, lang: str, places: Mapping[str, str] | None = None,
             if "path" in g:
                 g["path"] = _kin_path(g["path"], who, lang)
                 g["s"] = "" if g["n"] == "1" else "s"
+            if short and f"{lang}.short" in texts:
+                return texts[f"{lang}.short"].format(**g)
             return pick(texts, lang, **g)
         return None
 

@@ -21,7 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..i18n import pick
 from .planview import PlanView
 from .wording import yes_no
-from .xlsx import fit_columns, style_header, workbook_bytes
+from .xlsx import HEADER_FILL, HEADER_FONT, fit_columns, print_setup, style_header, workbook_bytes, wrap_height
 
 __all__ = ["plan_workbook", "SHEETS"]
 
@@ -77,6 +77,7 @@ _RECUSALS = (
 )
 
 _FORMATS = {"int": "0", "num2": "0.00"}
+SUMMARY_WIDTHS = (36.0, 76.0)
 _BAND = PatternFill("solid", fgColor="EEF3F8")
 _EMPTY = {
     "unstaffed": {"en": "Every case is staffed.", "zh": "所有案件均已配置。"},
@@ -87,6 +88,12 @@ _EMPTY = {
 
 _T = {
     "title": {"en": "Staffing plan", "zh": "协作区办案组配置方案"},
+    "result": {"en": "Result", "zh": "配置结果"},
+    "status_v": {"en": "{words} ({status})", "zh": "{words}（{status}）"},
+    "level_v": {"en": "{value} (best bound {bound}; {proven})", "zh": "{value}（最优界 {bound}，{proven}）"},
+    "proven_yes": {"en": "proven optimal", "zh": "已证明最优"},
+    "proven_no": {"en": "not proven", "zh": "未证明最优"},
+    "input_v": {"en": "{table} ({file}, {rows} rows)", "zh": "{table}（{file}，{rows} 行）"},
     "status": {"en": "Status", "zh": "求解状态"},
     "scope": {"en": "Scope", "zh": "范围"},
     "scope_v": {"en": "{counties}: {townships} townships, {investigators} investigators, {cases} cases",
@@ -104,8 +111,6 @@ _T = {
     "people": {"en": "People on teams", "zh": "参与办案人员"},
     "people_v": {"en": "{n} of {total}", "zh": "{n} 人（共 {total} 人）"},
     "levels": {"en": "Objective levels (in order)", "zh": "优化目标（按先后顺序）"},
-    "level": {"en": "Level", "zh": "目标"}, "value": {"en": "Value", "zh": "取值"},
-    "bound": {"en": "Best bound", "zh": "最优界"}, "proven": {"en": "Proven", "zh": "已证明最优"},
     "options": {"en": "Options", "zh": "参数"},
     "mode": {"en": "Objective", "zh": "目标方式"},
     "mode_lex": {"en": "lexicographic: {order}", "zh": "按先后顺序：{order}"},
@@ -118,9 +123,7 @@ _T = {
     "time_limit": {"en": "Time limit (s)", "zh": "时限（秒）"},
     "deterministic_time": {"en": "Deterministic time per sub-solve", "zh": "每个子问题的确定性时限"},
     "workers": {"en": "Threads", "zh": "线程数"}, "seed": {"en": "Random seed", "zh": "随机种子"},
-    "inputs": {"en": "Input files", "zh": "输入文件"},
-    "table": {"en": "Table", "zh": "表"}, "file": {"en": "File", "zh": "文件"},
-    "rows": {"en": "Rows", "zh": "行数"}, "sha256": {"en": "SHA-256", "zh": "SHA-256 校验值"},
+    "inputs": {"en": "Input files (SHA-256)", "zh": "输入文件（SHA-256 校验值）"},
     "sheets": {"en": "Sheets", "zh": "各表用途"},
     "made_by": {"en": "Made by", "zh": "生成工具"},
     "note_teams": {"en": "one row per team member; for the leadership and the team leads",
@@ -150,14 +153,6 @@ def _cell_value(v: Any, kind: str, lang: str) -> Any:
     return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
 
 
-def _print_setup(ws: Worksheet, landscape: bool = True) -> None:
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-
-
 def _table_sheet(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Col], lang: str,
                  band_by: str | None = None) -> Worksheet:
     ws = wb.create_sheet(pick(SHEETS[key], lang))
@@ -166,7 +161,7 @@ def _table_sheet(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Co
     style_header(ws)
     ws.freeze_panes = "A2"
     ws.print_title_rows = "1:1"
-    _print_setup(ws)
+    print_setup(ws)
     texts: list[list[Any]] = [[h] for h in headers]
     last, shade = object(), True
     for r, rec in enumerate(frame.itertuples(index=False), start=2):
@@ -176,7 +171,9 @@ def _table_sheet(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Co
         for k, c in enumerate(cols, start=1):
             v = _cell_value(row[c.key], c.kind, lang)
             cell = ws.cell(row=r, column=k, value=v)
-            cell.alignment = Alignment(wrap_text=c.kind == "long", vertical="top")
+            cell.alignment = Alignment(wrap_text=c.kind == "long", vertical="top",
+                                       horizontal={"bool": "center", "text": "left", "long": "left"}.get(c.kind),
+                                       indent=1 if c.kind in ("text", "long") else 0)
             if c.kind in _FORMATS:
                 cell.number_format = _FORMATS[c.kind]
             if band_by is not None and shade:
@@ -188,81 +185,76 @@ def _table_sheet(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Co
     else:
         ws.cell(row=2, column=1, value=pick(_EMPTY[key], lang)).font = Font(italic=True, color="595959")
     fit_columns(ws, ((k, vals) for k, (c, vals) in enumerate(zip(cols, texts), start=1) if c.kind != "long"))
-    for k, c in enumerate(cols, start=1):
-        if c.kind == "long":  # wrapped: wide enough to read, not as wide as the longest text
-            ws.column_dimensions[get_column_letter(k)].width = 70.0 if c.key in ("reason", "detail") else 36.0
+    long = [(k, 70.0 if c.key in ("reason", "detail") else 36.0) for k, c in enumerate(cols, start=1)
+            if c.kind == "long"]
+    for k, width in long:  # wrapped: wide enough to read, not as wide as the longest text
+        ws.column_dimensions[get_column_letter(k)].width = width
+    for r in range(2, n + 2):
+        height = wrap_height((texts[k - 1][r - 1], width) for k, width in long)
+        if height is not None:
+            ws.row_dimensions[r].height = height
     return ws
 
 
 def _summary_sheet(wb: Workbook, view: PlanView) -> None:
+    """Two columns, label and value, in sections; printable on one portrait page."""
     lang, s = view.lang, view.summary
     ws = wb.active
     ws.title = pick(SHEETS["summary"], lang)
-    _print_setup(ws, landscape=False)
-    bold = Font(bold=True)
+    print_setup(ws, landscape=False)
     ws.append([_t("title", lang)])
-    ws["A1"].font = Font(bold=True, size=16)
-    ws.row_dimensions[1].height = 28
-    counties = ("、" if lang == "zh" else ", ").join(s["counties"]) or "-"
-    rows = [
-        (_t("status", lang), f"{s['status']}: {s['status_words']}"),
-        (_t("scope", lang), _t("scope_v", lang, counties=counties, townships=s["townships"],
-                                investigators=s["investigators"], cases=s["cases"])),
-        (_t("staffed_cases", lang), _t("staffed_cases_v", lang, n=s["cases_staffed"], total=s["cases"])),
-        (_t("staffed", lang), _t("staffed_v", lang, points=s["staffed_points"], total=s["priority_total"])),
-        ("", _t("staffed_note", lang)),
-        (_t("unstaffed", lang), _t("unstaffed_v", lang, n=s["cases_unstaffed"], sheet=pick(SHEETS["unstaffed"], lang))),
-        (_t("people", lang), _t("people_v", lang, n=s["people_used"], total=s["investigators"])),
-    ]
-    ws.append([])
-    for label, value in rows:
+    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
+    ws.row_dimensions[1].height = 30
+
+    def section(title: str) -> None:
+        ws.append([])
+        ws.append([title, ""])
+        for cell in ws[ws.max_row]:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+        ws.row_dimensions[ws.max_row].height = 20
+
+    def kv(label: str, value: object) -> None:
         ws.append([label, value])
-        ws.cell(row=ws.max_row, column=1).font = bold
-        ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
-    ws.append([])
-    _section(ws, _t("levels", lang), [_t("level", lang), _t("value", lang), _t("bound", lang), _t("proven", lang)])
+        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        ws.cell(row=ws.max_row, column=1).alignment = Alignment(vertical="top")
+        ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        height = wrap_height([(value, SUMMARY_WIDTHS[1])])
+        if height is not None:
+            ws.row_dimensions[ws.max_row].height = height
+
+    counties = ("、" if lang == "zh" else ", ").join(s["counties"]) or "-"
+    section(_t("result", lang))
+    kv(_t("status", lang), _t("status_v", lang, words=s["status_words"], status=s["status"]))
+    kv(_t("scope", lang), _t("scope_v", lang, counties=counties, townships=s["townships"],
+                              investigators=s["investigators"], cases=s["cases"]))
+    kv(_t("staffed_cases", lang), _t("staffed_cases_v", lang, n=s["cases_staffed"], total=s["cases"]))
+    kv(_t("staffed", lang), _t("staffed_v", lang, points=s["staffed_points"], total=s["priority_total"]))
+    kv("", _t("staffed_note", lang))
+    kv(_t("unstaffed", lang), _t("unstaffed_v", lang, n=s["cases_unstaffed"], sheet=pick(SHEETS["unstaffed"], lang)))
+    kv(_t("people", lang), _t("people_v", lang, n=s["people_used"], total=s["investigators"]))
+    section(_t("levels", lang))
     for lv in s["levels"]:
-        ws.append([lv["label"], lv["value"], lv["bound"], yes_no(lv["proven"], lang)])
-        for c in (2, 3):
-            ws.cell(row=ws.max_row, column=c).number_format = "0.##"
-    ws.append([])
-    _section(ws, _t("options", lang), [])
+        kv(lv["label"], _t("level_v", lang, value=f"{lv['value']:g}", bound=f"{lv['bound']:g}",
+                          proven=_t("proven_yes" if lv["proven"] else "proven_no", lang)))
+    section(_t("options", lang))
     if s["mode"] == "weighted":
-        mode = _t("mode_w", lang, weights=", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
+        kv(_t("mode", lang), _t("mode_w", lang, weights=", ".join(f"{k}={v:g}" for k, v in s["weights"].items())))
     else:
-        mode = _t("mode_lex", lang, order=" > ".join(s["order"]))
-    ws.append([_t("mode", lang), mode])
+        kv(_t("mode", lang), _t("mode_lex", lang, order=" > ".join(s["order"])))
     for k, v in s["rules"].items():
-        ws.append([_t(k, lang), yes_no(v, lang) if isinstance(v, bool) else v])
+        kv(_t(k, lang), yes_no(v, lang) if isinstance(v, bool) else f"{v:g}")
     for k, v in s["solve"].items():
-        ws.append([_t(k, lang), "-" if v is None else v])
-    ws.append([])
-    _section(ws, _t("inputs", lang), [_t("table", lang), _t("file", lang), _t("rows", lang), _t("sha256", lang)])
+        kv(_t(k, lang), "-" if v is None else f"{v:g}")
+    section(_t("inputs", lang))
     for inp in s["inputs"]:
-        ws.append([inp["table"], inp["file"], inp["rows"], inp["sha256"]])
-    ws.append([])
-    _section(ws, _t("sheets", lang), [])
+        kv(_t("input_v", lang, table=inp["table"], file=inp["file"], rows=inp["rows"]), inp["sha256"])
+    section(_t("sheets", lang))
     for key in ("teams", "unstaffed", "workload", "recusals"):
-        ws.append([pick(SHEETS[key], lang), _t(f"note_{key}", lang)])
-    ws.append(["", _t("csv_note", lang)])
-    ws.append([])
-    ws.append([_t("made_by", lang), f"zoneplan {s['version']}"])
-    ws.column_dimensions["A"].width = 34.0
-    ws.column_dimensions["B"].width = 72.0
-    ws.column_dimensions["C"].width = 14.0
-    ws.column_dimensions["D"].width = 18.0
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if cell.column == 2 and cell.alignment.wrap_text is not True:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-
-
-def _section(ws: Worksheet, title: str, headers: list[str]) -> None:
-    ws.append([title])
-    ws.cell(row=ws.max_row, column=1).font = Font(bold=True, size=12, color="1F4E79")
-    if headers:
-        ws.append(headers)
-        style_header(ws, ws.max_row, height=20)
+        kv(pick(SHEETS[key], lang), _t(f"note_{key}", lang))
+    kv("", _t("csv_note", lang))
+    kv(_t("made_by", lang), f"zoneplan {s['version']}")
+    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = SUMMARY_WIDTHS
 
 
 def plan_workbook(view: PlanView) -> bytes:

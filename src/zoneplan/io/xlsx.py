@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import unicodedata
 import zipfile
 from typing import Iterable
@@ -17,11 +18,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-__all__ = ["HEADER_FONT", "HEADER_FILL", "display_width", "style_header", "fit_columns", "workbook_bytes",
-           "FIXED_TIME"]
+__all__ = ["HEADER_FONT", "HEADER_FILL", "display_width", "style_header", "fit_columns", "print_setup", "wrap_height",
+           "workbook_bytes", "FIXED_TIME"]
 
 #: The time written into every workbook (documents carry no run time: same input, same bytes).
 FIXED_TIME = _dt.datetime(2024, 1, 1, 0, 0, 0)
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 _THIN = Side(style="thin", color="BFBFBF")
@@ -54,6 +56,27 @@ def fit_columns(ws: Worksheet, columns: Iterable[tuple[int, list[object]]], low:
         ws.column_dimensions[get_column_letter(k)].width = float(min(high, max(low, width)))
 
 
+def wrap_height(texts: Iterable[tuple[object, float]], line: float = 16.0) -> float | None:
+    """Row height for wrapped cells: ``texts`` yields (value, column width); None when one line does.
+
+    Excel and WPS do not grow a row to its wrapped text when they open a file; the height is
+    set from the text's display width instead (CJK-aware).
+    """
+    lines = 1
+    for value, width in texts:
+        lines = max(lines, -(-display_width(value) // max(1, int(width) - 1)))
+    return None if lines == 1 else line * lines
+
+
+def print_setup(ws: Worksheet, landscape: bool = True) -> None:
+    """A4, one page wide (as many pages tall as needed)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+
+
 def workbook_bytes(wb: Workbook) -> bytes:
     """Save ``wb`` and return bytes that depend on its content only (fixed times, fixed order)."""
     wb.properties.creator = "zoneplan"
@@ -69,5 +92,8 @@ def workbook_bytes(wb: Workbook) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
-            dst.writestr(fixed, src.read(info.filename))
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" with the save time
+                data = _MODIFIED.sub(rb"\g<1>" + FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode() + rb"\g<2>", data)
+            dst.writestr(fixed, data)
     return out.getvalue()
