@@ -178,3 +178,42 @@ def test_bad_lang_is_refused_before_solving(tmp_path):
     res = CliRunner().invoke(app, ["staff", str(TUT), "--out", str(tmp_path / "p"), "--lang", "fr"])
     assert res.exit_code == 2 and "--lang expects zh or en" in res.output
     assert not (tmp_path / "p").exists()
+
+
+def test_nothing_staffed_no_names_no_zones():
+    """The smallest hopeless input still gives every sheet and a card, ids standing in for names."""
+    from conftest import make_tables
+
+    t = make_tables(
+        townships=[{"township_id": "A", "lat": 37.0, "lon": 117.0}, {"township_id": "B", "lat": 37.0, "lon": 117.1}],
+        investigators=[{"investigator_id": "I1", "township_id": "A"}],
+        cases=[{"case_id": "K1", "township_id": "A", "team_size": 2}],
+    )
+    r = zoneplan.staff(t)
+    files = plan_files(r, t, lang="en")
+    book = openpyxl.load_workbook(io.BytesIO(files["plan.xlsx"]))
+    assert book["Teams"]["A2"].value == "No case is staffed."
+    un = sheet_frame(book, "Unstaffed")
+    assert un["Reason"].iat[0].startswith("cannot be staffed at all: needs 2, only 0 eligible")
+    rec = sheet_frame(book, "Recusals")
+    assert rec[["Case", "Person id", "Township", "Posted in", "Rule id"]].values.tolist() == \
+        [["K1", "I1", "A", "A", "cross-check"]]
+    html = files["plan.html"].decode("utf-8")
+    assert html.count('<article class="card no" id="case-K1">') == 1
+
+
+def test_spare_counts_cases_on_hand():
+    """I1 (limit 3, 1 on hand) takes K1: spare 3 - 1 - 1 = 1; workload 0.5 on hand + 2.0 = 2.5."""
+    from conftest import make_tables
+
+    t = make_tables(
+        townships=[{"township_id": "A", "lat": 37.0, "lon": 117.0, "zone": "Z"},
+                   {"township_id": "B", "lat": 37.0, "lon": 117.1, "zone": "Z"}],
+        investigators=[{"investigator_id": "I1", "name": "甲", "township_id": "B", "max_cases": 3,
+                        "current_cases": 1, "current_workload": 0.5, "can_lead": True}],
+        cases=[{"case_id": "K1", "township_id": "A", "team_size": 1, "workload": 2.0}],
+    )
+    r = zoneplan.staff(t)
+    w = sheet_frame(book_of(r, t, "zh"), "工作量").set_index("人员编号")
+    assert w.loc["I1", ["在办案件数", "新分配案件数", "承办上限", "尚可承办", "在办工作量", "配置后工作量"]].tolist() == \
+        [1, 1, 3, 1, 0.5, 2.5]

@@ -120,13 +120,21 @@ def _who(names: list[tuple[str, str]], lang: str) -> str:
     return ", ".join(f"{n} ({i})" if n else i for i, n in names)
 
 
-def _excluded(rec) -> list[dict[str, Any]]:
-    """One entry per excluded person of a case: every rule with its detail."""
-    out = []
-    for pid, g in rec.groupby("investigator_id", sort=False):
-        out.append({"name": g["name"].iat[0], "id": pid,
-                    "rules": [{"rule": r, "detail": d} for r, d in zip(g["rule_label"], g["detail_short"])]})
+def _by_case(frame) -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``frame`` as records, grouped by ``case_id`` (order kept)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rec in frame.to_dict("records"):
+        out.setdefault(rec["case_id"], []).append(rec)
     return out
+
+
+def _excluded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per excluded person of a case: every rule with its detail."""
+    people: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        p = people.setdefault(r["investigator_id"], {"name": r["name"], "id": r["investigator_id"], "rules": []})
+        p["rules"].append({"rule": r["rule_label"], "detail": r["detail_short"]})
+    return list(people.values())
 
 
 def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
@@ -136,27 +144,25 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
     def t(key: str, **kw: object) -> str:
         return pick(TEXTS[key], lang, **kw)
 
-    teams = {c: g for c, g in view.teams.groupby("case_id", sort=False)}
-    recusals = {c: g for c, g in view.recusals.groupby("case_id", sort=False)}
-    unstaffed = view.unstaffed.set_index("case_id")
+    teams = _by_case(view.teams)
+    recusals = _by_case(view.recusals)
+    reasons = dict(zip(view.unstaffed["case_id"], view.unstaffed["reason"]))
     cards: dict[str, list[dict[str, Any]]] = {}
-    for c in view.cases.itertuples(index=False):
-        team = teams.get(c.case_id)
-        rec = recusals.get(c.case_id)
+    for c in view.cases.to_dict("records"):
+        excluded = _excluded(recusals.get(c["case_id"], []))
         card = {
-            "id": c.case_id, "township": c.township, "village": c.village, "subject": c.subject_id,
-            "staffed": bool(c.staffed), "priority": int(c.priority), "team_size": int(c.team_size),
-            "skills": c.required_skills, "needs_lead": bool(c.needs_lead), "escalated": bool(c.escalated),
-            "workload": _load(float(c.workload)),
-            "team": [] if team is None else [
-                {"name": m.name, "id": m.investigator_id, "role": m.role, "lead": bool(m.is_lead),
-                 "posted": m.posted, "level": m.level, "minutes": _minutes(float(m.travel_minutes))}
-                for m in team.itertuples(index=False)],
-            "reason": str(unstaffed.at[c.case_id, "reason"]) if c.case_id in unstaffed.index else "",
-            "excluded_h": t("excluded_h", n=0 if rec is None else rec["investigator_id"].nunique()),
-            "excluded": [] if rec is None else _excluded(rec),
+            "id": c["case_id"], "township": c["township"], "village": c["village"], "subject": c["subject_id"],
+            "staffed": bool(c["staffed"]), "priority": int(c["priority"]), "team_size": int(c["team_size"]),
+            "skills": c["required_skills"], "needs_lead": bool(c["needs_lead"]), "escalated": bool(c["escalated"]),
+            "workload": _load(float(c["workload"])),
+            "team": [{"name": m["name"], "id": m["investigator_id"], "role": m["role"], "lead": bool(m["is_lead"]),
+                      "posted": m["posted"], "level": m["level"], "minutes": _minutes(float(m["travel_minutes"]))}
+                     for m in teams.get(c["case_id"], [])],
+            "reason": str(reasons.get(c["case_id"], "")),
+            "excluded_h": t("excluded_h", n=len(excluded)),
+            "excluded": excluded,
         }
-        cards.setdefault(c.group, []).append(card)
+        cards.setdefault(c["group"], []).append(card)
     groups = []
     for g in view.groups.itertuples(index=False):
         if g.is_zone:

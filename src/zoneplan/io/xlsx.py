@@ -33,6 +33,8 @@ HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 def display_width(text: object) -> int:
     """Width of ``text`` in Excel character units: wide (CJK) characters count 2."""
     s = "" if text is None else str(text)
+    if s.isascii():
+        return len(s)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 
