@@ -73,6 +73,11 @@ def _place_names(tables: Tables) -> dict[str, str]:
     return {t: (n or t) for t, n in zip(tw["township_id"].tolist(), tw["name"].tolist())}
 
 
+def _lookup(table: pd.DataFrame, keys: pd.Series, cols: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Columns ``cols`` of ``table`` (indexed by id) for each of ``keys``, in the keys' order."""
+    return {c: table[c].reindex(keys).to_numpy() for c in cols}
+
+
 def _people_named(text: str, names: dict[str, str]) -> str:
     """The investigators a reason names, as ``Name (id)``, in the order they appear."""
     seen: list[str] = []
@@ -137,9 +142,7 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     case_row = cases.set_index("case_id")
     teams = pd.DataFrame({
         "case_id": a["case_id"].to_numpy(dtype=object),
-        "zone": case_row["zone"].reindex(a["case_id"]).to_numpy(dtype=object),
-        "township": case_row["township"].reindex(a["case_id"]).to_numpy(dtype=object),
-        "village": case_row["village"].reindex(a["case_id"]).to_numpy(dtype=object),
+        **_lookup(case_row, a["case_id"], ("zone", "township", "village")),
         "investigator_id": a["investigator_id"].to_numpy(dtype=object),
         "name": a["investigator_id"].map(person).to_numpy(dtype=object),
         "level": [level_word(level[i], lang) for i in a["investigator_id"]],
@@ -154,11 +157,7 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     kinds = u["kind"].tolist() if "kind" in u.columns else [""] * len(u)
     unstaffed = pd.DataFrame({
         "case_id": u["case_id"].to_numpy(dtype=object),
-        "zone": case_row["zone"].reindex(u["case_id"]).to_numpy(dtype=object),
-        "township": case_row["township"].reindex(u["case_id"]).to_numpy(dtype=object),
-        "village": case_row["village"].reindex(u["case_id"]).to_numpy(dtype=object),
-        "priority": case_row["priority"].reindex(u["case_id"]).to_numpy(dtype=np.int64),
-        "team_size": case_row["team_size"].reindex(u["case_id"]).to_numpy(dtype=np.int64),
+        **_lookup(case_row, u["case_id"], ("zone", "township", "village", "priority", "team_size")),
         "kind": [pick(KIND_WORDS[k], lang) if k in KIND_WORDS else k for k in kinds],
         "reason": [reason_text(r, lang) for r in u["reason"]],
         "people": [_people_named(r, person) for r in u["reason"]],
@@ -203,9 +202,7 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     ex = ex.assign(_r=ex["rule"].map(order)).sort_values(["case_id", "investigator_id", "_r"], kind="stable")
     recusals = pd.DataFrame({
         "case_id": ex["case_id"].to_numpy(dtype=object),
-        "township": case_row["township"].reindex(ex["case_id"]).to_numpy(dtype=object),
-        "village": case_row["village"].reindex(ex["case_id"]).to_numpy(dtype=object),
-        "subject_id": case_row["subject_id"].reindex(ex["case_id"]).to_numpy(dtype=object),
+        **_lookup(case_row, ex["case_id"], ("township", "village", "subject_id")),
         "investigator_id": ex["investigator_id"].to_numpy(dtype=object),
         "name": ex["investigator_id"].map(person).to_numpy(dtype=object),
         "posted": [place[posted[i]] for i in ex["investigator_id"]],
