@@ -6,11 +6,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
 import typer
 
-from .common import Seed, TimeLimit, Workers, _guard, app
-from .present import CLAUSE_SEP, LIST_SEP, STATUS_WORDS, LangOpt, text_table
+from .common import Lang, Seed, TimeLimit, Workers, _guard, app
+from .present import CLAUSE_SEP, LIST_SEP, STATUS_WORDS, text_table
 
 __all__ = ["EXAMPLES", "examples_dir", "plan_table"]
 
@@ -81,7 +80,7 @@ def plan_table(tables, result, lang: str) -> str:
 def demo(
     example: str = typer.Option("county", "--example", help="Which example: county or tutorial."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the plan files here."),
-    lang: Optional[str] = LangOpt,
+    lang: Optional[str] = Lang,
     seed: int = Seed, workers: int = Workers, time_limit: float = TimeLimit,
 ) -> None:
     """Staff the example county shipped with zoneplan, check the plan and print it as a table."""
@@ -118,5 +117,5 @@ def demo(
     rep = do_check(tables, result.assignments)
     typer.echo(pick(_TEXT["check"], lang, n=len(rep.violations)))
     if out is not None:
-        write_plan(result, tables, out)
+        write_plan(result, tables, out, lang=lang)
         typer.echo(pick(_TEXT["written"], lang, out=out))

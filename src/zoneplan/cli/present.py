@@ -1,4 +1,4 @@
-"""Printing for people: the ``--lang`` option and plain text tables that line up with Chinese.
+"""Printing for people: plain text tables that line up with Chinese.
 
 A terminal shows a Chinese character two columns wide; :func:`text_table` pads by display
 width (``unicodedata.east_asian_width``) so columns of names and townships stay aligned.
@@ -9,12 +9,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-import typer
 
-__all__ = ["LangOpt", "display_width", "text_table", "STATUS_WORDS", "LIST_SEP", "CLAUSE_SEP"]
+__all__ = ["display_width", "text_table", "STATUS_WORDS", "LIST_SEP", "CLAUSE_SEP"]
 
-LangOpt = typer.Option(None, "--lang", help="Language of the printout: zh or en "
-                                            "(default: ZONEPLAN_LANG, else the system locale).")
 
 #: Separators of a list of names ("a, b" / "a、b") and of clauses ("a; b" / "a；b").
 LIST_SEP = {"en": ", ", "zh": "、"}

@@ -8,7 +8,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, DetTime, MaxHops, MaxTravel,
+from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel,
                      NoZones, Order, Seed, TimeLimit, Verbose, Weights, Workers, _guard, _Progress, _rules,
                      _setup_logging, _solve_opts, app)
 
@@ -35,22 +35,25 @@ def staff(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
-    order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose,
+    order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose, lang: Optional[str] = Lang,
     zones: Optional[Path] = ZonesOpt,
 ) -> None:
-    """Staff the cases of DATA_DIR and write assignments, unstaffed, workload and report."""
+    """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
+    from ..i18n import resolve_lang
     from ..io.plan import write_plan
 
     _setup_logging(verbose)
+    lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     tables = _zoned(load(data_dir), zones, no_zones)
     with _Progress(True) as progress:
         result = do_staff(tables, rules, opts, progress=progress)
-    write_plan(result, tables, out)
+    write_plan(result, tables, out, lang=lang)
     _print_summary(result)
-    typer.echo(f"plan written to {out}/ (assignments.csv, unstaffed.csv, workload.csv, report.json)")
+    typer.echo(f"plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
+               f"report.json)")
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 

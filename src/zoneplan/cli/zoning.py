@@ -8,9 +8,8 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, MaxHops, MaxTravel, Order,
+from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order,
                      Seed, TimeLimit, Verbose, Weights, Workers, _guard, _rules, _setup_logging, _solve_opts, app)
-from .present import LangOpt
 
 def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
     out = []
@@ -79,7 +78,7 @@ def zone(
     exclude: list[str] = typer.Option([], "--exclude", help="Leave this township out of every zone (repeatable)."),
     whatif: Optional[Path] = typer.Option(None, "--whatif", help="CSV kind,a,b with together/apart/keep/exclude rows."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
-    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = LangOpt,
+    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
@@ -137,7 +136,7 @@ def compare(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
-    order: str = Order, weights: Optional[str] = Weights, lang: Optional[str] = LangOpt,
+    order: str = Order, weights: Optional[str] = Weights, lang: Optional[str] = Lang,
 ) -> None:
     """Compare the current zoning with proposals side by side, including the staffing effect.
 

@@ -130,7 +130,7 @@ def _map_headers(df: pd.DataFrame, spec: TableSpec, fname: str, col: _Collector)
     lookup: dict[str, str] = {}
     for c in spec.columns:
         lookup[c.name.lower()] = c.name
-        for a in c.aliases:
+        for a in (*c.aliases, *((c.zh,) if c.zh else ())):
             lookup.setdefault(a.lower(), c.name)
     rename: dict[str, str] = {}
     seen: dict[str, str] = {}
@@ -462,7 +462,7 @@ def _load_xlsx(path: Path, max_problems: int, require: tuple[str, ...] = STAFFIN
     lower = {k.lower(): k for k in sheets}
     raw: dict[str, tuple[pd.DataFrame, str, str, np.ndarray | None]] = {}
     for t, spec in TABLES.items():
-        for n in (spec.name, *spec.aliases):
+        for n in (spec.name, *spec.aliases, *((spec.zh,) if spec.zh else ())):
             key = lower.get(n.lower())
             if key is not None:
                 raw[t] = (sheets[key], f"{path.name}[{key}]", digest, None)
