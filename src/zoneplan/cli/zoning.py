@@ -21,14 +21,8 @@ def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
     return out
 
 
-def _map_png(inp, zones: pd.DataFrame, title: str) -> bytes:
-    """The zoning map as PNG bytes, so it joins the other outputs in one atomic write."""
-    import tempfile
-
-    from ..zoning import draw_map
-
-    with tempfile.TemporaryDirectory() as td:
-        return draw_map(inp, zones, Path(td) / "map.png", title=title).read_bytes()
+PROPOSED = {"en": "proposed zones", "zh": "建议方案"}
+LangOpt = typer.Option(None, "--lang", help="Language of the maps: zh or en (default: ZONEPLAN_LANG or the locale).")
 
 
 @app.command()
@@ -45,7 +39,7 @@ def zone(
     exclude: list[str] = typer.Option([], "--exclude", help="Leave this township out of every zone (repeatable)."),
     whatif: Optional[Path] = typer.Option(None, "--whatif", help="CSV kind,a,b with together/apart/keep/exclude rows."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
-    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose,
+    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = LangOpt,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
@@ -53,8 +47,11 @@ def zone(
     from ..io.side import read_whatifs
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, solve_zoning
+    from ..i18n import pick, resolve_lang
+    from ..maps import zoning_map_files
 
     _setup_logging(verbose)
+    lang = resolve_lang(lang)
     tables = load(data_dir)
     kw: dict = {"together": _pairs(together, "--together"), "apart": _pairs(apart, "--apart"),
                 "keep": True if [k for k in keep if k.lower() == "all"] else list(keep), "exclude": list(exclude)}
@@ -73,7 +70,8 @@ def zone(
     if result.feasible:
         zones = result.zones[["township_id", "zone", "hub"]]
         files["zones.csv"] = frame_to_csv_bytes(zones)
-        files["map.png"] = _map_png(inp, result.zones, f"{data_dir.name}: proposed zones")
+        files.update(zoning_map_files(inp, result.zones, stem="map", title=data_dir.name,
+                                      subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
                f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
@@ -85,7 +83,9 @@ def zone(
         hubs = dict(zip(result.zones["zone"], result.zones["hub"]))
         for z, members in summary.items():
             typer.echo(f"  {z}: {members} (hub {hubs[z]})")
-        typer.echo(f"written to {out}/ (zones.csv, report.json, map.png)")
+        maps = sorted(f for f in files if f.endswith(".png"))
+        shown = ", ".join(maps) if len(maps) <= 3 else f"map.png and {len(maps) - 1} county maps"
+        typer.echo(f"written to {out}/ (zones.csv, report.json, {shown})")
     else:
         typer.echo(f"no zoning written; report in {out}/report.json")
     if result.status != "OPTIMAL":
@@ -101,7 +101,7 @@ def compare(
     no_current: bool = typer.Option(False, "--no-current", help="Leave out the current zoning (townships.csv zone)."),
     no_staffing: bool = typer.Option(False, "--no-staffing", help="Zone measures only; skip the staffing effect."),
     max_hops: int = MaxHops, max_travel: float = MaxTravel, time_limit: float = TimeLimit,
-    workers: int = Workers, seed: int = Seed,
+    workers: int = Workers, seed: int = Seed, lang: Optional[str] = LangOpt,
 ) -> None:
     """Compare the current zoning with proposals side by side, including the staffing effect."""
     from .. import load
@@ -110,7 +110,10 @@ def compare(
     from ..compare import compare_zonings
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
+    from ..i18n import resolve_lang
+    from ..maps import zone_colors, zoning_map_files
 
+    lang = resolve_lang(lang)
     tables = load(data_dir)
     named: dict[str, pd.DataFrame] = {}
     if not no_current and (tables.townships["zone"] != "").any():
@@ -131,8 +134,10 @@ def compare(
         files = {"compare.csv": frame_to_csv_bytes(table),
                  "compare.json": json_bytes(table.to_dict(orient="records"))}
         inp = zoning_input(tables)
+        colors = zone_colors(inp, named)  # the same zone gets the same colour on every map
         for name, zones in named.items():
-            files[f"map_{name}.png"] = _map_png(inp, zones, f"{data_dir.name}: {name}")
+            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", title=data_dir.name, subtitle=name,
+                                          colors=colors[name], lang=lang, boundaries=tables.boundaries))
         write_outputs(out, files)
         typer.echo(f"written to {out}/")
 
