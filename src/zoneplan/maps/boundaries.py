@@ -2,11 +2,12 @@
 
 The file is a GeoJSON ``FeatureCollection`` (RFC 7946: longitude, latitude in degrees,
 WGS84) whose features are ``Polygon`` or ``MultiPolygon`` township areas.  Each feature
-names its township in a property: the id (``township_id``, ``id``, ``code``, ``乡镇代码``)
-or the name (``name``, ``乡镇``, ``乡镇名称``, ``名称``, ``NAME``); a name shared by
-townships of several counties needs a ``county`` (``县``, ``区县``) property too.  Features
-of townships not in townships.csv are ignored (a province file may be given for one county);
-several features of one township are merged (exclaves).  Every township needs a polygon.
+names its township in a property: the id (``township_id``, ``乡镇编号``, ``乡镇代码``,
+``id``, ``code``) or the name (``name``, ``乡镇名称``, ``名称``, ``乡镇``, ``NAME``); a name
+shared by townships of several counties needs a ``county`` (``所属县``, ``县``, ``区县``...)
+property too.  Features of townships not in townships.csv are ignored (a province file may
+be given for one county); several features of one township are merged (exclaves).  Every
+township needs a polygon.
 
 Two townships are neighbours when their borders run together for at least
 :data:`MIN_SHARED_KM` (within :data:`TOLERANCE_KM`, to bridge the small gaps and overlaps
@@ -35,9 +36,9 @@ __all__ = ["Boundaries", "BOUNDARIES_FILE", "ID_KEYS", "NAME_KEYS", "COUNTY_KEYS
 logger = logging.getLogger(__name__)
 
 BOUNDARIES_FILE = "boundaries.geojson"
-ID_KEYS = ("township_id", "id", "code", "乡镇代码")
-NAME_KEYS = ("name", "乡镇", "乡镇名称", "名称", "NAME")
-COUNTY_KEYS = ("county", "县", "区县", "COUNTY")
+ID_KEYS = ("township_id", "乡镇编号", "乡镇代码", "id", "code")
+NAME_KEYS = ("name", "乡镇名称", "名称", "乡镇", "NAME")
+COUNTY_KEYS = ("county", "所属县", "县", "县区", "县市区", "区县", "COUNTY")
 
 #: Border gap/overlap bridged when looking for shared borders (km).
 TOLERANCE_KM = 0.05
@@ -95,9 +96,13 @@ def _geometry(feat: dict, name: str, k: int, problems: list[Problem]) -> BaseGeo
     coords = shapely.get_coordinates(shape)
     if not np.isfinite(coords).all() or (np.abs(coords[:, 0]) > 180).any() or (np.abs(coords[:, 1]) > 90).any():
         bad = coords[~(np.isfinite(coords).all(axis=1) & (np.abs(coords[:, 0]) <= 180) & (np.abs(coords[:, 1]) <= 90))][0]
+        if np.isfinite(bad).all() and abs(bad[0]) <= 90 and abs(bad[1]) <= 180:
+            why = "longitude first, latitude second, as GeoJSON requires; this position looks swapped"
+        else:
+            why = ("longitude and latitude in degrees (WGS84, as GeoJSON requires); these look like projected "
+                   "coordinates, e.g. metres: export the layer as EPSG:4326")
         problems.append(Problem(_where(name, k, ".geometry.coordinates"), None, None, f"[{bad[0]:g}, {bad[1]:g}]",
-                                "[longitude, latitude] in degrees (WGS84, as GeoJSON requires); these look like "
-                                "projected coordinates, e.g. metres: export the layer as EPSG:4326"))
+                                why))
         return None
     if not shape.is_valid:
         fixed = shapely.make_valid(shape)
