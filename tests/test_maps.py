@@ -169,6 +169,22 @@ def test_same_membership_same_colour_touching_zones_differ():
     assert set(c["one"].values()) | set(c["two"].values()) <= set(PALETTE)
 
 
+def test_zones_of_one_county_map_get_distinct_colours_while_the_palette_lasts():
+    """A line of 30 townships in pairs: 15 zones for 14 colours.  In county "k" the 14 first
+    zones all differ; the 15th repeats one but not its neighbour's.  County "m" (a copy far
+    away) reuses the colours: they are different maps."""
+    n = 30
+    ids = [f"k{i:02d}" for i in range(n)] + [f"m{i:02d}" for i in range(n)]
+    inp = ZoningInput.from_coordinates(ids, None, ["k"] * n + ["m"] * n, [0] * 2 * n,
+                                       [i * 0.1 for i in range(n)] + [50 + i * 0.1 for i in range(n)])
+    zones = pd.DataFrame({"township_id": ids, "zone": [f"{t[0]}Z{int(t[1:]) // 2:02d}" for t in ids]})
+    c = zone_colors(inp, {"x": zones})["x"]
+    k = [c[f"kZ{j:02d}"] for j in range(15)]
+    assert len(set(k[:14])) == 14 and len(set(k)) == 14
+    assert all(a != b for a, b in zip(k, k[1:]))
+    assert set(c[f"mZ{j:02d}"] for j in range(15)) == set(k)
+
+
 def test_compare_maps_draw_each_township_in_its_zones_colour(sheets):
     inp = zh_input(counties=("昌乐县",))
     first = zoned(inp)

@@ -170,7 +170,14 @@ class Sheet:
 
         x0, y0, x1, y1 = self.bounds
         w, h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
-        self.map_height = float(np.clip(self.map_width * h / w, 0.5 * self.map_width, 1.35 * self.map_width))
+        y0 -= 0.06 * h  # a strip for the scale bar
+        h *= 1.06
+        aspect = h / w
+        self.map_height = self.map_width * aspect
+        if self.map_height > 1.35 * self.map_width:  # tall: narrower panel, same height limit
+            self.map_height = 1.35 * self.map_width
+            self.map_width = max(self.map_height / aspect, 2.5)
+        self.map_height = max(self.map_height, 2.0)
         self.fig = Figure(figsize=(1, 1), dpi=self.dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         self.renderer = self.canvas.get_renderer()
@@ -184,7 +191,7 @@ class Sheet:
                                      self.map_width / width, self.map_height / total_h])
         self.ax.set_xlim(x0, x1)
         self.ax.set_ylim(y0, y1)
-        self.ax.set_aspect("equal", adjustable="box")
+        self.ax.set_aspect("equal", adjustable="box", anchor="NW")
         self.ax.set_xticks([])
         self.ax.set_yticks([])
         for side in self.ax.spines.values():

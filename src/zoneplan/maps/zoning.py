@@ -74,11 +74,12 @@ def _membership(inp: ZoningInput, zones: pd.DataFrame) -> dict[str, frozenset[st
 def zone_colors(inp: ZoningInput, zonings: Mapping[str, pd.DataFrame]) -> dict[str, dict[str, str]]:
     """A fill colour per zone of every zoning, stable across the zonings.
 
-    A zone with the same member townships gets the same colour on every map; zones that
-    touch in one zoning get different colours; a zone that differs between zonings avoids
-    the colours of the zones it overlaps elsewhere, so changes stand out.  The result is the
-    same for the same input (zones are coloured in a fixed order: shared memberships first,
-    then by their smallest township id).
+    A zone with the same member townships gets the same colour on every map.  Otherwise, in
+    order of preference: the zones of one county map get different colours (while the
+    palette lasts), zones that touch get different hues, and a zone that differs between
+    zonings avoids the colours of the zones it overlaps elsewhere, so changes stand out.
+    Zones that touch never share a colour.  The result is the same for the same input (zones
+    are coloured in a fixed order: shared memberships first, then by smallest township id).
 
     Parameters
     ----------
@@ -129,19 +130,29 @@ def zone_colors(inp: ZoningInput, zonings: Mapping[str, pd.DataFrame]) -> dict[s
         for m in ms:
             soft[m] |= ms - {m}
     order = sorted(count, key=lambda m: (-count[m], min(m), sorted(m)))
+    county_of = dict(zip(inp.township_ids, inp.county))
+    maps_of: dict[frozenset[str], list[tuple[str, str]]] = defaultdict(list)  # the county maps showing m
+    for name, zs in members.items():
+        for m in zs.values():
+            maps_of[m].append((name, county_of[min(m)]))
+    on_map: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(PALETTE))
     colour: dict[frozenset[str], int] = {}
     used = [0] * len(PALETTE)
-    every = range(len(PALETTE))
     for m in order:
         banned = {colour[o] for o in hard[m] if o in colour}
         families = {_FAMILY[k] for k in banned}
-        avoid = banned | {colour[o] for o in soft[m] if o in colour}
-        free = ([k for k in every if k not in avoid and _FAMILY[k] not in families]
-                or [k for k in every if _FAMILY[k] not in families]
-                or [k for k in every if k not in banned] or list(every))
-        k = min(free, key=lambda k: (used[k], k))
+        soft_taken = {colour[o] for o in soft[m] if o in colour}
+        free = [k for k in range(len(PALETTE)) if k not in banned] or list(range(len(PALETTE)))
+
+        def rank(k: int) -> tuple:
+            twice = sum(on_map[key][k] for key in maps_of[m])  # already on a map that shows m
+            return (twice > 0, _FAMILY[k] in families, k in soft_taken, twice, used[k], k)
+
+        k = min(free, key=rank)
         colour[m] = k
         used[k] += 1
+        for key in maps_of[m]:
+            on_map[key][k] += 1
     return {name: {z: PALETTE[colour[m]] for z, m in zs.items()} for name, zs in members.items()}
 
 
