@@ -25,7 +25,7 @@ from zoneplan.errors import InputError
 from zoneplan.maps import (assignment_map_png, fonts, read_boundaries, shared_border_edges, zone_colors,
                            zoning_map_files, zoning_map_png)
 from zoneplan.maps.assignment import COUNTY_COLOR, TOWNSHIP_COLOR
-from zoneplan.maps.geometry import Projection, county_regions, voronoi_cells
+from zoneplan.maps.geometry import county_regions, voronoi_cells
 from zoneplan.maps.sheet import Sheet
 from zoneplan.maps.zoning import PALETTE, map_file_name
 from zoneplan.zoning import ZoningInput, ZoningOptions, solve_zoning
@@ -412,3 +412,26 @@ def test_assignment_map_of_the_example_plan(sheets):
     assert all(c in legend for c in tables.cases["case_id"])  # every case listed with its team's origins
     with pytest.raises(ValueError, match="unknown investigator"):
         assignment_map_png(tables, pd.DataFrame({"case_id": ["K01"], "investigator_id": ["nobody"]}))
+
+
+def test_cli_zone_and_compare_write_county_maps_and_an_index(tmp_path):
+    from typer.testing import CliRunner
+
+    from zoneplan.cli import app
+    from zoneplan.synth import generate, write
+
+    data = tmp_path / "data"
+    write(generate({"base": "county", "counties": 2, "townships": 22, "cases": 10}, seed=2), data)
+    runner = CliRunner()
+    res = runner.invoke(app, ["zone", str(data), "--out", str(tmp_path / "Z"), "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    maps = {"map.png", "map_Changqing_County.png", "map_Linyi_County.png"}
+    assert {p.name for p in (tmp_path / "Z").iterdir()} == {"zones.csv", "report.json"} | maps
+    res = runner.invoke(app, ["compare", str(data), str(tmp_path / "Z"), "--no-staffing", "--out", str(tmp_path / "C"),
+                              "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    names = {p.name for p in (tmp_path / "C").iterdir()}
+    assert {"map_current.png", "map_current_Linyi_County.png", "map_Z.png", "map_Z_Linyi_County.png"} <= names
+    assert all((tmp_path / "C" / n).read_bytes().startswith(PNG) for n in names if n.endswith(".png"))
+    res = runner.invoke(app, ["zone", str(data), "--out", str(tmp_path / "X"), "--lang", "fr"])
+    assert res.exit_code == 2 and "zh or en" in res.output

@@ -22,6 +22,7 @@ def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
 
 
 PROPOSED = {"en": "proposed zones", "zh": "建议方案"}
+CURRENT = {"en": "current zoning", "zh": "现行协作区"}
 LangOpt = typer.Option(None, "--lang", help="Language of the maps: zh or en (default: ZONEPLAN_LANG or the locale).")
 
 
@@ -110,7 +111,7 @@ def compare(
     from ..compare import compare_zonings
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
-    from ..i18n import resolve_lang
+    from ..i18n import pick, resolve_lang
     from ..maps import zone_colors, zoning_map_files
 
     lang = resolve_lang(lang)
@@ -136,7 +137,8 @@ def compare(
         inp = zoning_input(tables)
         colors = zone_colors(inp, named)  # the same zone gets the same colour on every map
         for name, zones in named.items():
-            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", title=data_dir.name, subtitle=name,
+            label = pick(CURRENT, lang) if name == "current" else name
+            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", title=data_dir.name, subtitle=label,
                                           colors=colors[name], lang=lang, boundaries=tables.boundaries))
         write_outputs(out, files)
         typer.echo(f"written to {out}/")

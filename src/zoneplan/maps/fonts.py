@@ -29,7 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 __all__ = ["FontChoice", "SC_FAMILIES", "PROBE", "cjk_font", "font_families", "font_context",
-           "renderable", "bundled_font_path"]
+           "renderable", "display_name", "bundled_font_path"]
 
 logger = logging.getLogger(__name__)
 
@@ -230,6 +230,16 @@ def _char_ok(ch: str) -> bool:
 def renderable(text: str) -> bool:
     """Whether every character of ``text`` has a glyph in the map fonts."""
     return all(_char_ok(ch) for ch in text)
+
+
+def display_name(name: object, fallback: str) -> str:
+    """``name`` when the map fonts can draw it, else ``fallback`` (the id)."""
+    text = "" if name is None else str(name).strip()
+    if text and renderable(text):
+        return text
+    if text:
+        logger.info("no map font draws %r; labelled %s instead", text, fallback)
+    return fallback
 
 
 @contextlib.contextmanager

@@ -12,6 +12,7 @@ so it is one polygon that holds its seat; a county of one or two seats still get
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -21,10 +22,13 @@ from shapely.geometry.base import BaseGeometry
 
 from ..geo import EARTH_RADIUS_KM
 
-__all__ = ["Projection", "voronoi_cells", "county_regions", "township_areas", "MIN_MARGIN_KM"]
+__all__ = ["Projection", "voronoi_cells", "county_regions", "township_areas", "union_by", "padded_bounds",
+           "Areas", "areas_of", "MIN_MARGIN_KM"]
 
 #: Smallest margin (km) between a county's outermost seats and the edge of its region.
 MIN_MARGIN_KM = 1.0
+
+logger = logging.getLogger(__name__)
 
 _KM_PER_DEG = np.pi / 180.0 * EARTH_RADIUS_KM
 
@@ -146,3 +150,34 @@ def union_by(areas: Sequence[BaseGeometry], keys: Sequence[str]) -> Mapping[str,
     for a, k in zip(areas, keys):
         groups.setdefault(k, []).append(a)
     return {k: shapely.union_all(g) for k, g in sorted(groups.items())}
+
+
+def padded_bounds(geoms: Sequence[BaseGeometry], pad: float = 0.04) -> tuple[float, float, float, float]:
+    """``(xmin, ymin, xmax, ymax)`` of the geometries, grown by ``pad`` of their size."""
+    b = np.asarray(shapely.total_bounds(np.asarray(geoms, dtype=object)), dtype=float)
+    w, h = max(b[2] - b[0], 1.0), max(b[3] - b[1], 1.0)
+    return (b[0] - w * pad, b[1] - h * pad, b[2] + w * pad, b[3] + h * pad)
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Projected seats and township areas, and where the areas come from."""
+
+    x: np.ndarray
+    y: np.ndarray
+    areas: list[BaseGeometry]
+    source: str  # the boundaries file, or "" for Voronoi cells
+
+
+def areas_of(township_ids: Sequence[str], county: Sequence[str], lat, lon, boundaries=None) -> Areas:
+    """Seats in km and township areas: polygons of ``boundaries`` when it has every township, else Voronoi cells."""
+    proj = Projection.around(lat, lon)
+    x, y = proj.xy(lat, lon)
+    polys, source = None, ""
+    if boundaries is not None:
+        raw = boundaries.polygons(list(township_ids))
+        if all(p is not None for p in raw):
+            polys, source = [proj.geometry(p) for p in raw], boundaries.file
+        else:
+            logger.warning("boundaries lack some townships; drawing Voronoi cells instead")
+    return Areas(x, y, township_areas(x, y, county, polys), source)

@@ -17,11 +17,30 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-__all__ = ["Sheet", "Label", "Entry", "areas_collection", "outline_collection", "nice_length", "text_effects"]
+__all__ = ["Sheet", "Label", "Entry", "areas_collection", "outline_collection", "nice_length", "text_effects",
+           "caption", "TEXTS"]
 
 INK = "#222222"
 MUTED = "#666666"
 HALO = "white"
+
+TEXTS = {
+    "voronoi": {"en": "Areas are schematic: each township is drawn as the area nearest to its seat "
+                      "(Voronoi cells), not its legal boundary.",
+                "zh": "区域为示意：按距乡镇驻地最近划分（泰森多边形），并非法定行政边界。"},
+    "polygons": {"en": "Township boundaries: {file}.", "zh": "乡镇边界：{file}。"},
+    "km": {"en": "km", "zh": "公里"},
+    "zone_border": {"en": "zone border", "zh": "协作区边界"},
+    "sep": {"en": ", ", "zh": "、"},
+}
+
+
+def caption(source: str, lang: str) -> str:
+    """What the areas are: the boundaries file, or schematic Voronoi cells."""
+    from ..i18n import pick
+
+    return pick(TEXTS["polygons"], lang, file=source) if source else pick(TEXTS["voronoi"], lang)
+
 
 _TITLE_IN = 0.75     # title band height
 _FOOT_IN = 0.35      # caption band height
@@ -338,8 +357,11 @@ class Sheet:
         return placed
 
     # ------------------------------------------------------------------ furniture and output
-    def scale_bar(self, unit: str) -> None:
+    def scale_bar(self, lang: str) -> None:
         """A scale bar in the lower left of the map (km)."""
+        from ..i18n import pick
+
+        unit = pick(TEXTS["km"], lang)
         x0, x1 = self.ax.get_xlim()
         y0, y1 = self.ax.get_ylim()
         length = nice_length(x1 - x0)

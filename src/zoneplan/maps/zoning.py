@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +23,10 @@ from shapely.geometry.base import BaseGeometry
 from ..i18n import pick, resolve_lang
 from ..zoning.data import ZoningInput
 from ..zoning.metrics import _hub, zone_members
-from .fonts import font_context, renderable
-from .geometry import Projection, township_areas, union_by
-from .sheet import INK, Entry, Label, Sheet, areas_collection, outline_collection
+from .fonts import display_name, font_context
+from .geometry import areas_of, padded_bounds, union_by
+from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
+from .sheet import TEXTS as SHARED
 
 __all__ = ["PALETTE", "UNZONED", "zone_colors", "zoning_map_png", "zoning_maps_by_county", "index_map_png",
            "zoning_map_files", "map_file_name"]
@@ -47,22 +48,12 @@ TEXTS = {
     "seat": {"en": "township seat", "zh": "乡镇驻地"},
     "unzoned": {"en": "not in a zone", "zh": "未划入协作区"},
     "island": {"en": "no neighbouring township", "zh": "无相邻乡镇（飞地/孤岛）"},
-    "zone_border": {"en": "zone border", "zh": "协作区边界"},
     "county_border": {"en": "county border", "zh": "县（市、区）界"},
-    "km": {"en": "km", "zh": "公里"},
-    "voronoi": {"en": "Areas are schematic: each township is drawn as the area nearest to its seat "
-                      "(Voronoi cells), not its legal boundary.",
-                "zh": "区域为示意：按距乡镇驻地最近划分（泰森多边形），并非法定行政边界。"},
-    "polygons": {"en": "Township boundaries: {file}.", "zh": "乡镇边界：{file}。"},
     "zone_line": {"en": "{zone}  ({k} townships)", "zh": "{zone}（{k} 个乡镇）"},
     "county_line": {"en": "{county}: {n} townships, {k} zones", "zh": "{county}：{n} 个乡镇，{k} 个协作区"},
     "index": {"en": "Counties", "zh": "各县（市、区）"},
     "no_county": {"en": "(county not given)", "zh": "（未填县名）"},
-    "more": {"en": "… {k} more zones: see the zone table", "zh": "……另有 {k} 个协作区，见协作区表"},
 }
-
-_SEP = {"en": ", ", "zh": "、"}
-
 
 # ---------------------------------------------------------------------------- colours
 
@@ -167,8 +158,7 @@ class _Scene:
     x: np.ndarray
     y: np.ndarray
     areas: list[BaseGeometry]
-    polygons: bool
-    source: str
+    source: str  # boundaries file, or "" for Voronoi cells
     members: dict[str, list[int]]
     zone_of: dict[int, str]
     hubs: dict[str, int]
@@ -178,18 +168,7 @@ class _Scene:
 
     @classmethod
     def build(cls, inp: ZoningInput, zones: pd.DataFrame, colors: Mapping[str, str] | None, boundaries) -> _Scene:
-        proj = Projection.around(inp.lat, inp.lon)
-        x, y = proj.xy(inp.lat, inp.lon)
-        polys = None
-        source = ""
-        if boundaries is not None:
-            raw = boundaries.polygons(inp.township_ids)
-            if all(p is not None for p in raw):
-                polys = [proj.geometry(p) for p in raw]
-                source = boundaries.file
-            else:
-                logger.warning("boundaries lack some townships; drawing Voronoi cells instead")
-        areas = township_areas(x, y, inp.county, polys)
+        geo = areas_of(inp.township_ids, inp.county, inp.lat, inp.lon, boundaries)
         members = zone_members(inp, zones)
         zone_of = {i: z for z, mem in members.items() for i in mem}
         hubs = _hubs(inp, zones, members)
@@ -202,8 +181,8 @@ class _Scene:
         for a, b in inp.edges:
             degree[a] += 1
             degree[b] += 1
-        labels = [_label(inp, i) for i in range(inp.n)]
-        return cls(inp, x, y, areas, polys is not None, source, members, zone_of, hubs, dict(colors), degree, labels)
+        labels = [display_name(inp.names[i], inp.township_ids[i]) for i in range(inp.n)]
+        return cls(inp, geo.x, geo.y, geo.areas, geo.source, members, zone_of, hubs, dict(colors), degree, labels)
 
 
 def _hubs(inp: ZoningInput, zones: pd.DataFrame, members: dict[str, list[int]]) -> dict[str, int]:
@@ -218,21 +197,6 @@ def _hubs(inp: ZoningInput, zones: pd.DataFrame, members: dict[str, list[int]]) 
         h = given.get(z)
         out[z] = inp.index(h) if h and inp.has(h) and inp.index(h) in mem else _hub(inp, mem)[0]
     return out
-
-
-def _label(inp: ZoningInput, i: int) -> str:
-    name = inp.names[i].strip()
-    if name and renderable(name):
-        return name
-    if name:
-        logger.info("township %s: no font draws %r; labelled by id", inp.township_ids[i], name)
-    return inp.township_ids[i]
-
-
-def _bounds(geoms: Sequence[BaseGeometry], pad: float = 0.04) -> tuple[float, float, float, float]:
-    b = np.asarray(shapely.total_bounds(np.asarray(geoms, dtype=object)), dtype=float)
-    w, h = max(b[2] - b[0], 1.0), max(b[3] - b[1], 1.0)
-    return (b[0] - w * pad, b[1] - h * pad, b[2] + w * pad, b[3] + h * pad)
 
 
 def _style(n: int) -> dict:
@@ -269,13 +233,14 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     zones = sorted({scene.zone_of[i] for i in idx if i in scene.zone_of})
     unzoned = [i for i in idx if i not in scene.zone_of]
     islands = [i for i in idx if scene.degree[i] == 0]
-    sep = _SEP[lang]
+    sep = pick(SHARED["sep"], lang)
     legend = [Entry([pick(TEXTS["hub_entry"], lang)], {"marker": {"marker": "*", "markersize": 10,
                                                                     "markerfacecolor": "white",
                                                                     "markeredgecolor": INK}}, bold_first=False),
               Entry([pick(TEXTS["seat"], lang)], {"marker": {"marker": "o", "markersize": 4, "markerfacecolor": INK,
                                                                "markeredgecolor": "white"}}, bold_first=False),
-              Entry([pick(TEXTS["zone_border"], lang)], {"line": {"color": INK, "linewidth": 1.4}}, bold_first=False)]
+              Entry([pick(SHARED["zone_border"], lang)], {"line": {"color": INK, "linewidth": 1.4}},
+                    bold_first=False)]
     if unzoned:
         legend.append(Entry([pick(TEXTS["unzoned"], lang)],
                             {"patch": {"facecolor": UNZONED, "hatch": "///", "edgecolor": "#999999"}}, bold_first=False))
@@ -292,9 +257,9 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
         lines = [f"{head}  {sep.join(names)}"] if many else [head, sep.join(names)]
         legend.append(Entry(lines, {"patch": {"facecolor": scene.colors[z], "edgecolor": "#555555"}},
                             bold_first=not many))
-    caption = (pick(TEXTS["polygons"], lang, file=scene.source) if scene.polygons else pick(TEXTS["voronoi"], lang))
     areas = [scene.areas[i] for i in idx]
-    sheet = Sheet(_bounds(areas), title=title, subtitle=subtitle, caption=caption, legend=legend,
+    sheet = Sheet(padded_bounds(areas), title=title, subtitle=subtitle, caption=caption(scene.source, lang),
+                  legend=legend,
                   map_width=st["width"], legend_size=7.5 if len(zones) <= 40 else 6.5, dpi=st["dpi"],
                   legend_width=3.2 if not many else 3.6)
     ax = sheet.ax
@@ -320,7 +285,7 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     ax.scatter(scene.x[plain], scene.y[plain], s=st["seat"], c=INK, edgecolors="white", linewidths=0.4, zorder=5)
     ax.scatter(scene.x[hubs], scene.y[hubs], s=st["hub"], c="white", marker="*", edgecolors=INK,
                linewidths=0.8, zorder=6)
-    sheet.scale_bar(pick(TEXTS["km"], lang))
+    sheet.scale_bar(lang)
     dpi_pt = sheet.dpi / 72.0
     sheet.reserve_points(scene.x[plain], scene.y[plain], np.sqrt(st["seat"]) / 2 * dpi_pt + 1)
     sheet.reserve_points(scene.x[hubs], scene.y[hubs], np.sqrt(st["hub"]) / 2 * dpi_pt)
@@ -427,9 +392,8 @@ def index_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = 
             stats[c] = (len(ci), k)
             legend.append(Entry([pick(TEXTS["county_line"], lang, county=c or pick(TEXTS["no_county"], lang),
                                       n=len(ci), k=k)], None, bold_first=False))
-        caption = pick(TEXTS["polygons"], lang, file=scene.source) if scene.polygons else pick(TEXTS["voronoi"], lang)
-        sheet = Sheet(_bounds(scene.areas), title=title or pick(TEXTS["index"], lang),
-                      subtitle=_subtitle(scene, idx, lang, subtitle), caption=caption, legend=legend,
+        sheet = Sheet(padded_bounds(scene.areas), title=title or pick(TEXTS["index"], lang),
+                      subtitle=_subtitle(scene, idx, lang, subtitle), caption=caption(scene.source, lang), legend=legend,
                       map_width=11.0 if inp.n > 150 else 9.0, dpi=150)
         ax = sheet.ax
         face = [scene.colors[scene.zone_of[i]] if i in scene.zone_of else UNZONED for i in idx]
@@ -441,7 +405,7 @@ def index_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = 
         hubs = sorted(scene.hubs.values())
         ax.scatter(scene.x[hubs], scene.y[hubs], s=10, c="white", marker="*", edgecolors=INK, linewidths=0.4,
                    zorder=4)
-        sheet.scale_bar(pick(TEXTS["km"], lang))
+        sheet.scale_bar(lang)
         labels = []
         for c in counties:
             cx, cy = _zone_anchor(county_areas[c])
