@@ -37,8 +37,9 @@ def test_staff_then_check(tmp_path):
     out = tmp_path / "plan"
     res = run("staff", TUT, "--out", out)
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "plan.html", "plan.xlsx", "report.json",
-                                                     "unstaffed.csv", "workload.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "map_assignments.png", "map_zones.png",
+                                                     "plan.html", "plan.xlsx", "report.json", "unstaffed.csv",
+                                                     "workload.csv"]
     report = json.loads((out / "report.json").read_text())
     assert report["status"] == "OPTIMAL" and report["objective"]["travel"] == 55
     assert report["inputs"]["cases"]["sha256"]

@@ -108,12 +108,17 @@ def test_user_text_is_escaped():
 
 
 def test_plan_files_embed_the_zoning_map_when_zones_are_in_force(solved):
+    """Zones in force: the zoning map and the assignment map; no zones: the assignment map only."""
     t, r = solved
-    html = plan_files(r, t, lang="en")["plan.html"].decode("utf-8")
-    assert html.count("data:image/png;base64,") == 1
-    assert "<figcaption>Collaboration zones (stars: hub townships)</figcaption>" in html
+    files = plan_files(r, t, lang="en")
+    html = files["plan.html"].decode("utf-8")
+    assert html.count("data:image/png;base64,") == 2
+    assert "<figcaption>Collaboration zones in force (stars: hub townships)</figcaption>" in html
+    assert "<figcaption>Who travels where: posted township -&gt; case township</figcaption>" in html
+    assert files["map_zones.png"].startswith(b"\x89PNG") and files["map_assignments.png"].startswith(b"\x89PNG")
     r2 = zoneplan.staff(t, zoneplan.RuleOptions(use_zones=False))
-    assert "data:image/png" not in plan_files(r2, t, lang="en")["plan.html"].decode("utf-8")
+    files2 = plan_files(r2, t, lang="en")
+    assert files2["plan.html"].decode("utf-8").count("data:image/png") == 1 and "map_zones.png" not in files2
 
 
 def test_chinese_names_and_places_throughout():

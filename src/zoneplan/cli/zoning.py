@@ -54,14 +54,8 @@ def _zones_text(table: pd.DataFrame, lang: str) -> str:
     return text
 
 
-def _map_png(inp, zones: pd.DataFrame, title: str) -> bytes:
-    """The zoning map as PNG bytes, so it joins the other outputs in one atomic write."""
-    import tempfile
-
-    from ..zoning import draw_map
-
-    with tempfile.TemporaryDirectory() as td:
-        return draw_map(inp, zones, Path(td) / "map.png", title=title).read_bytes()
+PROPOSED = {"en": "proposed zones", "zh": "建议方案"}
+CURRENT = {"en": "current zoning", "zh": "现行协作区"}
 
 
 @app.command()
@@ -83,10 +77,11 @@ def zone(
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
-    from ..i18n import resolve_lang
     from ..io.side import read_whatifs, zoning_table
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, solve_zoning
+    from ..i18n import pick, resolve_lang
+    from ..maps import zoning_map_files
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
@@ -108,7 +103,8 @@ def zone(
     if result.feasible:
         table = zoning_table(inp, result.zones)
         files["zones.csv"] = frame_to_csv_bytes(table)
-        files["map.png"] = _map_png(inp, result.zones, f"{data_dir.name}: proposed zones")
+        files.update(zoning_map_files(inp, result.zones, stem="map", title=data_dir.name,
+                                      subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
                f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
@@ -116,7 +112,9 @@ def zone(
         typer.echo(f"  {e}")
     if result.feasible:
         typer.echo(_zones_text(table, lang))
-        typer.echo(f"written to {out}/ (zones.csv, report.json, map.png)")
+        maps = sorted(f for f in files if f.endswith(".png"))
+        shown = ", ".join(maps) if len(maps) <= 3 else f"map.png and {len(maps) - 1} county maps"
+        typer.echo(f"written to {out}/ (zones.csv, report.json, {shown})")
     else:
         typer.echo(f"no zoning written; report in {out}/report.json")
     if result.status != "OPTIMAL":
@@ -144,7 +142,8 @@ def compare(
     """
     from .. import load
     from ..compare import comparison
-    from ..i18n import resolve_lang
+    from ..i18n import pick, resolve_lang
+    from ..maps import zone_colors, zoning_map_files
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
@@ -173,8 +172,11 @@ def compare(
                  "compare_zones.csv": frame_to_csv_bytes(comp.zones),
                  "compare.json": json_bytes(table.to_dict(orient="records"))}
         inp = zoning_input(tables)
+        colors = zone_colors(inp, named)  # the same zone gets the same colour on every map
         for name, zones in named.items():
-            files[f"map_{name}.png"] = _map_png(inp, zones, f"{data_dir.name}: {name}")
+            label = pick(CURRENT, lang) if name == "current" else name
+            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", title=data_dir.name, subtitle=label,
+                                          colors=colors[name], lang=lang, boundaries=tables.boundaries))
         write_outputs(out, files)
         typer.echo(f"written to {out}/")
 

@@ -452,7 +452,12 @@ def load(path: str | Path, max_problems: int = MAX_PROBLEMS,
             continue
         data = f.read_bytes()
         raw[t] = (read_text_table(data, f.name), f.name, _sha256(data), None)
-    return _build(raw, max_problems, require)
+    tables = _build(raw, max_problems, require)
+    if (p / "boundaries.geojson").is_file():  # optional township polygons beside the CSVs
+        from ..maps.boundaries import load_boundaries
+
+        tables = load_boundaries(p, tables)
+    return tables
 
 
 def _load_xlsx(path: Path, max_problems: int, require: tuple[str, ...] = STAFFING_TABLES) -> Tables:

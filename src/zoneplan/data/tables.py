@@ -35,3 +35,4 @@ class Tables:
     travel: pd.DataFrame | None = None
     sources: dict[str, Source] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # non-fatal input remarks (e.g. home township outside the data)
+    boundaries: object | None = None  # zoneplan.maps.Boundaries from boundaries.geojson, when given

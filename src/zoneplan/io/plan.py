@@ -12,7 +12,7 @@ from ..data.tables import Tables
 from ..errors import InputError, Problem
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "zoning_maps", "read_assignments", "PLAN_COLUMNS"]
+__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "PLAN_COLUMNS", "MAP_TOWNSHIP_LIMIT"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
 
@@ -25,7 +25,7 @@ def plan_files(result, tables: Tables, lang: str | None = None,
     columns) and ``report.json``.  For people: ``plan.xlsx`` (a sheet per reader) and
     ``plan.html`` (the printable report), in ``lang`` (default: :func:`zoneplan.i18n.resolve_lang`).
     ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) go into
-    the report; by default the zoning map of the zones in force.
+    the report; by default the maps of :func:`plan_maps`, which are also written as files.
     """
     from ..i18n import resolve_lang
     from .planview import plan_view
@@ -37,9 +37,12 @@ def plan_files(result, tables: Tables, lang: str | None = None,
                         for name, s in sorted(tables.sources.items())}
     lang = resolve_lang(lang)
     view = plan_view(result, tables, lang=lang)
+    map_files: dict[str, bytes] = {}
     if maps is None:
-        maps = zoning_maps(tables, lang) if view.summary["rules"].get("use_zones", True) else {}
-    return {
+        drawn = plan_maps(result, tables, lang)
+        maps = {caption: png for caption, png in drawn.values()}
+        map_files = {name: png for name, (_, png) in drawn.items()}
+    return {**map_files,
         "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
         "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
         "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
@@ -49,24 +52,42 @@ def plan_files(result, tables: Tables, lang: str | None = None,
     }
 
 
-def zoning_maps(tables: Tables, lang: str) -> dict[str, bytes]:
-    """The map of the zones in the townships' ``zone`` column, keyed by its caption; ``{}``
-    when no township has a zone."""
-    import tempfile
+#: Above this many townships the plan's maps are left out of a staffing run (they would take
+#: longer than the solve); ``zoneplan zone`` / ``compare`` draw county maps at any size.
+MAP_TOWNSHIP_LIMIT = 500
 
+_CAPTIONS = {
+    "zones": {"en": "Collaboration zones in force (stars: hub townships)", "zh": "现行协作区（星号为驻地乡镇）"},
+    "assignments": {"en": "Who travels where: posted township -> case township", "zh": "办案人员调配：工作乡镇 → 线索所在乡镇"},
+}
+
+
+def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]:
+    """The plan's maps: file name -> (caption, PNG bytes).
+
+    ``map_zones.png``, the zones in force (the index map when there are several counties),
+    and ``map_assignments.png``, who travels from where to which case.  None above
+    :data:`MAP_TOWNSHIP_LIMIT` townships.
+    """
     from ..i18n import pick
-    from ..zoning import draw
+    from ..maps import assignment_map_png, index_map_png, zoning_map_png
     from ..zoning.adapter import current_zoning, zoning_input
 
-    if not (tables.townships["zone"] != "").any():
+    if len(tables.townships) > MAP_TOWNSHIP_LIMIT or len(tables.townships) == 0:
         return {}
-    caption = pick({"en": "Collaboration zones (stars: hub townships)", "zh": "协作区划分（星号为驻地乡镇）"}, lang)
-    renderable = getattr(draw, "_renderable", None)  # the map's own font may lack Chinese glyphs
-    title = caption if renderable is None or renderable(caption) else None
-    with tempfile.TemporaryDirectory() as td:
-        png = draw.draw_map(zoning_input(tables, with_roster=False), current_zoning(tables), Path(td) / "map.png",
-                            title=title).read_bytes()
-    return {caption: png}
+    out: dict[str, tuple[str, bytes]] = {}
+    use_zones = bool(result.options.get("rules", {}).get("use_zones", True)) if isinstance(result.options, dict) \
+        else True
+    if use_zones and (tables.townships["zone"] != "").any():
+        inp = zoning_input(tables, with_roster=False)
+        draw = zoning_map_png if len(inp.counties()) == 1 else index_map_png
+        out["map_zones.png"] = (pick(_CAPTIONS["zones"], lang),
+                                draw(inp, current_zoning(tables), lang=lang, boundaries=tables.boundaries))
+    if len(tables.cases):
+        out["map_assignments.png"] = (pick(_CAPTIONS["assignments"], lang),
+                                      assignment_map_png(tables, result.assignments, lang=lang,
+                                                         boundaries=tables.boundaries))
+    return out
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,

@@ -17,11 +17,12 @@ __all__ = ["zoning_input", "current_zoning"]
 def zoning_input(tables: Tables, with_roster: bool = True):
     """The zoning problem of the loaded tables.
 
-    Adjacency is ``adjacency.csv`` when given, else the Gabriel graph per county (see
-    :mod:`zoneplan.geo`).  Road minutes come from ``travel.csv`` or the estimate.  With
-    ``with_roster`` the staff and leads (can_lead) per township enter the balance when the
-    roster has rows, and the cases per township when there are cases; a township map alone
-    (no roster, no cases) is zoned on compactness and villages.
+    Adjacency is ``adjacency.csv`` when given, else the shared borders of
+    ``boundaries.geojson`` when given (see :mod:`zoneplan.maps.boundaries`), else the Gabriel
+    graph per county (see :mod:`zoneplan.geo`).  Road minutes come from ``travel.csv`` or the
+    estimate.  With ``with_roster`` the staff and leads (can_lead) per township enter the
+    balance when the roster has rows, and the cases per township when there are cases; a
+    township map alone (no roster, no cases) is zoned on compactness and villages.
     """
     from .data import ZoningInput
 
@@ -32,6 +33,10 @@ def zoning_input(tables: Tables, with_roster: bool = True):
         a = index.get_indexer(tables.adjacency["a"].to_numpy(dtype=object))
         b = index.get_indexer(tables.adjacency["b"].to_numpy(dtype=object))
         edges = sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a, b)})
+    elif tables.boundaries is not None:
+        from ..maps.boundaries import shared_border_edges
+
+        edges = shared_border_edges(tables.boundaries.polygons(list(ids)))
     else:
         edges = gabriel_adjacency(tw["lat"], tw["lon"], tw["county"])
     travel = TravelTable(tw, tables.travel)
