@@ -37,7 +37,9 @@ def test_staff_then_check(tmp_path):
     out = tmp_path / "plan"
     res = run("staff", TUT, "--out", out)
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "report.json", "unstaffed.csv", "workload.csv"]
+    assert sorted(p.name for p in out.iterdir()) == ["assignments.csv", "map_assignments.png", "map_zones.png",
+                                                     "plan.html", "plan.xlsx", "report.json", "unstaffed.csv",
+                                                     "workload.csv"]
     report = json.loads((out / "report.json").read_text())
     assert report["status"] == "OPTIMAL" and report["objective"]["travel"] == 55
     assert report["inputs"]["cases"]["sha256"]
@@ -102,7 +104,7 @@ def test_validate_lists_hopeless_cases():
 
 
 def test_demo_runs():
-    res = run("demo")
+    res = run("demo", "--lang", "en")
     assert res.exit_code == 0, res.output
     assert "independent check: 0 violations" in res.output
 

@@ -159,8 +159,8 @@ Seed = typer.Option(0, "--seed", help="Random seed (the same seed and inputs giv
 Order = typer.Option("staffed,max_workload,travel", "--order", help="Lexicographic order of objective levels.")
 Weights = typer.Option(None, "--weights", help="Weighted mode instead, e.g. staffed=1000000,max_workload=60,travel=1.")
 Verbose = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")
-Lang = typer.Option(None, "--lang", help="Language of messages and reports: zh or en (default: ZONEPLAN_LANG, "
-                                         "else the system locale).")
+Lang = typer.Option(None, "--lang", help="zh or en: language of plan.xlsx, plan.html and messages "
+                    "(default: ZONEPLAN_LANG, else the system locale).")
 Strict = typer.Option(False, "--strict", help="Refuse the input when a rule cannot protect someone "
                                               "(every data-quality gap becomes an error).")
 

@@ -1,25 +1,78 @@
-"""The demo on the embedded example data."""
+"""The demo on the example data shipped inside the package."""
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-import pandas as pd
 import typer
 
-from .common import (Seed, TimeLimit, Workers, _guard, app)
+from .common import Lang, Seed, TimeLimit, Workers, _guard, app
+from .present import CLAUSE_SEP, LIST_SEP, STATUS_WORDS, text_table
 
-from .staffing import _print_summary
+__all__ = ["EXAMPLES", "examples_dir", "plan_table"]
+
+#: The examples shipped with the package (``src/zoneplan/examples``).
+EXAMPLES = ("county", "tutorial")
+
+_TEXT = {
+    "intro": {"en": "Example {county}: {townships} townships in {zones} zones, {investigators} investigators "
+                    "({county_level} county-level), {cases} cases",
+              "zh": "示例 {county}：{townships} 个乡镇（街道），{zones} 个协作区，{investigators} 名纪检监察干部"
+                    "（县级 {county_level} 名），{cases} 件问题线索"},
+    "status": {"en": "Plan: {status}; {staffed} of {cases} cases staffed; {secs:.2f} s",
+               "zh": "方案：{status}；{cases} 件中 {staffed} 件已组队；用时 {secs:.2f} 秒"},
+    "staffed": {"en": "priority-weighted cases staffed {v:g} (at most {b:g})",
+                "zh": "按优先级加权的已组队数 {v:g}（上限 {b:g}）"},
+    "max_workload": {"en": "largest workload {v:g} (at least {b:g})", "zh": "最大工作量 {v:g}（下限 {b:g}）"},
+    "travel": {"en": "travel {v:g} min in all (at least {b:g})", "zh": "路程合计 {v:g} 分钟（下限 {b:g}）"},
+    "headers": {"en": ["case", "township", "village", "team (lead first)", "travel (min, whole team)"],
+                "zh": ["线索", "乡镇", "村（社区）", "办案组（组长在前）", "路程（分钟，全组合计）"]},
+    "lead": {"en": "{name} (lead)", "zh": "{name}（组长）"},
+    "unstaffed": {"en": "Not staffed ({n}):", "zh": "未组队（{n} 件）："},
+    "none_unstaffed": {"en": "Not staffed: none.", "zh": "未组队：无。"},
+    "check": {"en": "independent check: {n} violations", "zh": "独立复核：{n} 处违规"},
+    "written": {"en": "plan written to {out}/", "zh": "方案已写入 {out}/"},
+}
+
 
 def examples_dir() -> Path:
-    """The embedded example data (data/examples next to the source tree)."""
-    here = Path(__file__).resolve()
-    for base in (*here.parents, Path.cwd()):
-        cand = base / "data" / "examples"
-        if (cand / "county" / "townships.csv").exists():
-            return cand
-    raise FileNotFoundError("example data not found (expected data/examples/county in the source checkout)")
+    """The example data shipped inside the package (``zoneplan/examples``).
+
+    Read through :mod:`importlib.resources`, so it works from any install (editable or not)
+    and any working folder.
+
+    Raises
+    ------
+    FileNotFoundError
+        When the package was installed without its data files, or from a zip archive.
+    """
+    res = resources.files("zoneplan").joinpath("examples")
+    path = Path(str(res))
+    if not isinstance(res, Path) or not (path / "county" / "townships.csv").is_file():
+        raise FileNotFoundError(f"the example data are missing from the installed package (looked in {path})")
+    return path
+
+
+def plan_table(tables, result, lang: str) -> str:
+    """The plan as a planner reads it: case, township name, village, team (lead first), travel."""
+    from ..i18n import pick
+
+    names = dict(zip(tables.investigators["investigator_id"], tables.investigators["name"]))
+    towns = dict(zip(tables.townships["township_id"], tables.townships["name"]))
+    a = result.assignments
+    rows = []
+    for case in tables.cases.itertuples(index=False):
+        team = a[a["case_id"] == case.case_id]
+        if not len(team):
+            continue
+        team = team.assign(first=(team["role"] != "lead")).sort_values(["first", "investigator_id"], kind="stable")
+        people = [pick(_TEXT["lead"], lang, name=names.get(i) or i) if r == "lead" else (names.get(i) or i)
+                  for i, r in zip(team["investigator_id"], team["role"])]
+        rows.append([case.case_id, towns.get(case.township_id) or case.township_id, case.village,
+                     pick(LIST_SEP, lang).join(people), f"{team['travel_minutes'].sum():.1f}"])
+    return text_table(_TEXT["headers"][lang], rows, right=[4])
 
 
 @app.command()
@@ -27,34 +80,42 @@ def examples_dir() -> Path:
 def demo(
     example: str = typer.Option("county", "--example", help="Which example: county or tutorial."),
     out: Optional[Path] = typer.Option(None, "--out", help="Also write the plan files here."),
+    lang: Optional[str] = Lang,
     seed: int = Seed, workers: int = Workers, time_limit: float = TimeLimit,
 ) -> None:
-    """Staff the embedded example county, check the plan and print it as a table."""
+    """Staff the example county shipped with zoneplan, check the plan and print it as a table."""
     from .. import check as do_check, load, staff as do_staff
+    from ..i18n import pick, resolve_lang
     from ..io.plan import write_plan
     from ..options import SolveOptions
 
-    data = examples_dir() / example
-    if not data.exists():
-        raise ValueError(f"unknown example {example!r}; choose county or tutorial")
-    tables = load(data)
+    lang = resolve_lang(lang)
+    if example not in EXAMPLES:
+        raise ValueError(f"unknown example {example!r}; choose {' or '.join(EXAMPLES)}")
+    tables = load(examples_dir() / example)
     result = do_staff(tables, None, SolveOptions(seed=seed, workers=workers, time_limit=time_limit))
-    typer.echo(f"example {example}: {len(tables.townships)} townships, {len(tables.investigators)} investigators, "
-               f"{len(tables.cases)} cases")
-    _print_summary(result)
-    plan = result.assignments.copy()
-    names = dict(zip(tables.investigators["investigator_id"], tables.investigators["name"]))
-    plan.insert(2, "name", plan["investigator_id"].map(names))
-    with pd.option_context("display.max_rows", 500, "display.width", 160):
-        typer.echo(plan.to_string(index=False))
-        if len(result.unstaffed):
-            typer.echo("unstaffed:")
-            for cid, why in result.unstaffed[["case_id", "reason"]].itertuples(index=False):
-                typer.echo(f"  {cid}: {why}")
+    tw, inv = tables.townships, tables.investigators
+    county = pick(LIST_SEP, lang).join(sorted(set(tw["county"]) - {""})) or example
+    typer.echo(pick(_TEXT["intro"], lang, county=county, townships=len(tw),
+                    zones=tw.loc[tw["zone"] != "", "zone"].nunique(), investigators=len(inv),
+                    county_level=int((inv["level"] == "county").sum()), cases=len(tables.cases)))
+    typer.echo(pick(_TEXT["status"], lang, status=pick(STATUS_WORDS.get(result.status, {"en": result.status}), lang),
+                    staffed=result.staffed_cases, cases=len(tables.cases), secs=result.wall_time))
+    typer.echo("  " + pick(CLAUSE_SEP, lang).join(
+        pick(_TEXT[lv.name], lang, v=lv.value, b=lv.bound) for lv in result.levels))
+    typer.echo("")
+    typer.echo(plan_table(tables, result, lang))
+    typer.echo("")
+    if len(result.unstaffed):
+        towns = dict(zip(tw["township_id"], tw["name"]))
+        where = dict(zip(tables.cases["case_id"], tables.cases["township_id"]))
+        typer.echo(pick(_TEXT["unstaffed"], lang, n=len(result.unstaffed)))
+        for cid, why in result.unstaffed[["case_id", "reason"]].itertuples(index=False):
+            typer.echo(f"  {cid} {towns.get(where[cid]) or where[cid]}: {why}")
+    else:
+        typer.echo(pick(_TEXT["none_unstaffed"], lang))
     rep = do_check(tables, result.assignments)
-    typer.echo(f"independent check: {len(rep.violations)} violations")
+    typer.echo(pick(_TEXT["check"], lang, n=len(rep.violations)))
     if out is not None:
-        write_plan(result, tables, out)
-        typer.echo(f"plan written to {out}/")
-
-
+        write_plan(result, tables, out, lang=lang)
+        typer.echo(pick(_TEXT["written"], lang, out=out))

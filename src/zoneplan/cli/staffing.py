@@ -12,6 +12,21 @@ from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, D
                      NoZones, Order, Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _lang_of,
                      _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app)
 
+ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
+                                               "or the file) instead of the zone column of townships.csv.")
+
+
+def _zoned(tables, zones: Optional[Path], no_zones: bool):
+    """The tables under ``--zones`` (the same step as compare), or as loaded."""
+    if zones is None:
+        return tables
+    from ..compare import tables_under_zoning
+
+    if no_zones:
+        raise ValueError("--zones and --no-zones exclude each other")
+    return tables_under_zoning(tables, zones)
+
+
 @app.command()
 @_guard
 def staff(
@@ -20,24 +35,26 @@ def staff(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
-    order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose,
-    strict: bool = Strict, lang: Optional[str] = Lang,
+    order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose, lang: Optional[str] = Lang,
+    zones: Optional[Path] = ZonesOpt, strict: bool = Strict,
 ) -> None:
-    """Staff the cases of DATA_DIR and write assignments, unstaffed, workload and report."""
+    """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
+    from ..i18n import resolve_lang
     from ..io.plan import write_plan
 
     _setup_logging(verbose)
-    lang = _lang_of({"lang": lang})
+    lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
-    tables = load(data_dir, strict=strict)
+    tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     _print_quality(tables, lang)
     with _Progress(True) as progress:
         result = do_staff(tables, rules, opts, progress=progress)
-    write_plan(result, tables, out)
+    write_plan(result, tables, out, lang=lang)
     _print_summary(result)
-    typer.echo(f"plan written to {out}/ (assignments.csv, unstaffed.csv, workload.csv, report.json)")
+    typer.echo(f"plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
+               f"report.json)")
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -57,7 +74,7 @@ def check(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write violations.csv here."),
-    strict: bool = Strict, lang: Optional[str] = Lang,
+    zones: Optional[Path] = ZonesOpt, strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
     """Re-check a plan against every rule, independently of the solver (exit 1 on violations)."""
     from .. import check as do_check, load
@@ -65,7 +82,7 @@ def check(
     from ..io.write import frame_to_csv_bytes, write_outputs
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
-    tables = load(data_dir, strict=strict)
+    tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     plan = read_assignments(plan_dir)
     report = do_check(tables, plan, rules)
     frame = report.to_frame()
@@ -90,7 +107,7 @@ def validate(
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write pools.csv (per-case pool summary) and "
                                                            "data_quality.json here."),
-    strict: bool = Strict, lang: Optional[str] = Lang,
+    zones: Optional[Path] = ZonesOpt, strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
     """Check the input and summarise it: counts, data quality, per-case eligible pool, hopeless cases."""
     from .. import build_eligibility, load
@@ -99,7 +116,7 @@ def validate(
 
     lang = _lang_of({"lang": lang})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
-    t = load(data_dir, strict=strict)
+    t = _zoned(load(data_dir, strict=strict), zones, no_zones)
     typer.echo(f"input OK: {len(t.townships)} townships in {t.townships['county'].nunique()} county(ies), "
                f"{(t.townships['zone'] != '').sum()} with a zone ({t.townships.loc[t.townships['zone'] != '', 'zone'].nunique()} zones); "
                f"{len(t.investigators)} investigators ({(t.investigators['level'] == 'county').sum()} county-level); "

@@ -8,7 +8,8 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, Lang, MaxHops, MaxTravel, Seed, Strict, TimeLimit, Verbose, Workers, _guard, _setup_logging, app)
+from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order,
+                     Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _rules, _setup_logging, _solve_opts, app)
 
 def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
     out = []
@@ -20,14 +21,41 @@ def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
     return out
 
 
-def _map_png(inp, zones: pd.DataFrame, title: str) -> bytes:
-    """The zoning map as PNG bytes, so it joins the other outputs in one atomic write."""
-    import tempfile
+_ZONE_TEXT = {
+    "count": {"en": "{n} zones:", "zh": "共 {n} 个协作区："},
+    "unzoned": {"en": "in no zone: {names}", "zh": "未划入协作区：{names}"},
+    "headers": {"en": ["zone", "townships", "hub", "villages", "staff"],
+                "zh": ["协作区", "乡镇（街道）", "驻地乡镇", "村（社区）数", "乡镇纪检干部"]},
+}
 
-    from ..zoning import draw_map
 
-    with tempfile.TemporaryDirectory() as td:
-        return draw_map(inp, zones, Path(td) / "map.png", title=title).read_bytes()
+def _zones_text(table: pd.DataFrame, lang: str) -> str:
+    """The zones of a zones.csv table as a planner reads them: names, hub, villages, staff.
+
+    Zones by their first township id; the staff column only when a roster was given.
+    """
+    from ..i18n import pick
+    from .present import LIST_SEP, text_table
+
+    rows = []
+    zoned = table[table["zone"] != ""]
+    with_staff = bool(zoned["zone_staff"].notna().any())
+    for _, g in sorted(zoned.groupby("zone"), key=lambda zg: zg[1]["township_id"].min()):
+        first = g.iloc[0]
+        rows.append([first["zone"], pick(LIST_SEP, lang).join(n or t for n, t in zip(g["name"], g["township_id"])),
+                     first["hub_name"] or first["hub"], int(first["zone_villages"])]
+                    + ([int(first["zone_staff"])] if with_staff else []))
+    headers = _ZONE_TEXT["headers"][lang][:5 if with_staff else 4]
+    text = pick(_ZONE_TEXT["count"], lang, n=len(rows)) + "\n" + text_table(headers, rows, right=[3, 4])
+    left = table[table["zone"] == ""]
+    if len(left):
+        text += "\n" + pick(_ZONE_TEXT["unzoned"], lang, names=pick(LIST_SEP, lang).join(
+            n or t for n, t in zip(left["name"], left["township_id"])))
+    return text
+
+
+PROPOSED = {"en": "proposed zones", "zh": "建议方案"}
+CURRENT = {"en": "current zoning", "zh": "现行协作区"}
 
 
 @app.command()
@@ -44,18 +72,20 @@ def zone(
     exclude: list[str] = typer.Option([], "--exclude", help="Leave this township out of every zone (repeatable)."),
     whatif: Optional[Path] = typer.Option(None, "--whatif", help="CSV kind,a,b with together/apart/keep/exclude rows."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
-    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose,
-    strict: bool = Strict, lang: Optional[str] = Lang,
+    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang, strict: bool = Strict,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
-    from ..io.side import read_whatifs
+    from ..io.side import read_whatifs, zoning_table
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, solve_zoning
+    from ..i18n import pick, resolve_lang
+    from ..maps import zoning_map_files
 
     _setup_logging(verbose)
-    tables = load(data_dir, strict=strict)
+    lang = resolve_lang(lang)
+    tables = load(data_dir, require=("townships",), strict=strict)  # a township map alone is enough; roster and cases add balance
     kw: dict = {"together": _pairs(together, "--together"), "apart": _pairs(apart, "--apart"),
                 "keep": True if [k for k in keep if k.lower() == "all"] else list(keep), "exclude": list(exclude)}
     if whatif is not None:
@@ -71,21 +101,20 @@ def zone(
     files = {"report.json": json_bytes({**result.to_dict(), "inputs": {
         n: {"file": s.path, "sha256": s.sha256} for n, s in sorted(tables.sources.items())}})}
     if result.feasible:
-        zones = result.zones[["township_id", "zone", "hub"]]
-        files["zones.csv"] = frame_to_csv_bytes(zones)
-        files["map.png"] = _map_png(inp, result.zones, f"{data_dir.name}: proposed zones")
+        table = zoning_table(inp, result.zones)
+        files["zones.csv"] = frame_to_csv_bytes(table)
+        files.update(zoning_map_files(inp, result.zones, stem="map", title=data_dir.name,
+                                      subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
                f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
     for e in result.explanations:
         typer.echo(f"  {e}")
     if result.feasible:
-        summary = result.zones[result.zones["zone"] != ""].groupby("zone")["township_id"].apply(";".join)
-        typer.echo(f"{len(summary)} zones:")
-        hubs = dict(zip(result.zones["zone"], result.zones["hub"]))
-        for z, members in summary.items():
-            typer.echo(f"  {z}: {members} (hub {hubs[z]})")
-        typer.echo(f"written to {out}/ (zones.csv, report.json, map.png)")
+        typer.echo(_zones_text(table, lang))
+        maps = sorted(f for f in files if f.endswith(".png"))
+        shown = ", ".join(maps) if len(maps) <= 3 else f"map.png and {len(maps) - 1} county maps"
+        typer.echo(f"written to {out}/ (zones.csv, report.json, {shown})")
     else:
         typer.echo(f"no zoning written; report in {out}/report.json")
     if result.status != "OPTIMAL":
@@ -96,43 +125,58 @@ def zone(
 @_guard
 def compare(
     data_dir: Path = typer.Argument(..., help="Folder of input CSVs."),
-    zonings: list[Path] = typer.Argument(..., help="Zoning folders (zones.csv) or files to compare."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, compare.json and maps here."),
+    zonings: Optional[list[Path]] = typer.Argument(None, help="Zoning folders (zones.csv) or files to compare "
+                                                   "(none: the current zoning alone)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Write compare.csv, compare_zones.csv, compare.json "
+                                                           "and maps here."),
     no_current: bool = typer.Option(False, "--no-current", help="Leave out the current zoning (townships.csv zone)."),
     no_staffing: bool = typer.Option(False, "--no-staffing", help="Zone measures only; skip the staffing effect."),
-    max_hops: int = MaxHops, max_travel: float = MaxTravel, time_limit: float = TimeLimit,
-    workers: int = Workers, seed: int = Seed, strict: bool = Strict, lang: Optional[str] = Lang,
+    max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
+    cross_county: bool = CrossCounty, time_limit: float = TimeLimit,
+    deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
+    order: str = Order, weights: Optional[str] = Weights, lang: Optional[str] = Lang, strict: bool = Strict,
 ) -> None:
-    """Compare the current zoning with proposals side by side, including the staffing effect."""
+    """Compare the current zoning with proposals side by side, including the staffing effect.
+
+    Each zoning is staffed with the same rules and options as ``zoneplan staff --zones``.
+    """
     from .. import load
+    from ..compare import comparison
+    from ..i18n import pick, resolve_lang
+    from ..maps import zone_colors, zoning_map_files
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
-    from ..options import RuleOptions, SolveOptions
-    from ..compare import compare_zonings
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
+    from .compare_view import comparison_text
 
-    tables = load(data_dir, strict=strict)
+    lang = resolve_lang(lang)
+    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
+    opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
+    tables = load(data_dir, require=("townships",), strict=strict)
     named: dict[str, pd.DataFrame] = {}
     if not no_current and (tables.townships["zone"] != "").any():
         named["current"] = current_zoning(tables)
-    for z in zonings:
+    for z in zonings or []:
         name = z.name if z.is_dir() else z.stem
         while name in named:
             name += "'"
         named[name] = read_zoning(z, tables)
     if not named:
         raise ValueError("nothing to compare: give zoning folders, or townships with a zone column")
-    table = compare_zonings(tables, named, staffing=not no_staffing,
-                            rules=RuleOptions(max_hops=max_hops, max_travel=max_travel),
-                            options=SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
-    with pd.option_context("display.width", 200, "display.max_columns", 60):
-        typer.echo(table.set_index("zoning").T.to_string())
+    comp = comparison(tables, named, staffing=not no_staffing, rules=rules, options=opts)
+    table = comp.summary
+    typer.echo(comparison_text(comp, named, dict(zip(tables.townships["township_id"], tables.townships["name"])),
+                               lang))
     if out is not None:
         files = {"compare.csv": frame_to_csv_bytes(table),
+                 "compare_zones.csv": frame_to_csv_bytes(comp.zones),
                  "compare.json": json_bytes(table.to_dict(orient="records"))}
         inp = zoning_input(tables)
+        colors = zone_colors(inp, named)  # the same zone gets the same colour on every map
         for name, zones in named.items():
-            files[f"map_{name}.png"] = _map_png(inp, zones, f"{data_dir.name}: {name}")
+            label = pick(CURRENT, lang) if name == "current" else name
+            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", title=data_dir.name, subtitle=label,
+                                          colors=colors[name], lang=lang, boundaries=tables.boundaries))
         write_outputs(out, files)
         typer.echo(f"written to {out}/")
 

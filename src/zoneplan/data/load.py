@@ -19,6 +19,7 @@ reference checks, so one mistake does not cascade.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1024,9 +1025,11 @@ def load(path: str | Path, max_problems: int = MAX_PROBLEMS, require: tuple[str,
     col.raise_if_failed()
     if col.quality:
         quality = QualityReport(tuple(col.quality) + tables.quality.items)
-        import dataclasses
-
         tables = dataclasses.replace(tables, quality=quality, warnings=tuple(i.render("en") for i in quality.gaps))
+    if p.is_dir() and (p / "boundaries.geojson").is_file():  # optional township polygons beside the tables
+        from ..maps.boundaries import load_boundaries
+
+        tables = load_boundaries(p, tables)
     return tables
 
 

@@ -38,3 +38,4 @@ class Tables:
     sources: dict[str, Source] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()  # the data-quality gaps, as English lines
     quality: QualityReport = field(default_factory=QualityReport)  # what rules cannot protect; how input was read
+    boundaries: object | None = None  # zoneplan.maps.Boundaries from boundaries.geojson, when given

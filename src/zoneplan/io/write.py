@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-__all__ = ["write_outputs", "frame_to_csv_bytes", "json_bytes"]
+__all__ = ["write_outputs", "write_file", "frame_to_csv_bytes", "json_bytes"]
 
 
 def frame_to_csv_bytes(df: pd.DataFrame, float_format: str = "%.2f") -> bytes:
@@ -76,3 +76,24 @@ def write_outputs(out_dir: str | Path, files: Mapping[str, bytes]) -> list[Path]
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     return [out / n for n in files]
+
+
+def write_file(path: str | Path, data: bytes) -> Path:
+    """Write one file atomically: a complete temporary sibling replaces ``path``, or nothing does."""
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise ValueError(f"{path} is a folder; give a file name")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _umask_mode() & 0o666)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

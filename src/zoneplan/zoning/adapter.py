@@ -17,9 +17,12 @@ __all__ = ["zoning_input", "current_zoning"]
 def zoning_input(tables: Tables, with_roster: bool = True):
     """The zoning problem of the loaded tables.
 
-    Adjacency is ``adjacency.csv`` when given, else the Gabriel graph per county (see
-    :mod:`zoneplan.geo`).  Road minutes come from ``travel.csv`` or the estimate.  With
-    ``with_roster`` the staff, leads (can_lead) and cases per township enter the balance.
+    Adjacency is ``adjacency.csv`` when given, else the shared borders of
+    ``boundaries.geojson`` when given (see :mod:`zoneplan.maps.boundaries`), else the Gabriel
+    graph per county (see :mod:`zoneplan.geo`).  Road minutes come from ``travel.csv`` or the
+    estimate.  With ``with_roster`` the staff and leads (can_lead) per township enter the
+    balance when the roster has rows, and the cases per township when there are cases; a
+    township map alone (no roster, no cases) is zoned on compactness and villages.
     """
     from .data import ZoningInput
 
@@ -30,21 +33,25 @@ def zoning_input(tables: Tables, with_roster: bool = True):
         a = index.get_indexer(tables.adjacency["a"].to_numpy(dtype=object))
         b = index.get_indexer(tables.adjacency["b"].to_numpy(dtype=object))
         edges = sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a, b)})
+    elif tables.boundaries is not None:
+        from ..maps.boundaries import shared_border_edges
+
+        edges = shared_border_edges(tables.boundaries.polygons(list(ids)))
     else:
         edges = gabriel_adjacency(tw["lat"], tw["lon"], tw["county"])
     travel = TravelTable(tw, tables.travel)
     n = len(ids)
     kw: dict[str, Any] = {}
-    if with_roster:
+    if with_roster and len(tables.investigators):
         inv = tables.investigators
         posted = index.get_indexer(inv["township_id"].to_numpy(dtype=object))
         township_level = (inv["level"] == "township").to_numpy()
         kw["staff"] = np.bincount(posted[township_level], minlength=n).astype(float)
         leads = township_level & inv["can_lead"].to_numpy(dtype=bool)
         kw["leads"] = np.bincount(posted[leads], minlength=n).astype(float)
-        if len(tables.cases):
-            where = index.get_indexer(tables.cases["township_id"].to_numpy(dtype=object))
-            kw["cases"] = np.bincount(where, minlength=n).astype(float)
+    if with_roster and len(tables.cases):
+        where = index.get_indexer(tables.cases["township_id"].to_numpy(dtype=object))
+        kw["cases"] = np.bincount(where, minlength=n).astype(float)
     return ZoningInput(
         township_ids=list(ids), names=list(tw["name"].to_numpy(dtype=object)),
         county=list(tw["county"].to_numpy(dtype=object)), lat=tw["lat"].to_numpy(dtype=float),

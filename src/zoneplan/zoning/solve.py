@@ -243,16 +243,27 @@ def _structural(inp: ZoningInput, cd: CountyData, base: ZoningOptions, deadline:
 
 
 def _zone_ids(inp: ZoningInput, county: str, zones: list[tuple[list[int], int, str]]) -> list[str]:
-    """Kept zones keep their id; new zones are ``<county>-Z01``.. by smallest township id."""
-    used = {k for _, _, k in zones if k}
+    """Zone ids in the planner's words where possible, never colliding with them.
+
+    A kept zone keeps its id, and so does a new zone with exactly the members of a current
+    zone; other new zones are ``<county>-Z01``.. by smallest township id, skipping every id
+    already in the current zoning (of any county), so a generated id never names another zone.
+    """
+    current = inp.current_zone or [""] * inp.n
+    members: dict[str, list[int]] = {}
+    for i, z in enumerate(current):
+        if z and inp.county[i] == county:
+            members.setdefault(z, []).append(i)
+    by_members = {frozenset(m): z for z, m in members.items()}
+    used = {k for _, _, k in zones if k} | {z for z in current if z}
     prefix = f"{county}-Z" if county else "Z"
     width = max(2, len(str(len(zones))))
     order = sorted(range(len(zones)), key=lambda z: min(inp.township_ids[i] for i in zones[z][0]))
     ids = [""] * len(zones)
     k = 0
     for z in order:
-        if zones[z][2]:
-            ids[z] = zones[z][2]
+        if zones[z][2] or frozenset(zones[z][0]) in by_members:
+            ids[z] = zones[z][2] or by_members[frozenset(zones[z][0])]
             continue
         while True:
             k += 1

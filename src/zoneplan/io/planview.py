@@ -1,0 +1,263 @@
+"""A staffing plan as its readers see it: names beside ids, one table per audience.
+
+:func:`plan_view` joins a :class:`~zoneplan.staffing.result.StaffingResult` with the input
+tables and the eligibility engine's exclusions, once, for both the workbook
+(:mod:`zoneplan.io.workbook`) and the printable report (:mod:`zoneplan.io.report`).  The
+frames use stable English column keys; the writers put the headers in the reader's language.
+Nothing here depends on run time, so the same plan gives the same view.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from ..data.tables import Tables
+from ..i18n import pick
+from ..options import RuleOptions
+from ..staffing.eligibility import Eligibility, build_eligibility
+from .wording import (KIND_WORDS, LEVEL_NAMES, STATUS_WORDS, detail_text, level_word, reason_text,
+                      role_word, rule_label)
+
+__all__ = ["PlanView", "plan_view", "RECUSAL_RULES"]
+
+#: The rules that make a conflict of interest (回避): the recusal list holds these.  Being
+#: unavailable or full is no conflict; those people show in the workload table.
+RECUSAL_RULES = ("cross-check", "home", "kin", "declared")
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The plan in readers' terms (all frames sorted, ids and names side by side).
+
+    Attributes
+    ----------
+    lang : str
+        ``zh`` or ``en``: the language of the words inside cells (labels, reasons).
+    summary : dict
+        Status, counts, objective levels, options and input hashes.
+    cases : DataFrame
+        One row per case, with its place, requirements, ``staffed`` and ``group`` (the zone,
+        or the county when the case's township has no zone in force).
+    teams : DataFrame
+        One row per team member.
+    unstaffed : DataFrame
+        One row per unstaffed case: kind, reason and the people the reason names.
+    workload : DataFrame
+        One row per investigator: cases on hand, new, limit, spare, workload.
+    recusals : DataFrame
+        One row per (case, person, rule) conflict of interest near the case, with the
+        detail (e.g. the kin path; ``detail_short`` without the case's own place), plus
+        declared recusals outside the pool.
+    groups : DataFrame
+        One row per zone (or county without zones): its townships and counts.
+    """
+
+    lang: str
+    summary: dict[str, Any]
+    cases: pd.DataFrame
+    teams: pd.DataFrame
+    unstaffed: pd.DataFrame
+    workload: pd.DataFrame
+    recusals: pd.DataFrame
+    groups: pd.DataFrame
+
+
+def _place_names(tables: Tables) -> dict[str, str]:
+    tw = tables.townships
+    return {t: (n or t) for t, n in zip(tw["township_id"].tolist(), tw["name"].tolist())}
+
+
+def _lookup(table: pd.DataFrame, keys: pd.Series, cols: tuple[str, ...]) -> dict[str, np.ndarray]:
+    """Columns ``cols`` of ``table`` (indexed by id) for each of ``keys``, in the keys' order."""
+    return {c: table[c].reindex(keys).to_numpy() for c in cols}
+
+
+def _people_named(text: str, names: dict[str, str]) -> str:
+    """The investigators a reason names, as ``Name (id)``, in the order they appear."""
+    seen: list[str] = []
+    for tok in re.findall(r"[^\s,;:()（）；，]+", text):
+        if tok in names and tok not in seen:
+            seen.append(tok)
+    return "; ".join(f"{names[t]} ({t})" if names[t] else t for t in seen)
+
+
+def _level_rows(result, lang: str) -> list[dict[str, Any]]:
+    return [{"level": lv.name, "label": pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
+             "value": lv.value, "bound": lv.bound, "proven": lv.proven} for lv in result.levels]
+
+
+def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, lang: str = "en") -> PlanView:
+    """Join the plan with names, places and exclusions.
+
+    Parameters
+    ----------
+    result : StaffingResult
+        The plan (its ``options["rules"]`` are the rules in force).
+    tables : Tables
+        The input the plan was made for.
+    eligibility : Eligibility, optional
+        The exclusions; computed from ``tables`` and the result's rules when not given.
+    lang : {"zh", "en"}
+        Language of labels and reasons inside cells.
+    """
+    rules = RuleOptions(**result.options.get("rules", {}))
+    el = eligibility if eligibility is not None else build_eligibility(tables, rules)
+    tw, inv, cs = tables.townships, tables.investigators, tables.cases
+    place = _place_names(tables)
+    zone_of = dict(zip(tw["township_id"].tolist(), tw["zone"].tolist())) if rules.use_zones else {}
+    county_of = dict(zip(tw["township_id"].tolist(), tw["county"].tolist()))
+    person = dict(zip(inv["investigator_id"].tolist(), inv["name"].tolist()))
+    posted = dict(zip(inv["investigator_id"].tolist(), inv["township_id"].tolist()))
+    level = dict(zip(inv["investigator_id"].tolist(), inv["level"].tolist()))
+    a = result.assignments
+
+    # cases
+    staffed = set(a["case_id"].tolist())
+    cases = pd.DataFrame({
+        "case_id": cs["case_id"].to_numpy(dtype=object),
+        "county": cs["township_id"].map(county_of).to_numpy(dtype=object),
+        "zone": cs["township_id"].map(lambda t: zone_of.get(t, "")).to_numpy(dtype=object),
+        "township_id": cs["township_id"].to_numpy(dtype=object),
+        "township": cs["township_id"].map(place).to_numpy(dtype=object),
+        "village": cs["village"].to_numpy(dtype=object),
+        "subject_id": cs["subject_id"].to_numpy(dtype=object),
+        "team_size": cs["team_size"].to_numpy(dtype=np.int64),
+        "required_skills": ["; ".join(s) for s in cs["required_skills"].tolist()],
+        "needs_lead": (cs["needs_lead"] | cs["escalated"]).to_numpy(dtype=bool),
+        "escalated": cs["escalated"].to_numpy(dtype=bool),
+        "priority": cs["priority"].to_numpy(dtype=np.int64),
+        "workload": cs["workload"].to_numpy(dtype=float),
+    })
+    cases["staffed"] = cases["case_id"].isin(staffed)
+    cases["group"] = [z if z else (c or "-") for z, c in zip(cases["zone"], cases["county"])]
+    cases = cases.sort_values("case_id", kind="stable").reset_index(drop=True)
+
+    # teams: one row per member, lead first
+    case_row = cases.set_index("case_id")
+    teams = pd.DataFrame({
+        "case_id": a["case_id"].to_numpy(dtype=object),
+        **_lookup(case_row, a["case_id"], ("zone", "township", "village")),
+        "investigator_id": a["investigator_id"].to_numpy(dtype=object),
+        "name": a["investigator_id"].map(person).to_numpy(dtype=object),
+        "level": [level_word(level[i], lang) for i in a["investigator_id"]],
+        "posted": [place[posted[i]] for i in a["investigator_id"]],
+        "role": [role_word(r, lang) for r in a["role"]],
+        "is_lead": (a["role"] == "lead").to_numpy(dtype=bool),
+        "travel_minutes": a["travel_minutes"].to_numpy(dtype=float),
+    })
+
+    # unstaffed
+    u = result.unstaffed
+    kinds = u["kind"].tolist() if "kind" in u.columns else [""] * len(u)
+    unstaffed = pd.DataFrame({
+        "case_id": u["case_id"].to_numpy(dtype=object),
+        **_lookup(case_row, u["case_id"], ("zone", "township", "village", "priority", "team_size")),
+        "kind": [pick(KIND_WORDS[k], lang) if k in KIND_WORDS else k for k in kinds],
+        "reason": [reason_text(r, lang) for r in u["reason"]],
+        "people": [_people_named(r, person) for r in u["reason"]],
+    })
+
+    # workload: cases on hand, new, limit, spare
+    w = result.workload.set_index("investigator_id")
+    ids = inv["investigator_id"].to_numpy(dtype=object)
+    new = w["cases"].reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
+    new_cases = a.groupby("investigator_id")["case_id"].agg(lambda s: "; ".join(sorted(s)))
+    cur = inv["current_cases"].to_numpy(dtype=np.int64)
+    limit = inv["max_cases"].to_numpy(dtype=np.int64)
+    workload = pd.DataFrame({
+        "investigator_id": ids,
+        "name": inv["name"].to_numpy(dtype=object),
+        "level": [level_word(x, lang) for x in inv["level"]],
+        "posted": [place[t] for t in inv["township_id"]],
+        "zone": [zone_of.get(t, "") for t in inv["township_id"]],
+        "available": inv["available"].to_numpy(dtype=bool),
+        "current_cases": cur,
+        "new_cases": new,
+        "max_cases": limit,
+        "spare": np.maximum(0, limit - cur - new),
+        "current_workload": inv["current_workload"].to_numpy(dtype=float),
+        "workload": w["workload"].reindex(ids, fill_value=0.0).to_numpy(dtype=float),
+        "cases": new_cases.reindex(ids, fill_value="").to_numpy(dtype=object),
+    }).sort_values("investigator_id", kind="stable").reset_index(drop=True)
+
+    # recusals: conflicts of interest near the case, plus declared ones outside the pool
+    ex = el.excluded
+    ex = ex.loc[ex["rule"].isin(RECUSAL_RULES), ["case_id", "investigator_id", "rule", "detail"]]
+    conf = tables.conflicts
+    if len(conf):
+        known = set(zip(ex.loc[ex["rule"] == "declared", "case_id"], ex.loc[ex["rule"] == "declared", "investigator_id"]))
+        extra = [(c, i, "declared", f"declared recusal: {r}" if r else "declared recusal")
+                 for i, c, r in conf[["investigator_id", "case_id", "reason"]].itertuples(index=False)
+                 if (c, i) not in known]
+        if extra:
+            ex = pd.concat([ex, pd.DataFrame(extra, columns=ex.columns)], ignore_index=True)
+    ex = ex.drop_duplicates(["case_id", "investigator_id", "rule"])
+    order = {r: k for k, r in enumerate(RECUSAL_RULES)}
+    ex = ex.assign(_r=ex["rule"].map(order)).sort_values(["case_id", "investigator_id", "_r"], kind="stable")
+    recusals = pd.DataFrame({
+        "case_id": ex["case_id"].to_numpy(dtype=object),
+        **_lookup(case_row, ex["case_id"], ("township", "village", "subject_id")),
+        "investigator_id": ex["investigator_id"].to_numpy(dtype=object),
+        "name": ex["investigator_id"].map(person).to_numpy(dtype=object),
+        "posted": [place[posted[i]] for i in ex["investigator_id"]],
+        "rule_label": [rule_label(r, lang) for r in ex["rule"]],
+        "detail": [detail_text(d, lang, place, person) for d in ex["detail"]],
+        "detail_short": [detail_text(d, lang, place, person, short=True) for d in ex["detail"]],
+        "rule": ex["rule"].to_numpy(dtype=object),
+    })
+
+    # groups: zones (or counties for townships without a zone in force)
+    tgroup = [zone_of.get(t, "") or (c or "-") for t, c in zip(tw["township_id"], tw["county"])]
+    gt = pd.DataFrame({"group": tgroup, "is_zone": [bool(zone_of.get(t, "")) for t in tw["township_id"]],
+                       "county": tw["county"].to_numpy(dtype=object),
+                       "township": [place[t] for t in tw["township_id"]], "township_id": tw["township_id"]})
+    staff_in = inv.loc[inv["level"] == "township", "township_id"].value_counts()
+    gt["staff"] = gt["township_id"].map(staff_in).fillna(0).astype(np.int64)
+    groups = gt.sort_values(["is_zone", "group", "township_id"], ascending=[False, True, True], kind="stable")
+    groups = groups.groupby("group", sort=False).agg(
+        is_zone=("is_zone", "first"), county=("county", "first"),
+        townships=("township", lambda s: "、".join(s) if lang == "zh" else ", ".join(s)),
+        township_count=("township", "size"), staff=("staff", "sum")).reset_index()
+    per = cases.groupby("group").agg(cases=("case_id", "size"), staffed=("staffed", "sum"))
+    groups["cases"] = groups["group"].map(per["cases"]).fillna(0).astype(np.int64)
+    groups["staffed"] = groups["group"].map(per["staffed"]).fillna(0).astype(np.int64)
+
+    summary = _summary(result, tables, rules, cases, teams, lang)
+    return PlanView(lang=lang, summary=summary, cases=cases, teams=teams.reset_index(drop=True),
+                    unstaffed=unstaffed, workload=workload, recusals=recusals.reset_index(drop=True),
+                    groups=groups)
+
+
+def _summary(result, tables: Tables, rules: RuleOptions, cases: pd.DataFrame, teams: pd.DataFrame,
+             lang: str) -> dict[str, Any]:
+    solve = result.options.get("solve", {})
+    staffed_prio = cases.loc[cases["staffed"], ["case_id", "priority"]]
+    counties = sorted({c for c in tables.townships["county"].tolist() if c})
+    return {
+        "status": result.status,
+        "status_words": pick(STATUS_WORDS.get(result.status, {"en": result.status}), lang),
+        "counties": counties,
+        "cases": int(len(cases)),
+        "cases_staffed": int(cases["staffed"].sum()),
+        "cases_unstaffed": int((~cases["staffed"]).sum()),
+        "staffed_points": int(staffed_prio["priority"].sum()),
+        "priority_total": int(cases["priority"].sum()),
+        "people_used": int(teams["investigator_id"].nunique()),
+        "investigators": int(len(tables.investigators)),
+        "townships": int(len(tables.townships)),
+        "levels": _level_rows(result, lang),
+        "mode": solve.get("mode", "lexicographic"),
+        "order": list(solve.get("order", [lv.name for lv in result.levels])),
+        "weights": solve.get("weights", {}),
+        "rules": rules.model_dump(),
+        "solve": {k: solve.get(k) for k in ("time_limit", "deterministic_time", "workers", "seed") if k in solve},
+        "inputs": [{"table": n, "file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
+                   for n, s in sorted(tables.sources.items())],
+        "version": __version__,
+    }

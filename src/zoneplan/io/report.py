@@ -1,0 +1,236 @@
+"""``plan.html``: the staffing plan as a printable report for the county leadership.
+
+A summary in plain words, then a page per zone (or per county where townships have no zone)
+with its map and a card per case: the team and its lead, or why the case has none, and who
+was excluded from it and why.  Rendered with a jinja2 template kept as package data
+(``zoneplan/templates/plan.html.j2``) with autoescaping on, so no text from the tables can
+inject markup.  Maps are passed in as PNG bytes and embedded (base64), so the file stands
+alone; print CSS gives A4 pages, a page break before each zone, and cards never cut.
+"""
+
+from __future__ import annotations
+
+import base64
+from typing import Any, Mapping
+
+import jinja2
+
+from ..i18n import pick
+from .planview import PlanView
+
+__all__ = ["render_plan_html", "ZONE_MAP_PREFIX", "TEXTS"]
+
+#: A map whose key is ``"zone:<zone id>"`` goes on that zone's page; other keys are captions
+#: of maps shown on the summary page, in the order given.
+ZONE_MAP_PREFIX = "zone:"
+
+TEXTS: dict[str, dict[str, str]] = {
+    "title": {"en": "Staffing plan", "zh": "协作区办案组配置方案"},
+    "made_by": {"en": "made by zoneplan {version}", "zh": "由 zoneplan {version} 生成"},
+    "lead_para": {
+        "en": "This plan staffs the {cases} problem leads of {counties} with investigation teams drawn from "
+              "nearby townships, under the recusal rules: {staffed} cases have a full team, {unstaffed} have none.",
+        "zh": "本方案为{counties}的 {cases} 件问题线索从就近乡镇抽调人员组成办案组，并严格执行回避规定："
+              "{staffed} 件已配齐办案组，{unstaffed} 件未能配置。"},
+    "status": {"en": "Solver status: {status} ({words}).", "zh": "求解状态：{words}（{status}）。"},
+    "points": {
+        "en": "“Staffed {points}” is priority-weighted: each case with a full team counts its priority "
+              "(a priority-2 case counts 2), out of {total} points for all cases. The plan first makes this score "
+              "as high as possible, so the most important cases are staffed first; then it evens out workload, "
+              "then shortens travel.",
+        "zh": "“配置得分 {points} 分”按优先级加权：每件配齐的案件按其优先级计分（优先级 2 的案件计 2 分），"
+              "全部案件满分 {total} 分。方案首先使该得分最高，即先保证重要案件配齐；其次均衡个人工作量；最后缩短车程。"},
+    "workload_line": {"en": "Largest workload after the plan: {value}, carried by {who}. Total travel: {travel} road "
+                            "minutes for {trips} team places.",
+                      "zh": "配置后个人工作量最大为 {value}：{who}。全部组员总车程 {travel} 分钟（共 {trips} 人次）。"},
+    "kpi_cases": {"en": "cases staffed", "zh": "件已配齐"},
+    "kpi_points": {"en": "priority points", "zh": "配置得分"},
+    "kpi_unstaffed": {"en": "cases unstaffed", "zh": "件未配置"},
+    "kpi_people": {"en": "people on teams", "zh": "人参与办案"},
+    "of": {"en": "of {n}", "zh": "共 {n}"},
+    "unstaffed_h": {"en": "Cases without a team", "zh": "未配置的案件"},
+    "levels_h": {"en": "Objective levels", "zh": "优化目标"},
+    "level": {"en": "Level", "zh": "目标"}, "value": {"en": "Value", "zh": "取值"},
+    "bound": {"en": "Best bound", "zh": "最优界"}, "proven": {"en": "Proven", "zh": "已证明最优"},
+    "maps_h": {"en": "Maps", "zh": "地图"},
+    "zone_h": {"en": "Zone {zone}", "zh": "协作区 {zone}"},
+    "nozone_h": {"en": "{county}: townships without a zone", "zh": "{county}：未划入协作区的乡镇"},
+    "county_h": {"en": "{county}", "zh": "{county}"},
+    "group_line": {"en": "{n} townships: {townships}. {staff} township staff; {cases} cases, {staffed} staffed.",
+                   "zh": "{n} 个乡镇（街道）：{townships}。乡镇纪检人员 {staff} 名；线索 {cases} 件，已配齐 {staffed} 件。"},
+    "staffed": {"en": "staffed", "zh": "已配齐"}, "unstaffed": {"en": "not staffed", "zh": "未配置"},
+    "priority": {"en": "priority", "zh": "优先级"}, "team_size": {"en": "team", "zh": "组人数"},
+    "workload": {"en": "workload", "zh": "工作量"}, "subject": {"en": "subject", "zh": "被调查人"},
+    "skills": {"en": "skills", "zh": "所需专长"}, "escalated": {"en": "escalated: county-level lead", "zh": "提级直查：县级组长"},
+    "needs_lead": {"en": "needs a lead", "zh": "需设组长"}, "village": {"en": "village", "zh": "村"},
+    "name": {"en": "Name", "zh": "姓名"}, "role": {"en": "Role", "zh": "角色"}, "posted": {"en": "Posted in", "zh": "工作乡镇"},
+    "level_col": {"en": "Level", "zh": "层级"}, "minutes": {"en": "Travel (min)", "zh": "车程（分钟）"},
+    "reason": {"en": "Why not", "zh": "未配置原因"},
+    "excluded_h": {"en": "Excluded ({n})", "zh": "回避人员（{n}）"},
+    "colon": {"en": ": ", "zh": "："}, "semicolon": {"en": "; ", "zh": "；"},
+    "none_excluded": {"en": "Nobody near this case had to be excluded.", "zh": "本案附近无需回避人员。"},
+    "case": {"en": "Case", "zh": "线索"}, "township": {"en": "Township", "zh": "乡镇"},
+    "kind": {"en": "Kind", "zh": "类别"},
+    "appendix_h": {"en": "Appendix: workload and inputs", "zh": "附：工作量与输入文件"},
+    "workload_h": {"en": "People on teams", "zh": "参与办案人员"},
+    "cur_cases": {"en": "On hand", "zh": "在办"}, "new_cases": {"en": "New", "zh": "新分配"},
+    "max_cases": {"en": "Limit", "zh": "上限"}, "spare": {"en": "Spare", "zh": "余量"},
+    "load_after": {"en": "Workload", "zh": "工作量"}, "cases_col": {"en": "Cases", "zh": "案件"},
+    "inputs_h": {"en": "Input files", "zh": "输入文件"}, "file": {"en": "File", "zh": "文件"},
+    "rows": {"en": "Rows", "zh": "行数"},
+    "options_h": {"en": "Options", "zh": "参数"},
+    "options_line": {"en": "Objective: {mode}. Kin rule: {hops} hops. Pool: {pool}. Seed {seed}.",
+                     "zh": "目标：{mode}。亲属回避：{hops} 层以内。调配范围：{pool}。随机种子 {seed}。"},
+    "pool_zones": {"en": "the case township's zone (else {m} road minutes), plus county-level staff",
+                   "zh": "本案乡镇所在协作区（无协作区时 {m} 分钟车程内），以及县级人员"},
+    "pool_travel": {"en": "within {m} road minutes, plus county-level staff",
+                    "zh": "{m} 分钟车程内，以及县级人员"},
+    "files_note": {"en": "The same plan is in plan.xlsx (sheets for each reader) and, for programs, in the CSV files.",
+                   "zh": "同一方案另见 plan.xlsx（按用途分表），以及供程序读取的 CSV 文件。"},
+}
+
+
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.PackageLoader("zoneplan", "templates"), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              keep_trailing_newline=True)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x == x else ""
+
+
+def _load(x: float) -> str:
+    """Workload units, always two decimals (as in the input)."""
+    return f"{x:.2f}"
+
+
+def _minutes(x: float) -> str:
+    """Road minutes, whole (rounded half up, as the travel objective counts them)."""
+    return f"{int(x + 0.5)}" if x == x else ""
+
+
+def _who(names: list[tuple[str, str]], lang: str) -> str:
+    if lang == "zh":
+        return "、".join(f"{n}（{i}）" if n else i for i, n in names)
+    return ", ".join(f"{n} ({i})" if n else i for i, n in names)
+
+
+def _by_case(frame) -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``frame`` as records, grouped by ``case_id`` (order kept)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for rec in frame.to_dict("records"):
+        out.setdefault(rec["case_id"], []).append(rec)
+    return out
+
+
+def _excluded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One entry per excluded person of a case: every rule with its detail."""
+    people: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        p = people.setdefault(r["investigator_id"], {"name": r["name"], "id": r["investigator_id"], "rules": []})
+        p["rules"].append({"rule": r["rule_label"], "detail": r["detail_short"]})
+    return list(people.values())
+
+
+def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
+    lang, s = view.lang, view.summary
+    sep = "、" if lang == "zh" else ", "
+
+    def t(key: str, **kw: object) -> str:
+        return pick(TEXTS[key], lang, **kw)
+
+    teams = _by_case(view.teams)
+    recusals = _by_case(view.recusals)
+    reasons = dict(zip(view.unstaffed["case_id"], view.unstaffed["reason"]))
+    cards: dict[str, list[dict[str, Any]]] = {}
+    for c in view.cases.to_dict("records"):
+        excluded = _excluded(recusals.get(c["case_id"], []))
+        card = {
+            "id": c["case_id"], "township": c["township"], "village": c["village"], "subject": c["subject_id"],
+            "staffed": bool(c["staffed"]), "priority": int(c["priority"]), "team_size": int(c["team_size"]),
+            "skills": c["required_skills"], "needs_lead": bool(c["needs_lead"]), "escalated": bool(c["escalated"]),
+            "workload": _load(float(c["workload"])),
+            "team": [{"name": m["name"], "id": m["investigator_id"], "role": m["role"], "lead": bool(m["is_lead"]),
+                      "posted": m["posted"], "level": m["level"], "minutes": _minutes(float(m["travel_minutes"]))}
+                     for m in teams.get(c["case_id"], [])],
+            "reason": str(reasons.get(c["case_id"], "")),
+            "excluded_h": t("excluded_h", n=len(excluded)),
+            "excluded": excluded,
+        }
+        cards.setdefault(c["group"], []).append(card)
+    groups = []
+    for g in view.groups.itertuples(index=False):
+        if g.is_zone:
+            title = t("zone_h", zone=g.group)
+        elif view.groups["is_zone"].any():
+            title = t("nozone_h", county=g.county or "-")
+        else:
+            title = t("county_h", county=g.county or "-")
+        png = maps.get(f"{ZONE_MAP_PREFIX}{g.group}")
+        groups.append({"title": title, "line": t("group_line", n=g.township_count, townships=g.townships,
+                                                   staff=g.staff, cases=g.cases, staffed=g.staffed),
+                       "map": _data_uri(png) if png else None, "cards": cards.get(g.group, [])})
+    w = view.workload
+    top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
+    levels = {lv["level"]: lv for lv in s["levels"]}
+    travel = levels.get("travel", {}).get("value", float(view.teams["travel_minutes"].round().sum()))
+    rules = s["rules"]
+    pool = (t("pool_zones", m=f"{rules['max_travel']:g}") if rules.get("use_zones")
+            else t("pool_travel", m=f"{rules['max_travel']:g}"))
+    mode = (" > ".join(s["order"]) if s["mode"] != "weighted"
+            else ", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
+    used = w.loc[w["new_cases"] > 0]
+    return {
+        "lang": "zh-CN" if lang == "zh" else "en",
+        "t": {k: pick(v, lang) for k, v in TEXTS.items()},
+        "title": t("title"),
+        "subtitle": sep.join(s["counties"]) or "",
+        "made_by": t("made_by", version=s["version"]),
+        "lead_para": t("lead_para", cases=s["cases"], counties=sep.join(s["counties"]) or "-",
+                       staffed=s["cases_staffed"], unstaffed=s["cases_unstaffed"]),
+        "status_line": t("status", status=s["status"], words=s["status_words"]),
+        "status_ok": s["status"] == "OPTIMAL",
+        "points_para": t("points", points=s["staffed_points"], total=s["priority_total"]),
+        "workload_line": t("workload_line", value=_load(float(top["workload"].iloc[0])) if len(top) else "0",
+                           who=_who(list(zip(top["investigator_id"], top["name"]))[:3], lang) or "-",
+                           travel=_num(float(travel)), trips=len(view.teams)),
+        "kpis": [
+            {"value": s["cases_staffed"], "label": t("kpi_cases"), "of": t("of", n=s["cases"]), "warn": False},
+            {"value": s["staffed_points"], "label": t("kpi_points"), "of": t("of", n=s["priority_total"]), "warn": False},
+            {"value": s["cases_unstaffed"], "label": t("kpi_unstaffed"), "of": t("of", n=s["cases"]),
+             "warn": s["cases_unstaffed"] > 0},
+            {"value": s["people_used"], "label": t("kpi_people"), "of": t("of", n=s["investigators"]), "warn": False},
+        ],
+        "unstaffed": [{"id": u.case_id, "township": u.township, "kind": u.kind, "reason": u.reason}
+                      for u in view.unstaffed.itertuples(index=False)],
+        "levels": [{**lv, "value": _num(float(lv["value"])), "bound": _num(float(lv["bound"]))} for lv in s["levels"]],
+        "maps": [{"caption": k, "src": _data_uri(v)} for k, v in maps.items() if not k.startswith(ZONE_MAP_PREFIX)],
+        "groups": groups,
+        "workload": [{"id": r.investigator_id, "name": r.name, "posted": r.posted, "level": r.level,
+                      "cur": int(r.current_cases), "new": int(r.new_cases), "max": int(r.max_cases),
+                      "spare": int(r.spare), "load": _load(float(r.workload)), "cases": r.cases}
+                     for r in used.itertuples(index=False)],
+        "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-")),
+        "inputs": s["inputs"],
+    }
+
+
+def render_plan_html(view: PlanView, maps: Mapping[str, bytes] | None = None) -> str:
+    """The printable report as an HTML document (UTF-8 text, self-contained).
+
+    Parameters
+    ----------
+    view : PlanView
+        The plan joined with names (:func:`zoneplan.io.planview.plan_view`); its ``lang``
+        is the report's language.
+    maps : mapping of str to bytes, optional
+        PNG images to embed.  A key ``"zone:<zone id>"`` puts the map on that zone's page;
+        any other key is the caption of a map on the summary page.
+    """
+    return _env().get_template("plan.html.j2").render(**_context(view, dict(maps or {})))
+

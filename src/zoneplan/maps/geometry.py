@@ -1,0 +1,183 @@
+"""Map geometry in a local plane: township areas from real polygons or from Voronoi cells.
+
+Coordinates are projected to kilometres with an equirectangular projection around a fixed
+origin (fine over a prefecture: the error stays below 1 % within a few hundred km).
+
+Without boundaries a township's area is drawn as its seat's Voronoi cell among all seats,
+clipped to its county's region: the convex hull of the county's seats grown by half the
+county's median nearest-seat distance (at least :data:`MIN_MARGIN_KM`).  The cell is convex,
+so it is one polygon that holds its seat; a county of one or two seats still gets a region
+(a disc or a stadium).  The maps say that such areas are schematic.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from ..geo import EARTH_RADIUS_KM
+
+__all__ = ["Projection", "voronoi_cells", "county_regions", "township_areas", "union_by", "padded_bounds",
+           "Areas", "areas_of", "MIN_MARGIN_KM"]
+
+#: Smallest margin (km) between a county's outermost seats and the edge of its region.
+MIN_MARGIN_KM = 1.0
+
+logger = logging.getLogger(__name__)
+
+_KM_PER_DEG = np.pi / 180.0 * EARTH_RADIUS_KM
+
+
+@dataclass(frozen=True)
+class Projection:
+    """Equirectangular projection to km around ``(lat0, lon0)``."""
+
+    lat0: float
+    lon0: float
+
+    @classmethod
+    def around(cls, lat: Sequence[float], lon: Sequence[float]) -> Projection:
+        """The projection centred on the middle of the points' bounding box."""
+        lat = np.asarray(lat, dtype=float)
+        lon = np.asarray(lon, dtype=float)
+        if lat.size == 0:
+            return cls(0.0, 0.0)
+        return cls(float((lat.min() + lat.max()) / 2), float((lon.min() + lon.max()) / 2))
+
+    def xy(self, lat, lon) -> tuple[np.ndarray, np.ndarray]:
+        """Points in km east and north of the origin."""
+        k = np.cos(np.radians(self.lat0)) * _KM_PER_DEG
+        return ((np.asarray(lon, dtype=float) - self.lon0) * k,
+                (np.asarray(lat, dtype=float) - self.lat0) * _KM_PER_DEG)
+
+    def geometry(self, geom: BaseGeometry) -> BaseGeometry:
+        """A lon/lat geometry (GeoJSON order: x = longitude) in km."""
+        k = np.cos(np.radians(self.lat0)) * _KM_PER_DEG
+
+        def f(c: np.ndarray) -> np.ndarray:
+            return np.column_stack([(c[:, 0] - self.lon0) * k, (c[:, 1] - self.lat0) * _KM_PER_DEG])
+
+        return shapely.transform(geom, f)
+
+
+def _nn_distances(pts: np.ndarray) -> np.ndarray:
+    """Distance from each point to its nearest other point (inf for a lone point)."""
+    n = len(pts)
+    if n < 2:
+        return np.full(n, np.inf)
+    tree = shapely.STRtree(shapely.points(pts))
+    _, dist = tree.query_nearest(shapely.points(pts), exclusive=True, return_distance=True, all_matches=False)
+    return np.asarray(dist, dtype=float)
+
+
+def _spread_duplicates(pts: np.ndarray) -> np.ndarray:
+    """Seats at identical coordinates moved apart by 10 m each, so each gets its own cell."""
+    out = pts.copy()
+    seen: dict[tuple[float, float], int] = {}
+    for i, (a, b) in enumerate(map(tuple, np.round(pts, 6))):
+        k = seen.get((a, b), 0)
+        if k:
+            ang = k * 2.399963  # golden angle: later copies spiral out
+            out[i] += 0.01 * np.sqrt(k) * np.array([np.cos(ang), np.sin(ang)])
+        seen[(a, b)] = k + 1
+    return out
+
+
+def county_regions(x: np.ndarray, y: np.ndarray, county: Sequence[str]) -> dict[str, BaseGeometry]:
+    """Each county's region: the convex hull of its seats grown by half its median nearest-seat distance."""
+    pts = np.column_stack([x, y]).astype(float)
+    county = np.asarray(county, dtype=object)
+    nn_all = _nn_distances(pts)
+    finite = nn_all[np.isfinite(nn_all)]
+    default = max(float(np.median(finite)) / 2 if finite.size else 3.0, MIN_MARGIN_KM)
+    out: dict[str, BaseGeometry] = {}
+    for c in sorted(set(county.tolist())):
+        idx = np.flatnonzero(county == c)
+        nn = _nn_distances(pts[idx])
+        nn = nn[np.isfinite(nn)]
+        margin = max(float(np.median(nn)) / 2, MIN_MARGIN_KM) if nn.size else default
+        out[c] = shapely.multipoints(pts[idx]).convex_hull.buffer(margin, quad_segs=8)
+    return out
+
+
+def voronoi_cells(x: np.ndarray, y: np.ndarray, county: Sequence[str]) -> list[BaseGeometry]:
+    """One convex polygon per seat: its Voronoi cell among all seats, clipped to its county's region.
+
+    Examples
+    --------
+    >>> cells = voronoi_cells(np.array([0.0, 10.0]), np.array([0.0, 0.0]), ["c", "c"])
+    >>> [c.geom_type for c in cells], bool(cells[0].contains(shapely.Point(0, 0)))
+    (['Polygon', 'Polygon'], True)
+    """
+    pts = _spread_duplicates(np.column_stack([x, y]).astype(float))
+    n = len(pts)
+    if n == 0:
+        return []
+    regions = county_regions(pts[:, 0], pts[:, 1], county)
+    if n == 1:
+        return [regions[str(county[0])]]
+    envelope = shapely.box(*shapely.multipoints(pts).bounds).buffer(1e3 + float(np.ptp(pts)))
+    diagram = shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=envelope)
+    cells = np.asarray(shapely.get_parts(diagram))
+    seats = shapely.points(pts)
+    pt_idx, cell_idx = shapely.STRtree(cells).query(seats, predicate="within")
+    own = np.full(n, -1)
+    own[pt_idx] = cell_idx
+    out: list[BaseGeometry] = []
+    for i in range(n):
+        if own[i] < 0:  # numerically on a cell edge: take the nearest cell
+            own[i] = int(np.argmin(shapely.distance(cells, seats[i])))
+        out.append(shapely.intersection(cells[own[i]], regions[str(county[i])]))
+    return out
+
+
+def township_areas(x: np.ndarray, y: np.ndarray, county: Sequence[str],
+                   polygons: Sequence[BaseGeometry | None] | None = None) -> list[BaseGeometry]:
+    """Township areas: the given (projected) polygons, else Voronoi cells (see the module doc)."""
+    if polygons is not None and all(p is not None for p in polygons):
+        return list(polygons)  # type: ignore[arg-type]
+    return voronoi_cells(x, y, county)
+
+
+def union_by(areas: Sequence[BaseGeometry], keys: Sequence[str]) -> Mapping[str, BaseGeometry]:
+    """The union of the areas sharing a key (e.g. a zone or a county), key -> geometry."""
+    groups: dict[str, list[BaseGeometry]] = {}
+    for a, k in zip(areas, keys):
+        groups.setdefault(k, []).append(a)
+    return {k: shapely.union_all(g) for k, g in sorted(groups.items())}
+
+
+def padded_bounds(geoms: Sequence[BaseGeometry], pad: float = 0.04) -> tuple[float, float, float, float]:
+    """``(xmin, ymin, xmax, ymax)`` of the geometries, grown by ``pad`` of their size."""
+    b = np.asarray(shapely.total_bounds(np.asarray(geoms, dtype=object)), dtype=float)
+    w, h = max(b[2] - b[0], 1.0), max(b[3] - b[1], 1.0)
+    return (b[0] - w * pad, b[1] - h * pad, b[2] + w * pad, b[3] + h * pad)
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Projected seats and township areas, and where the areas come from."""
+
+    x: np.ndarray
+    y: np.ndarray
+    areas: list[BaseGeometry]
+    source: str  # the boundaries file, or "" for Voronoi cells
+
+
+def areas_of(township_ids: Sequence[str], county: Sequence[str], lat, lon, boundaries=None) -> Areas:
+    """Seats in km and township areas: polygons of ``boundaries`` when it has every township, else Voronoi cells."""
+    proj = Projection.around(lat, lon)
+    x, y = proj.xy(lat, lon)
+    polys, source = None, ""
+    if boundaries is not None:
+        raw = boundaries.polygons(list(township_ids))
+        if all(p is not None for p in raw):
+            polys, source = [proj.geometry(p) for p in raw], boundaries.file
+        else:
+            logger.warning("boundaries lack some townships; drawing Voronoi cells instead")
+    return Areas(x, y, township_areas(x, y, county, polys), source)
