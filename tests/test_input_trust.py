@@ -7,7 +7,6 @@ must be refused with the sheet, the line as Excel shows it and the column as typ
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -17,7 +16,7 @@ import zoneplan
 from zoneplan import InputError
 from zoneplan.cli import app
 
-from planner_book import (Sheet, base_book, chinese_book, person_name, township_name, write_csv_folder,
+from planner_book import (base_book, chinese_book, person_name, township_name, write_csv_folder,
                           write_xlsx)
 
 FRAMES = ("townships", "investigators", "cases", "relations", "conflicts")
@@ -460,3 +459,91 @@ def test_cli_messages_in_chinese_and_english(tmp_path):
     en = runner.invoke(app, ["validate", str(path), "--lang", "en"])
     assert en.exit_code == 2
     assert 'b.xlsx[问题线索], line 5, column H "提级直查": got \'待定\'; expected yes or no' in en.output
+
+
+# --------------------------------------------------------------------------- side files and flags
+
+
+def test_zoning_workbook_with_chinese_headers_names_and_merged_zones(clean, tmp_path):
+    """A zoning typed in Excel: 乡镇 by name, 协作区 merged over its townships, 无 for none."""
+    import openpyxl
+
+    from zoneplan.io.side import read_zoning
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "协作区"
+    for row in (["乡镇", "协作区", "备注"], ["城关镇", "城北片", ""], ["柳河", None, ""], ["石桥乡", None, ""],
+                ["东湖街道", "城东片", ""], ["白沙镇", None, ""], ["新华乡", "无", "不参加"]):
+        ws.append(row)
+    ws.merge_cells("B2:B4")
+    ws.merge_cells("B5:B6")
+    wb.save(tmp_path / "z.xlsx")
+    z = read_zoning(tmp_path / "z.xlsx", clean)
+    assert z.values.tolist() == [["T01", "城北片"], ["T02", "城北片"], ["T03", "城北片"], ["T04", "城东片"],
+                                 ["T05", "城东片"], ["T06", ""]]
+
+
+def test_zoning_csv_blank_between_zones_is_refused(clean, tmp_path):
+    from zoneplan.io.side import read_zoning
+
+    f = tmp_path / "zones.csv"
+    f.write_text("乡镇编号,协作区\nT01,A\nT02,\nT03,B\nT04,\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_zoning(f, clean)
+    assert [(p.line, p.column) for p in info.value.problems] == [(3, "协作区")]
+
+
+def test_whatifs_in_chinese_with_names(clean, tmp_path):
+    from zoneplan.io.side import read_whatifs
+
+    f = tmp_path / "w.csv"
+    f.write_text("类型,乡镇1,乡镇2\n在一起,城关镇,柳河\n分开,T01,新华乡\n保留,全部,\n排除,白沙镇,\n", encoding="gb18030")
+    assert read_whatifs(f, clean) == {"together": [("T01", "T02")], "apart": [("T01", "T06")], "keep": True,
+                                      "exclude": ["T05"]}
+    f.write_text("类型,乡镇1,乡镇2\n在一起,城关,柳河镇镇\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_whatifs(f, clean)
+    assert [(p.line, p.column) for p in info.value.problems] == [(2, "乡镇2")]
+
+
+def test_hand_made_plan_in_chinese(clean, tmp_path):
+    """线索编号, 姓名, 角色 组长/组员: the checker sees the same plan as the id version."""
+    from zoneplan.io.plan import read_assignments
+
+    f = tmp_path / "assignments.csv"
+    f.write_text("线索编号,姓名,角色\nX01,张建国,组长\nx01,李红,组员\n", encoding="utf-8")
+    plan = read_assignments(f, clean)
+    assert plan.values.tolist() == [["X01", "K01", "lead"], ["X01", "K02", "member"]]
+    assert zoneplan.check(clean, plan).ok
+    f.write_text("线索编号,姓名\nX01,张建国\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", str(tmp_path / "c"), str(f), "--lang", "en"])
+    assert res.exit_code == 2
+
+
+def test_check_cli_refuses_a_plan_without_role_column(tmp_path):
+    folder = write_csv_folder(base_book(), tmp_path / "d")
+    (tmp_path / "p.csv").write_text("线索编号,人员编号\nX01,K01\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["check", str(folder), str(tmp_path / "p.csv"), "--lang", "en"])
+    assert res.exit_code == 2 and "p.csv, line 1" in res.output and "role" in res.output
+
+
+def test_zone_flags_take_township_names(tmp_path):
+    folder = write_csv_folder(base_book(), tmp_path / "d")
+    res = CliRunner().invoke(app, ["zone", str(folder), "--out", str(tmp_path / "z"), "--together", "城关镇，柳河",
+                                   "--exclude", "新华"])
+    assert res.exit_code == 0, res.output
+    zones = pd.read_csv(tmp_path / "z" / "zones.csv", dtype=str, keep_default_na=False)
+    zone_of = dict(zip(zones["township_id"], zones["zone"]))
+    assert zone_of["T01"] == zone_of["T02"] != "" and zone_of["T06"] == ""
+    res = CliRunner().invoke(app, ["zone", str(folder), "--out", str(tmp_path / "z2"), "--together", "城关镇,白沙乡"])
+    assert res.exit_code == 2 and "--together" in res.output and "白沙乡" in res.output
+
+
+def test_lat_lon_swapped_are_refused_with_a_hint(tmp_path):
+    book = base_book()
+    tw = book["townships"]
+    for r in tw.rows:
+        r[3], r[4] = r[4], r[3]
+    problems = refused(write_csv_folder(book, tmp_path / "s"))
+    assert any("swapped" in p.render("en") for p in problems), [p.render("en") for p in problems]

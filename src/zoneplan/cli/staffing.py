@@ -83,7 +83,7 @@ def check(
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
-    plan = read_assignments(plan_dir)
+    plan = read_assignments(plan_dir, tables)
     report = do_check(tables, plan, rules)
     frame = report.to_frame()
     if out is not None:

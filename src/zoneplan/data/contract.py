@@ -49,6 +49,7 @@ class Column:
     fill_down: bool = False  # a blank among filled lines changes a rule: refused (merged cells?)
     units: tuple[tuple[str, float], ...] = ()  # units a number may carry (unit, factor)
     none_words: bool = False  # 无 / - / none say "no value" explicitly
+    need_header: bool = False  # the column must be there, though a value may be blank
 
 
 #: Largest number any numeric column accepts unless it sets its own ``max_value``: keeps
@@ -194,5 +195,52 @@ TABLES: dict[str, TableSpec] = {
         ),
         aliases=("回避", "回避清单", "回避情况", "回避申报", "申请回避"), zh="回避",
         doc="declared recusals",
+    ),
+}
+
+
+#: Side files a planner hands in besides the tables: a zoning, what-ifs, a hand-made plan.
+#: They are read with the same header matching, cell cleaning and line numbers as the tables.
+SIDE_TABLES: dict[str, TableSpec] = {
+    "zones": TableSpec(
+        "zones", False,
+        (
+            Column("township_id", required=True, ref="township", zh="乡镇编号",
+                   aliases=("乡镇编号", "乡镇", "乡镇街道", "id")),
+            Column("zone", need_header=True, none_words=True, zh="协作区",
+                   aliases=("协作区", "片区", "zone_id", "协作片区", "所属协作区", "协作区名称", "协作区编号")),
+            Column("name", zh="乡镇名称", aliases=("乡镇名称", "名称")),
+            Column("county", zh="所属县区", aliases=("县", "县区", "所属县", "县市区")),
+            Column("zone_size", zh="协作区乡镇数"), Column("hub", zh="驻地乡镇编号"),
+            Column("hub_name", zh="驻地乡镇", aliases=("驻地",)), Column("villages", zh="村社区数"),
+            Column("zone_villages", zh="协作区村社区数"), Column("staff", zh="乡镇纪检干部数"),
+            Column("zone_staff", zh="协作区纪检干部数"),
+        ),
+        aliases=("协作区", "协作区划分", "zoning"), zh="协作区",
+        doc="a zoning: the zone of each township",
+    ),
+    "whatifs": TableSpec(
+        "whatifs", False,
+        (
+            Column("kind", required=True, zh="类型", aliases=("类型", "操作", "假设", "whatif")),
+            Column("a", required=True, zh="乡镇1", aliases=("乡镇1", "乡镇", "对象", "乡镇a", "协作区")),
+            Column("b", zh="乡镇2", aliases=("乡镇2", "乡镇b", "另一乡镇")),
+        ),
+        aliases=("what-if", "假设", "调整"), zh="假设",
+        doc="zoning what-ifs: together, apart, keep, exclude",
+    ),
+    "plan": TableSpec(
+        "plan", False,
+        (
+            Column("case_id", required=True, ref="case", zh="线索编号",
+                   aliases=("线索编号", "线索", "案件编号", "案件", "问题线索编号")),
+            Column("investigator_id", required=True, ref="investigator", zh="人员编号",
+                   aliases=("人员编号", "人员", "姓名", "干部", "干部编号", "办案人员")),
+            Column("role", required=True, zh="角色", aliases=("角色", "分工", "身份", "组内职务")),
+            Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
+                   aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟")),
+        ),
+        aliases=("assignments", "办案组", "方案"), zh="办案组",
+        doc="a staffing plan: one row per investigator on a case",
     ),
 }

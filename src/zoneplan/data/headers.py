@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .contract import TABLES, TableSpec
+from .contract import TableSpec
 
 __all__ = ["header_keys", "HeaderLookup", "HeaderChoice", "locate_header", "did_you_mean", "name_key"]
 
@@ -85,11 +85,15 @@ class HeaderLookup:
         return hits
 
 
-_LOOKUPS = {name: HeaderLookup(spec) for name, spec in TABLES.items()}
+_LOOKUPS: dict[int, HeaderLookup] = {}
 
 
-def lookup(table: str) -> HeaderLookup:
-    return _LOOKUPS[table]
+def lookup(spec: TableSpec) -> HeaderLookup:
+    """The header lookup of a table spec (built once)."""
+    lk = _LOOKUPS.get(id(spec))
+    if lk is None or lk.spec is not spec:
+        lk = _LOOKUPS[id(spec)] = HeaderLookup(spec)
+    return lk
 
 
 @dataclass
@@ -128,11 +132,11 @@ def _score(lk: HeaderLookup, headers: list[str]) -> tuple[int, int, dict[int, st
         if col is not None:
             fields[j] = col
             seen.add(col)
-    required = sum(1 for c in lk.spec.columns if c.required and c.name in seen)
+    required = sum(1 for c in lk.spec.columns if (c.required or c.need_header) and c.name in seen)
     return required, len(seen), fields
 
 
-def locate_header(cells: pd.DataFrame, table: str, merged: list[tuple[int, int, int, int]]) -> HeaderChoice:
+def locate_header(cells: pd.DataFrame, spec: TableSpec, merged: list[tuple[int, int, int, int]]) -> HeaderChoice:
     """Find the header row: the first row (of the first ten) that names every required column.
 
     Rows above it (a title such as ``XX县纪检干部花名册``) are skipped; a two-row header (a
@@ -140,10 +144,10 @@ def locate_header(cells: pd.DataFrame, table: str, merged: list[tuple[int, int, 
     names every required column, the row naming the most columns is chosen (the caller then
     reports what is missing).
     """
-    lk = _LOOKUPS[table]
+    lk = lookup(spec)
     n = min(len(cells), MAX_TITLE_ROWS)
     rows = [[str(v) for v in cells.iloc[r].tolist()] for r in range(n)]
-    n_required = sum(1 for c in lk.spec.columns if c.required)
+    n_required = sum(1 for c in lk.spec.columns if c.required or c.need_header)
     best: tuple[tuple[int, int], HeaderChoice] | None = None
     for r in range(n):
         if not any(x.strip() for x in rows[r]):

@@ -38,8 +38,8 @@ from .resolve import Lookup, strip_note
 from .sheets import WORKBOOK_SUFFIXES, Grid, frame_grid, read_csv_grid, read_workbook_grids, unreadable_suffix
 from .tables import Source, Tables
 
-__all__ = ["load", "tables_from_frames", "read_text_table", "read_side_table", "MAX_PROBLEMS", "STAFFING_TABLES",
-           "match_table"]
+__all__ = ["load", "tables_from_frames", "read_text_table", "read_side_table", "read_side", "township_lookup",
+           "resolve_values", "resolve_column", "Parsed", "MAX_PROBLEMS", "STAFFING_TABLES", "match_table"]
 
 log = logging.getLogger(__name__)
 
@@ -144,7 +144,7 @@ def _empty_frame(spec: TableSpec) -> pd.DataFrame:
 def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: _Collector,
                      data: pd.DataFrame) -> bool:
     """Report missing, duplicated and doubtful headers; False when the table is unusable."""
-    lk = lookup(spec.name)
+    lk = lookup(spec)
     hdr_line = choice.row + 1
     seen: dict[str, int] = {}
     ok = True
@@ -199,7 +199,7 @@ def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: _Co
                                  f"column {column_letter(j)} {text!r} is not a column zoneplan reads: ignored",
                                  f"{column_letter(j)} 列“{text}”不是 zoneplan 读取的列，已忽略"))
     for c in spec.columns:
-        if c.required and c.name not in present and c.name not in suggested:
+        if (c.required or c.need_header) and c.name not in present and c.name not in suggested:
             col.add(Problem(grid.name, hdr_line, c.name, None,
                             f"a header for the required column {_label(spec, c.name)}",
                             field=c.name, expected_zh=f"必填列 {_label(spec, c.name)} 的表头",
@@ -258,7 +258,7 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
                         f"a header row; the file is empty (expected columns: {cols})",
                         expected_zh=f"表头行；该文件是空的（应有列：{cols}）"))
         return None
-    choice = locate_header(cells, spec.name, grid.merged)
+    choice = locate_header(cells, spec, grid.merged)
     first_hdr = choice.row - (choice.rows - 1)
     above = [r for r in range(first_hdr) if any(str(x).strip() for x in cells.iloc[r].tolist())]
     if above:
@@ -449,7 +449,11 @@ def _parse_numbers(vals, missing, codes, uniques, c: Column, t: Parsed, col: _Co
     top = c.max_value if c.max_value is not None else NUMBER_CAP
     rng_bad |= ok & (num > top)
     desc.append(f"<= {_num(top)}")
-    _bad(t, col, rng_bad, vals, c, (f"{kind_en} {' and '.join(desc)}", f"{kind_zh}，且 {'、'.join(desc)}"))
+    hint = ("", "")
+    if c.name in ("lat", "lon") and rng_bad.any():
+        hint = ("lat and lon look swapped? Latitude (纬度) is -90..90, e.g. 36.5; longitude (经度) e.g. 117.0",
+                "纬度和经度是否填反了？纬度在 -90 到 90 之间（如 36.5），经度如 117.0")
+    _bad(t, col, rng_bad, vals, c, (f"{kind_en} {' and '.join(desc)}", f"{kind_zh}，且 {'、'.join(desc)}"), hint)
     default = c.default if c.default != "" else 0
     filled = np.where(ok & ~rng_bad, num, float(default))
     if c.kind == "int":
@@ -1065,7 +1069,7 @@ def tables_from_frames(
 
 
 def read_text_table(raw: bytes, name: str) -> pd.DataFrame:
-    """CSV bytes as a text frame with the first line as header (side files)."""
+    """CSV bytes as a text frame with the first line as header."""
     grid = read_csv_grid(raw, name)
     if grid.cells.empty:
         return pd.DataFrame()
@@ -1075,11 +1079,96 @@ def read_text_table(raw: bytes, name: str) -> pd.DataFrame:
     return body
 
 
-def read_side_table(path: str | Path, file_name: str | None, expected: str) -> tuple[pd.DataFrame, str]:
-    """A small side table (a plan, a zoning, a what-if file) as stripped text cells.
+def read_side(path: str | Path, kind: str, file_name: str | None, expected: tuple[str, str]) -> Parsed:
+    """A side file (``zones``, ``whatifs`` or ``plan`` of :data:`~.contract.SIDE_TABLES`), parsed.
 
-    ``path`` is the file itself or, when ``file_name`` is given, a folder holding it.  Returns
-    the frame (headers without BOM or surrounding spaces) and the file's display name.
+    ``path`` is the file (CSV or workbook: the sheet named like the side table, else the
+    first sheet with data) or, with ``file_name``, a folder holding it.  Headers, cells, lines
+    and messages work as for the tables; references are left for the caller to resolve
+    (:func:`township_lookup`, :func:`resolve_values`).
+
+    Raises
+    ------
+    InputError
+        The file is missing (``expected`` says what was wanted, en/zh), unreadable, or breaks
+        its contract (headers, values).
+    """
+    from .contract import SIDE_TABLES
+
+    spec = SIDE_TABLES[kind]
+    p = Path(path)
+    f = p / file_name if file_name is not None and p.is_dir() else p
+    if not f.is_file():
+        raise InputError([Problem(str(f), None, None, None, expected[0], expected_zh=expected[1])])
+    if f.suffix.lower() in WORKBOOK_SUFFIXES:
+        sheets = [g for g in read_workbook_grids(f) if not g.cells.empty]
+        named = [g for g in sheets if name_key(g.name.rsplit("[", 1)[-1].rstrip("]"))
+                 in {name_key(x) for x in (spec.name, spec.zh, *spec.aliases)}]
+        grid = (named or sheets or [Grid(f.name, "", pd.DataFrame())])[0]
+    else:
+        bad = unreadable_suffix(f)
+        if bad is not None:
+            raise InputError([bad])
+        grid = read_csv_grid(f.read_bytes(), f.name)
+    col = _Collector(MAX_PROBLEMS)
+    parsed = _parse_grid(grid, spec, col, optional_empty_ok=False)
+    col.raise_if_failed()
+    assert parsed is not None
+    return parsed
+
+
+def township_lookup(tables: Tables) -> Lookup:
+    """Township ids and names of the loaded tables (names, county + name, names without 镇/乡)."""
+    return _township_lookup(tables.townships)
+
+
+def resolve_values(lk: Lookup, values: list[str], where: str, what: tuple[str, str]) -> list[str]:
+    """Ids for values typed on a command line (``--together 柳河镇,T03``), or refuse.
+
+    Raises
+    ------
+    InputError
+        A value names two things (candidates listed) or nothing (closest listed); ``where``
+        (e.g. ``--together``) locates it.
+    """
+    out, problems = [], []
+    for v in values:
+        value = clean_array(np.array([v], dtype=object))[0]
+        r = lk.resolve(value)
+        if r.id is not None:
+            out.append(r.id)
+            continue
+        if r.how == "ambiguous":
+            cands = _describe(lk, r.candidates)
+            problems.append(Problem(where, None, None, value, f"one {what[0]}; {value!r} names {cands}",
+                                    expected_zh=f"唯一的{what[1]}；“{value}”对应 {cands}",
+                                    hint="write the id instead of the name", hint_zh="请填写编号而不是名称"))
+        else:
+            near = _describe(lk, _ids_of(lk, lk.suggest(value)))
+            problems.append(Problem(where, None, None, value, f"a known {what[0]} (id or name)",
+                                    expected_zh=f"已有的{what[1]}（编号或名称）",
+                                    hint=f"did you mean {near}?" if near else "", hint_zh=f"是否应为 {near}？" if near else ""))
+        out.append(value)
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def resolve_column(parsed: Parsed, column: str, lk: Lookup, what: tuple[str, str], keep_unknown: bool = False) -> None:
+    """Resolve one reference column of a side file in place, or raise with every problem.
+
+    With ``keep_unknown``, values that name nothing are kept as written (the checker then
+    reports them) while ambiguous ones are still refused.
+    """
+    col = _Collector(MAX_PROBLEMS)
+    _resolve_column(parsed, column, lk, what, col, person=keep_unknown)
+    col.raise_if_failed()
+
+
+def read_side_table(path: str | Path, file_name: str | None, expected: str) -> tuple[pd.DataFrame, str]:
+    """A small table as stripped text cells, first line as header (no contract).
+
+    ``path`` is the file itself or, when ``file_name`` is given, a folder holding it.
 
     Raises
     ------
@@ -1095,4 +1184,3 @@ def read_side_table(path: str | Path, file_name: str | None, expected: str) -> t
     for c in df.columns:
         df[c] = clean_array(df[c].to_numpy(dtype=object))
     return df, f.name
-

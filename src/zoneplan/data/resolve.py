@@ -8,7 +8,8 @@ the first step that finds anything decides:
    county before the name (``城关县城关镇``), or an id whose leading zeros Excel dropped
    (``7`` for ``007``);
 3. townships only: the name without its ending (``柳河`` for ``柳河镇``; endings 镇, 乡, 街道,
-   街道办事处, 民族乡, 苏木, 地区办事处).
+   街道办事处, 民族乡, 苏木, 地区办事处); a value with another ending (``柳河乡``) is not
+   matched this way.
 
 Two or more things found in one step is *ambiguous* and refused with the candidates listed
 ("城关镇 is the name of T0101 (甲县) and T0305 (乙县): write the id").  Nothing found is
@@ -117,8 +118,8 @@ class Lookup:
             if len(hit) == 1:
                 return Resolution(next(iter(hit)), "variant")
             return Resolution(None, "ambiguous", tuple(sorted(hit)))
-        if self._endings:
-            hit = self._ending.get(_strip_ending(k), set())
+        if self._endings and _strip_ending(k) == k:  # "柳河" for 柳河镇; never "柳河乡" for 柳河镇
+            hit = self._ending.get(k, set())
             if hit:
                 if len(hit) == 1:
                     return Resolution(next(iter(hit)), "ending")
