@@ -442,6 +442,16 @@ def test_quality_report_names_whom_rules_cannot_protect(tmp_path):
     assert kin == ("X05 (马某)",)
 
 
+def test_quality_report_flags_relations_that_link_nobody(tmp_path):
+    """钱某某's brother typed as 钱某其 on one line and 钱某某 on another: a piece with no anchor."""
+    book = base_book()
+    book["relations"].rows.append(["钱某其", "钱小某", "兄弟"])  # linked to nobody we know
+    book["relations"].rows.append(["钱某某", "钱大某", "兄弟"])  # a leaf of a subject's family: fine
+    t = zoneplan.load(write_csv_folder(book, tmp_path / "q"))
+    loose = [i for i in t.quality.gaps if "linked to no investigator" in i.what]
+    assert [i.who for i in loose] == [("钱小某", "钱某其")]
+
+
 def test_strict_turns_gaps_into_errors(tmp_path):
     folder = write_csv_folder(base_book(), tmp_path / "s")
     problems = refused(folder, strict=True)

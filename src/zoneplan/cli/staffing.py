@@ -48,7 +48,7 @@ def staff(
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
-    _print_quality(tables, lang)
+    _print_quality(tables, lang, gaps_only=False)
     with _Progress(True) as progress:
         result = do_staff(tables, rules, opts, progress=progress)
     write_plan(result, tables, out, lang=lang)

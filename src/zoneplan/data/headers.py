@@ -39,10 +39,13 @@ def header_keys(text: object) -> list[str]:
     out = []
     for variant in (s, _BRACKETED.sub("", s)):
         k = name_key(variant)
-        for q in _QUESTION:
-            if k.startswith(q) and len(k) > len(q):
-                k = k[len(q):]
-                break
+        stripped = True
+        while stripped:
+            stripped = False
+            for q in _QUESTION:
+                if k.startswith(q) and len(k) > len(q):
+                    k, stripped = k[len(q):], True
+                    break
         if k and k not in out:
             out.append(k)
     return out

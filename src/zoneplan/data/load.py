@@ -863,15 +863,19 @@ def _quality(parsed: dict[str, Parsed], col: _Collector) -> None:
                                  f"{where}: the kin rule cannot protect these cases",
                                  f"{where_zh}：亲属回避规则无法保护这些线索", tuple(absent)))
     if rel_t is not None and rel_t.ok and len(rel_t.frame):
+        import networkx as nx
+
         f = rel_t.frame
-        deg = pd.concat([f["a"], f["b"]]).value_counts()
-        subjects = set(cs["subject_id"])
-        dangling = sorted(n for n, d in deg.items() if d == 1 and n not in inv_set and n not in subjects and n != "")
-        if dangling:
+        g = nx.Graph()
+        g.add_edges_from((a, b) for a, b in zip(f["a"], f["b"]) if a and b)
+        anchors = inv_set | set(cs["subject_id"])
+        loose = sorted(n for comp in nx.connected_components(g) if not (comp & anchors) for n in comp)
+        if loose:
             col.note(QualityItem("kin", "gap", rel_t.name,
-                                 "people in the relations table who are neither an investigator nor a subject and "
-                                 "link no one else (a misspelt name?)",
-                                 "关系表中既不是干部也不是被调查人、且不与其他人相连的人员（姓名是否写错？）", tuple(dangling)))
+                                 "people in the relations table linked to no investigator and no subject, even "
+                                 "through others: they can be on no kin path (a misspelt name?)",
+                                 "关系表中与任何干部、被调查人都不相连（经他人也不相连）的人员：不会出现在任何亲属关系链上（姓名是否写错？）",
+                                 tuple(loose)))
     held = {s for sk in inv["skills"] for s in sk}
     missing = sorted({s for sk in cs["required_skills"] for s in sk} - held)
     if missing:
