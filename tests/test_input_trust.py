@@ -557,3 +557,11 @@ def test_lat_lon_swapped_are_refused_with_a_hint(tmp_path):
         r[3], r[4] = r[4], r[3]
     problems = refused(write_csv_folder(book, tmp_path / "s"))
     assert any("swapped" in p.render("en") for p in problems), [p.render("en") for p in problems]
+
+
+def test_header_only_adjacency_sheet_means_not_given(tmp_path):
+    """A template's 相邻乡镇 sheet left empty: the adjacency fall-back applies, not 'no neighbours'."""
+    book = chinese_book()
+    t = zoneplan.load(write_xlsx(book, tmp_path / "b.xlsx", extra_sheets={"相邻乡镇": [["乡镇", "相邻乡镇"]]}))
+    assert t.adjacency is None
+    assert any("read as not given" in i.what for i in t.quality.notes)

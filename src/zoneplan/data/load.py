@@ -721,7 +721,7 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
     township_words = ("township", "乡镇")
     # zones never cross counties
     if len(tw):
-        z = tw[tw["zone"] != ""]
+        z = tw[(tw["zone"] != "") & (tw["county"] != "")]  # a blank county is reported by the fill-down check
         if len(z):
             per = z.groupby("zone")["county"].nunique()
             for zone in per[per > 1].index:
@@ -917,6 +917,11 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         p = _parse_grid(grid, spec, col, optional_empty_ok)
         if p is not None:
             parsed[tname] = p
+    for t in ("adjacency", "travel"):  # a sheet left with its header only: not given, the fall-back applies
+        if t in parsed and parsed[t].ok and len(parsed[t].frame) == 0:
+            col.note(QualityItem("read", "note", parsed[t].name, "no rows: read as not given (the fall-back applies)",
+                                 "没有数据行：视为未提供（使用默认推算）"))
+            del parsed[t]
     for t in STAFFING_TABLES:  # absent and not required: an empty table
         if t not in parsed and t not in require:
             parsed[t] = Parsed(TABLES[t], TABLES[t].file, "", _empty_frame(TABLES[t]), np.zeros(0, dtype=np.int64))
@@ -940,8 +945,8 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         lo, hi = np.where(a <= b, a, b), np.where(a <= b, b, a)
         adjacency = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates().sort_values(["a", "b"], kind="stable")
         adjacency = adjacency.reset_index(drop=True)
-    sources = {t: Source(p.name, p.sha256, tuple(int(x) for x in p.lines)) for t, p in parsed.items()
-               if t in grids}
+    sources = {t: Source(g.name, g.sha256, tuple(int(x) for x in parsed[t].lines) if t in parsed else ())
+               for t, g in grids.items()}
     return Tables(
         townships=frame("townships"), investigators=frame("investigators"), cases=frame("cases"),
         relations=frame("relations"), conflicts=frame("conflicts"), adjacency=adjacency,
