@@ -719,6 +719,11 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
     county = dict(zip(tw["township_id"], tw["county"]))
     towns = _township_lookup(tw)
     township_words = ("township", "乡镇")
+
+    def townships_in(t: Parsed, column: str, outside_ok: bool = False) -> None:
+        hows = _resolve_column(t, column, towns, township_words, col, outside_ok=outside_ok, county=county)
+        _resolution_note(t, column, hows, "townships", "乡镇", col)
+
     # zones never cross counties
     if len(tw):
         z = tw[(tw["zone"] != "") & (tw["county"] != "")]  # a blank county is reported by the fill-down check
@@ -734,10 +739,8 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
         t = parsed.get(tname)
         if t is None or not t.ok:
             continue
-        ca, cb = ("a", "b") if tname == "adjacency" else ("from", "to")
-        for c in (ca, cb):
-            _resolution_note(t, c, _resolve_column(t, c, towns, township_words, col, county=county),
-                             "townships", "乡镇", col)
+        for c in (("a", "b") if tname == "adjacency" else ("from", "to")):
+            townships_in(t, c)
         f = t.frame
         if tname == "adjacency":
             self_loop = (f["a"] == f["b"]).to_numpy() & (f["a"] != "").to_numpy()
@@ -749,18 +752,12 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
     inv_t = parsed.get("investigators")
     if inv_t is not None and inv_t.ok:
         _check_unique(inv_t, "investigator_id", col)
-        _resolution_note(inv_t, "township_id",
-                         _resolve_column(inv_t, "township_id", towns, township_words, col, county=county),
-                         "townships", "乡镇", col)
-        _resolution_note(inv_t, "home_township",
-                         _resolve_column(inv_t, "home_township", towns, township_words, col, outside_ok=True,
-                                         county=county), "townships", "乡镇", col)
+        townships_in(inv_t, "township_id")
+        townships_in(inv_t, "home_township", outside_ok=True)
     cs_t = parsed.get("cases")
     if cs_t is not None and cs_t.ok:
         _check_unique(cs_t, "case_id", col)
-        _resolution_note(cs_t, "township_id",
-                         _resolve_column(cs_t, "township_id", towns, township_words, col, county=county),
-                         "townships", "乡镇", col)
+        townships_in(cs_t, "township_id")
     people = None
     if inv_t is not None and inv_t.ok:
         inv = inv_t.frame
