@@ -67,7 +67,7 @@ def test_bad_input_exit_2_no_traceback_nothing_written(tmp_path):
     out = tmp_path / "plan"
     res = run("staff", data, "--out", out)
     assert res.exit_code == 2
-    assert "cases.csv, line 3, column team_size" in res.output
+    assert 'cases.csv, line 3, column E "team_size"' in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
 

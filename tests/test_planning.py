@@ -65,7 +65,7 @@ def test_bad_whatif_file_is_located(tmp_path):
     wf = tmp_path / "w.csv"
     wf.write_text("kind,a,b\nnear,T01,T02\n", encoding="utf-8")
     res = runner.invoke(app, ["zone", COUNTY, "--out", str(tmp_path / "z"), "--whatif", str(wf)])
-    assert res.exit_code == 2 and "w.csv, line 2, column kind" in res.output
+    assert res.exit_code == 2 and 'w.csv, line 2, column A "kind"' in res.output
 
 
 def test_read_whatifs(tmp_path):
@@ -227,7 +227,7 @@ def test_read_zoning_refuses_a_zone_across_counties(tmp_path):
     f.write_text("township_id,zone\nT08,东南\nT16,东南\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_zoning(f, t2)
-    assert "zones.csv, line 3, column zone" in str(info.value) and "恒平县 (line 2)" in str(info.value)
+    assert 'zones.csv, line 3, column B "zone"' in str(info.value) and "恒平县 (line 2)" in str(info.value)
 
 
 # --- staffing under a proposed zoning ------------------------------------------------------

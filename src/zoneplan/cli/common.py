@@ -26,19 +26,32 @@ def _err(msg: str) -> None:
     typer.echo(msg, err=True)
 
 
+def _lang_of(kwargs: dict) -> str:
+    from ..i18n import default_lang, resolve_lang
+
+    try:
+        return resolve_lang(kwargs.get("lang"))
+    except ValueError:
+        return default_lang()
+
+
 def _guard(fn: Callable) -> Callable:
-    """Turn known failures into messages and exit codes; never a traceback for bad input."""
+    """Turn known failures into messages and exit codes; never a traceback for bad input.
+
+    Input problems are printed in the command's ``--lang`` (default: see :mod:`zoneplan.i18n`).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except InputError as exc:
-            _err(f"error: {len(exc.problems) + exc.more} problem(s) in the input; nothing was written.")
-            for p in exc.problems:
-                _err(f"  {p}")
-            if exc.more:
-                _err(f"  ... and {exc.more} more")
+            lang = _lang_of(kwargs)
+            n = len(exc.problems) + exc.more
+            _err(f"错误：输入中有 {n} 处问题，未写入任何文件。" if lang == "zh"
+                 else f"error: {n} problem(s) in the input; nothing was written.")
+            for line in exc.render(lang):
+                _err(f"  {line}")
             raise typer.Exit(EXIT_INPUT)
         except ValidationError as exc:
             _err("error: invalid option(s); nothing was written.")
@@ -148,5 +161,19 @@ Weights = typer.Option(None, "--weights", help="Weighted mode instead, e.g. staf
 Verbose = typer.Option(False, "--verbose", "-v", help="Log progress to stderr.")
 Lang = typer.Option(None, "--lang", help="zh or en: language of plan.xlsx, plan.html and messages "
                     "(default: ZONEPLAN_LANG, else the system locale).")
+Strict = typer.Option(False, "--strict", help="Refuse the input when a rule cannot protect someone "
+                                              "(every data-quality gap becomes an error).")
+
+
+def _print_quality(tables, lang: str, gaps_only: bool = True) -> None:
+    """The data-quality report of the loaded tables, one item a line."""
+    items = tables.quality.gaps if gaps_only else tables.quality.items
+    if not items:
+        return
+    head = "数据质量：" if lang == "zh" else "data quality:"
+    typer.echo(head)
+    for item in items:
+        mark = {"gap": "缺口" if lang == "zh" else "gap", "note": "说明" if lang == "zh" else "note"}[item.kind]
+        typer.echo(f"  [{mark}] {item.render(lang)}")
 
 

@@ -9,8 +9,8 @@ import pandas as pd
 import typer
 
 from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel,
-                     NoZones, Order, Seed, TimeLimit, Verbose, Weights, Workers, _guard, _Progress, _rules,
-                     _setup_logging, _solve_opts, app)
+                     NoZones, Order, Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _lang_of,
+                     _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app)
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
                                                "or the file) instead of the zone column of townships.csv.")
@@ -36,7 +36,7 @@ def staff(
     cross_county: bool = CrossCounty, no_zones: bool = NoZones, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
     order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose, lang: Optional[str] = Lang,
-    zones: Optional[Path] = ZonesOpt,
+    zones: Optional[Path] = ZonesOpt, strict: bool = Strict,
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
@@ -47,7 +47,8 @@ def staff(
     lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
-    tables = _zoned(load(data_dir), zones, no_zones)
+    tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
+    _print_quality(tables, lang, gaps_only=False)
     with _Progress(True) as progress:
         result = do_staff(tables, rules, opts, progress=progress)
     write_plan(result, tables, out, lang=lang)
@@ -73,7 +74,7 @@ def check(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write violations.csv here."),
-    zones: Optional[Path] = ZonesOpt,
+    zones: Optional[Path] = ZonesOpt, strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
     """Re-check a plan against every rule, independently of the solver (exit 1 on violations)."""
     from .. import check as do_check, load
@@ -81,8 +82,8 @@ def check(
     from ..io.write import frame_to_csv_bytes, write_outputs
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
-    tables = _zoned(load(data_dir), zones, no_zones)
-    plan = read_assignments(plan_dir)
+    tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
+    plan = read_assignments(plan_dir, tables)
     report = do_check(tables, plan, rules)
     frame = report.to_frame()
     if out is not None:
@@ -104,24 +105,25 @@ def validate(
     data_dir: Path = typer.Argument(..., help="Folder of input CSVs (or an .xlsx workbook)."),
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
-    out: Optional[Path] = typer.Option(None, "--out", help="Write pools.csv (per-case pool summary) here."),
-    zones: Optional[Path] = ZonesOpt,
+    out: Optional[Path] = typer.Option(None, "--out", help="Write pools.csv (per-case pool summary) and "
+                                                           "data_quality.json here."),
+    zones: Optional[Path] = ZonesOpt, strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
-    """Check the input and summarise it: counts, per-case eligible pool, cases that cannot be staffed."""
+    """Check the input and summarise it: counts, data quality, per-case eligible pool, hopeless cases."""
     from .. import build_eligibility, load
-    from ..io.write import frame_to_csv_bytes, write_outputs
+    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..staffing.explain import precheck
 
+    lang = _lang_of({"lang": lang})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
-    t = _zoned(load(data_dir), zones, no_zones)
+    t = _zoned(load(data_dir, strict=strict), zones, no_zones)
     typer.echo(f"input OK: {len(t.townships)} townships in {t.townships['county'].nunique()} county(ies), "
                f"{(t.townships['zone'] != '').sum()} with a zone ({t.townships.loc[t.townships['zone'] != '', 'zone'].nunique()} zones); "
                f"{len(t.investigators)} investigators ({(t.investigators['level'] == 'county').sum()} county-level); "
                f"{len(t.cases)} cases; {len(t.relations)} relations; {len(t.conflicts)} declared conflicts; "
                f"adjacency {'given' if t.adjacency is not None else 'derived from coordinates'}; "
                f"travel {'given' if t.travel is not None else 'estimated from coordinates'}")
-    for w in t.warnings:
-        typer.echo(f"warning: {w}")
+    _print_quality(t, lang, gaps_only=False)
     el = build_eligibility(t, rules)
     pre = precheck(el)
     counts = el.exclusion_counts()
@@ -134,7 +136,8 @@ def validate(
     with pd.option_context("display.max_rows", 60, "display.width", 160):
         typer.echo(show.to_string(index=False))
     if out is not None:
-        write_outputs(out, {"pools.csv": frame_to_csv_bytes(counts)})
+        write_outputs(out, {"pools.csv": frame_to_csv_bytes(counts),
+                            "data_quality.json": json_bytes(t.quality.to_dict())})
     if pre:
         typer.echo(f"{len(pre)} case(s) cannot be staffed before solving:")
         for c, why in sorted(pre.items()):

@@ -9,15 +9,21 @@ import pandas as pd
 import typer
 
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order,
-                     Seed, TimeLimit, Verbose, Weights, Workers, _guard, _rules, _setup_logging, _solve_opts, app)
+                     Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _rules, _setup_logging, _solve_opts, app)
 
-def _pairs(values: list[str], flag: str) -> list[tuple[str, str]]:
+def _pairs(values: list[str], flag: str, lk) -> list[tuple[str, str]]:
+    """``A,B`` pairs of townships (ids or names; ``,`` ``，`` or ``、`` between) as ids."""
+    import re
+
+    from ..data.load import resolve_values
+
     out = []
     for v in values:
-        parts = [x.strip() for x in v.split(",")]
+        parts = [x.strip() for x in re.split(r"[,，、]", v)]
         if len(parts) != 2 or not all(parts):
-            raise ValueError(f"{flag} expects two township ids separated by a comma, got {v!r}")
-        out.append((parts[0], parts[1]))
+            raise ValueError(f"{flag} expects two townships (ids or names) separated by a comma, got {v!r}")
+        a, b = resolve_values(lk, parts, flag, ("township", "乡镇"))
+        out.append((a, b))
     return out
 
 
@@ -66,16 +72,20 @@ def zone(
     min_size: int = typer.Option(2, "--min-size", help="Fewest townships per zone."),
     max_size: int = typer.Option(3, "--max-size", help="Most townships per zone."),
     target_zones: Optional[int] = typer.Option(None, "--target-zones", help="Exact number of zones per county."),
-    together: list[str] = typer.Option([], "--together", help="A,B: these two share a zone (repeatable)."),
+    together: list[str] = typer.Option([], "--together", help="A,B: these two townships (ids or names) share a zone "
+                                                              "(repeatable)."),
     apart: list[str] = typer.Option([], "--apart", help="A,B: these two are in different zones (repeatable)."),
     keep: list[str] = typer.Option([], "--keep", help="Keep this existing zone id as it is ('all' for every one)."),
-    exclude: list[str] = typer.Option([], "--exclude", help="Leave this township out of every zone (repeatable)."),
-    whatif: Optional[Path] = typer.Option(None, "--whatif", help="CSV kind,a,b with together/apart/keep/exclude rows."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Leave this township (id or name) out of every zone "
+                                                            "(repeatable)."),
+    whatif: Optional[Path] = typer.Option(None, "--whatif", help="What-if file (CSV or xlsx): kind,a,b rows of "
+                                                                 "together/apart/keep/exclude (在一起/分开/保留/排除)."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
-    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang,
+    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang, strict: bool = Strict,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
+    from ..data.load import resolve_values, township_lookup
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_whatifs, zoning_table
     from ..zoning.adapter import zoning_input
@@ -85,11 +95,13 @@ def zone(
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
-    tables = load(data_dir, require=("townships",))  # a township map alone is enough; roster and cases add balance
-    kw: dict = {"together": _pairs(together, "--together"), "apart": _pairs(apart, "--apart"),
-                "keep": True if [k for k in keep if k.lower() == "all"] else list(keep), "exclude": list(exclude)}
+    tables = load(data_dir, require=("townships",), strict=strict)  # a township map alone is enough; roster and cases add balance
+    towns = township_lookup(tables)
+    kw: dict = {"together": _pairs(together, "--together", towns), "apart": _pairs(apart, "--apart", towns),
+                "keep": True if [k for k in keep if k.lower() in ("all", "全部")] else list(keep),
+                "exclude": resolve_values(towns, list(exclude), "--exclude", ("township", "乡镇"))}
     if whatif is not None:
-        extra = read_whatifs(whatif)
+        extra = read_whatifs(whatif, tables)
         kw["together"] += extra["together"]
         kw["apart"] += extra["apart"]
         kw["exclude"] += extra["exclude"]
@@ -134,7 +146,7 @@ def compare(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
-    order: str = Order, weights: Optional[str] = Weights, lang: Optional[str] = Lang,
+    order: str = Order, weights: Optional[str] = Weights, lang: Optional[str] = Lang, strict: bool = Strict,
 ) -> None:
     """Compare the current zoning with proposals side by side, including the staffing effect.
 
@@ -152,7 +164,7 @@ def compare(
     lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
-    tables = load(data_dir, require=("townships",))
+    tables = load(data_dir, require=("townships",), strict=strict)
     named: dict[str, pd.DataFrame] = {}
     if not no_current and (tables.townships["zone"] != "").any():
         named["current"] = current_zoning(tables)

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from .quality import QualityReport
+
 __all__ = ["Source", "Tables"]
 
 
@@ -34,5 +36,6 @@ class Tables:
     adjacency: pd.DataFrame | None = None
     travel: pd.DataFrame | None = None
     sources: dict[str, Source] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()  # non-fatal input remarks (e.g. home township outside the data)
+    warnings: tuple[str, ...] = ()  # the data-quality gaps, as English lines
+    quality: QualityReport = field(default_factory=QualityReport)  # what rules cannot protect; how input was read
     boundaries: object | None = None  # zoneplan.maps.Boundaries from boundaries.geojson, when given

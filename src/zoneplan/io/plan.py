@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Mapping
 
+import numpy as np
 import pandas as pd
 
-from ..data.load import read_side_table
 from ..data.tables import Tables
-from ..errors import InputError, Problem
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "PLAN_COLUMNS", "MAP_TOWNSHIP_LIMIT"]
+__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "PLAN_COLUMNS", "MAP_TOWNSHIP_LIMIT",
+           "ROLE_WORDS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
 
@@ -35,6 +35,7 @@ def plan_files(result, tables: Tables, lang: str | None = None,
     report = result.report()
     report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
                         for name, s in sorted(tables.sources.items())}
+    report["data_quality"] = tables.quality.to_dict()
     lang = resolve_lang(lang)
     view = plan_view(result, tables, lang=lang)
     map_files: dict[str, bytes] = {}
@@ -96,19 +97,42 @@ def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = N
     return write_outputs(out_dir, plan_files(result, tables, lang, maps))
 
 
-def read_assignments(plan_dir: str | Path) -> pd.DataFrame:
-    """Read ``assignments.csv`` of a plan folder (or the file itself) as text columns.
+#: Role words of a hand-made plan.
+ROLE_WORDS = {"lead": ("lead", "组长", "牵头人", "负责人", "主办"), "member": ("member", "组员", "成员", "协办", "参与")}
 
-    Missing optional columns are left out (the checker reports them); ``travel_minutes`` is
-    parsed as a number where given.
+
+def read_assignments(plan_dir: str | Path, tables: Tables | None = None) -> pd.DataFrame:
+    """Read a plan: ``assignments.csv`` of a plan folder, the file itself, or a workbook.
+
+    A hand-made plan may use Chinese headers (线索编号, 人员/姓名, 角色, 路程分钟), roles
+    组长/组员, and, with ``tables``, people by unique name and case ids in another case or
+    width.  Ids that name nothing are kept as written: the checker reports them
+    (``plan.unknown``); an unknown role is kept for ``plan.role``.
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, a column is missing, a travel value is not a
+        number, or a name is shared by two people.
     """
-    df, name = read_side_table(plan_dir, "assignments.csv", "a plan folder holding assignments.csv")
-    if "travel_minutes" in df.columns:
-        num = pd.to_numeric(df["travel_minutes"].where(df["travel_minutes"] != "", None), errors="coerce")
-        bad = df["travel_minutes"].ne("") & num.isna()
-        if bad.any():
-            i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError([Problem(name, i + 2, "travel_minutes", df["travel_minutes"].iat[i], "a number")])
-        df["travel_minutes"] = num.astype(float)
-    blank = (df.astype(str) == "").all(axis=1) if len(df.columns) else pd.Series(dtype=bool)
-    return df.loc[~blank].reset_index(drop=True)
+    from ..data.cells import key
+    from ..data.load import read_side, resolve_column
+    from ..data.resolve import Lookup
+
+    parsed = read_side(plan_dir, "plan", "assignments.csv", ("a plan folder holding assignments.csv",
+                                                             "存放 assignments.csv 的方案文件夹"))
+    if tables is not None:
+        inv = tables.investigators
+        resolve_column(parsed, "investigator_id", Lookup(inv["investigator_id"].tolist(), inv["name"].tolist()),
+                       ("investigator", "干部"), keep_unknown=True)
+        resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
+                       keep_unknown=True)
+    f = parsed.frame
+    words = {key(w): role for role, ws in ROLE_WORDS.items() for w in ws}
+    f["role"] = [words.get(key(r), r) for r in f["role"].tolist()]
+    travel = f["travel_minutes"] if "travel_minutes" in parsed.typed else pd.Series(np.nan, index=f.index)
+    out = pd.DataFrame({"case_id": f["case_id"], "investigator_id": f["investigator_id"], "role": f["role"],
+                        "travel_minutes": travel.astype(float)})
+    if "travel_minutes" not in parsed.typed:
+        out = out.drop(columns="travel_minutes")
+    return out.reset_index(drop=True)

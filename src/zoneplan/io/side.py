@@ -10,13 +10,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..data.load import read_side_table
-from ..data.tables import Tables
-from ..errors import InputError, Problem
-
 import pandas as pd
 
-__all__ = ["read_zoning", "read_whatifs", "zoning_table", "WHATIF_KINDS", "ZONING_COLUMNS"]
+from ..data.tables import Tables
+from ..errors import InputError
+
+__all__ = ["read_zoning", "read_whatifs", "zoning_table", "WHATIF_KINDS", "WHATIF_WORDS", "ZONING_COLUMNS"]
 
 WHATIF_KINDS = ("together", "apart", "keep", "exclude")
 
@@ -26,46 +25,53 @@ ZONING_COLUMNS = ("township_id", "name", "county", "zone", "zone_size", "hub", "
 
 
 def read_zoning(path: str | Path, tables: Tables) -> pd.DataFrame:
-    """Read a zoning (a folder holding ``zones.csv`` or the file): ``township_id, zone``.
+    """Read a zoning (a folder holding ``zones.csv``, the file, or a workbook): ``township_id, zone``.
 
-    Other columns are ignored; townships not listed are in no zone.  Zone ids are kept as
-    the planner wrote them.
+    Headers may be Chinese (乡镇编号/乡镇, 协作区), townships may be given by name, a zone
+    column merged over its townships (xlsx) is filled down, and ``无`` says "in no zone".
+    Other columns (those ``zone`` writes, remarks) are ignored; townships not listed are in
+    no zone.  Zone ids are kept as the planner wrote them.
 
     Raises
     ------
     InputError
-        Unknown or duplicate townships, missing columns, a zone spanning two counties.
+        Unknown, ambiguous or repeated townships, missing columns, a blank zone between
+        filled ones (merged cells saved as CSV: fill down, or write 无), a zone across counties.
     """
-    df, name = read_side_table(path, "zones.csv", "a zoning folder holding zones.csv, or a zones.csv file")
+    from ..data.load import read_side, resolve_column, township_lookup
+
+    parsed = read_side(path, "zones", "zones.csv", ("a zoning folder holding zones.csv, or a zones.csv file",
+                                                    "存放 zones.csv 的协作区方案文件夹，或 zones.csv 文件"))
+    resolve_column(parsed, "township_id", township_lookup(tables), ("township", "乡镇"))
+    f = parsed.frame
     problems = []
-    for col in ("township_id", "zone"):
-        if col not in df.columns:
-            problems.append(Problem(name, 1, col, None, f"a {col} column"))
-    if problems:
-        raise InputError(problems)
-    df = df[["township_id", "zone"]]
-    df = df[(df["township_id"] != "") | (df["zone"] != "")].reset_index(drop=True)
-    known = set(tables.townships["township_id"])
     seen: dict[str, int] = {}
-    for k, t in enumerate(df["township_id"].tolist()):
-        line = k + 2
-        if t not in known:
-            problems.append(Problem(name, line, "township_id", t, "a township_id of townships.csv"))
-        elif t in seen:
-            problems.append(Problem(name, line, "township_id", t, f"each township once; already on line {seen[t]}"))
+    for k, t in enumerate(f["township_id"].tolist()):
+        if t in seen:
+            problems.append(parsed.problem(k, "township_id", t, (f"each township once; already on line {seen[t]}",
+                                                                 f"每个乡镇只出现一次；第 {seen[t]} 行已有")))
         else:
-            seen[t] = line
+            seen[t] = int(parsed.lines[k])
+    zones = f["zone"].tolist()
+    last_filled = max((k for k, z in enumerate(zones) if z), default=-1)
+    for k, z in enumerate(zones):
+        if not z and k < last_filled:
+            problems.append(parsed.problem(k, "zone", "", (
+                "a zone on every line above the last zoned township (write 无 for a township in no zone)",
+                "最后一个已划区乡镇之前的每一行都填写协作区（不属于任何协作区的填“无”）"),
+                ("if the zone was a merged cell, fill it down on every line", "如协作区原为合并单元格，请逐行填写")))
     county = dict(zip(tables.townships["township_id"], tables.townships["county"]))
     first: dict[str, tuple[str, int]] = {}
-    for k, (t, z) in enumerate(zip(df["township_id"].tolist(), df["zone"].tolist())):
+    for k, (t, z) in enumerate(zip(f["township_id"].tolist(), zones)):
         if z and t in county:
-            c, line = first.setdefault(z, (county[t], k + 2))
+            c, line = first.setdefault(z, (county[t], int(parsed.lines[k])))
             if county[t] != c:
-                problems.append(Problem(name, k + 2, "zone", z, f"a zone inside one county; zone {z} holds "
-                                        f"townships of {c} (line {line}) and of {county[t]}"))
+                problems.append(parsed.problem(k, "zone", z, (
+                    f"a zone inside one county; zone {z} holds townships of {c} (line {line}) and of {county[t]}",
+                    f"协作区不跨县；协作区 {z} 既有 {c}（第 {line} 行）的乡镇，也有 {county[t]} 的乡镇")))
     if problems:
         raise InputError(problems[:50], max(0, len(problems) - 50))
-    return df
+    return f[["township_id", "zone"]].reset_index(drop=True)
 
 
 def zoning_table(inp: Any, zones: pd.DataFrame) -> pd.DataFrame:
@@ -101,37 +107,66 @@ def zoning_table(inp: Any, zones: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def read_whatifs(path: str | Path) -> dict[str, Any]:
-    """Read a what-if file: CSV ``kind,a,b`` with kind together|apart (a, b) or keep|exclude (a).
+#: What-if words: English, and the Chinese a planner writes.
+WHATIF_WORDS = {
+    "together": ("together", "在一起", "同区", "同一协作区", "合并", "一起", "划在一起"),
+    "apart": ("apart", "分开", "不同区", "拆开", "分开划"),
+    "keep": ("keep", "保留", "保持", "不变"),
+    "exclude": ("exclude", "排除", "不划入", "除外", "不参加"),
+}
 
-    ``keep`` takes a zone id (or ``all``); ``exclude`` a township id.  Returns keyword
-    arguments for :class:`zoneplan.zoning.ZoningOptions`.
+
+def read_whatifs(path: str | Path, tables: Tables | None = None) -> dict[str, Any]:
+    """Read a what-if file: ``kind,a,b`` with kind together|apart (a, b) or keep|exclude (a).
+
+    Kinds may be Chinese (在一起, 分开, 保留, 排除); ``keep`` takes a zone id (or ``all`` /
+    ``全部``); the other kinds take townships, by id or, with ``tables``, by name.  Returns
+    keyword arguments for :class:`zoneplan.zoning.ZoningOptions`.
+
+    Raises
+    ------
+    InputError
+        An unknown kind, a missing township, a township that names nothing or two things.
     """
-    df, name = read_side_table(path, None, "an existing what-if CSV file")
-    df.columns = [c.lower() for c in df.columns]
-    if "kind" not in df.columns or "a" not in df.columns:
-        raise InputError([Problem(name, 1, "kind", None, "columns kind,a,b")])
-    if "b" not in df.columns:
-        df["b"] = ""
+    from ..data.cells import key
+    from ..data.load import read_side, township_lookup
+
+    parsed = read_side(path, "whatifs", None, ("an existing what-if file (CSV or xlsx)", "存在的假设文件（CSV 或 xlsx）"))
+    f = parsed.frame
+    words = {key(w): kind for kind, ws in WHATIF_WORDS.items() for w in ws}
+    lk = township_lookup(tables) if tables is not None else None
     out: dict[str, Any] = {"together": [], "apart": [], "keep": [], "exclude": []}
     problems = []
-    for k, (kind, a, b) in enumerate(df[["kind", "a", "b"]].astype(str).itertuples(index=False)):
-        kind, a, b = kind.strip().lower(), a.strip(), b.strip()
-        line = k + 2
-        if not (kind or a or b):
-            continue
-        if kind not in WHATIF_KINDS:
-            problems.append(Problem(name, line, "kind", kind, "together, apart, keep or exclude"))
+
+    def town(k: int, column: str, value: str) -> str:
+        if lk is None:
+            return value
+        r = lk.resolve(value)
+        if r.id is not None:
+            return r.id
+        cands = ", ".join(r.candidates) if r.how == "ambiguous" else ", ".join(lk.suggest(value))
+        problems.append(parsed.problem(k, column, value, ("one known township (id or name)", "唯一的已有乡镇（编号或名称）"),
+                                       (f"candidates: {cands}", f"候选：{cands}") if cands else ("", "")))
+        return value
+
+    for k, (kind_text, a, b) in enumerate(f[["kind", "a", "b"]].itertuples(index=False)):
+        kind = words.get(key(kind_text))
+        if kind is None:
+            problems.append(parsed.problem(k, "kind", kind_text, (
+                "together, apart, keep or exclude (在一起, 分开, 保留, 排除)", "在一起、分开、保留 或 排除")))
         elif kind in ("together", "apart") and (not a or not b):
-            problems.append(Problem(name, line, "b", b, f"two townships for {kind}"))
+            problems.append(parsed.problem(k, "b" if a else "a", b if a else a,
+                                           (f"two townships for {kind}", f"“{kind_text}”需要两个乡镇")))
         elif not a:
-            problems.append(Problem(name, line, "a", a, "a value"))
+            problems.append(parsed.problem(k, "a", a, ("a value", "填写内容")))
         elif kind in ("together", "apart"):
-            out[kind].append((a, b))
+            out[kind].append((town(k, "a", a), town(k, "b", b)))
+        elif kind == "exclude":
+            out[kind].append(town(k, "a", a))
         else:
             out[kind].append(a)
     if problems:
         raise InputError(problems)
-    if "all" in [x.lower() for x in out["keep"]]:
+    if any(key(x) in ("all", "全部", "所有") for x in out["keep"]):
         out["keep"] = True
     return out

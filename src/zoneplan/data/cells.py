@@ -1,0 +1,166 @@
+"""Cell text as planners type it in Excel/WPS: one documented reading of every value.
+
+Every cell is read as text and cleaned the same way (:func:`clean`): Unicode NFKC
+(full-width digits, letters, brackets and spaces become their plain forms: ``３`` -> ``3``,
+``１.５`` -> ``1.5``, ``（`` -> ``(``), zero-width characters removed, runs of spaces
+collapsed, the ends stripped.  Values are then parsed by column kind:
+
+* **lists** split on ``;`` ``；`` ``,`` ``，`` ``、`` and line breaks, and on spaces when the
+  cell holds Chinese text (``财务 审计``); items are compared case-insensitively;
+* **yes/no** accept the words and marks in :data:`TRUE_WORDS` / :data:`FALSE_WORDS`
+  (``是``/``否``, ``√``/``×``, ``有``/``无``, ``true``/``false``, ``1``/``0`` ...), and for
+  ``available`` also roster states (``在岗`` / ``请假``, ``休假``, ``病假``, ``借调`` ...);
+* **numbers** accept full-width digits, a thousands comma (``1,200``), a unit the column
+  allows written after the number (``2人``, ``3件``, ``45分钟``; ``1.5小时`` is 90 minutes in
+  a minutes column) and Chinese number words for whole numbers (``两``, ``十二``, ``贰``);
+  anything else (``约2``, ``2-3``, ``两个半``) is refused;
+* **levels** accept ``county``/``township`` and their Chinese words (:data:`LEVEL_WORDS`).
+
+Excel error values (``#N/A``, ``#REF!`` ...) are refused wherever they appear.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "clean", "clean_array", "key", "has_cjk", "split_list", "parse_bool", "parse_level", "parse_number",
+    "TRUE_WORDS", "FALSE_WORDS", "AVAILABLE_TRUE", "AVAILABLE_FALSE", "LEVEL_WORDS", "EXCEL_ERRORS",
+    "LIST_SEPARATORS", "NO_VALUE_WORDS", "chinese_int",
+]
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+
+#: Yes-words (compared after :func:`key`).  Documented in the README.
+TRUE_WORDS = frozenset({"true", "t", "yes", "y", "1", "1.0", "是", "对", "真", "√", "✓", "✔", "☑", "有", "能",
+                        "可", "可以", "需要", "要"})
+#: No-words.
+FALSE_WORDS = frozenset({"false", "f", "no", "n", "0", "0.0", "否", "不", "不是", "假", "×", "✗", "✘", "☒", "无",
+                         "没有", "不能", "不可", "不可以", "不需要", "不要"})
+#: Extra words of the ``available`` column (a roster's state column).
+AVAILABLE_TRUE = frozenset({"在岗", "在职", "正常"})
+AVAILABLE_FALSE = frozenset({"不在岗", "请假", "休假", "病假", "产假", "事假", "借调", "离岗", "外出", "培训", "停职",
+                             "退休", "离职", "调离"})
+#: Level words -> level.  ``区`` is a county-level district; offices and dispatched groups
+#: (纪检监察室, 派驻组) are county-level staff.
+LEVEL_WORDS = {
+    "county": "county", "县": "county", "县级": "county", "县区": "county", "区级": "county", "县纪委": "county",
+    "县纪委监委": "county", "县监委": "county", "县委": "county", "纪检监察室": "county", "派驻组": "county",
+    "派驻纪检监察组": "county", "县级纪委": "county",
+    "township": "township", "乡": "township", "镇": "township", "乡镇": "township", "乡镇级": "township",
+    "乡级": "township", "镇级": "township", "街道": "township", "乡镇纪委": "township", "街道纪工委": "township",
+    "街道纪委": "township", "镇纪委": "township", "乡纪委": "township",
+}
+#: Excel's error values: a failed formula (e.g. a VLOOKUP that found nothing).
+EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+                          "#GETTING_DATA", "#N/A!", "#NA"})
+LIST_SEPARATORS = ";；,，、\n"
+_LIST_SPLIT = re.compile(r"[;；,，、\n\r]+")
+#: Words that say "none" explicitly in an optional column (e.g. a township in no zone).
+NO_VALUE_WORDS = frozenset({"无", "-", "—", "——", "/", "none", "n/a", "空"})
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+           "九": 9, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7,
+           "捌": 8, "玖": 9}
+_TENS = {"十": 10, "拾": 10, "百": 100, "佰": 100}
+_CN_NUMBER = re.compile(r"^[零〇一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰]+$")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
+def clean(value: object) -> str:
+    """A cell as clean text: NFKC, no zero-width characters, single spaces, stripped."""
+    if value is None:
+        return ""
+    s = value if isinstance(value, str) else str(value)
+    if s.isascii():
+        if s.isprintable() and "  " not in s and s == s.strip():
+            return s
+        return _SPACES.sub(" ", s).strip()
+    s = unicodedata.normalize("NFKC", s).translate(_ZERO_WIDTH)
+    return _SPACES.sub(" ", s).strip()
+
+
+def clean_array(values: np.ndarray) -> np.ndarray:
+    """:func:`clean` over an object array, computed once per distinct value."""
+    if len(values) == 0:
+        return values.astype(object)
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    cleaned = np.array([clean(v) for v in uniques], dtype=object)
+    return cleaned[codes]
+
+
+def key(value: str) -> str:
+    """The matching form of a cleaned value: no spaces at all, case-folded (``王 伟`` == ``王伟``)."""
+    return value.replace(" ", "").casefold()
+
+
+def has_cjk(value: str) -> bool:
+    return bool(_CJK.search(value))
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """Items of a list cell, case-folded, sorted, without duplicates or blanks."""
+    parts = _LIST_SPLIT.split(value)
+    if has_cjk(value):
+        parts = [q for p in parts for q in p.split(" ")]
+    return tuple(sorted({p.strip().casefold() for p in parts} - {""}))
+
+
+def parse_bool(value: str, extra_true: frozenset[str] = frozenset(),
+               extra_false: frozenset[str] = frozenset()) -> bool | None:
+    """True/False for a yes/no word or mark; ``None`` when it is neither."""
+    k = key(value)
+    if k in TRUE_WORDS or k in extra_true:
+        return True
+    if k in FALSE_WORDS or k in extra_false:
+        return False
+    return None
+
+
+def parse_level(value: str) -> str | None:
+    """``county``/``township`` for a level word; ``None`` when unknown."""
+    return LEVEL_WORDS.get(key(value))
+
+
+def chinese_int(text: str) -> int | None:
+    """A whole number written in Chinese number words (``两`` 2, ``十二`` 12, ``一百零五`` 105)."""
+    if not _CN_NUMBER.match(text):
+        return None
+    total, current = 0, None
+    for ch in text:
+        if ch in _DIGITS:
+            if current is not None and current != 0 and ch not in "零〇":
+                return None  # two digits in a row without a place word ("二三") is not a number
+            current = _DIGITS[ch]
+        else:
+            place = _TENS[ch]
+            total += (1 if current is None else current) * place
+            current = None
+    return total + (current or 0)
+
+
+def parse_number(value: str, units: dict[str, float]) -> float | None:
+    """A number, possibly with one of ``units`` after it (unit -> factor); ``None`` if not one."""
+    s = value.replace(" ", "")
+    if _NUMBER.match(s):
+        return float(s)
+    if _THOUSANDS.match(s):
+        return float(s.replace(",", ""))
+    for unit in sorted(units, key=len, reverse=True):
+        if s.casefold().endswith(unit.casefold()) and len(s) > len(unit):
+            head = s[: len(s) - len(unit)]
+            if _NUMBER.match(head):
+                return float(head) * units[unit]
+            n = chinese_int(head)
+            if n is not None:
+                return float(n) * units[unit]
+            return None
+    n = chinese_int(s)
+    return None if n is None else float(n)

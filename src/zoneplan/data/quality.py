@@ -1,0 +1,66 @@
+"""The data-quality report: for each rule, whom it cannot protect and why; how the input was read.
+
+Items of kind ``gap`` say where a rule has no data to work with (people without a home
+township, subjects absent from the relations graph, columns that were ignored, levels that
+were defaulted ...).  Items of kind ``note`` say how the input was read (a title row skipped,
+merged cells filled down, names resolved to ids).  ``--strict`` turns every gap into an error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["QualityItem", "QualityReport"]
+
+_MAX_WHO = 20
+
+
+@dataclass(frozen=True)
+class QualityItem:
+    """One finding: the rule concerned, gap or note, the table, what (en/zh), and who (ids)."""
+
+    rule: str  # "home", "kin", "declared", "level", "skills", "columns", "read"
+    kind: str  # "gap" or "note"
+    table: str  # display name of the file or sheet ("" for the whole input)
+    what: str
+    what_zh: str
+    who: tuple[str, ...] = ()
+    line: int | None = None
+    column: str | None = None
+
+    def render(self, lang: str = "en") -> str:
+        text = self.what_zh if lang == "zh" and self.what_zh else self.what
+        where = f"{self.table}: " if self.table else ""
+        if self.who:
+            shown = ", ".join(self.who[:_MAX_WHO])
+            more = len(self.who) - _MAX_WHO
+            if more > 0:
+                shown += f" 等 {len(self.who)} 人/项" if lang == "zh" else f" ... ({len(self.who)} in all)"
+            text += f"：{shown}" if lang == "zh" else f": {shown}"
+        return where + text
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "kind": self.kind, "table": self.table, "what": self.what,
+                "what_zh": self.what_zh, "who": list(self.who), "count": len(self.who)}
+
+
+@dataclass(frozen=True)
+class QualityReport:
+    """Everything the loader found that a planner should know, in a stable order."""
+
+    items: tuple[QualityItem, ...] = field(default_factory=tuple)
+
+    @property
+    def gaps(self) -> tuple[QualityItem, ...]:
+        return tuple(i for i in self.items if i.kind == "gap")
+
+    @property
+    def notes(self) -> tuple[QualityItem, ...]:
+        return tuple(i for i in self.items if i.kind == "note")
+
+    def render(self, lang: str = "en") -> list[str]:
+        return [i.render(lang) for i in self.items]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"gaps": [i.to_dict() for i in self.gaps], "notes": [i.to_dict() for i in self.notes]}
