@@ -325,14 +325,17 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
     return parsed
 
 
+def _per_unique(values: np.ndarray, fn) -> np.ndarray:
+    """``fn`` of each cell, computed once per distinct value (a column repeats itself a lot)."""
+    if len(values) == 0:
+        return np.zeros(0, dtype=bool)
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    return np.array([fn(u) for u in uniques], dtype=bool)[codes]
+
+
 def _nonblank(column: pd.Series) -> np.ndarray:
     """Cells with something other than spaces in them."""
-    v = column.to_numpy(dtype=object)
-    nz = v != ""
-    if nz.any():
-        idx = np.flatnonzero(nz)
-        nz[idx] = [bool(str(x).strip()) for x in v[idx]]
-    return nz
+    return _per_unique(column.to_numpy(dtype=object), lambda x: bool(str(x).strip()))
 
 
 _FOOTER_KEYS = tuple(name_key(w) for w in _FOOTER_WORDS)
@@ -347,7 +350,7 @@ def _footer_rows(data: pd.DataFrame, blank: np.ndarray) -> np.ndarray:
     first = np.full(n, "", dtype=object)
     for j in reversed(list(data.columns)):
         v = data[j].to_numpy(dtype=object)
-        nz = _nonblank(data[j])
+        nz = v != ""  # a cell of spaces counts as filled here: it only makes this test stricter
         filled += nz
         first = np.where(nz, v, first)
     cand = (filled <= 3) & ~blank & ~pd.Series(first, dtype=object).str.isascii().to_numpy(dtype=bool)
@@ -360,14 +363,14 @@ def _footer_rows(data: pd.DataFrame, blank: np.ndarray) -> np.ndarray:
 def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: _Collector, present: bool):
     n = len(vals)
     missing = vals == ""
-    errors = np.array([v.startswith("#") and v.upper().rstrip() in _EXCEL_ERRORS for v in vals], dtype=bool) \
+    errors = _per_unique(vals, lambda v: v.startswith("#") and v.upper().rstrip() in _EXCEL_ERRORS) \
         if n and present else np.zeros(n, dtype=bool)
     for k in np.flatnonzero(errors)[: col.cap]:
         col.add(t.problem(int(k), c.name, str(vals[k]), _expect("error"), _HINT["error"]))
     vals = np.where(errors, "", vals)
     missing = missing | errors
     if c.none_words and n:
-        explicit_none = np.array([key(v) in NO_VALUE_WORDS for v in vals], dtype=bool)
+        explicit_none = _per_unique(vals, lambda v: key(v) in NO_VALUE_WORDS)
         vals = np.where(explicit_none, "", vals)
     else:
         explicit_none = np.zeros(n, dtype=bool)
@@ -942,7 +945,7 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         lo, hi = np.where(a <= b, a, b), np.where(a <= b, b, a)
         adjacency = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates().sort_values(["a", "b"], kind="stable")
         adjacency = adjacency.reset_index(drop=True)
-    sources = {t: Source(g.name, g.sha256, tuple(int(x) for x in parsed[t].lines) if t in parsed else ())
+    sources = {t: Source(g.name, g.sha256, tuple(parsed[t].lines.tolist()) if t in parsed else ())
                for t, g in grids.items()}
     return Tables(
         townships=frame("townships"), investigators=frame("investigators"), cases=frame("cases"),
