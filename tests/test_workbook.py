@@ -41,9 +41,20 @@ def book_of(result, tables, lang) -> openpyxl.Workbook:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sheets_in_order_summary_first(solved, lang):
     book = book_of(solved[1], solved[0], lang)
-    assert book.sheetnames == [SHEETS[k][lang] for k in ("summary", "teams", "unstaffed", "workload", "recusals")]
+    assert book.sheetnames == [SHEETS[k][lang] for k in ("summary", "teams", "unstaffed", "workload", "recusals",
+                                                         "quality")]
     if lang == "zh":
-        assert book.sheetnames == ["概要", "办案组", "未配置案件", "工作量", "回避清单"]
+        assert book.sheetnames == ["概要", "办案组", "未配置案件", "工作量", "回避清单", "数据质量"]
+
+
+def test_data_quality_sheet_names_whom_a_rule_cannot_protect(tmp_path):
+    """The county example: four people without a home township are listed, by id."""
+    t = zoneplan.load(EXAMPLES / "county")
+    r = zoneplan.staff(t)
+    ws = book_of(r, t, "zh")["数据质量"]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    home = [row for row in rows if row[1] == "home" and "籍贯乡镇" in row[3]]
+    assert home and home[0][0] == "缺口" and home[0][4] == 4 and home[0][5] == "I050、I053、I056、I059"
 
 
 def test_teams_have_names_places_roles_minutes(solved):

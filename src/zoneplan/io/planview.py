@@ -56,6 +56,9 @@ class PlanView:
         declared recusals outside the pool.
     groups : DataFrame
         One row per zone (or county without zones): its townships and counts.
+    quality : DataFrame
+        The input's data-quality report (:class:`zoneplan.data.quality.QualityReport`): one
+        row per gap (whom a rule cannot protect) or note (how the input was read).
     """
 
     lang: str
@@ -66,6 +69,7 @@ class PlanView:
     workload: pd.DataFrame
     recusals: pd.DataFrame
     groups: pd.DataFrame
+    quality: pd.DataFrame
 
 
 def _place_names(tables: Tables) -> dict[str, str]:
@@ -231,7 +235,26 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     summary = _summary(result, tables, rules, cases, teams, lang)
     return PlanView(lang=lang, summary=summary, cases=cases, teams=teams.reset_index(drop=True),
                     unstaffed=unstaffed, workload=workload, recusals=recusals.reset_index(drop=True),
-                    groups=groups)
+                    groups=groups, quality=_quality_frame(tables, lang))
+
+
+_KIND = {"gap": {"en": "gap", "zh": "缺口"}, "note": {"en": "note", "zh": "说明"}}
+
+
+def _quality_frame(tables: Tables, lang: str) -> pd.DataFrame:
+    """The data-quality items, gaps first, with the people or cases concerned."""
+    from ..i18n import pick
+
+    items = sorted(tables.quality.items, key=lambda i: i.kind != "gap")
+    sep = "、" if lang == "zh" else ", "
+    return pd.DataFrame({
+        "kind": [pick(_KIND[i.kind], lang) for i in items],
+        "rule": [i.rule for i in items],
+        "table": [i.table for i in items],
+        "what": [i.what_zh if lang == "zh" and i.what_zh else i.what for i in items],
+        "count": [len(i.who) for i in items],
+        "who": [sep.join(i.who) for i in items],
+    }, columns=["kind", "rule", "table", "what", "count", "who"])
 
 
 def _summary(result, tables: Tables, rules: RuleOptions, cases: pd.DataFrame, teams: pd.DataFrame,

@@ -33,6 +33,7 @@ SHEETS = {
     "unstaffed": {"en": "Unstaffed", "zh": "未配置案件"},
     "workload": {"en": "Workload", "zh": "工作量"},
     "recusals": {"en": "Recusals", "zh": "回避清单"},
+    "quality": {"en": "Data quality", "zh": "数据质量"},
 }
 
 
@@ -77,6 +78,12 @@ _RECUSALS = (
     _Col("detail", "Detail", "具体情况", "long"), _Col("rule", "Rule id", "规则代码"),
 )
 
+_QUALITY = (
+    _Col("kind", "Kind", "类别"), _Col("rule", "Rule", "规则"), _Col("table", "Table", "表"),
+    _Col("what", "What", "情况", "long"), _Col("count", "Count", "人数/件数", "int"),
+    _Col("who", "Who", "涉及人员或线索", "long"),
+)
+
 _FORMATS = {"int": "0", "num2": "0.00"}
 SUMMARY_WIDTHS = (36.0, 76.0)
 _BAND = PatternFill("solid", fgColor="EEF3F8")
@@ -85,6 +92,7 @@ _EMPTY = {
     "recusals": {"en": "No conflict of interest near any case.", "zh": "各案件附近均无需回避人员。"},
     "teams": {"en": "No case is staffed.", "zh": "没有配置任何案件。"},
     "workload": {"en": "No investigators.", "zh": "没有人员。"},
+    "quality": {"en": "Every rule has the data it needs for everybody.", "zh": "各项规则所需数据齐全。"},
 }
 
 _T = {
@@ -135,6 +143,8 @@ _T = {
                       "zh": "每人在办、新分配、上限与余量；供纪检监察室调度"},
     "note_recusals": {"en": "every conflict of interest near a case (rule and detail, e.g. the kin path); "
                             "for the audit", "zh": "每件案件附近需回避的人员及事由（如亲属关系链）；供审查备案"},
+    "note_quality": {"en": "whom a rule cannot protect for want of data, and how the input was read; for the "
+                           "planner and the audit", "zh": "因数据缺失而某项规则无法保护的人员，以及输入的读取方式；供方案制定人与审查备案"},
     "csv_note": {"en": "The CSV files beside this workbook hold the same plan for programs (ids only).",
                  "zh": "同一文件夹中的 CSV 文件是供程序读取的同一方案（仅含编号）。"},
 }
@@ -204,7 +214,7 @@ def _table_sheet(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Co
     else:
         ws.cell(row=2, column=1, value=pick(_EMPTY[key], lang)).font = Font(italic=True, color="595959")
     fit_columns(ws, ((k, vals) for k, (c, vals) in enumerate(zip(cols, texts), start=1) if c.kind != "long"))
-    long = [(k, 70.0 if c.key in ("reason", "detail") else 36.0) for k, c in enumerate(cols, start=1)
+    long = [(k, 70.0 if c.key in ("reason", "detail", "what") else 36.0) for k, c in enumerate(cols, start=1)
             if c.kind == "long"]
     for k, width in long:  # wrapped: wide enough to read, not as wide as the longest text
         ws.column_dimensions[get_column_letter(k)].width = width
@@ -269,7 +279,7 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     for inp in s["inputs"]:
         kv(_t("input_v", lang, table=inp["table"], file=inp["file"], rows=inp["rows"]), inp["sha256"])
     section(_t("sheets", lang))
-    for key in ("teams", "unstaffed", "workload", "recusals"):
+    for key in ("teams", "unstaffed", "workload", "recusals", "quality"):
         kv(pick(SHEETS[key], lang), _t(f"note_{key}", lang))
     kv("", _t("csv_note", lang))
     kv(_t("made_by", lang), f"zoneplan {s['version']}")
@@ -284,4 +294,5 @@ def plan_workbook(view: PlanView) -> bytes:
     _table_sheet(wb, "unstaffed", view.unstaffed, _UNSTAFFED, view.lang)
     _table_sheet(wb, "workload", view.workload, _WORKLOAD, view.lang)
     _table_sheet(wb, "recusals", view.recusals, _RECUSALS, view.lang, band_by="case_id")
+    _table_sheet(wb, "quality", view.quality, _QUALITY, view.lang)
     return workbook_bytes(wb)
