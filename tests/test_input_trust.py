@@ -565,3 +565,12 @@ def test_header_only_adjacency_sheet_means_not_given(tmp_path):
     t = zoneplan.load(write_xlsx(book, tmp_path / "b.xlsx", extra_sheets={"相邻乡镇": [["乡镇", "相邻乡镇"]]}))
     assert t.adjacency is None
     assert any("read as not given" in i.what for i in t.quality.notes)
+
+
+def test_old_excel_xls_with_merged_cells_and_a_title(clean):
+    """An .xls (Excel 97-2003, as WPS still saves) made by LibreOffice from the Chinese workbook
+    with the county merged and a title line: read exactly like the CSV folder."""
+    t = zoneplan.load(Path(__file__).parent / "data" / "county_old_excel.xls")
+    same_tables(t, clean)
+    notes = " | ".join(i.render("en") for i in t.quality.notes)
+    assert "merged cells filled with their value: C2:C7" in notes and "taken as a title" in notes
