@@ -7,6 +7,7 @@ must be refused with the sheet, the line as Excel shows it and the column as typ
 
 from __future__ import annotations
 
+from pathlib import Path
 
 import pandas as pd
 import pytest
