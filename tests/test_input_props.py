@@ -227,3 +227,43 @@ def test_each_understood_mistake_alone_loads_the_clean_tables(tmp_path, mistake,
     t = zoneplan.load(write(book, tmp_path / "book", fmt))
     for name in FRAMES:
         pd.testing.assert_frame_equal(getattr(t, name), getattr(clean, name), check_dtype=False, obj=name)
+
+
+def test_damaged_csv_files_are_read_or_refused_never_a_crash(tmp_path):
+    """Random byte damage (flipped bytes, stray quotes, NULs, CR-only lines, truncation, BOMs) in
+    any table: the loader returns tables or raises InputError, never another exception."""
+    import shutil
+
+    from conftest import EXAMPLES
+
+    rng = random.Random(2026)
+    names = ["cases.csv", "investigators.csv", "townships.csv", "relations.csv", "conflicts.csv", "adjacency.csv"]
+    for k in range(60):
+        d = tmp_path / f"c{k}"
+        shutil.copytree(EXAMPLES / "county", d)
+        name = rng.choice(names)
+        raw = bytearray((d / name).read_bytes())
+        op = rng.choice(["flip", "insert", "delete", "dup", "cr", "nul", "truncate", "bom"])
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(max(1, len(raw)))
+            if op == "flip" and raw:
+                raw[i] = rng.randrange(256)
+            elif op == "insert":
+                raw[i:i] = bytes([rng.choice(b',;"\n\r\t ')])
+            elif op == "delete" and raw:
+                del raw[i]
+            elif op == "dup":
+                raw[i:i] = raw[i:i + rng.randint(1, 30)]
+            elif op == "cr":
+                raw = bytearray(raw.replace(b"\n", b"\r"))
+            elif op == "nul":
+                raw[i:i] = b"\x00"
+            elif op == "truncate":
+                raw = raw[:i]
+            elif op == "bom":
+                raw = bytearray(b"\xef\xbb\xbf") + raw
+        (d / name).write_bytes(bytes(raw))
+        try:
+            zoneplan.load(d)
+        except InputError as exc:
+            assert exc.problems and all(p.file for p in exc.problems)
