@@ -31,7 +31,10 @@ from ..runner import Budget
 from .levels import Coefficients, MaxLevel, SumLevel
 from .lp import EPS, solve_lp
 from .mip import solve_mip
-from .search import LevelOutcome, OnSolution, PartState
+from .lp import FixedRow
+from .model import assign_leads
+from .parts import PartPlan
+from .search import LevelOutcome, OnSolution, PartState, cpsat_max
 
 __all__ = ["DENSE_PAIRS", "dense_sums", "dense_max"]
 
@@ -116,34 +119,65 @@ def dense_max(state: PartState, level: MaxLevel, lower: int, opts: SolveOptions,
               on_solution: OnSolution | None = None) -> tuple[bool, int, int]:
     """Minimise ``max(largest load, lower)`` on a dense part (kept levels fixed).
 
-    Returns (proven, value of the plan's own max, bound of ``max(own optimum, lower)``)."""
+    The LP of ``min z`` gives a bound.  While the plan exceeds it, CP-SAT (better than
+    LP-based search at *improving* a min-max plan from a start, measured) minimises the
+    largest load on a core -- the LP's support and the plan's pairs -- from the plan, with
+    half the time left; then an LP probe one unit below the plan's maximum either proves
+    the plan optimal (the kept levels cannot hold under that cap) or, when CP-SAT proved
+    its core optimal, lets the probe's support join the core.  Returns (proven, value of
+    the plan's own max, bound of ``max(own optimum, lower)``)."""
     part = state.part
     fixed = tuple(state.fixed)
     value = level.value(part, state.plan)
     if value <= lower:
         return True, value, lower
     lp = solve_lp(part, None, minimise_max=True, fixed=fixed, load_cap=state.load_cap,
-                  start=np.flatnonzero(state.plan.member), budget=budget)
+                  start=np.flatnonzero(state.plan.member), budget=budget, per_case=20)
     bound = lower
+    support = state.plan.member.copy()
     if lp.value is not None and lp.converged:
         bound = max(lower, int(np.ceil(-lp.value - EPS * max(1.0, abs(lp.value)))))
-    while level.value(part, state.plan) > bound and not budget.stopped:
+        support |= lp.x > 1e-6
+    # the search for better plans gets at most half the time left, so the later levels
+    # (travel under the workload cap) get the rest
+    improve = budget.until(0.5)
+    while level.value(part, state.plan) > bound and not improve.stopped:
+        core_optimal = _core_max(state, support | state.plan.member, max(lower, bound), opts,
+                                 improve.until(0.5), on_solution, level)
         cap = level.value(part, state.plan) - 1
-        probe = solve_lp(part, None, fixed=fixed, load_cap=cap, start=np.flatnonzero(state.plan.member),
-                         budget=budget)
+        if cap < bound:
+            break
+        probe = solve_lp(part, None, fixed=fixed, load_cap=cap, start=np.flatnonzero(support), budget=budget)
         if probe.infeasible:  # the kept levels cannot hold with every load within cap
             bound = max(bound, cap + 1)
             break
-        if probe.value is None:
+        if probe.value is None or not core_optimal:
             break
-        core = (probe.x > 1e-6) | (lp.x > 1e-6) | state.plan.member
-        mip = solve_mip(part, np.flatnonzero(core), None, minimise_max=True, fixed=fixed,
-                        load_cap=cap, budget=budget, seed=opts.seed)
-        state.solves += 1
-        if mip.plan is None or level.value(part, mip.plan) > cap:
+        grown = support | (probe.x > 1e-6)
+        if (grown == support).all():
             break
-        state.plan = mip.plan
-        if on_solution:
-            on_solution(level.name, part.index, float(level.value(part, state.plan)))
+        support = grown
     value = level.value(part, state.plan)
     return max(value, lower) <= bound, value, bound
+
+
+def _core_max(state: PartState, keep: np.ndarray, lower: int, opts: SolveOptions, budget: Budget,
+              on_solution: OnSolution | None, level: MaxLevel) -> bool:
+    """CP-SAT minimises the largest load over the pairs ``keep``, from the plan; keeps a
+    better plan.  Returns whether the core optimum was proven."""
+    part = state.part
+    sub = part.restrict(keep)
+    idx = np.flatnonzero(keep)
+    core = PartState(sub, PartPlan(state.plan.staffed, state.plan.member[idx], state.plan.lead[idx]))
+    for f in state.fixed:
+        c = f.coef
+        core.fixed.append(FixedRow(Coefficients(c.case, None if c.member is None else c.member[idx], None,
+                                                c.constant), f.sense, f.value))
+    core.load_cap = state.load_cap
+    proven, _, _ = cpsat_max(core, level, lower, opts, budget, opts.deterministic_time, on_solution)
+    state.solves += core.solves
+    if level.value(sub, core.plan) < level.value(part, state.plan):
+        member = np.zeros(part.n_pairs, dtype=bool)
+        member[idx] = core.plan.member
+        state.plan = PartPlan(core.plan.staffed, member, assign_leads(part, member))
+    return proven

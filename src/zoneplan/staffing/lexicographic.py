@@ -5,7 +5,7 @@ level (``max_workload``) is global: its optimum is the largest part optimum.  Wi
 levels ``A`` (sum levels before the max level), ``M`` (the max level) and ``B`` (after):
 
 1. each part optimises ``A`` then ``B`` (CP-SAT: one solve of their exact big-M
-   combination; dense parts: one level at a time), and keeps ``A``;
+   combination), and keeps ``A``; dense parts optimise ``A`` only, one level at a time;
 2. the global max level by iterative deepening: ``lower``, a proven lower bound of the
    global optimum, starts at the largest workload anybody has on hand; rounds visit the
    parts whose plan exceeds ``lower`` (largest first), each minimising ``max(z, lower)``
@@ -88,8 +88,9 @@ def solve_lexicographic(states: list[PartState], order: tuple[str, ...], floor: 
 
     weight = lambda st: st.part.n_pairs  # noqa: E731
     # 1. A then B per part, A kept
-    first = parallel_map(lambda st: _sums(st, a + b, (), opts, budget, on_solution), states, opts.workers,
-                         budget, weight, step(f"levels {', '.join(lv.name for lv in a + b)}"))
+    # dense parts skip B here: it costs them seconds, and the workload cap often changes it
+    first = parallel_map(lambda st: _sums(st, a + ([] if st.dense else b), (), opts, budget, on_solution), states,
+                         opts.workers, budget, weight, step(f"levels {', '.join(lv.name for lv in a + b)}"))
     out_a = [r[:len(a)] for r in first]
     out_b1 = [r[len(a):] for r in first]
     saved = [(st.plan, st.exact) for st in states]
@@ -117,7 +118,7 @@ def solve_lexicographic(states: list[PartState], order: tuple[str, ...], floor: 
     out_b: list[list[LevelOutcome]] = [[] for _ in states]
     for k, st in enumerate(states):
         plan, exact = saved[k]
-        if b and mlevel.value(st.part, plan) <= value:
+        if b and not st.dense and mlevel.value(st.part, plan) <= value:
             st.plan = plan
             out_b[k] = out_b1[k]
             for lv, o in zip(b, out_b1[k]):

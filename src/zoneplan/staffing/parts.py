@@ -66,6 +66,24 @@ class Part:
     def n_pairs(self) -> int:
         return len(self.pairs)
 
+    def restrict(self, keep: np.ndarray) -> "Part":
+        """The same part with only the pairs ``keep`` (bool per pair); cases and people stay."""
+        idx = np.flatnonzero(keep)
+        remap = np.full(self.n_pairs, -1, dtype=np.int64)
+        remap[idx] = np.arange(len(idx))
+        owner = np.repeat(np.arange(len(self.req_case)), np.diff(self.req_ptr))
+        rp = remap[self.req_pairs]
+        inside = rp >= 0
+        return Part(
+            index=self.index, cases=self.cases, invs=self.invs, pairs=_ro(self.pairs[idx]),
+            pair_case=_ro(self.pair_case[idx]), pair_inv=_ro(self.pair_inv[idx]), pair_cost=_ro(self.pair_cost[idx]),
+            pair_lead=_ro(self.pair_lead[idx]), pair_work=_ro(self.pair_work[idx]),
+            case_ptr=_ro(np.searchsorted(self.pair_case[idx], np.arange(self.n_cases + 1)).astype(np.int64)),
+            team_size=self.team_size, needs_lead=self.needs_lead, priority=self.priority, workload=self.workload,
+            capacity=self.capacity, current_load=self.current_load, req_case=self.req_case,
+            req_ptr=_ro(np.searchsorted(owner[inside], np.arange(len(self.req_case) + 1)).astype(np.int64)),
+            req_pairs=_ro(rp[inside]))
+
     def empty_plan(self) -> "PartPlan":
         """Nobody assigned: always valid."""
         return PartPlan(np.zeros(self.n_cases, dtype=bool), np.zeros(self.n_pairs, dtype=bool),
