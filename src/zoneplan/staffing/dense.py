@@ -94,9 +94,19 @@ def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts
     if done():
         return LevelOutcome(value, bound, True)
     core = (lp.x > 1e-6) | state.plan.member
-    for _ in range(3):
-        mip = solve_mip(part, np.flatnonzero(core), signed, fixed=fixed, load_cap=state.load_cap, budget=budget,
-                        seed=opts.seed)
+    tol = EPS * max(1.0, abs(lp.value))
+    final = False  # the core holds every pair within the gap: prove with a cutoff
+    for _ in range(6):
+        if final:  # is there a plan better than the incumbent over the complete core?
+            cutoff = FixedRow(level.coefficients(part), level.sense, level.value(part, state.plan) + level.sense)
+            mip = solve_mip(part, np.flatnonzero(core), signed, fixed=fixed + (cutoff,), load_cap=state.load_cap,
+                            budget=budget, seed=opts.seed)
+            if mip.infeasible:  # no: the incumbent is optimal
+                v = level.value(part, state.plan)
+                return LevelOutcome(v, v, True)
+        else:
+            mip = solve_mip(part, np.flatnonzero(core), signed, fixed=fixed, load_cap=state.load_cap, budget=budget,
+                            seed=opts.seed)
         state.solves += 1
         if mip.plan is not None and level.sense * level.value(part, mip.plan) > level.sense * level.value(part, state.plan):
             state.plan = mip.plan
@@ -104,14 +114,17 @@ def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts
                 on_solution(level.name, part.index, float(level.value(part, state.plan)))
         if done():
             return LevelOutcome(level.value(part, state.plan), bound, True)
-        if not mip.optimal:
+        if not (mip.optimal or mip.infeasible) or budget.stopped:
             break
-        # the core optimum misses the LP bound: every pair that could still pay for itself
+        # the core optimum misses the LP bound: first the pairs the LP is indifferent to,
+        # then every pair that could still pay for itself
         gap = lp.value - level.sense * level.value(part, state.plan)
-        grow = (lp.penalty <= gap + EPS * max(1.0, abs(lp.value))) & ~core
-        if not grow.any():  # nothing outside the core can beat the core optimum
-            return LevelOutcome(level.value(part, state.plan), level.value(part, state.plan), True)
-        core |= grow
+        zero = (lp.penalty <= tol) & ~core
+        if zero.any() and not final:
+            core |= zero
+            continue
+        core |= (lp.penalty <= gap + tol)
+        final = True
     return LevelOutcome(level.value(part, state.plan), bound, False)
 
 

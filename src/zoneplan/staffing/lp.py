@@ -44,6 +44,9 @@ __all__ = ["LPResult", "FixedRow", "solve_lp", "EPS"]
 
 log = logging.getLogger(__name__)
 
+#: Pairs per case (and possible leads per case) in the first core, nearest first.
+NEAREST = 12
+
 #: Tolerance on reduced costs and on LP values before rounding a bound to an integer.
 EPS = 1e-6
 
@@ -265,7 +268,7 @@ def solve_lp(part: Part, objective: Coefficients | None, *, minimise_max: bool =
     core = np.zeros(n_p, dtype=bool)
     if start is not None:
         core[start] = True
-    core |= _nearest(part, usable, per_case * 2)
+    core |= _nearest(part, usable, NEAREST)
     core &= usable
     m.add(np.flatnonzero(core))
     rounds = 0

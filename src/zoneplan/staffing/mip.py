@@ -44,6 +44,7 @@ class MipOutcome:
     value: float | None
     bound: float | None
     seconds: float
+    infeasible: bool = False  # proven: no plan over the chosen pairs meets the rows
 
 
 def solve_mip(part: Part, pairs: np.ndarray, objective: Coefficients | None, *, minimise_max: bool = False,
@@ -149,7 +150,7 @@ def solve_mip(part: Part, pairs: np.ndarray, objective: Coefficients | None, *, 
     status = s.status()
     seconds = time.perf_counter() - t0
     if not s.has_solution():
-        return MipOutcome(False, None, None, None, seconds)
+        return MipOutcome(False, None, None, None, seconds, status == mbh.SolveStatus.INFEASIBLE)
     v = np.round(s.variable_values()).astype(np.int64)
     member = np.zeros(part.n_pairs, dtype=bool)
     member[pairs] = v[:nx] > 0
