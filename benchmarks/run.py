@@ -139,8 +139,9 @@ def zoning_available() -> bool:
 
 
 def _levels(levels) -> list[dict[str, Any]]:
-    return [{"name": lv.name, "value": float(lv.value), "bound": float(lv.bound), "gap": float(lv.gap),
-             "proven": bool(lv.proven)} for lv in levels]
+    items = levels.values() if hasattr(levels, "values") else levels
+    return [{"name": lv.name, "value": float(lv.value), "bound": None if lv.bound is None else float(lv.bound),
+             "gap": None if lv.gap is None else float(lv.gap), "proven": bool(lv.proven)} for lv in items]
 
 
 def _worker(argv: list[str]) -> int:

@@ -42,8 +42,10 @@ def staff(
 def _print_summary(result) -> None:
     typer.echo(f"status {result.status}: {result.staffed_cases} case(s) staffed, "
                f"{len(result.unstaffed)} unstaffed, {result.wall_time:.2f}s")
-    for lv in result.levels:
-        typer.echo(f"  {lv.name:<13} {lv.value:>12g}   bound {lv.bound:>12g}   gap {lv.gap:.2%}")
+    for lv in result.levels.values():
+        bound = "-" if lv.bound is None else f"{lv.bound:g}"
+        gap = "-" if lv.gap is None else f"{lv.gap:.2%}"
+        typer.echo(f"  {lv.name:<13} {lv.value:>12g}   bound {bound:>12}   gap {gap}")
 
 
 @app.command()
@@ -87,8 +89,9 @@ def validate(
     out: Optional[Path] = typer.Option(None, "--out", help="Write pools.csv (per-case pool summary) here."),
 ) -> None:
     """Check the input and summarise it: counts, per-case eligible pool, cases that cannot be staffed."""
-    from .. import build_eligibility, load
+    from .. import load
     from ..io.write import frame_to_csv_bytes, write_outputs
+    from ..staffing import build_instance
     from ..staffing.explain import precheck
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
@@ -101,8 +104,9 @@ def validate(
                f"travel {'given' if t.travel is not None else 'estimated from coordinates'}")
     for w in t.warnings:
         typer.echo(f"warning: {w}")
-    el = build_eligibility(t, rules)
-    pre = precheck(el)
+    inst = build_instance(t, rules)
+    el = inst.eligibility
+    pre = precheck(inst)
     counts = el.exclusion_counts()
     counts["team_size"] = t.cases["team_size"].to_numpy()
     counts["staffable_alone"] = ["no" if c in pre else "maybe" for c in range(len(counts))]

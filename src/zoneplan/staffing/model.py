@@ -29,6 +29,8 @@ from .parts import Part, PartPlan
 
 __all__ = ["PartModel", "Row", "build_model", "assign_leads", "CONSTRAINTS"]
 
+_UNBOUNDED = 2 ** 60
+
 #: A linear row: variable indices, coefficients, lower and upper bound.
 Row = tuple[list[int], list[int], int, int]
 
@@ -171,10 +173,9 @@ def _capacity(part: Part, v: _Vars) -> Iterable[Row]:
 def _workload(part: Part, v: _Vars) -> Iterable[Row]:
     """max_load is at least everybody's workload (current + assigned, hundredths)."""
     work = part.pair_work.tolist()
-    top = int(part.current_load.max(initial=0) + part.workload.sum())
     for i, ps in enumerate(v.by_inv):
         if ps:
-            yield ps + [v.max_load], [work[p] for p in ps] + [-1], -top - 1, -int(part.current_load[i])
+            yield ps + [v.max_load], [work[p] for p in ps] + [-1], -_UNBOUNDED, -int(part.current_load[i])
 
 
 #: The constraint families, applied in this order by :func:`build_model`.

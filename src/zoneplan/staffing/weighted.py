@@ -93,6 +93,9 @@ def solve_weighted(state: PartState | None, parts: list[Part], floor: int, opts:
     with budget.cancel.stopping(solver.stop_search):
         status = solver.solve(pm.model, callback)
     state.solves += 1
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+        raise RuntimeError(f"CP-SAT found the weighted model {solver.status_name(status)} although the greedy "
+                           "plan is valid")
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = pm.read(solver.response_proto.solution)
         if value_of(plan) >= value_of(state.plan):
