@@ -24,7 +24,7 @@ from typing import Any, Iterator, TypeVar
 
 from ortools.sat.python import cp_model
 
-__all__ = ["Cancel", "Budget", "parallel_map", "cpsat_parameters", "Cancelled"]
+__all__ = ["Cancel", "Budget", "parallel_map", "run_off_main", "cpsat_parameters", "Cancelled"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -135,6 +135,15 @@ def cpsat_parameters(solver: cp_model.CpSolver, *, seed: int, budget: Budget | N
         p.max_deterministic_time = deterministic_time
 
 
+#: Seconds an interrupted :func:`parallel_map` waits for its threads to stop.
+INTERRUPT_WAIT = 1.0
+
+
+def run_off_main(fn: Callable[[], R], budget: Budget) -> R:
+    """``fn()`` on a worker thread while the calling thread waits (so signals get through)."""
+    return parallel_map(lambda _: fn(), [0], 1, budget)[0]
+
+
 def parallel_map(fn: Callable[[T], R], jobs: Sequence[T], workers: int, budget: Budget,
                  weight: Callable[[T], float] | None = None,
                  on_done: Callable[[int, int], None] | None = None) -> list[R]:
@@ -182,9 +191,11 @@ def parallel_map(fn: Callable[[T], R], jobs: Sequence[T], workers: int, budget: 
                 reported = done[0]
                 on_done(reported, n)
     except BaseException:
+        # stop the searches; wait a moment for them (a solver that cannot be interrupted
+        # is left to its time limit on its daemon thread)
         budget.cancel.cancel()
         for th in threads:
-            th.join()
+            th.join(timeout=INTERRUPT_WAIT / len(threads))
         raise
     if errors:
         raise errors[0]

@@ -25,10 +25,12 @@ def staff(
     """Staff the cases of DATA_DIR and write assignments, unstaffed, workload and report."""
     from .. import load, staff as do_staff
     from ..io.plan import write_plan
+    from ..io.write import check_output_dir
 
     _setup_logging(verbose)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
+    check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = load(data_dir)
     with _Progress(True) as progress:
         result = do_staff(tables, rules, opts, progress=progress)

@@ -49,12 +49,13 @@ def zone(
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
-    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_whatifs
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, solve_zoning
 
     _setup_logging(verbose)
+    check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = load(data_dir)
     kw: dict = {"together": _pairs(together, "--together"), "apart": _pairs(apart, "--apart"),
                 "keep": True if [k for k in keep if k.lower() == "all"] else list(keep), "exclude": list(exclude)}
@@ -105,12 +106,14 @@ def compare(
 ) -> None:
     """Compare the current zoning with proposals side by side, including the staffing effect."""
     from .. import load
-    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..options import RuleOptions, SolveOptions
     from ..compare import compare_zonings
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
 
+    if out is not None:
+        check_output_dir(out)
     tables = load(data_dir)
     named: dict[str, pd.DataFrame] = {}
     if not no_current and (tables.townships["zone"] != "").any():

@@ -32,7 +32,7 @@ from ..data.tables import Tables
 from ..errors import InternalError
 from ..options import RuleOptions, SolveOptions
 from ..results import LevelResult, Levels, Status
-from ..runner import Budget, Cancel, Cancelled
+from ..runner import Budget, Cancel, Cancelled, run_off_main
 from .assemble import assignments_frame, chosen_pairs, workload_frame
 from .dense import DENSE_PAIRS
 from .explain import explain_unstaffed, precheck
@@ -138,8 +138,8 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     assignments = assignments_frame(inst, pairs, leads)
     staffed = np.zeros(inst.n_cases, dtype=bool)
     staffed[inst.pair_case[pairs]] = True
-    expl = explain_unstaffed(inst, np.flatnonzero(~staffed).tolist(), pre, pairs, decided,
-                             order if not weighted else ("staffed",), budget, opts.seed)
+    expl = run_off_main(lambda: explain_unstaffed(inst, np.flatnonzero(~staffed).tolist(), pre, pairs, decided,
+                                                  order if not weighted else ("staffed",), budget, opts.seed), budget)
     unstaffed = pd.DataFrame({"case_id": [inst.case_ids[c] for c, _, _ in expl],
                               "reason": [r for _, _, r in expl], "kind": [k for _, k, _ in expl]},
                              columns=["case_id", "reason", "kind"])
@@ -178,6 +178,6 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
 def _weighted(states: list[PartState], parts, floor: int, opts: SolveOptions, budget: Budget,
               on_solution: OnSolution | None) -> tuple[list[LevelResult], bool]:
     state = states[0] if states else None
-    value, bound, proven = solve_weighted(state, parts, floor, opts, budget, on_solution)
+    value, bound, proven = run_off_main(lambda: solve_weighted(state, parts, floor, opts, budget, on_solution), budget)
     return [LevelResult("weighted", "max", value, bound, proven)], proven
 
