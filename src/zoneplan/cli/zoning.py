@@ -71,7 +71,7 @@ def zone(
     result = solve_zoning(inp, opts)
     files = {"report.json": json_bytes({**result.to_dict(), "inputs": {
         n: {"file": s.path, "sha256": s.sha256} for n, s in sorted(tables.sources.items())}})}
-    if result.feasible:
+    if result.any_zoning:  # counties solved in time keep their zones when others did not make it
         zones = result.zones[["township_id", "zone", "hub"]]
         files["zones.csv"] = frame_to_csv_bytes(zones)
         files["map.png"] = _map_png(inp, result.zones, f"{data_dir.name}: proposed zones")
@@ -80,7 +80,12 @@ def zone(
                f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
     for e in result.explanations:
         typer.echo(f"  {e}")
-    if result.feasible:
+    pc = result.per_county
+    unsolved = pc[pc["status"] != "OPTIMAL"]
+    if len(unsolved) and len(pc) > 1:
+        typer.echo(f"{len(pc) - len(unsolved)} of {len(pc)} counties proven optimal; the others: "
+                   + ", ".join(f"{c} {st}" for c, st in zip(unsolved["county"], unsolved["status"])))
+    if result.any_zoning:
         summary = result.zones[result.zones["zone"] != ""].groupby("zone")["township_id"].apply(";".join)
         typer.echo(f"{len(summary)} zones:")
         hubs = dict(zip(result.zones["zone"], result.zones["hub"]))
