@@ -149,7 +149,7 @@ def dense_max(state: PartState, level: MaxLevel, lower: int, opts: SolveOptions,
     bound = lower
     support = state.plan.member.copy()
     if lp.value is not None and lp.converged:
-        bound = max(lower, int(np.ceil(-lp.value - EPS * max(1.0, abs(lp.value)))))
+        bound = max(lower, _attainable(part, int(np.ceil(-lp.value - EPS * max(1.0, abs(lp.value))))))
         support |= lp.x > 1e-6
     # the search for better plans gets at most half the time left, so the later levels
     # (travel under the workload cap) get the rest
@@ -172,6 +172,14 @@ def dense_max(state: PartState, level: MaxLevel, lower: int, opts: SolveOptions,
         support = grown
     value = level.value(part, state.plan)
     return max(value, lower) <= bound, value, bound
+
+
+def _attainable(part, at_least: int) -> int:
+    """The smallest load at least ``at_least`` that a person can have: every load is a
+    multiple of the greatest common divisor of the workloads and workloads on hand (all
+    1.0: whole cases), so a fractional LP bound rounds up to the next multiple."""
+    g = int(np.gcd.reduce(np.r_[part.workload, part.current_load].astype(np.int64)))
+    return at_least if g <= 1 else -(-at_least // g) * g
 
 
 def _core_max(state: PartState, keep: np.ndarray, lower: int, opts: SolveOptions, budget: Budget,
