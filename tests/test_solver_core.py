@@ -182,3 +182,65 @@ def test_prepared_instance_is_frozen_and_complete():
     x1 = list(inst.case_ids).index("X1")
     leads = inst.inv_ids[inst.pair_inv[inst.case_pairs(x1)][inst.pair_lead[inst.case_pairs(x1)]]]
     assert list(leads) == ["K1"]
+
+
+def _competing():
+    """X1 (priority 2) can go to P (5 min) or Q (60 min); X2 (priority 1) only to P; both
+    have capacity 1.  The greedy start gives P to X1 and leaves X2 unstaffed; the optimum
+    staffs both: X1 <- Q, X2 <- P (staffed 3, travel 65) -- however far Q is."""
+    towns = [dict(township_id=t, name=t, county="K", lat=37 + k * 0.01, lon=117, villages=1, zone="")
+             for k, t in enumerate("ABCD")]
+    inv = [dict(investigator_id="P", township_id="B", max_cases=1), dict(investigator_id="Q", township_id="C", max_cases=1)]
+    cs = [dict(case_id="X1", township_id="A", team_size=1, needs_lead="false", priority=2),
+          dict(case_id="X2", township_id="D", team_size=1, needs_lead="false", priority=1)]
+    travel = [("A", "B", 5), ("A", "C", 60), ("D", "B", 5), ("D", "C", 200), ("B", "C", 10), ("A", "D", 10)]
+    return make_tables(towns, inv, cs, travel=travel)
+
+
+@pytest.mark.parametrize("dense", [False, True])
+def test_staffing_outweighs_any_travel(monkeypatch, dense):
+    """Catches a big-M combination too small for the travel it must dominate."""
+    import zoneplan.staffing.solve as solve
+
+    if dense:
+        monkeypatch.setattr(solve, "DENSE_PAIRS", 0)
+    t = _competing()
+    r = zoneplan.staff(t, RuleOptions(max_travel=120))
+    assert r.objective == {"staffed": 3.0, "max_workload": 1.0, "travel": 65.0}
+    assert r.status == "OPTIMAL"
+
+
+def test_combined_bound_counts_the_later_levels(monkeypatch):
+    """A cut-short combined (staffed, travel) solve reporting the bound 5W - 3 still allows
+    staffed 5 (with travel 3): the staffed bound is 5, not 4.  W = travel span + 1."""
+    import zoneplan.staffing.search as search
+    from zoneplan.staffing import build_instance, decompose
+    from zoneplan.staffing.levels import LEVELS
+    from zoneplan.staffing.parts import PartPlan
+
+    t = zoneplan.load(EXAMPLES / "tutorial")
+    part = decompose(build_instance(t))[0]
+    levels = [LEVELS["staffed"], LEVELS["travel"]]
+    w = search.combination(part, levels)
+    assert w[1] == 1 and w[0] == LEVELS["travel"].coefficients(part).span(part) + 1
+    state = search.PartState(part, part.empty_plan())
+    monkeypatch.setattr(search, "_run", lambda *a, **k: (search.cp_model.FEASIBLE, float(5 * w[0] - 3)))
+    out = search.cpsat_sums(state, levels, (), SolveOptions(), zoneplan.runner.Budget(None))
+    assert out[0].bound == 5 and not out[0].proven and out[1].bound is None
+
+
+def test_undecided_parts_tell_no_capacity_story(monkeypatch):
+    """Tutorial X3 is staffable alone and lost under capacity -- said only when its part's
+    staffed level is proven; otherwise it was not decided."""
+    import zoneplan.staffing.solve as solve
+
+    real = solve.solve_lexicographic
+
+    def unproven(*a, **k):
+        totals, decided = real(*a, **k)
+        return totals, [False] * len(decided)
+
+    monkeypatch.setattr(solve, "solve_lexicographic", unproven)
+    r = zoneplan.staff(zoneplan.load(EXAMPLES / "tutorial"))
+    kinds = dict(zip(r.unstaffed["case_id"], r.unstaffed["kind"]))
+    assert kinds == {"X3": "undecided", "X5": "infeasible"}
