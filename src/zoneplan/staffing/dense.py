@@ -132,60 +132,90 @@ def dense_max(state: PartState, level: MaxLevel, lower: int, opts: SolveOptions,
               on_solution: OnSolution | None = None) -> tuple[bool, int, int]:
     """Minimise ``max(largest load, lower)`` on a dense part (kept levels fixed).
 
-    The LP of ``min z`` gives a bound.  While the plan exceeds it, CP-SAT (better than
-    LP-based search at *improving* a min-max plan from a start, measured) minimises the
-    largest load on a core -- the LP's support and the plan's pairs -- from the plan, with
-    half the time left; then an LP probe one unit below the plan's maximum either proves
-    the plan optimal (the kept levels cannot hold under that cap) or, when CP-SAT proved
-    its core optimal, lets the probe's support join the core.  Returns (proven, value of
-    the plan's own max, bound of ``max(own optimum, lower)``)."""
+    Every load is a multiple of ``g``, the greatest common divisor of the workloads and the
+    workloads on hand (100 hundredths when every case weighs 1.0).  When few multiples lie
+    between the proven bound and the plan's maximum, a search over them (first one unit
+below the plan's maximum, then bisection): an LP
+    *probe* asks whether the kept levels can hold with every load within a cap ``T``; when
+    they cannot, ``T`` is proven too low; when they can, CP-SAT looks for a plan within
+    ``T`` on a core (the probe's support and the plan's pairs).  With many multiples
+    (finely varied workloads) the LP of ``min z`` gives the bound instead and CP-SAT
+    minimises the largest load on the core.  Returns (proven, value of the plan's own
+    max, bound of ``max(own optimum, lower)``)."""
     part = state.part
     fixed = tuple(state.fixed)
+    g = _gcd(part)
     value = level.value(part, state.plan)
-    if value <= lower:
-        return True, value, lower
-    lp = solve_lp(part, None, minimise_max=True, fixed=fixed, load_cap=state.load_cap,
-                  start=np.flatnonzero(state.plan.member), budget=budget, per_case=20)
-    bound = lower
+    bound = _attainable(part, lower)
+    if value <= bound:
+        return True, value, max(lower, value)
     support = state.plan.member.copy()
+    improve = budget.until(0.5)  # later levels (travel under the cap) get the other half
+    # the LP of min z: often tight and quick; given a third of the time at most
+    lp = solve_lp(part, None, minimise_max=True, fixed=fixed, load_cap=state.load_cap,
+                  start=np.flatnonzero(state.plan.member), budget=improve.until(1 / 3), per_case=20)
     if lp.value is not None and lp.converged:
-        bound = max(lower, _attainable(part, int(np.ceil(-lp.value - EPS * max(1.0, abs(lp.value))))))
+        bound = max(bound, _attainable(part, int(np.ceil(-lp.value - EPS * max(1.0, abs(lp.value))))))
         support |= lp.x > 1e-6
-    # the search for better plans gets at most half the time left, so the later levels
-    # (travel under the workload cap) get the rest
-    improve = budget.until(0.5)
-    while level.value(part, state.plan) > bound and not improve.stopped:
-        core_optimal = _core_max(state, support | state.plan.member, max(lower, bound), opts,
-                                 improve.until(0.5), on_solution, level)
-        cap = level.value(part, state.plan) - 1
-        if cap < bound:
-            break
-        probe = solve_lp(part, None, fixed=fixed, load_cap=cap, start=np.flatnonzero(support), budget=budget)
-        if probe.infeasible:  # the kept levels cannot hold with every load within cap
-            bound = max(bound, cap + 1)
-            break
-        if probe.value is None or not core_optimal:
-            break
-        grown = support | (probe.x > 1e-6)
-        if (grown == support).all():
-            break
-        support = grown
+    if (level.value(part, state.plan) - bound) // g <= PROBE_STEPS:
+        first = True
+        while level.value(part, state.plan) > bound and not improve.stopped:
+            high = level.value(part, state.plan)
+            # first ask whether the plan is already optimal (often so), then bisect
+            cap = high - g if first else max(bound, _attainable(part, (bound + high) // 2))
+            first = False
+            if cap >= high:
+                cap = high - g
+            probe = solve_lp(part, None, fixed=fixed, load_cap=cap, start=np.flatnonzero(support), budget=improve)
+            if probe.infeasible:  # the kept levels cannot hold with every load within cap
+                bound = cap + g
+                continue
+            if probe.value is None:
+                break
+            support |= probe.x > 1e-6
+            # a plan within the cap: HiGHS on the core (with few distinct loads the cap acts
+            # like a capacity, which LP-based search closes fast)
+            mip = solve_mip(part, np.flatnonzero(support | state.plan.member), None, minimise_max=True,
+                            fixed=fixed, load_cap=cap, budget=improve, seed=opts.seed)
+            state.solves += 1
+            if mip.plan is None or level.value(part, mip.plan) > cap:
+                break  # LP-feasible, but no plan within cap on the core: undecided
+            state.plan = mip.plan
+            if on_solution:
+                on_solution(level.name, part.index, float(level.value(part, state.plan)))
+    else:
+        while level.value(part, state.plan) > bound and not improve.stopped:
+            before = level.value(part, state.plan)
+            _core_max(state, support | state.plan.member, max(lower, bound), opts, improve.until(0.5),
+                      on_solution, level)
+            if level.value(part, state.plan) >= before:
+                break
     value = level.value(part, state.plan)
+    bound = max(lower, min(bound, value))
     return max(value, lower) <= bound, value, bound
+
+
+#: Binary search over the attainable maxima when at most this many lie in the gap.
+PROBE_STEPS = 16
+
+
+def _gcd(part) -> int:
+    return max(1, int(np.gcd.reduce(np.r_[part.workload, part.current_load].astype(np.int64))))
 
 
 def _attainable(part, at_least: int) -> int:
     """The smallest load at least ``at_least`` that a person can have: every load is a
     multiple of the greatest common divisor of the workloads and workloads on hand (all
     1.0: whole cases), so a fractional LP bound rounds up to the next multiple."""
-    g = int(np.gcd.reduce(np.r_[part.workload, part.current_load].astype(np.int64)))
+    g = _gcd(part)
     return at_least if g <= 1 else -(-at_least // g) * g
 
 
 def _core_max(state: PartState, keep: np.ndarray, lower: int, opts: SolveOptions, budget: Budget,
-              on_solution: OnSolution | None, level: MaxLevel) -> bool:
-    """CP-SAT minimises the largest load over the pairs ``keep``, from the plan; keeps a
-    better plan.  Returns whether the core optimum was proven."""
+              on_solution: OnSolution | None, level: MaxLevel, cap: int | None = None) -> bool:
+    """CP-SAT minimises the largest load over the pairs ``keep`` (within ``cap`` when
+    given), from the plan; keeps a better plan.  Returns whether the core optimum was
+    proven."""
     part = state.part
     sub = part.restrict(keep)
     idx = np.flatnonzero(keep)
@@ -194,7 +224,7 @@ def _core_max(state: PartState, keep: np.ndarray, lower: int, opts: SolveOptions
         c = f.coef
         core.fixed.append(FixedRow(Coefficients(c.case, None if c.member is None else c.member[idx], None,
                                                 c.constant), f.sense, f.value))
-    core.load_cap = state.load_cap
+    core.load_cap = state.load_cap if cap is None else (cap if state.load_cap is None else min(cap, state.load_cap))
     proven, _, _ = cpsat_max(core, level, lower, opts, budget, opts.deterministic_time, on_solution)
     state.solves += core.solves
     if level.value(sub, core.plan) < level.value(part, state.plan):

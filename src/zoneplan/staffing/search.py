@@ -123,7 +123,7 @@ def combination(part: Part, levels: list[SumLevel]) -> list[int] | None:
 
 
 def _run(state: PartState, opts: SolveOptions, budget: Budget, det_time: float | None,
-         on_solution: OnSolution | None, tag: str) -> tuple[int, float | None]:
+         on_solution: OnSolution | None, tag: str, strict: bool = True) -> tuple[int, float | None]:
     """Solve the part's CP-SAT model from its plan; keep the better plan found.
 
     Returns the CP-SAT status and its best bound (None when no search ran)."""
@@ -150,6 +150,8 @@ def _run(state: PartState, opts: SolveOptions, budget: Budget, det_time: float |
     state.solves += 1
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         state.plan = pm.read(solver.response_proto.solution)
+    if status == cp_model.INFEASIBLE and not strict:
+        return status, None
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
         # the kept plan meets every constraint, so this is a bug, never the user's input
         raise RuntimeError(f"CP-SAT found part {state.part.index} {solver.status_name(status)} although its "
@@ -224,7 +226,11 @@ def cpsat_max(state: PartState, level: MaxLevel, lower: int, opts: SolveOptions,
     pm = state.cpsat()
     pm.add_row([pm.max_load], [1], lower, _BIG)
     pm.maximise([pm.max_load], [-1])
-    status, best = _run(state, opts, budget, det_time, on_solution, level.name)
+    # under a cap below the plan's maximum (a dense part's trial) the plan is no solution
+    strict = state.load_cap is None or level.value(state.part, state.plan) <= state.load_cap
+    status, best = _run(state, opts, budget, det_time, on_solution, level.name, strict)
+    if status == cp_model.INFEASIBLE:
+        return False, level.value(state.part, state.plan), lower
     value = level.value(state.part, state.plan)
     if best is not None:
         return status == cp_model.OPTIMAL, value, max(lower, int(np.ceil(-best - 1e-9)))
