@@ -9,7 +9,7 @@ prepared arrays), :mod:`~zoneplan.staffing.parts` (decomposition),
 
 Time: ``SolveOptions.time_limit`` bounds the whole call.  The search stops early enough to
 leave :func:`finishing_reserve` seconds for the explanations and the independent check
-(measured: about 1 s per 100,000 investigators and cases); the explanations' diagnostic
+(see that function); the explanations' diagnostic
 solves share what is left and give "not decided within the time limit" when it runs out.
 
 Determinism: parts are independent and each is solved the same way whatever the number
@@ -52,10 +52,11 @@ log = logging.getLogger(__name__)
 Progress = Callable[[str, int, int], None]
 
 
-def finishing_reserve(n_invs: int, n_cases: int) -> float:
+def finishing_reserve(n_invs: int, n_cases: int, n_pairs: int) -> float:
     """Seconds kept for the explanations and the check after the search (an estimate:
-    0.1 s plus 1 s per 100,000 investigators and cases, measured at national scale)."""
-    return 0.1 + 1e-5 * (n_invs + n_cases)
+    0.1 s, plus 1 s per 100,000 investigators and cases (the check, measured at national
+    scale), plus 1 s per 500,000 eligible pairs (the explanations, measured on dense parts)."""
+    return 0.1 + 1e-5 * (n_invs + n_cases) + 2e-6 * n_pairs
 
 
 def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOptions | None = None,
@@ -111,7 +112,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     states = [PartState(p, greedy_plan(p), dense=not weighted and p.n_pairs >= DENSE_PAIRS) for p in parts]
     timings["greedy"] = time.perf_counter() - t
     t = time.perf_counter()
-    search = budget.until(reserve=finishing_reserve(inst.n_invs, inst.n_cases))
+    search = budget.until(reserve=finishing_reserve(inst.n_invs, inst.n_cases, inst.n_pairs))
     order = tuple(opts.order)
     decided = np.zeros(inst.n_cases, dtype=bool)
     try:
