@@ -75,8 +75,8 @@ def dense_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...
 def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts: SolveOptions,
                budget: Budget, on_solution: OnSolution | None) -> LevelOutcome:
     part = state.part
+    ideal = state.shortcut(level, earlier)
     value = level.value(part, state.plan)
-    ideal = level.ideal(part, state.plan, earlier) if state.exact else None
     if ideal is not None and value == ideal:
         return LevelOutcome(value, ideal, True)
     signed = _signed(level, state)

@@ -99,10 +99,11 @@ class SumLevel(Level):
     def value(self, part: Part, plan: PartPlan) -> int:
         return self.coefficients(part).value(plan)
 
-    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> int | None:
-        """A bound on the part's optimum that holds when ``plan`` is optimal for the
-        ``earlier`` levels (fixed before this one), or None.  A plan that reaches it is
-        proven optimal without solving."""
+    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> tuple[int, PartPlan | None] | None:
+        """A cheap bound on the part's optimum that holds when ``plan`` is optimal for the
+        ``earlier`` levels (fixed before this one), and perhaps a plan reaching it (to be
+        checked against the kept levels); None when there is none.  A plan that reaches
+        the bound is proven optimal without a search."""
         return None
 
 
@@ -113,8 +114,8 @@ class StaffedLevel(SumLevel):
     def coefficients(self, part: Part) -> Coefficients:
         return Coefficients(case=part.priority)
 
-    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> int | None:
-        return int(part.priority.sum())  # every case of the part staffed
+    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> tuple[int, PartPlan | None] | None:
+        return int(part.priority.sum()), None  # every case of the part staffed
 
 
 @dataclass(frozen=True)
@@ -124,13 +125,25 @@ class TravelLevel(SumLevel):
     def coefficients(self, part: Part) -> Coefficients:
         return Coefficients(member=part.pair_cost)
 
-    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> int | None:
+    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> tuple[int, PartPlan | None] | None:
         """When ``staffed`` came earlier and every case of the part is staffed (so every
-        plan of this level staffs them all): the sum of each case's cheapest team,
-        ignoring capacity and skills (with a lead where one is needed)."""
+        plan of this level staffs them all): the cheapest teams by a min-cost flow that
+        leaves out the required skills (:mod:`~zoneplan.staffing.flow`), and those teams
+        as a plan when they cover the skills too."""
         if "staffed" not in earlier or not plan.staffed.all():
             return None
-        return int(cheapest_teams(part).sum())
+        from .flow import cheapest_teams_flow
+        from .model import assign_leads
+
+        found = cheapest_teams_flow(part, part.pair_cost)
+        if found is None:
+            return int(cheapest_teams(part).sum()), None
+        cost, member = found
+        covered = np.bincount(np.repeat(np.arange(len(part.req_case)), np.diff(part.req_ptr)),
+                              weights=member[part.req_pairs], minlength=len(part.req_case)) > 0
+        best = PartPlan(np.ones(part.n_cases, dtype=bool), member, assign_leads(part, member)) \
+            if covered.all() else None
+        return cost, best
 
 
 def cheapest_teams(part: Part) -> np.ndarray:

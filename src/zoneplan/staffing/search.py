@@ -86,6 +86,28 @@ class PartState:
         """Keep ``level`` at ``value`` from now on."""
         self.fixed.append(FixedRow(level.coefficients(self.part), level.sense, int(value)))
 
+    def accepts(self, plan: PartPlan) -> bool:
+        """Whether ``plan`` keeps every kept level and the workload cap."""
+        for f in self.fixed:
+            v = f.coef.value(plan)
+            if (v < f.value) if f.sense > 0 else (v > f.value):
+                return False
+        return self.load_cap is None or plan.max_load(self.part) <= self.load_cap
+
+    def shortcut(self, level: SumLevel, earlier: tuple[str, ...]) -> int | None:
+        """The level's cheap bound (see :meth:`SumLevel.ideal`), adopting the plan that
+        comes with it when it is better and keeps everything kept; None without one."""
+        if not self.exact:
+            return None
+        found = level.ideal(self.part, self.plan, earlier)
+        if found is None:
+            return None
+        bound, plan = found
+        if plan is not None and self.accepts(plan) and \
+                level.sense * level.value(self.part, plan) > level.sense * level.value(self.part, self.plan):
+            self.plan = plan
+        return bound
+
     def forget(self, count: int) -> None:
         """Keep only the first ``count`` kept levels (the CP-SAT model is rebuilt if needed)."""
         del self.fixed[count:]
@@ -168,8 +190,8 @@ def cpsat_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...
     while todo:
         lv = todo[0]
         before = earlier + tuple(x.name for x in levels[:len(out)])
+        ideal = state.shortcut(lv, before)
         value = lv.value(part, state.plan)
-        ideal = lv.ideal(part, state.plan, before) if state.exact else None
         if ideal is not None and value == ideal:  # the plan reaches a bound: nothing to search
             out.append(LevelOutcome(value, ideal, True))
             state.keep(lv, value)
