@@ -170,7 +170,7 @@ def export_parts(tables, rules=None, whole: bool = False) -> tuple[dict[str, np.
 
 
 def mip_staff(tables, rules=None, time_limit: float = 60.0, whole: bool = False, threads: int = 1,
-              seed: int = 0, lp_bound: bool = True) -> MipResult:
+              seed: int = 0, lp_bound: bool | str = True) -> MipResult:
     """Solve the staffing model with HiGHS (in a child process), lexicographically.
 
     Parameters
@@ -185,8 +185,9 @@ def mip_staff(tables, rules=None, time_limit: float = 60.0, whole: bool = False,
         One MIP over the whole instance instead of one per independent part.
     threads, seed : int
         HiGHS ``threads`` and ``random_seed``.
-    lp_bound : bool
-        Also compute the LP relaxation bound of level 1 (not counted in ``wall_time``).
+    lp_bound : bool or "auto"
+        Also compute the LP relaxation bound of level 1 (not counted in ``wall_time``);
+        ``"auto"``: only below 100,000 eligible pairs.
 
     Returns
     -------
@@ -200,6 +201,8 @@ def mip_staff(tables, rules=None, time_limit: float = 60.0, whole: bool = False,
     """
     t0 = time.perf_counter()
     arrays, prep = export_parts(tables, rules, whole)
+    if lp_bound == "auto":  # the full LP of a dense part takes HiGHS minutes
+        lp_bound = int(arrays["eligible_pairs"]) < 100_000
     with tempfile.TemporaryDirectory(prefix="zoneplan-mip-") as tmp:
         parts_path, out_path = Path(tmp) / "parts.npz", Path(tmp) / "out.json"
         np.savez(parts_path, **arrays)
