@@ -34,7 +34,7 @@ from .mip import solve_mip
 from .lp import FixedRow
 from .model import assign_leads
 from .parts import PartPlan
-from .search import LevelOutcome, OnSolution, PartState, cpsat_max
+from .search import LevelOutcome, OnSolution, PartState, _unreached, cpsat_max
 
 __all__ = ["DENSE_PAIRS", "dense_sums", "dense_max"]
 
@@ -57,6 +57,8 @@ def _signed(level: SumLevel, state: PartState) -> Coefficients:
 def dense_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...], opts: SolveOptions,
                budget: Budget, on_solution: OnSolution | None = None) -> list[LevelOutcome]:
     """Optimise consecutive sum levels one by one on a dense part and keep them."""
+    if budget.stopped:
+        return _unreached(state, list(levels))
     out: list[LevelOutcome] = []
     for k, lv in enumerate(levels):
         before = earlier + tuple(x.name for x in levels[:k])

@@ -187,6 +187,8 @@ def cpsat_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...
     part = state.part
     out: list[LevelOutcome] = []
     todo = list(levels)
+    if budget.stopped:  # out of time before this part: keep its plan, unproven
+        return _unreached(state, todo)
     while todo:
         lv = todo[0]
         before = earlier + tuple(x.name for x in levels[:len(out)])
@@ -231,6 +233,17 @@ def cpsat_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...
                 out.append(LevelOutcome(v, None, False))
                 state.keep(x, v)
             break
+    return out
+
+
+def _unreached(state: PartState, levels: list[SumLevel]) -> list[LevelOutcome]:
+    """Levels not reached in time: the plan's values, kept, unproven."""
+    state.exact = False
+    out = []
+    for lv in levels:
+        v = lv.value(state.part, state.plan)
+        out.append(LevelOutcome(v, None, False))
+        state.keep(lv, v)
     return out
 
 
