@@ -216,7 +216,6 @@ def test_combined_bound_counts_the_later_levels(monkeypatch):
     import zoneplan.staffing.search as search
     from zoneplan.staffing import build_instance, decompose
     from zoneplan.staffing.levels import LEVELS
-    from zoneplan.staffing.parts import PartPlan
 
     t = zoneplan.load(EXAMPLES / "tutorial")
     part = decompose(build_instance(t))[0]

@@ -29,7 +29,6 @@ from ..options import SolveOptions
 from ..runner import Budget, parallel_map
 from .dense import dense_max, dense_sums
 from .levels import LEVELS, Level, MaxLevel, SumLevel
-from .parts import PartPlan
 from .search import LevelOutcome, OnSolution, PartState, cpsat_max, cpsat_sums, sum_level_trivial_bound
 
 __all__ = ["LevelTotal", "solve_lexicographic", "MAX_LEVEL_FIRST_BUDGET"]
@@ -190,9 +189,3 @@ def _max_level(states: list[PartState], level: MaxLevel, floor: int, opts: Solve
     value = max([floor] + [level.value(st.part, st.plan) for st in states])
     tick(total, total)
     return value, min(lower, value)
-
-
-def plans(states: list[PartState]) -> list[PartPlan]:
-    """The parts' final plans, in part order."""
-    return [st.plan for st in states]
-

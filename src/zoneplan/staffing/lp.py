@@ -258,7 +258,7 @@ def solve_lp(part: Part, objective: Coefficients | None, *, minimise_max: bool =
     LPResult
     """
     t0 = time.perf_counter()
-    n_p, n_c = part.n_pairs, part.n_cases
+    n_p = part.n_pairs
     usable = np.ones(n_p, dtype=bool)
     if load_cap is not None:
         usable = part.current_load[part.pair_inv] + part.pair_work <= load_cap

@@ -21,7 +21,7 @@ from ortools.sat.python import cp_model
 
 from ..options import SolveOptions
 from ..runner import Budget, cpsat_parameters
-from .levels import Coefficients, Level, MaxLevel, SumLevel
+from .levels import MaxLevel, SumLevel
 from .lp import FixedRow
 from .model import PartModel, build_model
 from .parts import Part, PartPlan
