@@ -9,9 +9,9 @@ the staffed level of a 2,400-pair core).  HiGHS runs on one thread with a fixed 
 a solve that is not cut short by the clock is repeatable.  (A MIP start crashes HiGHS
 through ``model_builder`` in OR-Tools 9.15, so none is given.)
 
-Variables: member ``x[p]`` per chosen pair, staffed ``y[c]`` per case, and ``z`` for the
-max level; the rows are those of the CP-SAT model (:mod:`~zoneplan.staffing.model`), plus
-fixed earlier levels and a load cap.
+Variables and rows are exactly those of the CP-SAT model over the chosen pairs
+(:func:`~zoneplan.staffing.model.rows`: every constraint family is written once), plus
+the fixed earlier levels; a load cap bounds ``max_load``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from ortools.linear_solver.python import model_builder_helper as mbh
 from ..runner import Budget
 from .levels import Coefficients
 from .lp import FixedRow
-from .model import assign_leads
+from .model import assign_leads, load_range, rows
 from .parts import Part, PartPlan
 
 __all__ = ["MipOutcome", "solve_mip"]
@@ -56,81 +56,48 @@ def solve_mip(part: Part, pairs: np.ndarray, objective: Coefficients | None, *, 
     Returns the plan on the part's pair indices (pairs outside ``pairs`` unused).
     """
     t0 = time.perf_counter()
-    pairs = np.unique(np.asarray(pairs, dtype=np.int64))
+    keep = np.zeros(part.n_pairs, dtype=bool)
+    keep[np.asarray(pairs, dtype=np.int64)] = True
     if load_cap is not None:
-        pairs = pairs[part.current_load[part.pair_inv[pairs]] + part.pair_work[pairs] <= load_cap]
-    n_c, n_i = part.n_cases, part.n_invs
-    nx = len(pairs)
-    y0 = nx
-    n_col = y0 + n_c + (1 if minimise_max else 0)
-    z = y0 + n_c if minimise_max else None
-    pc, pi = part.pair_case[pairs], part.pair_inv[pairs]
-    rows, cols, vals, lo, hi = [], [], [], [], []
-
-    def add(r, c, v):
-        rows.append(np.asarray(r, dtype=np.int64))
-        cols.append(np.asarray(c, dtype=np.int64))
-        vals.append(np.asarray(v, dtype=float))
-
+        keep &= part.current_load[part.pair_inv] + part.pair_work <= load_cap
+    pairs = np.flatnonzero(keep)
+    sub = part.restrict(keep)
+    nx, n_c = sub.n_pairs, sub.n_cases
+    y0, z = nx, nx + n_c
+    n_col = z + 1
+    r_idx, c_idx, vals, lo, hi = [], [], [], [], []
     r = 0
-    add(pc, np.arange(nx), np.ones(nx))
-    add(np.arange(n_c), y0 + np.arange(n_c), -part.team_size.astype(float))
-    lo.append(np.zeros(n_c))
-    hi.append(np.zeros(n_c))
-    r += n_c
-    needs = np.flatnonzero(part.needs_lead)
-    row_lead = np.full(n_c, -1, dtype=np.int64)
-    row_lead[needs] = r + np.arange(len(needs))
-    lead_pos = np.flatnonzero(part.pair_lead[pairs] & part.needs_lead[pc])
-    add(row_lead[pc[lead_pos]], lead_pos, np.ones(len(lead_pos)))
-    add(row_lead[needs], y0 + needs, -np.ones(len(needs)))
-    lo.append(np.zeros(len(needs)))
-    hi.append(np.full(len(needs), np.inf))
-    r += len(needs)
-    n_req = len(part.req_case)
-    if n_req:
-        owner = np.repeat(np.arange(n_req), np.diff(part.req_ptr))
-        pos = np.searchsorted(pairs, part.req_pairs)
-        inside = (pos < nx) & (pairs[np.minimum(pos, max(nx - 1, 0))] == part.req_pairs) if nx else \
-            np.zeros(len(owner), dtype=bool)
-        add(r + owner[inside], pos[inside], np.ones(int(inside.sum())))
-        add(r + np.arange(n_req), y0 + part.req_case, -np.ones(n_req))
-        lo.append(np.zeros(n_req))
-        hi.append(np.full(n_req, np.inf))
-        r += n_req
-    add(r + pi, np.arange(nx), np.ones(nx))
-    lo.append(np.full(n_i, -np.inf))
-    hi.append(part.capacity.astype(float))
-    r += n_i
-    if minimise_max or load_cap is not None:
-        add(r + pi, np.arange(nx), part.pair_work[pairs].astype(float))
-        if minimise_max:
-            add(r + np.arange(n_i), np.full(n_i, z), -np.ones(n_i))
-            hi.append(-part.current_load.astype(float))
-        else:
-            hi.append(float(load_cap) - part.current_load.astype(float))
-        lo.append(np.full(n_i, -np.inf))
-        r += n_i
+    for idx, coef, low, high in rows(sub):  # the CP-SAT model's rows, over the chosen pairs
+        r_idx.append(np.full(len(idx), r))
+        c_idx.append(np.asarray(idx, dtype=np.int64))
+        vals.append(np.asarray(coef, dtype=float))
+        lo.append(-np.inf if low <= -_HUGE else float(low))
+        hi.append(np.inf if high >= _HUGE else float(high))
+        r += 1
     for f in fixed:
-        _coef_row(add, r, f.coef, f.sense, pairs, nx, y0, n_c)
-        lo.append([float(f.sense * (f.value - f.coef.constant))])
-        hi.append([np.inf])
+        idx, coef, const = _terms(f.coef, pairs, y0)
+        r_idx.append(np.full(len(idx), r))
+        c_idx.append(idx)
+        vals.append(f.sense * coef)
+        lo.append(float(f.sense * (f.value - const)))
+        hi.append(np.inf)
         r += 1
     obj = np.zeros(n_col)
     if minimise_max:
         obj[z] = -1.0
     elif objective is not None:
-        if objective.member is not None:
-            obj[:nx] += objective.member[pairs]
-        if objective.case is not None:
-            obj[y0:y0 + n_c] += objective.case
-    A = sps.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(r, n_col))
+        idx, coef, _ = _terms(objective, pairs, y0)
+        np.add.at(obj, idx, coef)
+    A = sps.csr_matrix((np.concatenate(vals) if vals else np.zeros(0),
+                        (np.concatenate(r_idx) if r_idx else np.zeros(0, dtype=np.int64),
+                         np.concatenate(c_idx) if c_idx else np.zeros(0, dtype=np.int64))), shape=(r, n_col))
+    base, top = load_range(sub)
+    lb = np.zeros(n_col)
     ub = np.ones(n_col)
-    if z is not None:
-        ub[z] = float(part.current_load.max(initial=0) + part.workload.sum() + 1)
+    lb[z] = base
+    ub[z] = max(base, top) if load_cap is None else max(base, min(top, load_cap))
     m = mbh.ModelBuilderHelper()
-    m.fill_model_from_sparse_data(np.zeros(n_col), ub, obj, np.concatenate(lo).astype(float),
-                                  np.concatenate(hi).astype(float), A)
+    m.fill_model_from_sparse_data(lb, ub, obj, np.asarray(lo, dtype=float), np.asarray(hi, dtype=float), A)
     m.set_maximize(True)
     for j in range(n_col):
         m.set_var_integrality(j, True)
@@ -161,6 +128,8 @@ def solve_mip(part: Part, pairs: np.ndarray, objective: Coefficients | None, *, 
               s.objective_value(), bound, seconds)
     return MipOutcome(status == mbh.SolveStatus.OPTIMAL, plan, float(s.objective_value()), bound, seconds)
 
+
+_HUGE = 2 ** 59
 
 #: A MIP is not started with less time than this left.
 MIN_SECONDS = 0.2
@@ -194,10 +163,17 @@ def _solve_within(s: mbh.ModelSolverHelper, m: mbh.ModelBuilderHelper, limit: fl
     return True
 
 
-def _coef_row(add, r: int, coef: Coefficients, sense: int, pairs: np.ndarray, nx: int, y0: int, n_c: int) -> None:
+def _terms(coef: Coefficients, pairs: np.ndarray, y0: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """A linear function of the plan over the chosen pairs' columns and the cases'."""
     if coef.lead is not None and np.any(coef.lead):
         raise ValueError("the MIP has no lead variables")
+    idx, val = [], []
     if coef.member is not None:
-        add(np.full(nx, r), np.arange(nx), sense * coef.member[pairs].astype(float))
+        idx.append(np.arange(len(pairs)))
+        val.append(coef.member[pairs].astype(float))
     if coef.case is not None:
-        add(np.full(n_c, r), y0 + np.arange(n_c), sense * coef.case.astype(float))
+        idx.append(y0 + np.arange(len(coef.case)))
+        val.append(coef.case.astype(float))
+    if not idx:
+        return np.zeros(0, dtype=np.int64), np.zeros(0), int(coef.constant)
+    return np.concatenate(idx), np.concatenate(val), int(coef.constant)

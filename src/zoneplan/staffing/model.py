@@ -27,7 +27,7 @@ from ortools.sat.python import cp_model_helper as cmh
 from .levels import Coefficients, Level, MaxLevel, SumLevel
 from .parts import Part, PartPlan
 
-__all__ = ["PartModel", "Row", "build_model", "assign_leads", "CONSTRAINTS"]
+__all__ = ["PartModel", "Row", "build_model", "rows", "load_range", "assign_leads", "CONSTRAINTS"]
 
 _UNBOUNDED = 2 ** 60
 
@@ -198,20 +198,31 @@ def _text(rows: Iterable[Row]) -> str:
                    f"domain:[{lo},{hi}]}}}}" for i, c, lo, hi in rows)
 
 
-def build_model(part: Part) -> PartModel:
-    """Build the CP-SAT model of one part (no objective yet; see :meth:`PartModel.maximise`)."""
+def rows(part: Part) -> Iterable[Row]:
+    """Every row of the part's model, family by family (variable order as in the module
+    docstring).  CP-SAT (:func:`build_model`) and HiGHS (:mod:`~zoneplan.staffing.mip`)
+    both read these, so a constraint family is written once for both."""
     n_p, n_c = part.n_pairs, part.n_cases
     member = np.arange(n_p)
-    staffed = n_p + np.arange(n_c)
-    z = n_p + n_c
-    base = int(part.current_load.max(initial=0))
-    top = base + int(part.workload.sum())
     by_case = [a.tolist() for a in np.split(member, part.case_ptr[1:-1])]
     order = np.argsort(part.pair_inv, kind="stable")
     by_inv = [a.tolist() for a in np.split(order, np.searchsorted(part.pair_inv[order], np.arange(1, part.n_invs)))]
-    v = _Vars(member, staffed, z, by_case, by_inv)
-    text = ["variables{domain:[0,1]}" * (n_p + n_c), f"variables{{domain:[{base},{max(base, top)}]}}"]
-    text += [_text(family(part, v)) for family in CONSTRAINTS]
+    v = _Vars(member, n_p + np.arange(n_c), n_p + n_c, by_case, by_inv)
+    for family in CONSTRAINTS:
+        yield from family(part, v)
+
+
+def load_range(part: Part) -> tuple[int, int]:
+    """The domain of ``max_load``: from the largest workload on hand to everything at once."""
+    base = int(part.current_load.max(initial=0))
+    return base, base + int(part.workload.sum())
+
+
+def build_model(part: Part) -> PartModel:
+    """Build the CP-SAT model of one part (no objective yet; see :meth:`PartModel.maximise`)."""
+    n_p, n_c = part.n_pairs, part.n_cases
+    base, top = load_range(part)
+    text = ["variables{domain:[0,1]}" * (n_p + n_c), f"variables{{domain:[{base},{max(base, top)}]}}", _text(rows(part))]
     m = ProtoModel()
     m.proto.parse_text_format("".join(text))
-    return PartModel(part, m, n_p, n_c, z)
+    return PartModel(part, m, n_p, n_c, n_p + n_c)
