@@ -1,20 +1,12 @@
 """Greedy baselines: staffing case by case (what a careful planner would do by hand), and
 zoning by pairing neighbouring townships (:func:`greedy_zoning`).
 
-Staffing (:func:`greedy_staff`): cases are taken by priority (highest first, then ``case_id``).  For each case the team is
-built from the case's eligible pairs (zoneplan's eligibility engine, so the pool and every
-conflict rule are the same as the solver's) among people with capacity left:
-
-1. the lead, when the case needs one: an eligible lead (county-level when escalated, as the
-   eligibility engine marks it), preferring one who covers a required skill;
-2. one member per still-uncovered required skill, rarest skill first;
-3. the remaining seats.
-
-Within each step the candidate covering most uncovered skills wins, then the nearest
-(rounded road minutes), then the least loaded (current + assigned workload), then the
-smallest investigator id.  A case whose team cannot be completed gets nobody (all or
-nothing) and leaves no trace on capacities or loads.  The plan it returns is meant to go
-through :func:`zoneplan.check` like any other.
+Staffing (:func:`greedy_staff`) is zoneplan's own greedy start
+(:func:`zoneplan.staffing.greedy.greedy_plan`, run on every independent part): cases by
+priority, each given the nearest team that meets its rules from the people with capacity
+left (the better of a "nearest" and a "sparing" variant, see that module).  Every solve of
+zoneplan starts from this plan, so zoneplan at any time limit is at least as good.  The
+plan it returns is meant to go through :func:`zoneplan.check` like any other.
 
 Examples
 --------
@@ -32,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from zoneplan import RuleOptions, Tables, build_eligibility
+from zoneplan import RuleOptions, Tables
 
 __all__ = ["GreedyResult", "greedy_staff", "greedy_zoning"]
 
@@ -46,7 +38,7 @@ class GreedyResult:
     assignments : DataFrame
         ``case_id, investigator_id, role, travel_minutes`` (the plan format of the checker).
     timings : dict
-        Seconds spent in ``eligibility`` and in the ``greedy`` pass.
+        Seconds spent in ``eligibility`` (the prepared instance) and in the ``greedy`` pass.
     stats : dict
         ``eligible_pairs``, ``cases``, ``staffed_cases``.
     """
@@ -58,13 +50,8 @@ class GreedyResult:
     stats: dict[str, int] = field(default_factory=dict)
 
 
-def _pick(cands: list[int], uncovered: set[str], skills_of, sort_key) -> int:
-    """The candidate covering most uncovered skills, ties broken by ``sort_key``."""
-    return min(cands, key=lambda p: (-len(uncovered & skills_of(p)), sort_key(p)))
-
-
 def greedy_staff(tables: Tables, rules: RuleOptions | None = None) -> GreedyResult:
-    """Staff cases greedily in priority order; see the module docstring for the rules.
+    """Staff cases greedily, part by part, with zoneplan's greedy start.
 
     Parameters
     ----------
@@ -78,86 +65,24 @@ def greedy_staff(tables: Tables, rules: RuleOptions | None = None) -> GreedyResu
     GreedyResult
         Always; cases that could not be completed are simply absent from the plan.
     """
+    from zoneplan.staffing import build_instance, decompose
+    from zoneplan.staffing.assemble import assignments_frame, chosen_pairs
+    from zoneplan.staffing.explain import precheck
+    from zoneplan.staffing.greedy import greedy_plan
+
     t0 = time.perf_counter()
-    rules = rules or RuleOptions()
-    el = build_eligibility(tables, rules)
+    inst = build_instance(tables, rules or RuleOptions())
     t1 = time.perf_counter()
-    inv, cs = tables.investigators, tables.cases
-    inv_ids = el.inv_ids
-    inv_skills = [frozenset(s) for s in inv["skills"].tolist()]
-    load = inv["current_workload"].to_numpy(dtype=float).copy()
-    room = el.capacity.astype(np.int64).copy()
-    team = cs["team_size"].to_numpy(dtype=np.int64)
-    needs_lead = cs["needs_lead"].to_numpy(dtype=bool) | cs["escalated"].to_numpy(dtype=bool)
-    required = [tuple(s) for s in cs["required_skills"].tolist()]
-    workload = cs["workload"].to_numpy(dtype=float)
-    cost = el.pair_cost
-    starts = np.searchsorted(el.pair_case, np.arange(len(cs) + 1))
-    order = sorted(range(len(cs)), key=lambda c: (-int(cs["priority"].iat[c]), str(el.case_ids[c])))
-
-    rows_p: list[int] = []
-    rows_lead: list[bool] = []
-
-    def skills_of(p: int) -> frozenset[str]:
-        return inv_skills[el.pair_inv[p]]
-
-    def sort_key(p: int) -> tuple[int, float, str]:
-        i = el.pair_inv[p]
-        return int(cost[p]), round(float(load[i]), 6), str(inv_ids[i])
-
-    for c in order:
-        k = int(team[c])
-        cands = [p for p in range(starts[c], starts[c + 1]) if room[el.pair_inv[p]] > 0]
-        if len(cands) < k:
-            continue
-        uncovered = set(required[c])
-        chosen: list[int] = []
-        lead_p = -1
-        if needs_lead[c]:
-            leads = [p for p in cands if el.pair_lead[p]]
-            if not leads:
-                continue
-            lead_p = _pick(leads, uncovered, skills_of, sort_key)
-            chosen.append(lead_p)
-            uncovered -= skills_of(lead_p)
-        rest = [p for p in cands if p != lead_p]
-        ok = True
-        while uncovered:
-            rare = min(sorted(uncovered), key=lambda s: sum(s in skills_of(p) for p in rest))
-            have = [p for p in rest if rare in skills_of(p)]
-            if not have or len(chosen) >= k:
-                ok = False
-                break
-            p = _pick(have, uncovered, skills_of, sort_key)
-            chosen.append(p)
-            rest.remove(p)
-            uncovered -= skills_of(p)
-        if not ok:
-            continue
-        rest.sort(key=sort_key)
-        chosen += rest[: k - len(chosen)]
-        if len(chosen) < k:
-            continue
-        for p in chosen:
-            i = el.pair_inv[p]
-            room[i] -= 1
-            load[i] += workload[c]
-            rows_p.append(p)
-            rows_lead.append(p == lead_p)
-
-    pairs = np.asarray(rows_p, dtype=np.int64)
-    plan = pd.DataFrame({
-        "case_id": el.case_ids[el.pair_case[pairs]].astype(object),
-        "investigator_id": inv_ids[el.pair_inv[pairs]].astype(object),
-        "role": np.where(np.asarray(rows_lead, dtype=bool), "lead", "member").astype(object),
-        "travel_minutes": np.round(el.pair_minutes[pairs].astype(float), 1),
-    })
-    plan = plan.sort_values(["case_id", "investigator_id"], kind="stable").reset_index(drop=True)
+    drop = np.zeros(inst.n_cases, dtype=bool)
+    drop[list(precheck(inst))] = True
+    parts = decompose(inst, drop)
+    pairs, leads = chosen_pairs(parts, [greedy_plan(p) for p in parts])
+    plan = assignments_frame(inst, pairs, leads)
     t2 = time.perf_counter()
     return GreedyResult(
         tables=tables, assignments=plan, wall_time=t2 - t0,
         timings={"eligibility": t1 - t0, "greedy": t2 - t1},
-        stats={"eligible_pairs": int(el.n_pairs), "cases": int(len(cs)),
+        stats={"eligible_pairs": int(inst.n_pairs), "cases": int(inst.n_cases),
                "staffed_cases": int(plan["case_id"].nunique()) if len(plan) else 0},
     )
 

@@ -1,6 +1,6 @@
 """The staffing model as a MIP, solved by HiGHS: the exact baseline.
 
-The model is built from the same :class:`zoneplan.staffing.SubProblem` parts that zoneplan's
+The model is built from the same :class:`zoneplan.staffing.Part` parts that zoneplan's
 CP-SAT model is built from (same eligible pairs, same cases dropped by the pre-check, same
 integer scaling: whole road minutes, workload in hundredths), with the same constraints:
 
@@ -31,7 +31,7 @@ Two processes
 -------------
 OR-Tools bundles its own ``libhighs.so.1`` and the two builds cannot be loaded into one
 process (whichever loads second fails with an undefined symbol).  So the work is split:
-:func:`export_parts` runs with zoneplan (eligibility, pre-check, :func:`decompose`) and
+:func:`export_parts` runs with zoneplan (prepared instance, pre-check, :func:`decompose`) and
 writes the parts as plain arrays; ``python -m benchmarks.mip PARTS.npz OUT.json`` loads only
 ``highspy``, numpy and pandas, builds and solves the MIPs and writes the chosen pairs.
 :func:`mip_staff` does both and returns the plan.  This module imports neither zoneplan nor
@@ -99,7 +99,7 @@ class MipResult:
 
 @dataclass(frozen=True)
 class PartArrays:
-    """One independent part as plain arrays; same field names as ``SubProblem``."""
+    """One independent part as plain arrays (a :class:`zoneplan.staffing.Part`, flattened)."""
 
     inv_global: np.ndarray
     case_global: np.ndarray
@@ -129,51 +129,48 @@ _ARRAYS = ("inv_global", "case_global", "pair_inv", "pair_case", "pair_cost", "p
 
 
 def export_parts(tables, rules=None, whole: bool = False) -> tuple[dict[str, np.ndarray], dict[str, float]]:
-    """Eligibility, pre-check and decomposition by zoneplan, flattened to named arrays.
+    """Prepared instance, pre-check and decomposition by zoneplan, flattened to named arrays.
 
-    Returns the arrays (for ``numpy.savez``) and the seconds spent in ``eligibility`` and
-    ``decompose`` (pre-check included).  Skill lists are stored as, per part, the local
-    case of each required skill (``skill_case``), offsets into ``skill_pairs``
-    (``skill_start``) and the concatenated local pair indices (``skill_pairs``).
+    Returns the arrays (for ``numpy.savez``) and the seconds spent in ``eligibility``
+    (the prepared instance) and ``decompose`` (pre-check included).  Skill lists are stored
+    as, per part, the local case of each required skill (``skill_case``), offsets into
+    ``skill_pairs`` (``skill_start``) and the concatenated local pair indices
+    (``skill_pairs``).
     """
-    from zoneplan import RuleOptions, build_eligibility
-    from zoneplan.staffing import decompose
+    from zoneplan import RuleOptions
+    from zoneplan.staffing import build_instance, decompose
     from zoneplan.staffing.explain import precheck
-    from zoneplan.staffing.model import scale_workload
 
     t0 = time.perf_counter()
-    el = build_eligibility(tables, rules or RuleOptions())
+    inst = build_instance(tables, rules or RuleOptions())
     t1 = time.perf_counter()
-    subs = decompose(el, set(precheck(el)), single=whole)
-    n_inv = max(1, len(el.inv_ids))
-    key = el.pair_case * n_inv + el.pair_inv
+    drop = np.zeros(inst.n_cases, dtype=bool)
+    drop[list(precheck(inst))] = True
+    parts = decompose(inst, drop, single=whole)
     out: dict[str, np.ndarray] = {
-        "case_ids": el.case_ids.astype(str), "inv_ids": el.inv_ids.astype(str),
-        "n_parts": np.array(len(subs)), "eligible_pairs": np.array(el.n_pairs),
-        "floor": np.array(int(scale_workload(
-            tables.investigators["current_workload"].to_numpy(dtype=float)).max(initial=0))),
+        "case_ids": inst.case_ids.astype(str), "inv_ids": inst.inv_ids.astype(str),
+        "n_parts": np.array(len(parts)), "eligible_pairs": np.array(inst.n_pairs),
+        "floor": np.array(inst.floor),
     }
-    for k, sp in enumerate(subs):
-        pos = np.searchsorted(key, sp.case_global[sp.pair_case] * n_inv + sp.inv_global[sp.pair_inv])
-        values = {a: getattr(sp, a) for a in _ARRAYS if a != "pair_minutes"}
-        values["pair_minutes"] = el.pair_minutes[pos]
+    for k, part in enumerate(parts):
+        values = {
+            "inv_global": part.invs, "case_global": part.cases, "pair_inv": part.pair_inv,
+            "pair_case": part.pair_case, "pair_cost": part.pair_cost, "pair_minutes": inst.pair_minutes[part.pairs],
+            "pair_lead": part.pair_lead, "team_size": part.team_size, "needs_lead": part.needs_lead,
+            "priority": part.priority, "workload": part.workload, "capacity": part.capacity,
+            "current_load": part.current_load,
+        }
         for a in _ARRAYS:
             out[f"p{k}.{a}"] = np.asarray(values[a])
-        sc, starts, flat = [], [0], []
-        for c, lists in enumerate(sp.case_skill_pairs):
-            for ps in lists:
-                sc.append(c)
-                flat.extend(ps)
-                starts.append(len(flat))
-        out[f"p{k}.skill_case"] = np.asarray(sc, dtype=np.int64)
-        out[f"p{k}.skill_start"] = np.asarray(starts, dtype=np.int64)
-        out[f"p{k}.skill_pairs"] = np.asarray(flat, dtype=np.int64)
+        out[f"p{k}.skill_case"] = np.asarray(part.req_case, dtype=np.int64)
+        out[f"p{k}.skill_start"] = np.asarray(part.req_ptr, dtype=np.int64)
+        out[f"p{k}.skill_pairs"] = np.asarray(part.req_pairs, dtype=np.int64)
     t2 = time.perf_counter()
     return out, {"eligibility": t1 - t0, "decompose": t2 - t1}
 
 
 def mip_staff(tables, rules=None, time_limit: float = 60.0, whole: bool = False, threads: int = 1,
-              seed: int = 0, lp_bound: bool = True) -> MipResult:
+              seed: int = 0, lp_bound: bool | str = True) -> MipResult:
     """Solve the staffing model with HiGHS (in a child process), lexicographically.
 
     Parameters
@@ -188,8 +185,9 @@ def mip_staff(tables, rules=None, time_limit: float = 60.0, whole: bool = False,
         One MIP over the whole instance instead of one per independent part.
     threads, seed : int
         HiGHS ``threads`` and ``random_seed``.
-    lp_bound : bool
-        Also compute the LP relaxation bound of level 1 (not counted in ``wall_time``).
+    lp_bound : bool or "auto"
+        Also compute the LP relaxation bound of level 1 (not counted in ``wall_time``);
+        ``"auto"``: only below 100,000 eligible pairs.
 
     Returns
     -------
@@ -203,6 +201,8 @@ def mip_staff(tables, rules=None, time_limit: float = 60.0, whole: bool = False,
     """
     t0 = time.perf_counter()
     arrays, prep = export_parts(tables, rules, whole)
+    if lp_bound == "auto":  # the full LP of a dense part takes HiGHS minutes
+        lp_bound = int(arrays["eligible_pairs"]) < 100_000
     with tempfile.TemporaryDirectory(prefix="zoneplan-mip-") as tmp:
         parts_path, out_path = Path(tmp) / "parts.npz", Path(tmp) / "out.json"
         np.savez(parts_path, **arrays)
@@ -292,7 +292,7 @@ class _Mip:
 def build_mip(sp, threads: int = 1, seed: int = 0) -> _Mip:
     """Build the HiGHS model of one part (no objective yet).  No solving, no I/O.
 
-    ``sp`` is a :class:`PartArrays` (or a ``SubProblem``: the fields are the same).
+    ``sp`` is a :class:`PartArrays`.
     Columns: ``x`` per pair, ``y`` per case, ``lead`` per lead-eligible pair of a case that
     needs a lead, then ``z`` (max load in hundredths, continuous: its optimum is integral).
     """

@@ -11,6 +11,7 @@ Solvers
 -------
 ``zoneplan``       :func:`zoneplan.staff`, lexicographic, ``workers=2`` (``--workers``)
 ``zoneplan-1w``    the same with one worker
+``zoneplan-tlS``   the same with ``time_limit=S`` seconds (anytime quality), e.g. ``zoneplan-tl2``
 ``greedy``         :func:`benchmarks.greedy.greedy_staff`
 ``highs``          :func:`benchmarks.mip.mip_staff`, one MIP per independent part
 ``highs-whole``    the same model as one MIP over the whole instance
@@ -37,6 +38,7 @@ import json
 import logging
 import math
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -60,6 +62,12 @@ SCALES: dict[str, Any] = {
     "prefecture": "prefecture",
     "province": "province",
     "stress": "stress",
+    # about 36,000 townships in 2,000 counties, 140,000 investigators, 26,000 cases
+    "national": "national",
+    # one part of ~300,000 eligible pairs: every case weighs 1.0 (a conflict-of-interest data set)
+    "dense": "dense",
+    # the same with workloads between 0.5 and 3.0 (a harder max-workload level)
+    "dense-varied": {"base": "dense", "workload": [0.5, 3.0]},
 }
 #: Intermediate sizes for the growth series (between prefecture and stress).
 GROWTH: dict[str, Any] = {
@@ -139,14 +147,15 @@ def zoning_available() -> bool:
 
 
 def _levels(levels) -> list[dict[str, Any]]:
-    return [{"name": lv.name, "value": float(lv.value), "bound": float(lv.bound), "gap": float(lv.gap),
-             "proven": bool(lv.proven)} for lv in levels]
+    items = levels.values() if hasattr(levels, "values") else levels
+    return [{"name": lv.name, "value": float(lv.value), "bound": None if lv.bound is None else float(lv.bound),
+             "gap": None if lv.gap is None else float(lv.gap), "proven": bool(lv.proven)} for lv in items]
 
 
 def _worker(argv: list[str]) -> int:
     """One solver run on one instance; writes the plan (CSV) and a JSON report."""
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run worker")
-    ap.add_argument("--solver", required=True, choices=SOLVERS)
+    ap.add_argument("--solver", required=True)
     ap.add_argument("--instance", required=True)
     ap.add_argument("--plan", required=True)
     ap.add_argument("--report", required=True)
@@ -164,8 +173,9 @@ def _worker(argv: list[str]) -> int:
     out: dict[str, Any] = {"solver": a.solver, "load_s": load_s, "import_rss_mib": import_rss}
     plan = None
     if a.solver.startswith("zoneplan"):
+        limit = _time_limit(a.solver) or a.time_limit
         opts = zoneplan.SolveOptions(workers=1 if a.solver.endswith("1w") else a.workers,
-                                     time_limit=a.time_limit, seed=a.seed)
+                                     time_limit=limit, seed=a.seed)
         res = zoneplan.staff(tables, options=opts)
         plan = res.assignments[["case_id", "investigator_id", "role", "travel_minutes"]]
         out.update(status=res.status, levels=_levels(res.levels), wall_time=res.wall_time,
@@ -180,7 +190,8 @@ def _worker(argv: list[str]) -> int:
     elif a.solver.startswith("highs"):
         from benchmarks.mip import mip_staff
 
-        res = mip_staff(tables, time_limit=a.highs_time_limit, whole=a.solver == "highs-whole", seed=a.seed)
+        res = mip_staff(tables, time_limit=a.highs_time_limit, whole=a.solver == "highs-whole", seed=a.seed,
+                        lp_bound="auto")
         plan = res.assignments
         out.update(status=res.status, levels=_levels(res.levels), wall_time=res.wall_time, timings=res.timings,
                    stats=dict(res.stats), lp_bound=res.lp_bound, child_rss_mib=res.peak_rss_mib)
@@ -274,7 +285,7 @@ def _summarise(scale: str, series: str, solver: str, runs: list[dict[str, Any]],
                peak_rss_mib=max(r["peak_rss_mib"] for r in ok), import_rss_mib=first["import_rss_mib"])
     stats = first.get("stats", {})
     for k in ("townships", "investigators", "cases", "eligible_pairs", "parts", "largest_part_pairs", "variables",
-              "rows", "counties", "adjacency_pairs"):
+              "dense_parts", "solves", "rows", "counties", "adjacency_pairs"):
         if k in stats:
             row[k] = stats[k]
     timings = [r.get("timings", {}) for r in ok]
@@ -307,11 +318,17 @@ def _summarise(scale: str, series: str, solver: str, runs: list[dict[str, Any]],
     return row
 
 
+def _time_limit(solver: str) -> float | None:
+    """The time limit of a ``zoneplan-tlS`` solver name, else None."""
+    m = re.fullmatch(r"zoneplan-tl(\d+(?:\.\d+)?)", solver)
+    return float(m.group(1)) if m else None
+
+
 def _parse_solvers(text: str, repeats: int) -> list[tuple[str, int]]:
     out = []
     for item in [s.strip() for s in text.split(",") if s.strip()]:
         name, _, n = item.partition(":")
-        if name not in SOLVERS:
+        if name not in SOLVERS and _time_limit(name) is None:
             raise ValueError(f"unknown solver {name!r}; expected one of {', '.join(SOLVERS)}")
         out.append((name, int(n) if n else repeats))
     return out
@@ -345,7 +362,7 @@ def run_benchmarks(args: argparse.Namespace, echo=print) -> list[dict[str, Any]]
             for k in range(n):
                 r = _run_one(solver, folder, work, f"{scale}-{solver}-{k}", args)
                 runs.append(r)
-                if solver in STAFFING and r.get("status") != "ERROR":
+                if (solver in STAFFING or _time_limit(solver)) and r.get("status") != "ERROR":
                     checks.append(_check_plan(tables, r["plan_path"]))
             row = _summarise(scale, series, solver, runs, checks)
             rows.append(row)
@@ -371,7 +388,7 @@ def markdown(rows: list[dict[str, Any]]) -> str:
     staff = [r for r in rows if r["kind"] == "staffing"]
     if staff:
         lines += ["| scale | solver | status | staffed (bound) | max workload (bound) | travel min (bound) | "
-                  "LP bound L1 | wall s median [min-max] | elig / build / solve s | peak MiB | pairs | vars | "
+                  "LP bound L1 | wall s median [min-max] | prepare / solve / finish s | peak MiB | pairs | parts | "
                   "viol |",
                   "|" + "---|" * 13]
         for r in staff:
@@ -380,13 +397,16 @@ def markdown(rows: list[dict[str, Any]]) -> str:
                 if b is None or (isinstance(b, float) and math.isnan(b)):
                     return _fmt(v, d)
                 return f"{_fmt(v, d)} ({_fmt(b, d)})"
-            split = " / ".join(_fmt(r.get(f"t_{k}"), 2) for k in ("eligibility", "build", "solve"))
+            prep = sum(r.get(f"t_{k}") or 0.0 for k in ("prepare", "eligibility", "decompose", "build"))
+            solve = sum(r.get(f"t_{k}") or 0.0 for k in ("greedy", "solve"))
+            finish = sum(r.get(f"t_{k}") or 0.0 for k in ("explain", "check"))
+            split = f"{_fmt(prep, 2)} / {_fmt(solve, 2)} / {_fmt(finish, 2)}"
             wall = (f"{_fmt(r.get('wall_median'), 2)} [{_fmt(r.get('wall_min'), 2)}-{_fmt(r.get('wall_max'), 2)}]"
                     f" n={r['repeats']}")
             lines.append(f"| {r['scale']} | {r['solver']} | {r.get('status')} | {lv('staffed')} | "
                          f"{lv('max_workload', 2)} | {lv('travel')} | {_fmt(r.get('staffed_lp_bound'), 1)} | {wall} | "
                          f"{split} | {_fmt(r.get('peak_rss_mib'), 0)} | {_fmt(r.get('eligible_pairs'))} | "
-                         f"{_fmt(r.get('variables'))} | {_fmt(r.get('check_violations'))} |")
+                         f"{_fmt(r.get('parts'))} | {_fmt(r.get('check_violations'))} |")
     zon = [r for r in rows if r["kind"] == "zoning"]
     if zon:
         lines += ["", "| scale | solver | status | objective (checker) | bound | gap | wall s median [min-max] | "

@@ -55,7 +55,7 @@ def test_weighted_small_weights_are_not_rounded_away():
     w = {"staffed": 1.0, "max_workload": 0.4, "travel": 0.01}
     r = zoneplan.staff(t, options=SolveOptions(mode="weighted", weights=w))
     assert r.objective["max_workload"] == 1.0 and r.objective["travel"] == 30
-    assert r.levels[0].value == pytest.approx(2 - 0.4 - 0.3)
+    assert r.levels["weighted"].value == pytest.approx(2 - 0.4 - 0.3)
 
 
 def test_weighted_plan_does_not_depend_on_workers():
@@ -82,10 +82,10 @@ def test_bounds_stay_valid_under_tiny_time_limits():
         for order in (("staffed", "max_workload", "travel"), ("staffed", "travel", "max_workload")):
             r = zoneplan.staff(t, options=SolveOptions(deterministic_time=dt, order=order))
             assert zoneplan.check(t, r.assignments).ok
-            first = r.levels[0]
+            first = r.levels["staffed"]
             assert first.value <= ref.objective["staffed"] <= first.bound
             if first.proven and order[1] == "max_workload":
-                assert r.levels[1].bound <= ref.objective["max_workload"] + 1e-9
+                assert r.levels["max_workload"].bound <= ref.objective["max_workload"] + 1e-9
 
 
 def test_output_folder_readable_and_swapped_whole(tmp_path):

@@ -1,8 +1,12 @@
-"""Property tests on random small instances.
+"""Property tests on random small instances, against a brute-force oracle.
 
 * every plan the solver emits passes the independent checker;
-* on tiny instances the lexicographic optimum (staffed, then max workload, then travel)
-  equals a brute-force enumeration whose notion of a valid team is the checker's own.
+* on tiny instances every objective order, and the weighted objective, reach the optimum
+  of a brute-force enumeration whose notion of a valid team is the checker's own -- under
+  random rule options (zones or none, travel radius, cross-county pools, own township,
+  kin hops) and over two counties (several independent parts);
+* the dense-part strategy (LP column generation + exact cores) reaches the same optima;
+* proven levels have ``bound == value``; an OPTIMAL result has every level proven.
 """
 
 from __future__ import annotations
@@ -11,21 +15,27 @@ import itertools
 import math
 
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import zoneplan
+from zoneplan import RuleOptions, SolveOptions
+from zoneplan.check import travel_minutes
 
 from conftest import make_tables
 
-TOWNS = ["A", "B", "C"]
+TOWNS = ["A", "B", "C", "D"]
+COUNTY = {"A": "K1", "B": "K1", "C": "K1", "D": "K2"}
+ORDERS = list(itertools.permutations(("staffed", "max_workload", "travel")))
 
 
 @st.composite
 def instances(draw, max_inv=5, max_cases=3):
     travel = [(a, b, draw(st.integers(1, 60))) for a, b in itertools.combinations(TOWNS, 2)]
-    zones = draw(st.sampled_from([("", "", ""), ("Z1", "Z1", "Z2"), ("Z1", "Z1", "Z1")]))
-    towns = [dict(township_id=t, name=t, county="K", lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
+    zones = draw(st.sampled_from([("", "", "", ""), ("Z1", "Z1", "Z2", "Z3"), ("Z1", "Z1", "Z1", "none"),
+                                  ("none", "none", "none", "Z4")]))  # "none": no zone (a blank among filled lines is refused)
+    towns = [dict(township_id=t, name=t, county=COUNTY[t], lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
              for k, (t, z) in enumerate(zip(TOWNS, zones))]
     n_inv = draw(st.integers(2, max_inv))
     invs = []
@@ -56,30 +66,59 @@ def instances(draw, max_inv=5, max_cases=3):
     return make_tables(towns, invs, cases, relations=rel or None, conflicts=conf or None, travel=travel)
 
 
-def _options_for_case(tables, case) -> list[tuple[tuple[str, ...], str | None]]:
-    """Every (team, lead) for one case that the checker accepts on its own."""
-    ids = tables.investigators["investigator_id"].tolist()
+@st.composite
+def rule_options(draw):
+    return RuleOptions(max_hops=draw(st.sampled_from([1, 2])), max_travel=draw(st.sampled_from([30.0, 90.0])),
+                       allow_own_township=draw(st.sampled_from([False, False, True])),
+                       cross_county=draw(st.booleans()), use_zones=draw(st.booleans()))
+
+
+PAIR_RULES = {"cross-check", "home", "kin", "declared", "pool", "team.available"}
+
+
+def _allowed_pairs(tables, rules) -> set[tuple[str, str]]:
+    """(case, investigator) pairs that break no pair rule: one checker call over every pair."""
+    rows = [(c, i) for c in tables.cases["case_id"] for i in tables.investigators["investigator_id"]]
+    plan = pd.DataFrame(rows, columns=["case_id", "investigator_id"]).assign(role="member")
+    bad = {(v.case_id, v.investigator_id) for v in zoneplan.check(tables, plan, rules).violations
+           if v.rule in PAIR_RULES}
+    return set(rows) - bad
+
+
+def _options_for_case(tables, case, allowed) -> list[tuple[tuple[str, ...], str | None]]:
+    """Every (team, lead) for one case: allowed pairs, size, skills, lead rules (the rule
+    text, written here independently of the solver)."""
+    inv = tables.investigators.set_index("investigator_id")
+    ids = [i for i in inv.index if (case["case_id"], i) in allowed]
     size = int(case["team_size"])
     lead_needed = bool(case["needs_lead"]) or bool(case["escalated"])
     out = []
     for team in itertools.combinations(ids, size):
+        have = set().union(*(set(inv.loc[i, "skills"]) for i in team))
+        if not set(case["required_skills"]) <= have:
+            continue
         for lead in (team if lead_needed else (None,)):
-            rows = [dict(case_id=case["case_id"], investigator_id=i, role="lead" if i == lead else "member")
-                    for i in team]
-            rep = zoneplan.check(tables, pd.DataFrame(rows))
-            if rep.ok:
-                out.append((team, lead))
+            if lead is not None and not (inv.loc[lead, "can_lead"]
+                                         and (not case["escalated"] or inv.loc[lead, "level"] == "county")):
+                continue
+            out.append((team, lead))
     return out
 
 
-def brute_force(tables) -> tuple[float, float, float]:
-    """Best (staffed, -max_workload, -travel) over all plans, lexicographically."""
+def all_plans(tables, rules) -> list[tuple[float, float, float]]:
+    """(staffed, max_workload, travel) of every valid plan (the checker judges validity)."""
     inv = tables.investigators.set_index("investigator_id")
     cases = tables.cases.to_dict("records")
-    opts = [[None] + _options_for_case(tables, c) for c in cases]
-    minutes = zoneplan.check(tables, pd.DataFrame(columns=["case_id", "investigator_id", "role"]))  # warm
-    del minutes
-    best = None
+    allowed = _allowed_pairs(tables, rules)
+    opts = [[None] + _options_for_case(tables, c, allowed) for c in cases]
+    # whole road minutes per member, rounded half up, as the checker counts them
+    towns = dict(zip(inv.index, inv["township_id"]))
+    where = dict(zip(tables.cases["case_id"], tables.cases["township_id"]))
+    pairs = sorted(allowed)
+    mins = travel_minutes(tables, [towns[i] for _, i in pairs], [where[c] for c, _ in pairs]) \
+        if pairs else []
+    minutes = {p: int(math.floor(m + 0.5)) for p, m in zip(pairs, mins)}
+    out = []
     for combo in itertools.product(*opts):
         used: dict[str, int] = {}
         load = dict(zip(inv.index, inv["current_workload"]))
@@ -96,20 +135,38 @@ def brute_force(tables) -> tuple[float, float, float]:
                 rows.append((c["case_id"], i, "lead" if i == lead else "member"))
         if any(used[i] + inv.loc[i, "current_cases"] > inv.loc[i, "max_cases"] for i in used):
             continue
-        plan = pd.DataFrame(rows, columns=["case_id", "investigator_id", "role"])
-        travel = zoneplan.check(tables, plan).objective["travel"] if rows else 0
-        key = (staffed, -round(max(load.values()), 6), -travel)
-        if best is None or key > best:
-            best = key
-    return best
+        travel = sum(minutes[(c, i)] for c, i, _ in rows)
+        out.append((staffed, round(max(load.values()), 6), float(travel)))
+    return out
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(max_inv=6, max_cases=4))
-def test_every_plan_passes_the_checker(tables):
-    r = zoneplan.staff(tables)
+def best(plans, order) -> tuple[float, ...]:
+    """The lexicographic optimum of ``order`` (staffed maximised, the others minimised)."""
+    idx = {"staffed": 0, "max_workload": 1, "travel": 2}
+    sign = {"staffed": 1, "max_workload": -1, "travel": -1}
+    return max(tuple(sign[n] * p[idx[n]] for n in order) for p in plans)
+
+
+def got(r, order) -> tuple[float, ...]:
+    sign = {"staffed": 1, "max_workload": -1, "travel": -1}
+    return tuple(sign[n] * round(r.objective[n], 6) for n in order)
+
+
+def _consistent(r) -> None:
+    """OPTIMAL implies every level proven; proven implies bound == value."""
+    for lv in r.levels.values():
+        if lv.proven:
+            assert lv.bound is not None and math.isclose(lv.bound, lv.value, abs_tol=1e-9), lv
+    if r.status == "OPTIMAL":
+        assert all(lv.proven for lv in r.levels.values() if lv.bound is not None)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_inv=6, max_cases=4), rule_options())
+def test_every_plan_passes_the_checker(tables, rules):
+    r = zoneplan.staff(tables, rules)
     assert r.status == "OPTIMAL"
-    rep = zoneplan.check(tables, r.assignments)
+    rep = zoneplan.check(tables, r.assignments, rules)
     assert rep.ok, rep.to_frame()
     assert rep.objective["staffed"] == r.objective["staffed"]
     assert rep.objective["travel"] == r.objective["travel"]
@@ -117,11 +174,53 @@ def test_every_plan_passes_the_checker(tables):
     # every case is either fully staffed or explained
     assert set(r.unstaffed["case_id"]) | set(r.assignments["case_id"]) == set(tables.cases["case_id"])
     assert all(len(str(x)) > 0 for x in r.unstaffed["reason"])
+    _consistent(r)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(instances(max_inv=4, max_cases=3))
-def test_objective_equals_brute_force(tables):
-    r = zoneplan.staff(tables)
-    got = (r.objective["staffed"], -round(r.objective["max_workload"], 6), -r.objective["travel"])
-    assert got == brute_force(tables)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_inv=4, max_cases=3), rule_options())
+def test_every_order_equals_brute_force(tables, rules):
+    plans = all_plans(tables, rules)
+    for order in ORDERS:
+        r = zoneplan.staff(tables, rules, SolveOptions(order=order))
+        assert got(r, order) == best(plans, order), order
+        assert r.status == "OPTIMAL"
+        _consistent(r)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_inv=4, max_cases=3), rule_options(),
+       st.sampled_from([{"staffed": 1000.0, "max_workload": 60.0, "travel": 1.0},
+                        {"staffed": 1.0, "max_workload": 5.0, "travel": 1.0},
+                        {"staffed": 30.0, "max_workload": 0.5, "travel": 0.25}]))
+def test_weighted_equals_brute_force(tables, rules, weights):
+    plans = all_plans(tables, rules)
+    # exactly as the model scales them: staffed and travel to 0.0001, max_workload to 0.01
+    value = max(round(weights["staffed"] * s - weights["max_workload"] * m - weights["travel"] * t, 6)
+                for s, m, t in plans)
+    r = zoneplan.staff(tables, rules, SolveOptions(mode="weighted", weights=weights))
+    assert r.status == "OPTIMAL"
+    assert r.levels["weighted"].value == pytest.approx(value, abs=1e-6)
+    assert r.levels["weighted"].bound == pytest.approx(value, abs=1e-6)
+    o = r.objective
+    assert weights["staffed"] * o["staffed"] - weights["max_workload"] * o["max_workload"] \
+        - weights["travel"] * o["travel"] == pytest.approx(value, abs=1e-6)
+    for name in ("staffed", "max_workload", "travel"):  # reported, not optimised one by one
+        assert r.levels[name].bound is None and not r.levels[name].proven
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_inv=4, max_cases=3), rule_options(), st.sampled_from(ORDERS[:2] + ORDERS[4:5]))
+def test_dense_strategy_equals_brute_force(tables, rules, order):
+    """Every part treated as dense (LP column generation, HiGHS cores, CP-SAT core search)."""
+    import zoneplan.staffing.solve as solve
+
+    plans = all_plans(tables, rules)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(solve, "DENSE_PAIRS", 0)
+        r = zoneplan.staff(tables, rules, SolveOptions(order=order))
+    assert r.stats["dense_parts"] == r.stats["parts"]
+    assert got(r, order) == best(plans, order), order
+    assert r.status == "OPTIMAL"
+    assert zoneplan.check(tables, r.assignments, rules).ok
+    _consistent(r)

@@ -149,6 +149,11 @@ def test_pool_never_crosses_county():
     kl = person("kl", "B", level="county", home_township="D")
     _, r = solve([person("near", "B"), kl, person("far", "C")], townships=towns(counties=counties))
     assert chosen(r) == ["far"]
+    # --cross-county lets township staff of L in (county-level staff of L never)
+    t, r = solve([person("near", "B"), kl], townships=towns(counties=counties), rules=RuleOptions(cross_county=True))
+    assert chosen(r) == ["near"]
+    t, r = solve([kl], townships=towns(counties=counties), rules=RuleOptions(cross_county=True))
+    assert chosen(r) == []
 
 
 def test_escalated_needs_a_county_lead():

@@ -49,7 +49,7 @@ import pandas as pd
 from zoneplan.data.contract import TABLES
 from zoneplan.geo import gabriel_adjacency
 
-__all__ = ["DEFAULTS", "SCALES", "TABLE_NAMES", "SKILLS", "generate", "write", "main"]
+__all__ = ["DEFAULTS", "DENSE_DEFAULTS", "SCALES", "TABLE_NAMES", "SKILLS", "generate", "write", "main"]
 
 logger = logging.getLogger(__name__)
 
@@ -95,12 +95,44 @@ DEFAULTS: dict[str, Any] = {
     "conflict_share": 0.015,  # cases with a declared recusal
 }
 
+#: Parameters of the *dense* family (``{"family": "dense", ...}``): one county, no zones,
+#: every township within the default 90-minute pool radius, so nearly every pair of the
+#: roster and the case list is eligible: one part of hundreds x hundreds.  Teams of 3 whose
+#: lead must come from a small subset, capacities close to the demand, thousands of
+#: declared recusals.  The shape of a prefecture-level pool, a province's escalated cases,
+#: or a county without zones and a wide travel radius.
+DENSE_DEFAULTS: dict[str, Any] = {
+    "family": "dense",
+    "townships": 36,
+    "min_spacing_km": 3.2,  # compact: the farthest two townships stay within 90 road minutes
+    "origin": (35.0, 115.0),
+    "villages": (5, 25),
+    "investigators": 640,
+    "county_share": 0.06,  # county-level staff, posted at the county seat
+    "cases": 520,
+    "team_size": 3,
+    "lead_share": 0.14,  # who can lead: the small subset every team needs one of
+    "member_max_cases": (1, 3),  # inclusive, uniform
+    "lead_max_cases": (4, 8),
+    "busy_share": 0.2,  # people with one case already on hand
+    "local_share": 0.5,  # people whose home is the township where posted
+    "skill_case_share": 0.35,  # cases that ask for one required skill
+    "escalated_share": 0.04,
+    "workload": (1.0, 1.0),  # every case the same weight, as in a conflict-of-interest data set
+    "kin_share": 0.3,  # subjects with kin, a third of them reaching an investigator
+    "conflicts": 3000,  # declared recusals
+}
+
 #: Named scales (only the differences from :data:`DEFAULTS`).
 SCALES: dict[str, dict[str, Any]] = {
     "county": {"counties": 1, "townships": 16, "cases": 20},
     "prefecture": {"counties": 11, "townships": 134, "cases": 100},
     "province": {"counties": 136, "townships": 1800, "cases": 1300},
     "stress": {"counties": 136, "townships": 1800, "cases": 2600},
+    # every township of the country: about 36,000 townships in 2,000 counties
+    "national": {"counties": 2000, "townships": 36000, "cases": 26000, "origin": (18.0, 80.0),
+                 "county_grid_km": 100.0},
+    "dense": {"family": "dense"},
 }
 
 _FLOAT_DECIMALS = {"lat": 6, "lon": 6}  # every other float column: 2 decimals
@@ -151,15 +183,22 @@ def _params(scale: str | Mapping[str, Any]) -> dict[str, Any]:
     if isinstance(scale, str):
         if scale not in SCALES:
             raise ValueError(f"unknown scale {scale!r}; expected one of {', '.join(SCALES)} or a dict")
-        return {**DEFAULTS, **SCALES[scale]}
+        scale = {"base": scale}
     custom = dict(scale)
     base = custom.pop("base", None)
     if base is not None and base not in SCALES:
         raise ValueError(f"unknown base scale {base!r}; expected one of {', '.join(SCALES)}")
-    unknown = sorted(set(custom) - set(DEFAULTS))
+    named = SCALES[base] if base else {}
+    family = custom.get("family", named.get("family", "regional"))
+    defaults = DENSE_DEFAULTS if family == "dense" else DEFAULTS
+    unknown = sorted(set(custom) - set(defaults) - {"family"})
     if unknown:
-        raise ValueError(f"unknown synth parameter(s) {unknown}; known: {sorted(DEFAULTS)}")
-    p = {**DEFAULTS, **(SCALES[base] if base else {}), **custom}
+        raise ValueError(f"unknown synth parameter(s) {unknown} for the {family} family; known: {sorted(defaults)}")
+    p = {**defaults, **named, **custom}
+    if family == "dense":
+        if p["townships"] < 2 or p["investigators"] < 1 or p["cases"] < 0 or p["team_size"] < 1:
+            raise ValueError("a dense instance needs >= 2 townships, >= 1 investigator, >= 0 cases, team_size >= 1")
+        return p
     lo, hi = p["county_size"]
     if not (p["counties"] >= 1 and 2 <= lo <= hi and p["counties"] * lo <= p["townships"] <= p["counties"] * hi):
         raise ValueError(
@@ -334,6 +373,11 @@ def generate(scale: str | Mapping[str, Any], seed: int = 0) -> dict[str, pd.Data
     if int(seed) < 0:
         raise ValueError(f"seed must be >= 0; got {seed}")
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 20240601]))
+    if p.get("family") == "dense":
+        tables = _dense(p, rng)
+        logger.info("synthetic dense instance seed=%d: %s", seed,
+                    ", ".join(f"{k}={len(v)}" for k, v in tables.items()))
+        return tables
     world = _geography(p, rng)
     investigators, inv_rows = _investigators(p, world, rng)
     cases, case_rows = _cases(p, world, rng)
@@ -360,8 +404,11 @@ def _geography(p: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
     cols = math.ceil(math.sqrt(k))
     lat0, lon0 = p["origin"]
     grid = float(p["county_grid_km"])
-    county_names = [f"{_FIRST[i // len(_COUNTY_SECOND)]}{_COUNTY_SECOND[i % len(_COUNTY_SECOND)]} County"
-                    for i in rng.permutation(len(_FIRST) * len(_COUNTY_SECOND))[:k]]
+    stems = [f"{_FIRST[i // len(_COUNTY_SECOND)]}{_COUNTY_SECOND[i % len(_COUNTY_SECOND)]}"
+             for i in rng.permutation(len(_FIRST) * len(_COUNTY_SECOND))]
+    # more counties than name stems (national scale): later rounds carry a number
+    county_names = [f"{stems[c % len(stems)]}{'' if c < len(stems) else f' {c // len(stems) + 1}'} County"
+                    for c in range(k)]
     n_town_names = len(_FIRST) * len(_TOWN_SECOND)
 
     tid: list[str] = []
@@ -662,6 +709,89 @@ def _conflicts(p: dict[str, Any], world: dict[str, Any], inv_rows: list[dict[str
             reason = _RECUSAL_REASONS[int(rng.integers(len(_RECUSAL_REASONS)))]
             rows.append((inv_rows[i]["investigator_id"], case["case_id"], reason))
     return _frame("conflicts", rows)
+
+
+# --------------------------------------------------------------------------- dense family
+
+
+def _dense(p: dict[str, Any], rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """One county without zones whose whole roster is the pool of every case.
+
+    Township seats are scattered ``min_spacing_km`` apart around the county seat, close
+    enough that every pair is within the default pool radius; investigators are posted at
+    random townships (county-level staff at the seat); every case needs a team of
+    ``team_size`` with a lead from the ``lead_share`` subset (county-level when escalated);
+    leads carry more cases than members; declared recusals are drawn uniformly.
+    """
+    n = int(p["townships"])
+    lat0, lon0 = p["origin"]
+    xy = _scatter(n, float(p["min_spacing_km"]), rng)
+    lat = np.round(lat0 + xy[:, 1] / _KM_PER_DEG, 6)
+    lon = np.round(lon0 + xy[:, 0] / (_KM_PER_DEG * np.cos(np.radians(lat))), 6)
+    tid = [f"D{t + 1:02d}" for t in range(n)]
+    villages = [_range(rng, p["villages"]) for _ in range(n)]
+    names = ["Chengguan Subdistrict"] + [f"{_FIRST[k % len(_FIRST)]}{_TOWN_SECOND[k % len(_TOWN_SECOND)]} Town"
+                                         for k in rng.permutation(len(_FIRST) * len(_TOWN_SECOND))[:n - 1].tolist()]
+    county = "Dacheng County"
+    townships = _frame("townships", [(tid[t], names[t], county, float(lat[t]), float(lon[t]), villages[t], "")
+                                     for t in range(n)])
+    edges = gabriel_adjacency(lat, lon, [county] * n)
+    adjacency = _frame("adjacency", [(tid[a], tid[b]) for a, b in sorted(edges)])
+
+    def village(t: int) -> str:
+        return f"{tid[t]}V{_range(rng, (1, villages[t])):02d}"
+
+    inv_rows = []
+    for k in range(int(p["investigators"])):
+        is_county = rng.random() < p["county_share"]
+        posted = 0 if is_county else int(rng.integers(n))
+        home = posted if rng.random() < p["local_share"] else int(rng.integers(n))
+        lead = rng.random() < p["lead_share"]
+        cap = _range(rng, p["lead_max_cases" if lead else "member_max_cases"])
+        busy = rng.random() < p["busy_share"]
+        inv_rows.append((
+            f"I{k + 1:06d}", f"{_SURNAMES[int(rng.integers(len(_SURNAMES)))]} {_GIVEN[int(rng.integers(len(_GIVEN)))]}",
+            tid[posted], "county" if is_county else "township", tid[home], village(home),
+            _skills(rng, (0.2, 0.5, 0.25, 0.05), 0), _bool(lead), cap, _bool(True), int(busy),
+            round(float(rng.uniform(*p["workload"])), 2) if busy else 0.0))
+    investigators = _frame("investigators", inv_rows)
+
+    case_rows = []
+    lo, hi = p["workload"]
+    for k in range(int(p["cases"])):
+        t = int(rng.integers(n))
+        skill = _skills(rng, (0.0, 1.0), 1) if rng.random() < p["skill_case_share"] else ""
+        size = int(p["team_size"])
+        case_rows.append((
+            f"K{k + 1:06d}", tid[t], village(t), f"S{k + 1:06d}", size, skill, _bool(size >= 2),
+            _bool(size >= 2 and rng.random() < p["escalated_share"]), 1 + _pick(rng, (0.5, 0.35, 0.15)),
+            round(float(rng.uniform(lo, hi)), 2)))
+    cases = _frame("cases", case_rows)
+
+    rel = []
+    n_inv, n_case = len(inv_rows), len(case_rows)
+    people = 0
+    for k in range(n_case):
+        if rng.random() >= p["kin_share"]:
+            continue
+        people += 1
+        relative = f"P{people:06d}"
+        rel.append((case_rows[k][3], relative, _KIN[int(rng.integers(len(_KIN)))]))
+        if rng.random() < 1.0 / 3.0:
+            rel.append((relative, inv_rows[int(rng.integers(n_inv))][0], _KIN[int(rng.integers(len(_KIN)))]))
+    relations = _frame("relations", rel)
+
+    seen: set[tuple[int, int]] = set()
+    conf = []
+    want = min(int(p["conflicts"]), n_inv * n_case)
+    while len(conf) < want:
+        i, c = int(rng.integers(n_inv)), int(rng.integers(n_case))
+        if (i, c) not in seen:
+            seen.add((i, c))
+            conf.append((inv_rows[i][0], case_rows[c][0], _RECUSAL_REASONS[int(rng.integers(len(_RECUSAL_REASONS)))]))
+    conflicts = _frame("conflicts", sorted(conf, key=lambda r: (r[1], r[0])))
+    return {"townships": townships, "adjacency": adjacency, "investigators": investigators, "cases": cases,
+            "relations": relations, "conflicts": conflicts}
 
 
 # --------------------------------------------------------------------------- writing

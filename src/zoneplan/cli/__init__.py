@@ -12,6 +12,7 @@ Exit codes (also in the README):
 3     ``staff``/``zone``: a valid plan was written but not proven optimal
       (time limit), or the zoning is infeasible (explanations printed)
 4     internal error (e.g. the checker rejected a plan zoneplan made)
+130   interrupted (Ctrl-C or SIGTERM): nothing was written
 ====  =====================================================================
 """
 
@@ -24,5 +25,9 @@ __all__ = ["app", "main", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point (after :func:`zoneplan_cli.main` made start-up quiet)."""
+    from .common import HARD_EXIT, raise_on_interrupt
+
+    HARD_EXIT["on"] = True
+    raise_on_interrupt()
     app()

@@ -13,9 +13,17 @@ from pydantic import ValidationError
 
 from ..errors import InputError, InternalError
 
-__all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL"]
+__all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
+           "EXIT_INTERRUPTED", "INTERRUPTED", "raise_on_interrupt"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
+#: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
+EXIT_INTERRUPTED = 130
+INTERRUPTED = "interrupted; nothing was written"
+
+#: Set by the console entry point: leave with ``os._exit`` after an interrupt, so solver
+#: threads still winding down never meet interpreter shutdown.
+HARD_EXIT = {"on": False}
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Plan collaboration zones and conflict-free investigation teams.")
@@ -35,16 +43,61 @@ def _lang_of(kwargs: dict) -> str:
         return default_lang()
 
 
+#: Set when SIGINT/SIGTERM arrived: whatever error follows (a library may wrap the
+#: interrupt, e.g. pandas reading a CSV turns it into a parse error) is the interrupt.
+SIGNALLED = {"on": False}
+
+
+def _on_signal(signum, frame):  # pragma: no cover - exercised by the interrupt tests in subprocesses
+    SIGNALLED["on"] = True
+    raise KeyboardInterrupt
+
+
+def raise_on_interrupt() -> None:
+    """SIGINT and SIGTERM raise ``KeyboardInterrupt`` in the main thread (the solvers run on
+    worker threads and are stopped from there; CP-SAT never installs its own handler)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _on_signal)
+        signal.signal(signal.SIGTERM, _on_signal)
+
+
+def _interrupted() -> None:
+    _err(INTERRUPTED)
+    if HARD_EXIT["on"]:  # pragma: no cover - the real command line only
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    raise typer.Exit(EXIT_INTERRUPTED)
+
+
+def _run(fn: Callable, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except typer.Exit:
+        raise
+    except Exception:
+        if SIGNALLED["on"]:
+            raise KeyboardInterrupt from None
+        raise
+
+
 def _guard(fn: Callable) -> Callable:
-    """Turn known failures into messages and exit codes; never a traceback for bad input.
+    """Turn known failures into messages and exit codes; never a traceback for bad input;
+    an interrupt writes nothing and exits 130.
 
     Input problems are printed in the command's ``--lang`` (default: see :mod:`zoneplan.i18n`).
     """
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        raise_on_interrupt()
         try:
-            return fn(*args, **kwargs)
+            return _run(fn, *args, **kwargs)
+        except KeyboardInterrupt:
+            _interrupted()
         except InputError as exc:
             lang = _lang_of(kwargs)
             n = len(exc.problems) + exc.more

@@ -102,7 +102,7 @@ def demo(
     typer.echo(pick(_TEXT["status"], lang, status=pick(STATUS_WORDS.get(result.status, {"en": result.status}), lang),
                     staffed=result.staffed_cases, cases=len(tables.cases), secs=result.wall_time))
     typer.echo("  " + pick(CLAUSE_SEP, lang).join(
-        pick(_TEXT[lv.name], lang, v=lv.value, b=lv.bound) for lv in result.levels))
+        pick(_TEXT[lv.name], lang, v=lv.value, b=lv.bound) for lv in result.levels.values()))
     typer.echo("")
     typer.echo(plan_table(tables, result, lang))
     typer.echo("")

@@ -42,11 +42,13 @@ def staff(
     from .. import load, staff as do_staff
     from ..i18n import resolve_lang
     from ..io.plan import write_plan
+    from ..io.write import check_output_dir
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
+    check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     _print_quality(tables, lang, gaps_only=False)
     with _Progress(True) as progress:
@@ -62,8 +64,10 @@ def staff(
 def _print_summary(result) -> None:
     typer.echo(f"status {result.status}: {result.staffed_cases} case(s) staffed, "
                f"{len(result.unstaffed)} unstaffed, {result.wall_time:.2f}s")
-    for lv in result.levels:
-        typer.echo(f"  {lv.name:<13} {lv.value:>12g}   bound {lv.bound:>12g}   gap {lv.gap:.2%}")
+    for lv in result.levels.values():
+        bound = "-" if lv.bound is None else f"{lv.bound:g}"
+        gap = "-" if lv.gap is None else f"{lv.gap:.2%}"
+        typer.echo(f"  {lv.name:<13} {lv.value:>12g}   bound {bound:>12}   gap {gap}")
 
 
 @app.command()
@@ -110,8 +114,9 @@ def validate(
     zones: Optional[Path] = ZonesOpt, strict: bool = Strict, lang: Optional[str] = Lang,
 ) -> None:
     """Check the input and summarise it: counts, data quality, per-case eligible pool, hopeless cases."""
-    from .. import build_eligibility, load
+    from .. import load
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..staffing import build_instance
     from ..staffing.explain import precheck
 
     lang = _lang_of({"lang": lang})
@@ -124,8 +129,9 @@ def validate(
                f"adjacency {'given' if t.adjacency is not None else 'derived from coordinates'}; "
                f"travel {'given' if t.travel is not None else 'estimated from coordinates'}")
     _print_quality(t, lang, gaps_only=False)
-    el = build_eligibility(t, rules)
-    pre = precheck(el)
+    inst = build_instance(t, rules)
+    el = inst.eligibility
+    pre = precheck(inst)
     counts = el.exclusion_counts()
     counts["team_size"] = t.cases["team_size"].to_numpy()
     counts["staffable_alone"] = ["no" if c in pre else "maybe" for c in range(len(counts))]

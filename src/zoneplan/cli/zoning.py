@@ -86,7 +86,7 @@ def zone(
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
     from .. import load
     from ..data.load import resolve_values, township_lookup
-    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_whatifs, zoning_table
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, solve_zoning
@@ -95,6 +95,7 @@ def zone(
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
+    check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = load(data_dir, require=("townships",), strict=strict)  # a township map alone is enough; roster and cases add balance
     towns = township_lookup(tables)
     kw: dict = {"together": _pairs(together, "--together", towns), "apart": _pairs(apart, "--apart", towns),
@@ -112,17 +113,23 @@ def zone(
     result = solve_zoning(inp, opts)
     files = {"report.json": json_bytes({**result.to_dict(), "inputs": {
         n: {"file": s.path, "sha256": s.sha256} for n, s in sorted(tables.sources.items())}})}
-    if result.feasible:
-        table = zoning_table(inp, result.zones)
+    if result.any_zoning:  # counties solved in time keep their zones when others did not make it
+        solved = result.zones[result.zones["zone"] != ""]
+        table = zoning_table(inp, solved)
         files["zones.csv"] = frame_to_csv_bytes(table)
-        files.update(zoning_map_files(inp, result.zones, stem="map", title=data_dir.name,
+        files.update(zoning_map_files(inp, solved, stem="map", title=data_dir.name,
                                       subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
                f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
     for e in result.explanations:
         typer.echo(f"  {e}")
-    if result.feasible:
+    pc = result.per_county
+    unsolved = pc[pc["status"] != "OPTIMAL"]
+    if len(unsolved) and len(pc) > 1:
+        typer.echo(f"{len(pc) - len(unsolved)} of {len(pc)} counties proven optimal; the others: "
+                   + ", ".join(f"{c} {st}" for c, st in zip(unsolved["county"], unsolved["status"])))
+    if result.any_zoning:
         typer.echo(_zones_text(table, lang))
         maps = sorted(f for f in files if f.endswith(".png"))
         shown = ", ".join(maps) if len(maps) <= 3 else f"map.png and {len(maps) - 1} county maps"
@@ -156,7 +163,7 @@ def compare(
     from ..compare import comparison
     from ..i18n import pick, resolve_lang
     from ..maps import zone_colors, zoning_map_files
-    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
     from .compare_view import comparison_text
@@ -164,6 +171,8 @@ def compare(
     lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
+    if out is not None:
+        check_output_dir(out)
     tables = load(data_dir, require=("townships",), strict=strict)
     named: dict[str, pd.DataFrame] = {}
     if not no_current and (tables.townships["zone"] != "").any():

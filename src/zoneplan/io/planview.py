@@ -93,7 +93,7 @@ def _people_named(text: str, names: dict[str, str]) -> str:
 
 def _level_rows(result, lang: str) -> list[dict[str, Any]]:
     return [{"level": lv.name, "label": pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
-             "value": lv.value, "bound": lv.bound, "proven": lv.proven} for lv in result.levels]
+             "value": lv.value, "bound": lv.bound, "proven": lv.proven} for lv in result.levels.values()]
 
 
 def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, lang: str = "en") -> PlanView:
@@ -276,7 +276,7 @@ def _summary(result, tables: Tables, rules: RuleOptions, cases: pd.DataFrame, te
         "townships": int(len(tables.townships)),
         "levels": _level_rows(result, lang),
         "mode": solve.get("mode", "lexicographic"),
-        "order": list(solve.get("order", [lv.name for lv in result.levels])),
+        "order": list(solve.get("order", [lv.name for lv in result.levels.values()])),
         "weights": solve.get("weights", {}),
         "rules": rules.model_dump(),
         "solve": {k: solve.get(k) for k in ("time_limit", "deterministic_time", "workers", "seed") if k in solve},

@@ -208,7 +208,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         ],
         "unstaffed": [{"id": u.case_id, "township": u.township, "kind": u.kind, "reason": u.reason}
                       for u in view.unstaffed.itertuples(index=False)],
-        "levels": [{**lv, "value": _num(float(lv["value"])), "bound": _num(float(lv["bound"]))} for lv in s["levels"]],
+        "levels": [{**lv, "value": _num(float(lv["value"])), "bound": None if lv["bound"] is None else _num(float(lv["bound"]))} for lv in s["levels"]],
         "maps": [{"caption": k, "src": _data_uri(v)} for k, v in maps.items() if not k.startswith(ZONE_MAP_PREFIX)],
         "groups": groups,
         "workload": [{"id": r.investigator_id, "name": r.name, "posted": r.posted, "level": r.level,

@@ -264,7 +264,7 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     kv(_t("people", lang), _t("people_v", lang, n=s["people_used"], total=s["investigators"]))
     section(_t("levels", lang))
     for lv in s["levels"]:
-        kv(lv["label"], _t("level_v", lang, value=f"{lv['value']:g}", bound=f"{lv['bound']:g}",
+        kv(lv["label"], _t("level_v", lang, value=f"{lv['value']:g}", bound="-" if lv["bound"] is None else f"{lv['bound']:g}",
                           proven=_t("proven_yes" if lv["proven"] else "proven_no", lang)))
     section(_t("options", lang))
     if s["mode"] == "weighted":

@@ -1,9 +1,10 @@
-"""Staffing: eligibility engine, CP-SAT model, solver and explanations."""
+"""Staffing: eligibility engine, prepared instance, decomposition, models, solver, explanations."""
 
 from .eligibility import Eligibility, build_eligibility
-from .model import SubProblem, build_model
-from .result import LevelResult, StaffingResult
-from .solve import decompose, staff
+from .instance import StaffingInstance, build_instance
+from .parts import Part, PartPlan, decompose
+from .result import LevelResult, Levels, StaffingResult, Status
+from .solve import staff
 
-__all__ = ["Eligibility", "build_eligibility", "SubProblem", "build_model", "LevelResult",
-           "StaffingResult", "decompose", "staff"]
+__all__ = ["Eligibility", "build_eligibility", "StaffingInstance", "build_instance", "Part", "PartPlan",
+           "decompose", "LevelResult", "Levels", "StaffingResult", "Status", "staff"]

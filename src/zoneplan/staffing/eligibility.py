@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -177,23 +176,40 @@ def _pool_pairs(t: Tables, rules: RuleOptions, travel: TravelTable) -> tuple[np.
     return pairs["i"].to_numpy(dtype=np.int64), pairs["c"].to_numpy(dtype=np.int64)
 
 
-def _kin_graph(t: Tables) -> nx.Graph:
-    g = nx.Graph()
+def _kin_graph(t: Tables) -> dict[str, dict[str, str]]:
+    """The relations as adjacency: person -> {neighbour: relation word} (first row wins)."""
+    g: dict[str, dict[str, str]] = {}
     rel = t.relations
     for a, b, r in zip(rel["a"].tolist(), rel["b"].tolist(), rel["relation"].tolist()):
-        if a == "" or b == "" or a == b:
+        if a == "" or b == "" or a == b or b in g.get(a, ()):
             continue
-        if not g.has_edge(a, b):
-            g.add_edge(a, b, relation=r)
+        g.setdefault(a, {})[b] = r
+        g.setdefault(b, {})[a] = r
     return g
 
 
-def _path_text(g: nx.Graph, path: list[str]) -> str:
+def _shortest_paths(g: dict[str, dict[str, str]], source: str, cutoff: int) -> dict[str, list[str]]:
+    """Breadth-first shortest paths from ``source`` up to ``cutoff`` hops (neighbours in
+    the order the relations list them)."""
+    paths = {source: [source]}
+    frontier = [source]
+    for _ in range(cutoff):
+        nxt = []
+        for u in frontier:
+            for v in g.get(u, ()):
+                if v not in paths:
+                    paths[v] = paths[u] + [v]
+                    nxt.append(v)
+        frontier = nxt
+    return paths
+
+
+def _path_text(g: dict[str, dict[str, str]], path: list[str]) -> str:
     if len(path) == 1:
         return f"{path[0]} is the subject"
     out = [path[0]]
     for u, v in zip(path, path[1:]):
-        rel = g.edges[u, v].get("relation") or "related"
+        rel = g[u][v] or "related"
         out.append(f"-[{rel}]- {v}")
     return " ".join(out) + f" ({len(path) - 1} hop{'s' if len(path) > 2 else ''})"
 
@@ -215,8 +231,7 @@ def _kin_pairs(t: Tables, rules: RuleOptions, case_subset: np.ndarray | None = N
             if s in inv_pos:
                 hits.append((inv_pos[s], f"{s} is the subject"))
             if s in g:
-                paths = nx.single_source_shortest_path(g, s, cutoff=rules.max_hops)
-                for node, p in paths.items():
+                for node, p in _shortest_paths(g, s, rules.max_hops).items():
                     if node in inv_pos and node != s:
                         hits.append((inv_pos[node], _path_text(g, list(reversed(p)))))
             reach[s] = sorted(hits)
@@ -256,11 +271,13 @@ def _conflicts_for_pairs(t: Tables, rules: RuleOptions, pi: np.ndarray, pc: np.n
     # 3 kin
     if kin is None:
         kin = _kin_pairs(t, rules, np.unique(pc))
+    n_inv = max(1, len(inv))
+    keys = pc.astype(np.int64) * n_inv + pi
     if kin:
-        for k, key in enumerate(zip(pi.tolist(), pc.tolist())):
-            text = kin.get(key)
-            if text is not None:
-                out.append((key[0], key[1], "kin", text))
+        kin_keys = np.fromiter((c * n_inv + i for i, c in kin), dtype=np.int64, count=len(kin))
+        for k in np.flatnonzero(np.isin(keys, kin_keys)).tolist():
+            key = (int(pi[k]), int(pc[k]))
+            out.append((key[0], key[1], "kin", kin[key]))
     # 4 declared
     conf = t.conflicts
     if len(conf):
@@ -272,10 +289,11 @@ def _conflicts_for_pairs(t: Tables, rules: RuleOptions, pi: np.ndarray, pc: np.n
         declared: dict[tuple[int, int], str] = {}
         for a, b, r in zip(ci.tolist(), cc.tolist(), reasons):
             declared.setdefault((a, b), r)
-        for key in zip(pi.tolist(), pc.tolist()):
-            r = declared.get(key)
-            if r is not None:
-                out.append((key[0], key[1], "declared", f"declared recusal: {r}" if r else "declared recusal"))
+        dec_keys = np.fromiter((c * n_inv + i for i, c in declared), dtype=np.int64, count=len(declared))
+        for k in np.flatnonzero(np.isin(keys, dec_keys)).tolist():
+            key = (int(pi[k]), int(pc[k]))
+            r = declared[key]
+            out.append((key[0], key[1], "declared", f"declared recusal: {r}" if r else "declared recusal"))
     # 5 availability and capacity
     avail = inv["available"].to_numpy(dtype=bool)[pi]
     cap = (inv["max_cases"].to_numpy(dtype=np.int64) - inv["current_cases"].to_numpy(dtype=np.int64))[pi]

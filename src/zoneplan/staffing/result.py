@@ -1,4 +1,4 @@
-"""The staffing result: status, objective per level, bound, gap, time, plan and explanations."""
+"""The staffing result: status, objective levels, the plan frames, explanations, timings."""
 
 from __future__ import annotations
 
@@ -7,38 +7,37 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["StaffingResult", "LevelResult"]
+from ..results import LevelResult, Levels, Status
 
-
-@dataclass(frozen=True)
-class LevelResult:
-    """One objective level: value found, best proven bound, relative gap."""
-
-    name: str
-    sense: str  # "max" or "min"
-    value: float
-    bound: float
-    proven: bool
-
-    @property
-    def gap(self) -> float:
-        return abs(self.bound - self.value) / max(1.0, abs(self.value))
+__all__ = ["StaffingResult", "LevelResult", "Levels", "Status"]
 
 
 @dataclass
 class StaffingResult:
     """What :func:`zoneplan.staff` returns.  Never raised; read ``status``.
 
-    ``status`` is ``OPTIMAL`` (every level proven), ``FEASIBLE`` (a valid plan, some level not
-    proven within the limits) or ``MODEL_INVALID`` (an internal error).  The plan is always
-    valid: it was re-checked by :func:`zoneplan.check.check`.
+    Attributes
+    ----------
+    status : Status
+        ``OPTIMAL`` (every level proven), or ``FEASIBLE`` (a valid plan, some level not
+        proven within the time limit, or the solve was cancelled: see ``stopped``).
+    levels : Levels
+        Objective levels by name (value, bound, gap, proven), in the order optimised.
+    assignments, unstaffed, workload : DataFrame
+        The plan (``case_id, investigator_id, role, travel_minutes``); every case not
+        staffed with ``reason`` and ``kind`` (``infeasible`` | ``capacity`` | ``objective`` |
+        ``undecided``); every investigator's new ``cases`` and total ``workload``.
+    stopped : str or None
+        ``"time limit"`` or ``"cancelled"`` when the search was cut short, else None.
+
+    The plan is always valid: it was re-checked by :func:`zoneplan.check.check`.
     """
 
-    status: str
-    levels: list[LevelResult]
-    assignments: pd.DataFrame  # case_id, investigator_id, role, travel_minutes
-    unstaffed: pd.DataFrame  # case_id, reason (+ kind in memory: infeasible|capacity|objective)
-    workload: pd.DataFrame  # investigator_id, cases, workload
+    status: Status
+    levels: Levels
+    assignments: pd.DataFrame
+    unstaffed: pd.DataFrame
+    workload: pd.DataFrame
     wall_time: float
     timings: dict[str, float]
     seed: int
@@ -46,45 +45,54 @@ class StaffingResult:
     stats: dict[str, Any]
     check_violations: int = 0
     warnings: list[str] = field(default_factory=list)
+    stopped: str | None = None
 
     @property
     def objective(self) -> dict[str, float]:
-        return {lv.name: lv.value for lv in self.levels}
+        """Level name -> value."""
+        return {n: lv.value for n, lv in self.levels.items()}
 
     @property
-    def bound(self) -> dict[str, float]:
-        return {lv.name: lv.bound for lv in self.levels}
+    def bound(self) -> dict[str, float | None]:
+        return {n: lv.bound for n, lv in self.levels.items()}
 
     @property
-    def gap(self) -> dict[str, float]:
-        return {lv.name: lv.gap for lv in self.levels}
+    def gap(self) -> dict[str, float | None]:
+        return {n: lv.gap for n, lv in self.levels.items()}
 
     @property
     def staffed_cases(self) -> int:
         return int(self.assignments["case_id"].nunique()) if len(self.assignments) else 0
 
-    def report(self, include_timing: bool = True) -> dict[str, Any]:
+    def to_dict(self, include_timing: bool = True) -> dict[str, Any]:
         """The content of report.json.  Timing fields are the only ones that vary run to run."""
+        lv = self.levels.to_dict()
         out: dict[str, Any] = {
-            "status": self.status,
-            "objective": {lv.name: lv.value for lv in self.levels},
-            "bound": {lv.name: lv.bound for lv in self.levels},
-            "gap": {lv.name: round(lv.gap, 9) for lv in self.levels},
-            "proven": {lv.name: lv.proven for lv in self.levels},
-            "level_order": [lv.name for lv in self.levels],
+            "status": str(self.status),
+            "levels": lv,
+            "objective": {n: d["value"] for n, d in lv.items()},
+            "bound": {n: d["bound"] for n, d in lv.items()},
+            "gap": {n: d["gap"] for n, d in lv.items()},
+            "proven": {n: d["proven"] for n, d in lv.items()},
+            "level_order": list(self.levels),
             "staffed_cases": self.staffed_cases,
             "unstaffed_cases": int(len(self.unstaffed)),
+            "stopped": self.stopped,
             "seed": self.seed,
             "options": self.options,
             "stats": self.stats,
             "check_violations": self.check_violations,
-            "warnings": self.warnings,
+            "warnings": list(self.warnings),
         }
         if include_timing:
             out["timing"] = {"wall_time": round(self.wall_time, 4), **{k: round(v, 4) for k, v in self.timings.items()}}
         return out
 
+    def report(self, include_timing: bool = True) -> dict[str, Any]:
+        """Alias of :meth:`to_dict` (the content of report.json)."""
+        return self.to_dict(include_timing)
+
     def __repr__(self) -> str:
-        obj = ", ".join(f"{lv.name}={lv.value:g}" for lv in self.levels)
+        obj = ", ".join(f"{n}={lv.value:g}" for n, lv in self.levels.items())
         return (f"StaffingResult(status={self.status}, {obj}, cases_staffed={self.staffed_cases}, "
                 f"cases_unstaffed={len(self.unstaffed)}, wall_time={self.wall_time:.2f}s)")

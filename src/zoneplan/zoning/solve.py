@@ -1,13 +1,22 @@
-"""Solve the zoning: counties one after another, each an exact set-partitioning model.
+"""Solve the zoning: counties side by side, each an exact set-partitioning model.
 
-:func:`solve_zoning` always returns a :class:`ZoningResult`; infeasibility and time-outs
-are statuses with explanations.  Only bad input raises ``ValueError``.
+Counties are independent, so they run on a thread pool, each with its own budget: when a
+county starts it may use its share of the time left (the time left times the threads,
+over the counties not yet started), so a county that needs longer than its share stops
+with the best zoning found and never holds up the others.  Counties that finish early
+leave their time to the later ones.
+
+:func:`solve_zoning` always returns a :class:`ZoningResult`: every county that has a
+zoning keeps it (``zones``), each with its own status (``per_county``), while the overall
+status is the worst one; infeasibility and time-outs are statuses with explanations.
+Only bad input raises ``ValueError``.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +26,8 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from zoneplan.results import LevelResult, Levels, Status, overall_status
+from zoneplan.runner import Budget, Cancel, cpsat_parameters, parallel_map
 from zoneplan.zoning.candidates import (
     CountyData,
     TooManyCandidates,
@@ -28,7 +39,7 @@ from zoneplan.zoning.checks import WhatIfs, label, labels, precheck, resolve_wha
 from zoneplan.zoning.data import COST_SCALE, ZoningInput, ZoningOptions
 from zoneplan.zoning.model import build_diagnostic_model, build_partition_model
 
-__all__ = ["ZoningResult", "solve_zoning", "STATUSES"]
+__all__ = ["ZoningResult", "solve_zoning", "zone", "STATUSES"]
 
 logger = logging.getLogger(__name__)
 
@@ -41,14 +52,17 @@ _COUNTY_COLUMNS = ["county", "status", "townships", "zones", "candidates", "obje
 
 @dataclass(frozen=True)
 class ZoningResult:
-    """Outcome of :func:`solve_zoning`.
+    """Outcome of :func:`solve_zoning`; the same convention as the staffing result.
 
     Attributes
     ----------
-    status
+    status : Status
         ``OPTIMAL`` (every county proven optimal), ``FEASIBLE`` (a zoning for every county,
         some not proven), ``UNKNOWN`` (some county found no zoning in time),
         ``INFEASIBLE`` (some county has none; see ``explanations``) or ``MODEL_INVALID``.
+    levels : Levels
+        The objective level ``cost`` (value, bound, gap, proven) when every county has a
+        zoning; empty otherwise.
     objective, bound, gap
         Summed cost in weighted minutes (resolution 1/``COST_SCALE``), summed best bound,
         and ``(objective - bound) / max(1, |objective|)``; None unless every county has a
@@ -57,10 +71,12 @@ class ZoningResult:
         One row per township: ``township_id, name, county, zone, hub, is_hub``.  ``zone`` and
         ``hub`` are ``""`` for excluded townships and for counties without a zoning.
     per_county
-        ``county, status, townships, zones, candidates, objective, bound, time``.
+        ``county, status, townships, zones, candidates, objective, bound, time``: every
+        county's own outcome (a county solved in time keeps its zoning when another one
+        times out).
     """
 
-    status: str
+    status: Status
     objective: float | None
     bound: float | None
     gap: float | None
@@ -70,11 +86,17 @@ class ZoningResult:
     zones: pd.DataFrame
     per_county: pd.DataFrame
     explanations: list[str] = field(default_factory=list)
+    levels: Levels = field(default_factory=Levels)
 
     @property
     def feasible(self) -> bool:
         """True when every county has a zoning."""
-        return self.status in ("OPTIMAL", "FEASIBLE")
+        return self.status in (Status.OPTIMAL, Status.FEASIBLE)
+
+    @property
+    def any_zoning(self) -> bool:
+        """True when at least one county has a zoning (worth writing)."""
+        return bool((self.zones["zone"] != "").any())
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary for ``report.json``."""
@@ -91,7 +113,8 @@ class ZoningResult:
             return [{k: clean(v) for k, v in row.items()} for row in df.to_dict(orient="records")]
 
         return {
-            "status": self.status,
+            "status": str(self.status),
+            "levels": self.levels.to_dict(),
             "objective": self.objective,
             "bound": self.bound,
             "gap": self.gap,
@@ -120,10 +143,9 @@ class _CountyOutcome:
 
 def _solver(options: ZoningOptions, time_limit: float, workers: int | None = None) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
+    cpsat_parameters(solver, seed=options.seed, workers=workers or options.workers)
     p = solver.parameters
     p.max_time_in_seconds = max(time_limit, 0.001)
-    p.num_workers = workers or options.workers
-    p.random_seed = options.seed
     # Set partitioning lives on its LP relaxation: full linearisation proves optimality in
     # milliseconds where the default level can take seconds with a zone-count constraint.
     p.linearization_level = 2
@@ -136,7 +158,8 @@ def _solver(options: ZoningOptions, time_limit: float, workers: int | None = Non
 
 
 def _solve_county(
-    inp: ZoningInput, cd: CountyData, options: ZoningOptions, w: WhatIfs, deadline: float
+    inp: ZoningInput, cd: CountyData, options: ZoningOptions, w: WhatIfs, deadline: float,
+    cancel: Cancel | None = None,
 ) -> _CountyOutcome:
     t0 = time.perf_counter()
     out = _CountyOutcome(cd.name, "UNKNOWN", len(cd.idx))
@@ -148,7 +171,11 @@ def _solve_county(
         return out
     pm = build_partition_model(cs, target)
     solver = _solver(options, deadline - time.perf_counter())
-    code = solver.solve(pm.model)
+    if cancel is not None:
+        with cancel.stopping(solver.stop_search):
+            code = solver.solve(pm.model)
+    else:
+        code = solver.solve(pm.model)
     out.status = solver.status_name(code)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         out.objective = int(round(solver.objective_value))
@@ -274,20 +301,16 @@ def _zone_ids(inp: ZoningInput, county: str, zones: list[tuple[list[int], int, s
     return ids
 
 
-def _overall(statuses: list[str]) -> str:
-    for s in ("MODEL_INVALID", "INFEASIBLE", "UNKNOWN", "FEASIBLE"):
-        if s in statuses:
-            return s
-    return "OPTIMAL"
-
-
-def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None) -> ZoningResult:
+def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None, *, threads: int | None = None,
+                 cancel: Cancel | None = None) -> ZoningResult:
     """Partition each county's townships into connected zones of ``min_size..max_size``.
 
-    Counties are independent sub-problems solved one after another, each by exact set
-    partitioning over all connected candidate zones (see :mod:`~zoneplan.zoning.model`).
-    Pre-solve checks explain obvious infeasibility without solving; an infeasible model is
-    diagnosed by a re-solve with the what-ifs behind assumptions.
+    Counties are independent sub-problems solved side by side (``threads``, default the
+    machine's cores; each with ``options.workers`` CP-SAT workers), each by exact set
+    partitioning over all connected candidate zones (see :mod:`~zoneplan.zoning.model`)
+    within its share of the time left.  Pre-solve checks explain obvious infeasibility
+    without solving; an infeasible model is diagnosed by a re-solve with the what-ifs
+    behind assumptions.
 
     Parameters
     ----------
@@ -295,6 +318,11 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None) -> Zoni
         The townships (not modified).
     options
         Sizes, weights, what-ifs and limits; defaults to ``ZoningOptions()``.
+    threads
+        Counties solved at the same time.  The zoning does not depend on it.
+    cancel
+        A :class:`~zoneplan.runner.Cancel` handle: cancelling stops every county at once
+        (counties not solved are ``UNKNOWN``).
 
     Returns
     -------
@@ -315,25 +343,43 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None) -> Zoni
     >>> res.status, sorted(set(res.zones.zone))
     ('OPTIMAL', ['c-Z01', 'c-Z02'])
     """
+    import os
+
     options = options or ZoningOptions()
-    t0 = time.perf_counter()
-    deadline = t0 + options.time_limit
+    budget = Budget(options.time_limit, cancel)
+    t0 = budget.start
     w = resolve_whatifs(inp, options)
     findings = precheck(inp, options, w)
-    outcomes: list[_CountyOutcome] = []
-    for county in inp.counties():
-        n_c = sum(1 for c in inp.county if c == county)
-        if county in findings:
-            outcomes.append(_CountyOutcome(county, "INFEASIBLE", n_c,
-                                           messages=[f"county {county}: {m}" for m in findings[county]]))
-            continue
-        if time.perf_counter() >= deadline:
-            outcomes.append(_CountyOutcome(county, "UNKNOWN", n_c,
-                                           messages=[f"county {county}: not solved, time limit used up"]))
-            continue
+    counties = inp.counties()
+    sizes = {c: n for c, n in zip(*np.unique(np.asarray(inp.county, dtype=object), return_counts=True))}
+    todo = [c for c in counties if c not in findings]
+    threads = max(1, threads or os.cpu_count() or 1)
+    started = [0]
+    lock = threading.Lock()
+
+    def one(county: str) -> _CountyOutcome:
+        with lock:  # this county's share of the time left
+            left = budget.remaining()
+            share = None if left is None else left * min(threads, len(todo) - started[0]) / (len(todo) - started[0])
+            started[0] += 1
+        if budget.stopped:
+            return _CountyOutcome(county, "UNKNOWN", int(sizes[county]),
+                                  messages=[f"county {county}: not solved, time limit used up"])
+        deadline = time.perf_counter() + (share if share is not None else 1e9)
         cd = county_data(inp, county, set(w.excluded))
-        outcomes.append(_solve_county(inp, cd, options, w, deadline))
-        logger.debug("county %s: %s in %.3fs", county, outcomes[-1].status, outcomes[-1].time)
+        oc = _solve_county(inp, cd, options, w, deadline, budget.cancel)
+        logger.debug("county %s: %s in %.3fs", county, oc.status, oc.time)
+        return oc
+
+    # largest counties first, so one big county does not finish alone at the end
+    solved = dict(zip(todo, parallel_map(one, todo, threads, budget, weight=lambda c: sizes[c])))
+    outcomes: list[_CountyOutcome] = []
+    for county in counties:
+        if county in findings:
+            outcomes.append(_CountyOutcome(county, "INFEASIBLE", int(sizes[county]),
+                                           messages=[f"county {county}: {m}" for m in findings[county]]))
+        else:
+            outcomes.append(solved[county])
 
     zone = [""] * inp.n
     hub = [""] * inp.n
@@ -352,14 +398,26 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None) -> Zoni
         "objective": np.nan if oc.objective is None else oc.objective / COST_SCALE,
         "bound": np.nan if oc.bound is None else oc.bound / COST_SCALE, "time": oc.time,
     } for oc in outcomes], columns=_COUNTY_COLUMNS)
-    status = _overall([oc.status for oc in outcomes])
+    status = overall_status(oc.status for oc in outcomes) if outcomes else Status.OPTIMAL
     objective = bound = gap = None
-    if status in ("OPTIMAL", "FEASIBLE"):
+    levels = Levels()
+    if status in (Status.OPTIMAL, Status.FEASIBLE):
         obj_i = sum(oc.objective or 0 for oc in outcomes)
         bnd_i = sum(oc.bound or 0 for oc in outcomes)
         objective, bound = obj_i / COST_SCALE, bnd_i / COST_SCALE
         gap = (obj_i - bnd_i) / max(float(COST_SCALE), abs(obj_i))
+        levels = Levels([LevelResult("cost", "min", objective, bound, status == Status.OPTIMAL)])
     explanations = [m for oc in outcomes for m in oc.messages]
     wall = time.perf_counter() - t0
     logger.info("zoning %s: objective %s, bound %s, %.3fs", status, objective, bound, wall)
-    return ZoningResult(status, objective, bound, gap, wall, options.seed, options, zones, per_county, explanations)
+    return ZoningResult(status, objective, bound, gap, wall, options.seed, options, zones, per_county, explanations,
+                        levels)
+
+
+def zone(tables, options: ZoningOptions | None = None, *, with_roster: bool = True,
+         cancel: Cancel | None = None) -> ZoningResult:
+    """Zone the townships of loaded tables (:func:`zoneplan.load`): the zoning counterpart
+    of :func:`zoneplan.staff`.  See :func:`solve_zoning`."""
+    from zoneplan.zoning.adapter import zoning_input
+
+    return solve_zoning(zoning_input(tables, with_roster=with_roster), options, cancel=cancel)

@@ -1,0 +1,38 @@
+"""Break the code on purpose, one mutant at a time, and check that the tests go red.
+
+``python tests/mutants.py [name ...]`` (from the repository root, in the venv): each
+mutant below is applied to its file, the listed tests run, and the file is restored.
+Every line must say CAUGHT.  Mutants: those of issue 10 (a min-max level always proven,
+a wrong big-M, a wrong bound formula, eligibility ignoring cross_county, workload.csv
+without current workload, the zoning checker stubbed) and a few more of the new code.
+"""
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+M=[
+ ("big-M weights", "src/zoneplan/staffing/search.py", "        weights[k] = 1 + sum(weights[j] * spans[j] for j in range(k + 1, len(levels)))", "        weights[k] = 1", "tests/test_staffing_props.py tests/test_solver_core.py"),
+ ("min-max always proven", "src/zoneplan/staffing/lexicographic.py", "    max_proven = value == bound and all(exact_a)", "    max_proven = True", "tests/test_solver_core.py -k honest"),
+ ("bound formula", "src/zoneplan/staffing/search.py", "bound = group[0].sense * int(np.floor((best - lowest) / weights[0] + 1e-9))", "bound = group[0].sense * int(np.floor(best / weights[0] + 1e-9))", "tests/test_solver_core.py tests/test_regressions.py"),
+ ("cross_county ignored (never)", "src/zoneplan/staffing/eligibility.py", "        if rules.cross_county:\n", "        if False:\n", "tests/test_staffing_rules.py tests/test_staffing_props.py"),
+ ("cross_county ignored (always)", "src/zoneplan/staffing/eligibility.py", "        if rules.cross_county:\n", "        if True:\n", "tests/test_staffing_rules.py tests/test_staffing_props.py"),
+ ("workload.csv without current", "src/zoneplan/staffing/assemble.py", '"workload": loads(inst, pairs) / WORKLOAD_SCALE', '"workload": (loads(inst, pairs) - inst.current_load) / WORKLOAD_SCALE', "tests/test_solver_core.py -k workload"),
+ ("zoning checker stubbed", "src/zoneplan/zoning/metrics.py", "    opt = options or ZoningOptions()\n    out: list[str] = []", "    return []\n    opt = options or ZoningOptions()\n    out: list[str] = []", "tests/test_zoning_checker.py"),
+ ("dense LP bound one too low", "src/zoneplan/staffing/dense.py", "    best = int(np.floor(lp.value + EPS * max(1.0, abs(lp.value))))", "    best = int(np.floor(lp.value + EPS * max(1.0, abs(lp.value)))) - 1", "tests/test_staffing_props.py tests/test_solver_core.py"),
+ ("diagnosis UNKNOWN says cannot be staffed", "src/zoneplan/staffing/explain.py", "    if st != cp_model.INFEASIBLE:\n        return None", "    if st != cp_model.INFEASIBLE:\n        return ['requirements']", "tests/test_solver_core.py -k diagnosis"),
+ ("capacity story when undecided", "src/zoneplan/staffing/explain.py", "        if not decided[c]:", "        if False:", "tests/test_solver_core.py"),
+ ("weighted exactness check off", "src/zoneplan/staffing/weighted.py", "    if reach >= EXACT_LIMIT:", "    if False:", "tests/test_solver_core.py -k weights"),
+]
+sel = sys.argv[1:] 
+for name, f, old, new, tests in M:
+    if sel and not any(s in name for s in sel): continue
+    p = ROOT/f; src = p.read_text()
+    assert old in src, name
+    p.write_text(src.replace(old, new, 1))
+    try:
+        r = subprocess.run(f"cd {ROOT} && {sys.executable} -m pytest -q -x {tests}", shell=True, capture_output=True, text=True)
+        out = r.stdout.strip().splitlines()
+        print(f"{'CAUGHT' if r.returncode else 'MISSED'}: {name}  ({tests}) {[l for l in out if 'failed' in l or 'passed' in l][-1:] }", flush=True)
+    finally:
+        p.write_text(src)
