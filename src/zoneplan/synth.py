@@ -480,7 +480,7 @@ def _investigators(p: dict[str, Any], world: dict[str, Any],
             person(seat, "county", _home(world, c, seat, 0.0, p["outside_share"], rng))
     cols = [c.name for c in TABLES["investigators"].columns]
     frame = _frame("investigators", [
-        tuple(_bool(r[c]) if c in ("can_lead", "available") else r[c] for c in cols) for r in rows])
+        tuple(_bool(r[c]) if c in ("can_lead", "available") else r.get(c, "") for c in cols) for r in rows])
     return frame, rows
 
 
