@@ -91,7 +91,8 @@ def test_compare_shows_staffing_effect(tmp_path):
 COMPARE_COLUMNS = (
     "zoning,zones,zoned,unzoned,size_histogram,max_pair_minutes_max,max_pair_minutes_mean,hub_minutes_total,"
     "hub_minutes_max,disconnected_zones,cross_county_zones,villages_min,villages_max,villages_cv,cases_min,cases_max,"
-    "cases_cv,staff_min,staff_max,staff_cv,leads_min,leads_max,leads_cv,staff_status,cases_staffed,cases_total,"
+    "cases_cv,staff_min,staff_max,staff_cv,leads_min,leads_max,leads_cv,pool_min,pool_mean,staff_status,cases_staffed,"
+    "cases_total,"
     "priority_staffed,team_travel_mean,team_travel_max,max_workload,blocked_by_conflicts,lost_to_capacity")
 
 
@@ -105,7 +106,7 @@ def test_compare_cli(tmp_path):
     assert list(c["zoning"]) == ["current", "z"]
     per_zone = pd.read_csv(tmp_path / "c" / "compare_zones.csv", dtype={"zone": str})
     assert list(per_zone.columns) == ZONE_COLUMNS
-    assert per_zone.groupby("zoning").size().to_dict() == {"current": 6, "z": 7}
+    assert per_zone.groupby("zoning").size().to_dict() == {"current": 6, "z": 6}  # pool term: four triples, two pairs
     assert (per_zone.groupby("zoning")["cases"].sum() == 20).all()
     # the planner's table: zones by name, members by name, hub by name, units, the verdict
     out = res.output

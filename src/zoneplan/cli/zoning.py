@@ -81,6 +81,9 @@ def zone(
     whatif: Optional[Path] = typer.Option(None, "--whatif", help="What-if file (CSV or xlsx): kind,a,b rows of "
                                                                  "together/apart/keep/exclude (在一起/分开/保留/排除)."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
+    pool_weight: float = typer.Option(30.0, "--pool-weight", help="Weighted minutes per average township's staff "
+                                      "missing from a township's pool (the staff of its zone's other townships; "
+                                      "need: 2 townships' worth). 0 = the earlier objective, pairs wherever it can."),
     time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang, strict: bool = Strict,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
@@ -89,7 +92,7 @@ def zone(
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_whatifs, zoning_table
     from ..zoning.adapter import zoning_input
-    from ..zoning import ZoningOptions, solve_zoning
+    from ..zoning import ZoningOptions, ZoningWeights, solve_zoning
     from ..i18n import pick, resolve_lang
     from ..maps import zoning_map_files
 
@@ -107,7 +110,7 @@ def zone(
         kw["exclude"] += extra["exclude"]
         kw["keep"] = True if (kw["keep"] is True or extra["keep"] is True) else kw["keep"] + extra["keep"]
     opts = ZoningOptions(min_size=min_size, max_size=max_size, target_zones=target_zones, time_limit=time_limit,
-                         seed=seed, **kw)
+                         seed=seed, weights=ZoningWeights(pool=pool_weight), **kw)
     inp = zoning_input(tables, with_roster=not no_roster)
     result = solve_zoning(inp, opts)
     files = {"report.json": json_bytes({**result.to_dict(), "inputs": {
