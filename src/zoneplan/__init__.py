@@ -16,6 +16,7 @@ from .data.tables import Tables
 from .errors import InputError, InternalError, Problem
 from .options import RuleOptions, SolveOptions
 from .staffing import StaffingResult, build_eligibility, staff
+from .reviewing import ReviewOptions, ReviewResult, check_reviews, review
 
 __version__ = "0.1.0"
 
@@ -23,4 +24,5 @@ __all__ = [
     "load", "tables_from_frames", "Tables", "staff", "check", "build_eligibility",
     "StaffingResult", "CheckReport", "Violation", "RuleOptions", "SolveOptions",
     "InputError", "InternalError", "Problem", "__version__",
+    "review", "check_reviews", "ReviewOptions", "ReviewResult",
 ]
