@@ -211,3 +211,36 @@ def test_checker_objective_matches_the_solver():
     assert rep.objective == {"reviewed": 2.0, "max_reviews": 1.0, "travel": 22}
     assert rep.staffed_cases == ["X1", "X2"]
     assert RuleOptions().max_hops == 2 and rules_of(t, GOOD, rules=RuleOptions(max_hops=0)) == []
+
+
+# ------------------------------------------------------------------ command line
+
+def test_review_cli_writes_the_files_and_check_review_agrees(tmp_path):
+    from typer.testing import CliRunner
+
+    from conftest import EXAMPLES
+    from zoneplan.cli import app
+
+    run = CliRunner().invoke
+    county = str(EXAMPLES / "county")
+    assert run(app, ["staff", county, "--out", str(tmp_path / "p")]).exit_code == 0
+    res = run(app, ["review", county, str(tmp_path / "p"), "--out", str(tmp_path / "r"), "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    assert "20 件已组队线索全部安排了审核人" in res.output
+    r = tmp_path / "r"
+    assert sorted(p.name for p in r.iterdir()) == ["report.json", "review.xlsx", "review_load.csv", "reviews.csv",
+                                                   "summary.txt", "unreviewed.csv"]
+    head = (r / "reviews.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert head == "case_id,reviewer_id,reviewer_name,level,reviewer_township,case_township,travel_minutes"
+    ok = run(app, ["check-review", county, str(tmp_path / "p"), str(r)])
+    assert ok.exit_code == 0 and "0 violations" in ok.output
+    # a hand-made review by a team member, in Chinese headers and by name: exit 1 naming the rule
+    plan = pd.read_csv(tmp_path / "p" / "assignments.csv", dtype=str)
+    lead = plan.loc[(plan["case_id"] == "K05") & (plan["role"] == "lead"), "investigator_id"].iloc[0]
+    name = zoneplan.load(county).investigators.set_index("investigator_id").at[lead, "name"]
+    (tmp_path / "hand.csv").write_text(f"线索编号,审核人\nK05,{name}\n", encoding="utf-8")
+    bad = run(app, ["check-review", county, str(tmp_path / "p"), str(tmp_path / "hand.csv")])
+    assert bad.exit_code == 1 and "review.team" in bad.output
+    # bad input: exit 2, nothing written
+    missing = run(app, ["review", county, str(tmp_path / "nothing"), "--out", str(tmp_path / "r2")])
+    assert missing.exit_code == 2 and not (tmp_path / "r2").exists()

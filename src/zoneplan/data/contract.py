@@ -322,7 +322,7 @@ SIDE_TABLES: dict[str, TableSpec] = {
             Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
                    aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟")),
             Column("reviewer_name", zh="审核人姓名"), Column("reviewer_township", zh="审核人工作乡镇"),
-            Column("level", zh="层级"),
+            Column("level", zh="层级"), Column("case_township", zh="线索所在乡镇"),
         ),
         aliases=("审核安排", "审核", "reviews"), zh="审核安排",
         doc="a review plan: one row per reviewer of a case",
