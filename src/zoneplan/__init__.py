@@ -17,6 +17,7 @@ from .errors import InputError, InternalError, Problem
 from .options import RuleOptions, SolveOptions
 from .staffing import StaffingResult, build_eligibility, staff
 from .reviewing import ReviewOptions, ReviewResult, check_reviews, review
+from .leadership import LeadershipOptions, LeadershipResult, assign_leadership, check_leadership
 
 __version__ = "0.1.0"
 
@@ -25,4 +26,5 @@ __all__ = [
     "StaffingResult", "CheckReport", "Violation", "RuleOptions", "SolveOptions",
     "InputError", "InternalError", "Problem", "__version__",
     "review", "check_reviews", "ReviewOptions", "ReviewResult",
+    "assign_leadership", "check_leadership", "LeadershipOptions", "LeadershipResult",
 ]

@@ -99,3 +99,71 @@ def check_review(
     typer.echo(f"{len(frame)} violation(s):")
     typer.echo(frame.to_string(index=False, max_colwidth=90))
     raise typer.Exit(EXIT_VIOLATIONS)
+
+
+_LEAD_TEXT = {
+    "headers": {"en": ["zone", "townships", "villages", "leader", "office"],
+                "zh": ["协作区", "乡镇（街道）", "村（社区）数", "牵头领导", "联系科室"]},
+    "title": {"en": "1+1+N: {n} zones, each with one leader and one office of its county",
+              "zh": "1+1+N：{n} 个协作区，每区 1 名县纪委监委领导牵头、1 个纪检监察室联系"},
+    "conflict": {"en": " (from the zone)", "zh": "（籍贯在本区）"},
+}
+
+
+def _lead_text(res, lang: str) -> str:
+    from ..i18n import pick
+    from .present import LIST_SEP, text_table
+
+    rows = []
+    for r in res.zones.itertuples(index=False):
+        mark = pick(_LEAD_TEXT["conflict"], lang)
+        rows.append([r.zone, pick(LIST_SEP, lang).join(r.township_names.split(";")), r.villages,
+                     (r.leader_name + (mark if r.leader_conflict is True else "")) if r.leader else "-",
+                     (r.office_name + (mark if r.office_conflict is True else "")) if r.office else "-"])
+    return pick(_LEAD_TEXT["title"], lang, n=len(rows)) + "\n" + text_table(_LEAD_TEXT["headers"][lang], rows,
+                                                                          right=[2])
+
+
+@app.command()
+@_guard
+def lead(
+    data_dir: Path = typer.Argument(..., help="Folder of input CSVs with leaders.csv (牵头领导) and/or offices.csv "
+                                              "(纪检监察室)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for zones.csv (with leader and office), "
+                                                      "leadership.csv, report.json, map.png."),
+    zones: Optional[Path] = typer.Option(None, "--zones", help="The zoning to lead (a folder with zones.csv, or "
+                                                                "the file); default: the zone column of townships."),
+    time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang,
+    strict: bool = Strict,
+) -> None:
+    """1+1+N: give every zone one county leader and one county office, balanced, none from the zone's townships."""
+    from .. import load
+    from ..i18n import pick, resolve_lang
+    from ..io.side import read_zoning, with_leadership, zoning_table
+    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..leadership import LeadershipOptions, assign_leadership
+    from ..maps import zoning_map_files
+    from ..zoning.adapter import current_zoning, zoning_input
+
+    _setup_logging(verbose)
+    lang = resolve_lang(lang)
+    tables = load(data_dir, require=("townships",), strict=strict)
+    zoning = read_zoning(zones, tables) if zones is not None else current_zoning(tables)
+    res = assign_leadership(tables, zoning, LeadershipOptions(time_limit=time_limit, seed=seed))
+    inp = zoning_input(tables)
+    table = with_leadership(zoning_table(inp, zoning), res.zones)
+    report = {**res.report(), "inputs": {n: {"file": s.path, "sha256": s.sha256} for n, s in
+                                         sorted(tables.sources.items())}}
+    files = {"zones.csv": frame_to_csv_bytes(table), "leadership.csv": frame_to_csv_bytes(res.zones),
+             "report.json": json_bytes(report)}
+    files.update(zoning_map_files(inp, table, stem="map", title=data_dir.name, subtitle="1+1+N", lang=lang,
+                                  boundaries=tables.boundaries))
+    write_outputs(out, files)
+    typer.echo(_lead_text(res, lang))
+    for e in (res.explanations_zh if lang == "zh" else res.explanations):
+        typer.echo(f"  {e}")
+    levels = "; ".join(f"{lv.name} {lv.value:g}" for lv in res.levels)
+    typer.echo(f"status {res.status}: {levels}; {res.wall_time:.2f}s")
+    typer.echo(f"written to {out}/ (zones.csv, leadership.csv, report.json, {pick({'en': 'maps', 'zh': '地图'}, lang)})")
+    if res.status != "OPTIMAL":
+        raise typer.Exit(EXIT_NOT_OPTIMAL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -117,8 +118,18 @@ def zone(
         n: {"file": s.path, "sha256": s.sha256} for n, s in sorted(tables.sources.items())}})}
     if result.feasible:
         table = zoning_table(inp, result.zones)
+        drawn = result.zones
+        if len(tables.leaders) or len(tables.offices):  # 1+1+N: a leader and an office for each proposed zone
+            from ..io.side import with_leadership
+            from ..leadership import LeadershipOptions, assign_leadership
+
+            lead = assign_leadership(tables, result.zones[["township_id", "zone"]],
+                                     LeadershipOptions(time_limit=time_limit, seed=seed))
+            table = drawn = with_leadership(table, lead.zones)
+            files["report.json"] = json_bytes({**json.loads(files["report.json"]),
+                                               "leadership": lead.report(include_timing=False)})
         files["zones.csv"] = frame_to_csv_bytes(table)
-        files.update(zoning_map_files(inp, result.zones, stem="map", title=data_dir.name,
+        files.update(zoning_map_files(inp, drawn, stem="map", title=data_dir.name,
                                       subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
