@@ -18,6 +18,7 @@ from .options import RuleOptions, SolveOptions
 from .staffing import StaffingResult, build_eligibility, staff
 from .reviewing import ReviewOptions, ReviewResult, check_reviews, review
 from .leadership import LeadershipOptions, LeadershipResult, assign_leadership, check_leadership
+from .areas import AreaOptions, AreasResult, check_areas, supervision_areas
 
 __version__ = "0.1.0"
 
@@ -27,4 +28,5 @@ __all__ = [
     "InputError", "InternalError", "Problem", "__version__",
     "review", "check_reviews", "ReviewOptions", "ReviewResult",
     "assign_leadership", "check_leadership", "LeadershipOptions", "LeadershipResult",
+    "supervision_areas", "check_areas", "AreaOptions", "AreasResult",
 ]

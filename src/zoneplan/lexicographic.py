@@ -6,7 +6,8 @@ level may not fall below it, a minimised one may not rise above it), the next le
 starting from the previous solution.  :func:`solve_levels` does that and reports, per level,
 the value, the best proven bound and whether it was proven, like the staffing result.
 
-Determinism: one CP-SAT worker with a fixed seed; ``deterministic_time`` limits each solve in
+Determinism: one CP-SAT worker (or the interleaved portfolio) with a fixed seed;
+``deterministic_time`` limits each solve in
 CP-SAT's deterministic units, so a limited run repeats exactly (a wall-clock ``deadline`` is a
 safety net that can change the outcome when it actually cuts a solve short).
 """
@@ -63,8 +64,8 @@ def _hint_from(model: cp_model.CpModel, values: Sequence[int]) -> None:
 
 
 def solve_levels(model: cp_model.CpModel, levels: Sequence[Level], read: Callable[[cp_model.CpSolver], Any], *,
-                 seed: int = 0, deterministic_time: float | None = None, deadline: float | None = None
-                 ) -> LexOutcome:
+                 seed: int = 0, deterministic_time: float | None = None, deadline: float | None = None,
+                 workers: int = 1) -> LexOutcome:
     """Optimise ``levels`` one after another on ``model`` (which gains the fixing constraints).
 
     Parameters
@@ -76,8 +77,12 @@ def solve_levels(model: cp_model.CpModel, levels: Sequence[Level], read: Callabl
     read
         Extracts the solution from a solver after a successful solve.
     seed, deterministic_time, deadline
-        One worker with this seed; a deterministic limit per solve; a wall-clock deadline
+        The seed; a deterministic limit per solve; a wall-clock deadline
         (``time.perf_counter()`` value) for all of them.
+    workers
+        1: one sequential search.  More: CP-SAT's interleaved portfolio (its sub-solvers,
+        large-neighbourhood search among them, take turns in a fixed order), which is
+        deterministic too and pays off on the larger supervision-area models.
 
     Returns
     -------
@@ -96,8 +101,10 @@ def solve_levels(model: cp_model.CpModel, levels: Sequence[Level], read: Callabl
             _hint_from(model, last)
         solver = cp_model.CpSolver()
         p = solver.parameters
-        p.num_workers = 1
+        p.num_workers = workers
         p.random_seed = seed
+        if workers > 1:
+            p.interleave_search = True
         if deterministic_time is not None:
             p.max_deterministic_time = deterministic_time
         if deadline is not None:

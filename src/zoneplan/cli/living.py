@@ -167,3 +167,103 @@ def lead(
     typer.echo(f"written to {out}/ (zones.csv, leadership.csv, report.json, {pick({'en': 'maps', 'zh': '地图'}, lang)})")
     if res.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
+
+
+_AREA_TEXT = {
+    "title": {"en": "Supervision areas (监督片区): {z} zones, {a} areas, {v} villages; balanced by {w}",
+              "zh": "监督片区：{z} 个协作区，{a} 个片区，{v} 个村（社区）；按{w}均衡"},
+    "weight": {"households": {"en": "households", "zh": "户数"}, "population": {"en": "population", "zh": "人口"},
+               "villages": {"en": "villages", "zh": "村数"}},
+    "headers": {"en": ["zone", "villages", "areas", "largest", "smallest", "bound", "gap", "status"],
+                "zh": ["协作区", "村数", "片区数", "最大片区", "最小片区", "下界", "差距", "求解状态"]},
+    "summary_headers": {"en": ["zone", "area", "villages", "weight", "liaisons", "townships", "liaison names"],
+                        "zh": ["协作区", "片区", "村数", "户数/人口", "联络员数", "涉及乡镇", "联络员"]},
+}
+
+
+def area_summary(res, tables):
+    """One row per area: zone, area, villages, weight, liaisons, township names, liaison names."""
+    import pandas as pd
+
+    a = res.areas[res.areas["area"] != ""]
+    rows = []
+    for (zone, area), g in a.groupby(["zone", "area"], sort=True):
+        rows.append({"zone": zone, "area": area, "villages": len(g), "weight": int(g["area_weight"].iloc[0]),
+                     "liaisons": int(g["liaison"].sum()),
+                     "townships": ";".join(dict.fromkeys(g["township_name"].where(g["township_name"] != "",
+                                                                                  g["township_id"]))),
+                     "liaison_names": ";".join(n for n in g["liaison_name"] if n)})
+    return pd.DataFrame(rows, columns=["zone", "area", "villages", "weight", "liaisons", "townships", "liaison_names"])
+
+
+@app.command()
+@_guard
+def areas(
+    data_dir: Path = typer.Argument(..., help="Folder of input CSVs with villages.csv (村社区)."),
+    out: Path = typer.Option(..., "--out", "-o", help="Folder for areas.csv, area_summary.csv, report.json, "
+                                                      "areas.xlsx and the map(s)."),
+    zones: Optional[Path] = typer.Option(None, "--zones", help="The zoning (a folder with zones.csv, or the file); "
+                                                                "default: the zone column of townships."),
+    n_areas: Optional[int] = typer.Option(None, "--areas", help="Exactly this many areas per zone (default: about "
+                                                                 "one per --villages-per-area villages, 3..5)."),
+    min_areas: int = typer.Option(3, "--min-areas", help="Fewest areas per zone."),
+    max_areas: int = typer.Option(5, "--max-areas", help="Most areas per zone."),
+    villages_per_area: float = typer.Option(10.0, "--villages-per-area", help="About this many villages an area."),
+    exact_villages: int = typer.Option(30, "--exact-villages", help="Zones up to this many villages are solved "
+                                                                    "exactly by CP-SAT (larger: local search, gap "
+                                                                    "reported)."),
+    deterministic_time: float = typer.Option(2.0, "--deterministic-time", help="CP-SAT deterministic limit per zone "
+                                                                                "and level."),
+    time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock seconds for the whole run."),
+    seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang, strict: bool = Strict,
+) -> None:
+    """Split each zone's villages into 3-5 contiguous supervision areas (监督片区), balanced by households."""
+    from .. import load
+    from ..areas import AreaOptions, supervision_areas
+    from ..i18n import pick, resolve_lang
+    from ..io.side import read_zoning
+    from ..io.tablebook import table_workbook
+    from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..maps import areas_map_files
+    from ..zoning.adapter import current_zoning
+    from .present import text_table
+
+    import pandas as pd
+
+    _setup_logging(verbose)
+    lang = resolve_lang(lang)
+    opts = AreaOptions(min_areas=min_areas, max_areas=max_areas, villages_per_area=villages_per_area, areas=n_areas,
+                       exact_villages=exact_villages, deterministic_time=deterministic_time, time_limit=time_limit,
+                       seed=seed)
+    tables = load(data_dir, require=("townships",), strict=strict)
+    zoning = read_zoning(zones, tables) if zones is not None else current_zoning(tables)
+    res = supervision_areas(tables, zoning, opts)
+    summary = area_summary(res, tables)
+    pz = res.per_zone
+    def cell(v) -> str:
+        return "" if v is None or pd.isna(v) else f"{int(v):,}"
+
+    rows = [[r.zone, r.villages, r.areas, cell(r.largest), cell(r.smallest), cell(r.largest_bound),
+             "" if pd.isna(r.gap) else f"{r.gap:.2%}", r.status] for r in pz.itertuples(index=False)]
+    head = pick(_AREA_TEXT["title"], lang, z=len(pz), a=int(pz["areas"].sum()), v=int(pz["villages"].sum()),
+                w=pick(_AREA_TEXT["weight"][res.weight], lang))
+    text = head + "\n" + text_table(_AREA_TEXT["headers"][lang], rows, right=[1, 2, 3, 4, 5, 6])
+    report = {**res.report(), "inputs": {n: {"file": s.path, "sha256": s.sha256} for n, s in
+                                         sorted(tables.sources.items())}}
+    sheet_summary = summary.copy()
+    sheet_summary.columns = _AREA_TEXT["summary_headers"][lang]
+    book = table_workbook(head, [*(text.splitlines()[1:]), *(res.explanations_zh if lang == "zh" else res.explanations)],
+                          [(pick({"en": "Areas", "zh": "监督片区"}, lang), sheet_summary),
+                           (pick({"en": "Villages", "zh": "村（社区）"}, lang), res.areas)], lang)
+    files = {"areas.csv": frame_to_csv_bytes(res.areas), "area_summary.csv": frame_to_csv_bytes(summary),
+             "report.json": json_bytes(report), "areas.xlsx": book}
+    if res.feasible or (res.areas["area"] != "").any():
+        files.update(areas_map_files(tables, res.areas, weight=res.weight, lang=lang))
+    write_outputs(out, files)
+    typer.echo(text)
+    for e in (res.explanations_zh if lang == "zh" else res.explanations):
+        typer.echo(f"  {e}")
+    typer.echo(f"status {res.status}; {res.wall_time:.2f}s; written to {out}/ "
+               f"({', '.join(sorted(files))})")
+    if res.status != "OPTIMAL":
+        raise typer.Exit(EXIT_NOT_OPTIMAL)
