@@ -25,7 +25,8 @@ class AreaOptions(BaseModel):
     county's townships, 19-26 villages are proven optimal in 2-4 s, 28-33 villages reach a
     gap of 0.1-1 % in 10-30 s.  Larger zones keep the local-search areas, with the gap to
     the simple bound (the largest area weighs at least the zone's weight / areas).
-    ``time_limit`` is a wall-clock safety net for the run.
+    ``time_limit`` is a wall-clock safety net for the run; ``workers`` zones are solved side by
+    side (each by one CP-SAT worker, so the areas do not depend on it).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -37,6 +38,7 @@ class AreaOptions(BaseModel):
     exact_villages: int = Field(30, ge=0, description="zones up to this many villages are solved exactly by CP-SAT")
     deterministic_time: float = Field(2.0, gt=0, description="CP-SAT deterministic limit per zone and level")
     time_limit: float | None = Field(300.0, gt=0, description="wall-clock seconds for the whole run")
+    workers: int = Field(2, ge=1, le=64, description="zones solved side by side (threads; the areas do not change)")
     seed: int = Field(0, ge=0)
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from typing import Optional
 import typer
 
 from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, DetTime, Lang, MaxHops, Seed, Strict, TimeLimit,
-                     Verbose, _guard, _setup_logging, app)
+                     Verbose, Workers, _guard, _setup_logging, app)
 
 Reviewers = typer.Option(1, "--reviewers", help="Reviewers per case (default 1: one county-level reviewer who did "
                                                  "not investigate the case).")
@@ -215,7 +215,8 @@ def areas(
     deterministic_time: float = typer.Option(2.0, "--deterministic-time", help="CP-SAT deterministic limit per zone "
                                                                                 "and level."),
     time_limit: float = typer.Option(300.0, "--time-limit", help="Wall-clock seconds for the whole run."),
-    seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang, strict: bool = Strict,
+    workers: int = Workers, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang,
+    strict: bool = Strict,
 ) -> None:
     """Split each zone's villages into 3-5 contiguous supervision areas (监督片区), balanced by households."""
     from .. import load
@@ -234,7 +235,7 @@ def areas(
     lang = resolve_lang(lang)
     opts = AreaOptions(min_areas=min_areas, max_areas=max_areas, villages_per_area=villages_per_area, areas=n_areas,
                        exact_villages=exact_villages, deterministic_time=deterministic_time, time_limit=time_limit,
-                       seed=seed)
+                       workers=workers, seed=seed)
     tables = load(data_dir, require=("townships",), strict=strict)
     zoning = read_zoning(zones, tables) if zones is not None else current_zoning(tables)
     res = supervision_areas(tables, zoning, opts)
