@@ -16,7 +16,7 @@ from zoneplan import RuleOptions
 from zoneplan.cli.compare_view import verdict_text
 from zoneplan.compare import ZONE_COLUMNS, apply_zoning, compare_zonings, verdict
 from zoneplan.errors import InputError
-from zoneplan.io.side import ZONING_COLUMNS, read_whatifs, read_zoning
+from zoneplan.io.side import LEADERSHIP_ZONE_COLUMNS, ZONING_COLUMNS, read_whatifs, read_zoning
 from zoneplan.zoning.adapter import current_zoning, zoning_input
 from zoneplan.zoning import check_zoning
 
@@ -32,7 +32,8 @@ def test_zone_cli_writes_a_valid_zoning_and_map(tmp_path):
     assert res.exit_code == 0, res.output
     assert {p.name for p in out.iterdir()} == {"zones.csv", "report.json", "map.png"}
     zones = pd.read_csv(out / "zones.csv", dtype=str, keep_default_na=False)
-    assert list(zones.columns) == list(ZONING_COLUMNS)
+    # the example county holds leaders.csv and offices.csv: each zone also gets its 1+1+N leader and office
+    assert list(zones.columns) == list(ZONING_COLUMNS) + list(LEADERSHIP_ZONE_COLUMNS)
     t = zoneplan.load(COUNTY)
     inp = zoning_input(t)
     assert check_zoning(inp, zones[["township_id", "zone"]]) == []
@@ -182,7 +183,9 @@ def test_zone_on_a_township_map_alone(tmp_path):
     b = pd.read_csv(tmp_path / "zf" / "zones.csv", dtype=str, keep_default_na=False)
     assert check_zoning(inp, a[["township_id", "zone"]]) == []
     assert (a["staff"] == "").all() and (a["zone_staff"] == "").all()
-    pd.testing.assert_frame_equal(a.drop(columns=["staff", "zone_staff"]), b.drop(columns=["staff", "zone_staff"]))
+    # the full folder also holds leaders.csv and offices.csv: its zones.csv adds the 1+1+N columns
+    pd.testing.assert_frame_equal(a.drop(columns=["staff", "zone_staff"]),
+                                  b.drop(columns=["staff", "zone_staff", *LEADERSHIP_ZONE_COLUMNS]))
     rep = json.loads((tmp_path / "z" / "report.json").read_text())
     assert rep["objective"] == json.loads((tmp_path / "zf" / "report.json").read_text())["objective"]
     # compare works on the map alone too (zone measures; no cases, so no staffing columns)

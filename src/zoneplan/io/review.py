@@ -20,11 +20,11 @@ _T = {
     "optimal": {"en": "every level proven optimal", "zh": "各项目标均已证明最优"},
     "feasible": {"en": "a valid plan, not every level proven within the time limit",
                  "zh": "方案有效，但在时限内未能证明各项目标最优"},
-    "all": {"en": "All {n} staffed cases have {r} reviewer(s) each, none of them on the team or conflicted.",
+    "all": {"en": "All {n} staffed cases have {rw} each, none of them on the team or conflicted.",
             "zh": "{n} 件已组队线索全部安排了审核人（每件 {r} 人），审核人均不是办案组成员，也没有回避情形。"},
-    "some": {"en": "{k} of {n} staffed cases have {r} reviewer(s) each; {u} cannot be reviewed (below).",
+    "some": {"en": "{k} of {n} staffed cases have {rw} each; {u} cannot be reviewed (below).",
              "zh": "{n} 件已组队线索中 {k} 件安排了审核人（每件 {r} 人），{u} 件未能安排（见下）。"},
-    "load": {"en": "{p} reviewers take part, at most {m} review(s) each (limit {cap}); {z} of the {q} "
+    "load": {"en": "{p} reviewers take part, at most {m} each (limit {cap}); {z} of the {q} "
                    "possible reviewers have none.",
              "zh": "共 {p} 名审核人参与，每人最多 {m} 件（上限 {cap} 件）；{q} 名可任审核人中 {z} 人未分配。"},
     "travel": {"en": "Reviewers' travel to the case townships: {t} minutes in all.",
@@ -66,7 +66,9 @@ def review_summary(result, tables: Tables, lang: str) -> list[str]:
     k = result.reviewed_cases
     out = [pick(_T["status"], lang, status=result.status,
                 words=pick(_T["optimal" if result.status == "OPTIMAL" else "feasible"], lang))]
-    out.append(pick(_T["all"], lang, n=n, r=rpc) if k == n else pick(_T["some"], lang, k=k, n=n, r=rpc, u=n - k))
+    rw = f"{rpc} reviewer{'s' if rpc > 1 else ''}"
+    out.append(pick(_T["all"], lang, n=n, r=rpc, rw=rw) if k == n else
+               pick(_T["some"], lang, k=k, n=n, r=rpc, rw=rw, u=n - k))
     used = int((load["reviews"] > 0).sum()) if len(load) else 0
     out.append(pick(_T["load"], lang, p=used, m=int(result.objective.get("max_reviews", 0)), cap=cap,
                     z=int(len(load) - used), q=int(len(load))))
