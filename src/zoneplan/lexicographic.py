@@ -24,7 +24,7 @@ from ortools.sat.python import cp_model
 
 from .staffing.result import LevelResult
 
-__all__ = ["Level", "LexOutcome", "solve_levels", "overall_status"]
+__all__ = ["Level", "LexOutcome", "LevelsView", "solve_levels", "overall_status"]
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,31 @@ def solve_levels(model: cp_model.CpModel, levels: Sequence[Level], read: Callabl
         out.solution = read(solver)
         model.add(lv.expr >= value if lv.sense == "max" else lv.expr <= value)
     return out
+
+
+class LevelsView:
+    """Objective, bound and gap per level of a result that holds ``status`` and ``levels``."""
+
+    status: str
+    levels: list[LevelResult]
+
+    @property
+    def objective(self) -> dict[str, float]:
+        return {lv.name: lv.value for lv in self.levels}
+
+    @property
+    def bound(self) -> dict[str, float]:
+        return {lv.name: lv.bound for lv in self.levels}
+
+    @property
+    def gap(self) -> dict[str, float]:
+        return {lv.name: lv.gap for lv in self.levels}
+
+    def levels_report(self) -> dict[str, Any]:
+        """The levels as report.json gives them: status, objective, bound, gap, proven, order."""
+        return {"status": self.status, "objective": self.objective, "bound": self.bound,
+                "gap": {k: round(v, 9) for k, v in self.gap.items()},
+                "proven": {lv.name: lv.proven for lv in self.levels}, "level_order": [lv.name for lv in self.levels]}
 
 
 def overall_status(statuses: Sequence[str]) -> str:

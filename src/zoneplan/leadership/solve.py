@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..lexicographic import overall_status, solve_levels
+from ..lexicographic import LevelsView, overall_status, solve_levels
 from ..staffing.result import LevelResult
 from .model import LEAD_LEVELS, AssignmentPart, build_assignment_model
 
@@ -49,7 +49,7 @@ class LeadershipOptions(BaseModel):
 
 
 @dataclass
-class LeadershipResult:
+class LeadershipResult(LevelsView):
     """What :func:`assign_leadership` returns.  Never raised; read ``status``.
 
     Attributes
@@ -75,19 +75,10 @@ class LeadershipResult:
     explanations: list[str] = field(default_factory=list)
     explanations_zh: list[str] = field(default_factory=list)
 
-    @property
-    def objective(self) -> dict[str, float]:
-        return {lv.name: lv.value for lv in self.levels}
-
     def report(self, include_timing: bool = True) -> dict[str, Any]:
         """The content of report.json (timing apart, the same for the same input)."""
         out: dict[str, Any] = {
-            "status": self.status,
-            "objective": self.objective,
-            "bound": {lv.name: lv.bound for lv in self.levels},
-            "gap": {lv.name: round(lv.gap, 9) for lv in self.levels},
-            "proven": {lv.name: lv.proven for lv in self.levels},
-            "level_order": [lv.name for lv in self.levels],
+            **self.levels_report(),
             "seed": self.seed, "options": self.options,
             "zones": self.zones.astype(object).where(self.zones.notna(), None).to_dict(orient="records"),
             "explanations": self.explanations,

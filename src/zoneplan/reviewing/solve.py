@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..lexicographic import overall_status, solve_levels
+from ..lexicographic import LevelsView, overall_status, solve_levels
 from ..options import RuleOptions
 from ..staffing.result import LevelResult
 from .data import EXCLUSION_ORDER, EXCLUSION_WORDS, ReviewInstance, prepare
@@ -37,7 +37,7 @@ REVIEW_COLUMNS = ["case_id", "reviewer_id", "reviewer_name", "level", "reviewer_
 
 
 @dataclass
-class ReviewResult:
+class ReviewResult(LevelsView):
     """What :func:`review` returns.  Never raised; read ``status``.
 
     Attributes
@@ -71,30 +71,13 @@ class ReviewResult:
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def objective(self) -> dict[str, float]:
-        return {lv.name: lv.value for lv in self.levels}
-
-    @property
-    def bound(self) -> dict[str, float]:
-        return {lv.name: lv.bound for lv in self.levels}
-
-    @property
-    def gap(self) -> dict[str, float]:
-        return {lv.name: lv.gap for lv in self.levels}
-
-    @property
     def reviewed_cases(self) -> int:
         return int(self.reviews["case_id"].nunique()) if len(self.reviews) else 0
 
     def report(self, include_timing: bool = True) -> dict[str, Any]:
         """The content of report.json.  Timing fields are the only ones that vary run to run."""
         out: dict[str, Any] = {
-            "status": self.status,
-            "objective": self.objective,
-            "bound": self.bound,
-            "gap": {k: round(v, 9) for k, v in self.gap.items()},
-            "proven": {lv.name: lv.proven for lv in self.levels},
-            "level_order": [lv.name for lv in self.levels],
+            **self.levels_report(),
             "reviewed_cases": self.reviewed_cases,
             "unreviewed_cases": int(len(self.unreviewed)),
             "seed": self.seed,
