@@ -186,7 +186,9 @@ def test_readme_command_blocks_run(tmp_path, monkeypatch):
         if args[:1] == ["demo"]:
             args = [*args, "--lang", "en"]
         res = runner.invoke(app, args)
-        assert res.exit_code == 0, f"zoneplan {' '.join(args)}\n{res.output}"
+        # supervision areas of zones over 30 villages are valid but not proven optimal: exit 3 by design
+        ok = (0, 3) if args[:1] == ["areas"] else (0,)
+        assert res.exit_code in ok, f"zoneplan {' '.join(args)}\n{res.output}"
     zw = pd.read_csv(tmp_path / "Zw" / "zones.csv", dtype=str, keep_default_na=False)
     z = dict(zip(zw["township_id"], zw["zone"]))
     assert z["T16"] == "" and z["T01"] == z["T02"] == "城区协作区" and z["T08"] == z["T09"]
