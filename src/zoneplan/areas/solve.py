@@ -83,6 +83,19 @@ class AreasResult:
     def feasible(self) -> bool:
         return self.status in ("OPTIMAL", "FEASIBLE")
 
+    def by_area(self) -> pd.DataFrame:
+        """One row per area (``area_summary.csv``): zone, area, villages, weight, liaisons, the
+        townships it spans (names) and its liaisons' names."""
+        a = self.areas[self.areas["area"] != ""]
+        rows = []
+        for (zone, area), g in a.groupby(["zone", "area"], sort=True):
+            names = g["township_name"].where(g["township_name"] != "", g["township_id"])
+            rows.append({"zone": zone, "area": area, "villages": len(g), "weight": int(g["area_weight"].iloc[0]),
+                         "liaisons": int(g["liaison"].sum()), "townships": ";".join(dict.fromkeys(names)),
+                         "liaison_names": ";".join(n for n in g["liaison_name"] if n)})
+        return pd.DataFrame(rows, columns=["zone", "area", "villages", "weight", "liaisons", "townships",
+                                           "liaison_names"])
+
     def report(self, include_timing: bool = True) -> dict[str, Any]:
         """The content of report.json (timing apart, the same for the same input)."""
         pz = self.per_zone.drop(columns=[] if include_timing else ["time"])

@@ -178,22 +178,12 @@ _AREA_TEXT = {
                 "zh": ["协作区", "村数", "片区数", "最大片区", "最小片区", "下界", "差距", "求解状态"]},
     "summary_headers": {"en": ["zone", "area", "villages", "weight", "liaisons", "townships", "liaison names"],
                         "zh": ["协作区", "片区", "村数", "户数/人口", "联络员数", "涉及乡镇", "联络员"]},
+    "village_headers": {"en": ["Village id", "Village", "Township id", "Township", "Zone", "Area", "Households",
+                               "Population", "Liaison", "Liaison's name", "Area villages", "Area weight",
+                               "Area liaisons"],
+                        "zh": ["村编号", "村名称", "乡镇编号", "所属乡镇", "协作区", "片区", "户数", "人口", "村级监督联络员",
+                               "联络员姓名", "片区村数", "片区户数/人口", "片区联络员数"]},
 }
-
-
-def area_summary(res, tables):
-    """One row per area: zone, area, villages, weight, liaisons, township names, liaison names."""
-    import pandas as pd
-
-    a = res.areas[res.areas["area"] != ""]
-    rows = []
-    for (zone, area), g in a.groupby(["zone", "area"], sort=True):
-        rows.append({"zone": zone, "area": area, "villages": len(g), "weight": int(g["area_weight"].iloc[0]),
-                     "liaisons": int(g["liaison"].sum()),
-                     "townships": ";".join(dict.fromkeys(g["township_name"].where(g["township_name"] != "",
-                                                                                  g["township_id"]))),
-                     "liaison_names": ";".join(n for n in g["liaison_name"] if n)})
-    return pd.DataFrame(rows, columns=["zone", "area", "villages", "weight", "liaisons", "townships", "liaison_names"])
 
 
 @app.command()
@@ -224,6 +214,7 @@ def areas(
     from ..i18n import pick, resolve_lang
     from ..io.side import read_zoning
     from ..io.tablebook import table_workbook
+    from ..io.wording import yes_no
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..maps import areas_map_files
     from ..zoning.adapter import current_zoning
@@ -239,7 +230,7 @@ def areas(
     tables = load(data_dir, require=("townships",), strict=strict)
     zoning = read_zoning(zones, tables) if zones is not None else current_zoning(tables)
     res = supervision_areas(tables, zoning, opts)
-    summary = area_summary(res, tables)
+    summary = res.by_area()
     pz = res.per_zone
     def cell(v) -> str:
         return "" if v is None or pd.isna(v) else f"{int(v):,}"
@@ -253,9 +244,11 @@ def areas(
                                          sorted(tables.sources.items())}}
     sheet_summary = summary.copy()
     sheet_summary.columns = _AREA_TEXT["summary_headers"][lang]
+    sheet_villages = res.areas.assign(liaison=[yes_no(bool(x), lang) for x in res.areas["liaison"]])
+    sheet_villages.columns = _AREA_TEXT["village_headers"][lang]
     book = table_workbook(head, [*(text.splitlines()[1:]), *(res.explanations_zh if lang == "zh" else res.explanations)],
                           [(pick({"en": "Areas", "zh": "监督片区"}, lang), sheet_summary),
-                           (pick({"en": "Villages", "zh": "村（社区）"}, lang), res.areas)], lang)
+                           (pick({"en": "Villages", "zh": "村（社区）"}, lang), sheet_villages)], lang)
     files = {"areas.csv": frame_to_csv_bytes(res.areas), "area_summary.csv": frame_to_csv_bytes(summary),
              "report.json": json_bytes(report), "areas.xlsx": book}
     if res.feasible or (res.areas["area"] != "").any():
