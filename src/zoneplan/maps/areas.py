@@ -72,7 +72,7 @@ def _colours(names: list[str], geoms: Mapping[str, shapely.Geometry]) -> dict[st
     """Greedy colouring: each area the first palette colour no touching area has."""
     out: dict[str, str] = {}
     for a in names:
-        taken = {out[b] for b in out if geoms[a].distance(geoms[b]) < 1e-6}
+        taken = {out[b] for b in out if geoms[a].distance(geoms[b]) < 0.05}  # km: touching, up to the sliver fix
         free = [c for c in PALETTE if c not in taken]
         out[a] = free[0] if free else PALETTE[len(out) % len(PALETTE)]
     return out
