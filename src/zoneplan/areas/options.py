@@ -19,7 +19,7 @@ class AreaOptions(BaseModel):
 
     Exactness: every zone first gets areas from a deterministic local search (grow, then
     recombine and move; :mod:`~zoneplan.areas.heuristic`).  A zone of at most
-    ``exact_villages`` villages (default 30) is then solved exactly by CP-SAT from that start,
+    ``exact_villages`` villages (default 25) is then solved exactly by CP-SAT from that start,
     each objective level within ``deterministic_time`` (CP-SAT's deterministic units, about
     seconds on one core; the same input gives the same areas): measured on the example
     county's townships, 19-26 villages are proven optimal in 2-4 s, 28-33 villages reach a
@@ -35,7 +35,7 @@ class AreaOptions(BaseModel):
     max_areas: int = Field(5, ge=1, le=20, description="most areas per zone")
     villages_per_area: float = Field(10.0, gt=0, description="about this many villages per area (chooses the count)")
     areas: int | None = Field(None, ge=1, le=20, description="exactly this many areas per zone")
-    exact_villages: int = Field(30, ge=0, description="zones up to this many villages are solved exactly by CP-SAT")
+    exact_villages: int = Field(25, ge=0, description="zones up to this many villages are solved exactly by CP-SAT")
     deterministic_time: float = Field(2.0, gt=0, description="CP-SAT deterministic limit per zone and level")
     time_limit: float | None = Field(300.0, gt=0, description="wall-clock seconds for the whole run")
     workers: int = Field(2, ge=1, le=64, description="zones solved side by side (threads; the areas do not change)")

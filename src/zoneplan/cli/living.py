@@ -199,7 +199,7 @@ def areas(
     min_areas: int = typer.Option(3, "--min-areas", help="Fewest areas per zone."),
     max_areas: int = typer.Option(5, "--max-areas", help="Most areas per zone."),
     villages_per_area: float = typer.Option(10.0, "--villages-per-area", help="About this many villages an area."),
-    exact_villages: int = typer.Option(30, "--exact-villages", help="Zones up to this many villages are solved "
+    exact_villages: int = typer.Option(25, "--exact-villages", help="Zones up to this many villages are solved "
                                                                     "exactly by CP-SAT (larger: local search, gap "
                                                                     "reported)."),
     deterministic_time: float = typer.Option(2.0, "--deterministic-time", help="CP-SAT deterministic limit per zone "
