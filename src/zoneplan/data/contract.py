@@ -57,6 +57,11 @@ class Column:
 NUMBER_CAP = 1_000_000
 
 
+#: The county column of leaders.csv and offices.csv (blank: the only county of the townships).
+_COUNTY_OF_AGENT = Column("county", zh="所属县区", fill_down=True,
+                          aliases=("县", "县区", "所属县", "县市区", "所属县区", "所属县市区", "区县", "县名"))
+
+
 @dataclass(frozen=True)
 class TableSpec:
     name: str
@@ -205,8 +210,7 @@ TABLES: dict[str, TableSpec] = {
             Column("leader_id", required=True, unique=True, zh="领导编号",
                    aliases=("领导编号", "编号", "id", "人员编号")),
             Column("name", zh="姓名", aliases=("姓名", "领导姓名", "名字")),
-            Column("county", zh="所属县区", fill_down=True,
-                   aliases=("县", "县区", "所属县", "县市区", "所属县区", "所属县市区", "区县", "县名")),
+            _COUNTY_OF_AGENT,
             Column("title", zh="职务", aliases=("职务", "职位", "领导职务")),
             Column("home_township", ref="township", outside_ok=True, zh="籍贯乡镇",
                    aliases=("籍贯乡镇", "家乡乡镇", "户籍乡镇", "原籍乡镇", "老家乡镇", "籍贯")),
@@ -220,8 +224,7 @@ TABLES: dict[str, TableSpec] = {
             Column("office_id", required=True, unique=True, zh="科室编号",
                    aliases=("科室编号", "室编号", "编号", "id")),
             Column("name", zh="科室名称", aliases=("科室名称", "名称", "科室", "室名")),
-            Column("county", zh="所属县区", fill_down=True,
-                   aliases=("县", "县区", "所属县", "县市区", "所属县区", "所属县市区", "区县", "县名")),
+            _COUNTY_OF_AGENT,
             Column("home_townships", "list", default=(), ref="township", outside_ok=True, zh="成员籍贯乡镇",
                    aliases=("成员籍贯乡镇", "成员籍贯", "籍贯乡镇", "人员籍贯乡镇"),
                    doc="home townships of the office's members, a list"),
@@ -266,6 +269,12 @@ TABLES: dict[str, TableSpec] = {
 }
 
 
+#: Columns a staffing plan and a review plan share.
+_PLAN_CASE = Column("case_id", required=True, ref="case", zh="线索编号",
+                    aliases=("线索编号", "线索", "案件编号", "案件", "问题线索编号"))
+_PLAN_TRAVEL = Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
+                      aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟"))
+
 #: Side files a planner hands in besides the tables: a zoning, what-ifs, a hand-made plan.
 #: They are read with the same header matching, cell cleaning and line numbers as the tables.
 SIDE_TABLES: dict[str, TableSpec] = {
@@ -301,13 +310,11 @@ SIDE_TABLES: dict[str, TableSpec] = {
     "plan": TableSpec(
         "plan", False,
         (
-            Column("case_id", required=True, ref="case", zh="线索编号",
-                   aliases=("线索编号", "线索", "案件编号", "案件", "问题线索编号")),
+            _PLAN_CASE,
             Column("investigator_id", required=True, ref="investigator", zh="人员编号",
                    aliases=("人员编号", "人员", "姓名", "干部", "干部编号", "办案人员")),
             Column("role", required=True, zh="角色", aliases=("角色", "分工", "身份", "组内职务")),
-            Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
-                   aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟")),
+            _PLAN_TRAVEL,
         ),
         aliases=("assignments", "办案组", "方案"), zh="办案组",
         doc="a staffing plan: one row per investigator on a case",
@@ -315,12 +322,10 @@ SIDE_TABLES: dict[str, TableSpec] = {
     "reviews": TableSpec(
         "reviews", False,
         (
-            Column("case_id", required=True, ref="case", zh="线索编号",
-                   aliases=("线索编号", "线索", "案件编号", "案件", "问题线索编号")),
+            _PLAN_CASE,
             Column("reviewer_id", required=True, ref="investigator", zh="审核人编号",
                    aliases=("审核人编号", "审核人", "审理人", "审核人员", "人员编号", "姓名")),
-            Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
-                   aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟")),
+            _PLAN_TRAVEL,
             Column("reviewer_name", zh="审核人姓名"), Column("reviewer_township", zh="审核人工作乡镇"),
             Column("level", zh="层级"), Column("case_township", zh="线索所在乡镇"),
         ),
