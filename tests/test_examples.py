@@ -186,7 +186,9 @@ def test_readme_command_blocks_run(tmp_path, monkeypatch):
         if args[:1] == ["demo"]:
             args = [*args, "--lang", "en"]
         res = runner.invoke(app, args)
-        assert res.exit_code == 0, f"zoneplan {' '.join(args)}\n{res.output}"
+        # supervision areas of zones over 30 villages are valid but not proven optimal: exit 3 by design
+        ok = (0, 3) if args[:1] == ["areas"] else (0,)
+        assert res.exit_code in ok, f"zoneplan {' '.join(args)}\n{res.output}"
     zw = pd.read_csv(tmp_path / "Zw" / "zones.csv", dtype=str, keep_default_na=False)
     z = dict(zip(zw["township_id"], zw["zone"]))
     assert z["T16"] == "" and z["T01"] == z["T02"] == "城区协作区" and z["T08"] == z["T09"]
@@ -222,8 +224,8 @@ def test_readme_zoning_text_names_the_right_hubs(tmp_path):
     c = run("compare", EXAMPLES / "county", out, "--out", tmp_path / "C", "--lang", "en")
     assert c.exit_code == 0, c.output
     s = pd.read_csv(tmp_path / "C" / "compare.csv").set_index("zoning")
-    quoted = {"villages_cv": ("0.15", "0.27"), "cases_cv": ("0.22", "0.33"), "team_travel_mean": ("61.4", "59.9"),
-              "staff_cv": ("0.25", "0.10")}
+    quoted = {"villages_cv": ("0.20", "0.27"), "cases_cv": ("0.22", "0.33"), "team_travel_mean": ("61.2", "59.9"),
+              "staff_cv": ("0.23", "0.10")}
     for col, (new, cur) in quoted.items():
         places = len(new.split(".")[1])
         assert (f"{s.loc['Z', col]:.{places}f}", f"{s.loc['current', col]:.{places}f}") == (new, cur), col

@@ -16,7 +16,7 @@ from zoneplan import RuleOptions
 from zoneplan.cli.compare_view import verdict_text
 from zoneplan.compare import ZONE_COLUMNS, apply_zoning, compare_zonings, verdict
 from zoneplan.errors import InputError
-from zoneplan.io.side import ZONING_COLUMNS, read_whatifs, read_zoning
+from zoneplan.io.side import LEADERSHIP_ZONE_COLUMNS, ZONING_COLUMNS, read_whatifs, read_zoning
 from zoneplan.zoning.adapter import current_zoning, zoning_input
 from zoneplan.zoning import check_zoning
 
@@ -32,7 +32,8 @@ def test_zone_cli_writes_a_valid_zoning_and_map(tmp_path):
     assert res.exit_code == 0, res.output
     assert {p.name for p in out.iterdir()} == {"zones.csv", "report.json", "map.png"}
     zones = pd.read_csv(out / "zones.csv", dtype=str, keep_default_na=False)
-    assert list(zones.columns) == list(ZONING_COLUMNS)
+    # the example county holds leaders.csv and offices.csv: each zone also gets its 1+1+N leader and office
+    assert list(zones.columns) == list(ZONING_COLUMNS) + list(LEADERSHIP_ZONE_COLUMNS)
     t = zoneplan.load(COUNTY)
     inp = zoning_input(t)
     assert check_zoning(inp, zones[["township_id", "zone"]]) == []
@@ -91,7 +92,8 @@ def test_compare_shows_staffing_effect(tmp_path):
 COMPARE_COLUMNS = (
     "zoning,zones,zoned,unzoned,size_histogram,max_pair_minutes_max,max_pair_minutes_mean,hub_minutes_total,"
     "hub_minutes_max,disconnected_zones,cross_county_zones,villages_min,villages_max,villages_cv,cases_min,cases_max,"
-    "cases_cv,staff_min,staff_max,staff_cv,leads_min,leads_max,leads_cv,staff_status,cases_staffed,cases_total,"
+    "cases_cv,staff_min,staff_max,staff_cv,leads_min,leads_max,leads_cv,pool_min,pool_mean,staff_status,cases_staffed,"
+    "cases_total,"
     "priority_staffed,team_travel_mean,team_travel_max,max_workload,blocked_by_conflicts,lost_to_capacity")
 
 
@@ -105,7 +107,7 @@ def test_compare_cli(tmp_path):
     assert list(c["zoning"]) == ["current", "z"]
     per_zone = pd.read_csv(tmp_path / "c" / "compare_zones.csv", dtype={"zone": str})
     assert list(per_zone.columns) == ZONE_COLUMNS
-    assert per_zone.groupby("zoning").size().to_dict() == {"current": 6, "z": 7}
+    assert per_zone.groupby("zoning").size().to_dict() == {"current": 6, "z": 6}  # pool term: four triples, two pairs
     assert (per_zone.groupby("zoning")["cases"].sum() == 20).all()
     # the planner's table: zones by name, members by name, hub by name, units, the verdict
     out = res.output
@@ -181,7 +183,9 @@ def test_zone_on_a_township_map_alone(tmp_path):
     b = pd.read_csv(tmp_path / "zf" / "zones.csv", dtype=str, keep_default_na=False)
     assert check_zoning(inp, a[["township_id", "zone"]]) == []
     assert (a["staff"] == "").all() and (a["zone_staff"] == "").all()
-    pd.testing.assert_frame_equal(a.drop(columns=["staff", "zone_staff"]), b.drop(columns=["staff", "zone_staff"]))
+    # the full folder also holds leaders.csv and offices.csv: its zones.csv adds the 1+1+N columns
+    pd.testing.assert_frame_equal(a.drop(columns=["staff", "zone_staff"]),
+                                  b.drop(columns=["staff", "zone_staff", *LEADERSHIP_ZONE_COLUMNS]))
     rep = json.loads((tmp_path / "z" / "report.json").read_text())
     assert rep["objective"] == json.loads((tmp_path / "zf" / "report.json").read_text())["objective"]
     # compare works on the map alone too (zone measures; no cases, so no staffing columns)

@@ -50,7 +50,8 @@ def fill_like_a_planner(book: openpyxl.Workbook, folder) -> None:
 
 def test_sheets_headers_and_instructions():
     book = openpyxl.load_workbook(io.BytesIO(template_workbook("zh")))
-    assert book.sheetnames == [INSTRUCTIONS_SHEET, "乡镇", "相邻乡镇", "车程", "干部花名册", "问题线索", "关系", "回避"]
+    assert book.sheetnames == [INSTRUCTIONS_SHEET, "乡镇", "相邻乡镇", "车程", "干部花名册", "问题线索", "关系", "回避",
+                               "牵头领导", "纪检监察室", "村社区", "相邻村"]  # the living plan's optional tables last
     for spec in TABLES.values():
         ws = book[spec.zh]
         assert [c.value for c in ws[1]] == [c.zh for c in spec.columns]

@@ -1,8 +1,10 @@
 """Tests of the zoning core on tiny instances whose optimum is worked out by hand.
 
 Unless a test says otherwise, road minutes are the distance between made-up positions
-(``minutes(i, j) = |p_i - p_j|`` on a line, or Euclidean on a plane), villages are zero, so
-the objective is the compactness term: total minutes from each zone's hub to its members.
+(``minutes(i, j) = |p_i - p_j|`` on a line, or Euclidean on a plane), villages are zero, and
+the pool-strength term is switched off (``solve`` below sets ``pool=0``), so the objective is
+the compactness term: total minutes from each zone's hub to its members.  The pool term has
+its own tests at the end (``test_pool_*``).
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import json
 import numpy as np
 import pytest
 
-from zoneplan.zoning import ZoningInput, ZoningOptions, solve_zoning
+from zoneplan.zoning import ZoningInput, ZoningOptions, ZoningWeights
+from zoneplan.zoning import solve_zoning as _solve_zoning
 from zoneplan.zoning.candidates import connected_subsets
 from zoneplan.zoning.checks import size_counts
 from zoneplan.zoning.draw import draw_map
@@ -32,6 +35,15 @@ def make(xy, edges, county=None, villages=None, current_zone=None, ids=None, **k
         township_ids=ids, names=[t.upper() for t in ids], county=county or ["K"] * n,
         lat=pts[:, 1], lon=pts[:, 0], villages=np.zeros(n) if villages is None else villages,
         edges=edges, minutes=minutes, current_zone=current_zone, **kw)
+
+
+def solve_zoning(inp, opt=None, pool=0.0):
+    """The solver with the pool term at ``pool`` (0 here: these instances are about compactness)."""
+    opt = opt or ZoningOptions()
+    return _solve_zoning(inp, opt.model_copy(update={"weights": opt.weights.model_copy(update={"pool": pool})}))
+
+
+NO_POOL = ZoningOptions(weights=ZoningWeights(pool=0))
 
 
 def groups(res) -> set[frozenset[str]]:
@@ -60,7 +72,7 @@ def test_path_of_five_is_split_two_plus_three_at_the_long_gap():
     assert hubs["e"] == "d" and hubs["a"] == "a"  # {a,b}: tie 10 = 10, smaller id wins
     assert list(res.zones.zone) == ["K-Z01", "K-Z01", "K-Z02", "K-Z02", "K-Z02"]
     assert check_zoning(inp, res.zones) == []
-    assert zoning_objective(inp, res.zones) == pytest.approx(res.objective)
+    assert zoning_objective(inp, res.zones, NO_POOL) == pytest.approx(res.objective)
 
 
 def test_four_cycle_is_two_pairs_along_short_sides():
@@ -263,3 +275,33 @@ def test_obstacle_no_precheck_sees_is_named_by_the_diagnostic_resolve():
     res = solve_zoning(inp, ZoningOptions(target_zones=5, together=[("v", "a1")]))
     assert res.status == "INFEASIBLE"
     assert "target of 5 zones" in res.explanations[0] and "together V (v)" not in res.explanations[0]
+
+
+def test_pool_term_prefers_triples_on_a_path_of_six():
+    """Path of 6 at 0..50 step 10, no roster (each township counts as one average township).
+    Three pairs: hub minutes 3 x 10 = 30, and each of the 6 townships has a pool of 1 township,
+    1 short of the need of 2: 6 x 30 = 180, total 210.  Two triples: hub minutes 2 x 20 = 40,
+    pools of 2, nothing short: 40.  The earlier objective (pool=0) takes the pairs (30 < 40)."""
+    inp = make([0, 10, 20, 30, 40, 50], path(6))
+    res = solve_zoning(inp, pool=30.0)
+    assert res.status == "OPTIMAL" and res.objective == pytest.approx(40.0)
+    assert groups(res) == {frozenset("abc"), frozenset("def")}
+    pairs = solve_zoning(inp, ZoningOptions(target_zones=3), pool=30.0)
+    assert pairs.objective == pytest.approx(210.0)
+    assert zoning_objective(inp, pairs.zones) == pytest.approx(210.0)  # the default weights: pool 30
+    assert len(groups(solve_zoning(inp, pool=0.0))) == 3
+    assert ZoningWeights().pool == 30.0 and ZoningWeights().pool_need == 2.0
+
+
+def test_pool_term_counts_the_staff_of_the_other_townships():
+    """Zone {a,b,c} with township staff 3, 1, 2; county mean 2 per township (a fourth township
+    d has 2 and sits in another zone).  Pools in average townships: a: (1+2)/2 = 1.5, half a
+    township short of 2 -> 15; b: (3+2)/2 = 2.5, c: (3+1)/2 = 2, none short.  So 15."""
+    from zoneplan.zoning.candidates import county_data, pool_shortfall
+
+    inp = make([0, 10, 20, 30], path(4), staff=np.array([3.0, 1.0, 2.0, 2.0]))
+    cd = county_data(inp, "K", set())
+    got = pool_shortfall(cd, np.array([[0, 1, 2], [2, 3, 3]])[:1], ZoningWeights())
+    assert got.tolist() == [15.0]
+    assert pool_shortfall(cd, np.array([[2, 3]]), ZoningWeights()).tolist() == [30.0 * (1 + 1)]
+    assert pool_shortfall(cd, np.array([[0, 1, 2]]), ZoningWeights(pool=0)).tolist() == [0.0]

@@ -63,14 +63,17 @@ def connected(block, edges):
 
 
 def block_cost(inp, block):
-    """Hub minutes (least total to the others) + |villages - size x county mean|, in 0.1 units."""
+    """Hub minutes (least total to the others) + |villages - size x county mean| + the pool
+    term (no roster: each township counts 1, so a member's pool is the other members; 30 per
+    township short of 2), in 0.1 units."""
     lat, lon = np.asarray(inp.lat), np.asarray(inp.lon)
     tot = [sum(float(estimated_minutes(lat[h], lon[h], lat[j], lon[j])) for j in block) for h in block]
     county = inp.county[block[0]]
     pool = [i for i in range(inp.n) if inp.county[i] == county]
     mean = sum(inp.villages[i] for i in pool) / len(pool)
     dev = abs(sum(inp.villages[i] for i in block) - len(block) * mean)
-    return int(np.rint((min(tot) + dev) * 10))
+    short = 30.0 * len(block) * max(0, 2 - (len(block) - 1))
+    return int(np.rint((min(tot) + dev + short) * 10))
 
 
 def brute_force(inp, opt):

@@ -19,6 +19,9 @@ from .options import RuleOptions, SolveOptions
 from .results import LevelResult, Levels, Status
 from .runner import Cancel
 from .staffing import StaffingResult, build_eligibility, staff
+from .reviewing import ReviewOptions, ReviewResult, check_reviews, review
+from .leadership import LeadershipOptions, LeadershipResult, assign_leadership, check_leadership
+from .areas import AreaOptions, AreasResult, check_areas, supervision_areas
 
 __version__ = "0.1.0"
 
@@ -28,6 +31,9 @@ __all__ = [
     "InputError", "InternalError", "Problem", "__version__",
     "Status", "LevelResult", "Levels", "Cancel", "zoning", "zone", "solve_zoning", "ZoningResult",
     "ZoningInput", "ZoningOptions",
+    "review", "check_reviews", "ReviewOptions", "ReviewResult",
+    "assign_leadership", "check_leadership", "LeadershipOptions", "LeadershipResult",
+    "supervision_areas", "check_areas", "AreaOptions", "AreasResult",
 ]
 
 #: Zoning names, imported on first use (the zoning package draws maps with matplotlib).

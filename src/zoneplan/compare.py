@@ -28,7 +28,7 @@ BETTER: dict[str, str] = {
     "cases_staffed": "higher", "priority_staffed": "higher", "max_workload": "lower",
     "team_travel_mean": "lower", "blocked_by_conflicts": "lower", "lost_to_capacity": "lower",
     "hub_minutes_total": "lower", "max_pair_minutes_max": "lower",
-    "villages_cv": "lower", "cases_cv": "lower", "staff_cv": "lower",
+    "villages_cv": "lower", "cases_cv": "lower", "staff_cv": "lower", "pool_mean": "higher",
 }
 
 #: Columns of the per-zone table (:attr:`Comparison.zones`, ``compare_zones.csv``).

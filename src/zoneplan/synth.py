@@ -49,7 +49,8 @@ import pandas as pd
 from zoneplan.data.contract import TABLES
 from zoneplan.geo import gabriel_adjacency
 
-__all__ = ["DEFAULTS", "DENSE_DEFAULTS", "SCALES", "TABLE_NAMES", "SKILLS", "generate", "write", "main"]
+__all__ = ["DEFAULTS", "DENSE_DEFAULTS", "SCALES", "TABLE_NAMES", "SKILLS", "generate", "write", "main",
+           "living_tables"]
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,7 @@ DEFAULTS: dict[str, Any] = {
     "background_kin_share": 0.25,  # investigators with family of their own
     "colleague_share": 0.08,  # investigators linked to a colleague (同学/同事)
     "conflict_share": 0.015,  # cases with a declared recusal
+    "living": False,  # also leaders, offices and villages (1+1+N, supervision areas); see living_tables
 }
 
 #: Parameters of the *dense* family (``{"family": "dense", ...}``): one county, no zones,
@@ -391,9 +393,83 @@ def generate(scale: str | Mapping[str, Any], seed: int = 0) -> dict[str, pd.Data
         "relations": relations,
         "conflicts": conflicts,
     }
+    if p["living"]:  # drawn from their own stream: the six tables stay the same with or without
+        tables.update(living_tables(world["townships"], seed))
     logger.info("synthetic instance seed=%d: %s", seed,
                 ", ".join(f"{k}={len(v)}" for k, v in tables.items()))
     return tables
+
+
+_VILLAGE_SECOND_ZH = ("庄", "集", "洼", "楼", "寨", "屯", "店", "营", "桥", "口", "岗", "湾", "坡", "河", "铺", "园")
+_SURNAMES_ZH = ("王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "胡", "朱", "高", "林", "何",
+                "郭", "马", "罗", "梁", "宋", "郑", "谢", "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓",
+                "许", "傅", "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛", "叶", "阎")
+_GIVEN_ZH = ("建国", "玉梅", "海涛", "丽", "志强", "秀英", "伟", "芳", "军", "静", "敏", "磊", "洋", "艳", "勇", "娜")
+_TITLES_ZH = ("县纪委副书记、县监委副主任", "县纪委常委", "县纪委常委、县监委委员", "县监委委员")
+_OFFICE_ZH = ("第一纪检监察室", "第二纪检监察室", "第三纪检监察室", "第四纪检监察室", "第五纪检监察室")
+
+
+def living_tables(townships: pd.DataFrame, seed: int = 0, chinese: bool = False,
+                  keep: Mapping[str, Sequence[str]] | None = None) -> dict[str, pd.DataFrame]:
+    """Leaders, offices and villages for a townships table (contract columns).
+
+    Per county: 3-5 leaders and 3-4 offices (county commission leadership and discipline
+    inspection offices, 1+1+N), homes mostly inside the county.  Per township: its
+    ``villages`` count of villages (``<township>V01``...), scattered within half the distance
+    to the nearest other seat, 150-900 households (log-normal), about a third with a liaison
+    (村级监督联络员).  ``chinese`` gives Chinese names; ``keep`` (township -> names) puts those
+    village names first (names a case or roster already uses).  Deterministic in ``seed``.
+    """
+    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 20261126]))
+    tw = townships.reset_index(drop=True)
+    ids = tw["township_id"].astype(str).tolist()
+    lat = tw["lat"].to_numpy(dtype=float)
+    lon = tw["lon"].to_numpy(dtype=float)
+    xy = np.column_stack([lon * math.cos(math.radians(float(lat.mean()))) * _KM_PER_DEG, lat * _KM_PER_DEG])
+    rows = []
+    for t in range(len(ids)):
+        n = int(tw["villages"].iat[t])
+        d = np.hypot(*(xy - xy[t]).T)
+        d[t] = np.inf
+        radius = 0.45 * float(d.min()) if len(ids) > 1 else 5.0
+        names = list((keep or {}).get(ids[t], ()))[:n]
+        used = set(names)
+        while len(names) < n:
+            if chinese:
+                nm = _SURNAMES_ZH[int(rng.integers(len(_SURNAMES_ZH)))] + ("家" if rng.random() < 0.5 else "") + \
+                    _VILLAGE_SECOND_ZH[int(rng.integers(len(_VILLAGE_SECOND_ZH)))] + "村"
+            else:
+                nm = f"{_FIRST[int(rng.integers(len(_FIRST)))]}{_TOWN_SECOND[int(rng.integers(len(_TOWN_SECOND)))]} Village"
+            if nm not in used:
+                used.add(nm)
+                names.append(nm)
+        for k, nm in enumerate(names):
+            r = radius * math.sqrt(rng.random())
+            a = 2 * math.pi * rng.random()
+            v_lat = lat[t] + r * math.sin(a) / _KM_PER_DEG
+            v_lon = lon[t] + r * math.cos(a) / (_KM_PER_DEG * math.cos(math.radians(lat[t])))
+            households = int(min(2000, max(60, round(rng.lognormal(math.log(380), 0.45)))))
+            liaison = rng.random() < 0.35
+            person = ""
+            if liaison and chinese:
+                person = _SURNAMES_ZH[int(rng.integers(len(_SURNAMES_ZH)))] + _GIVEN_ZH[int(rng.integers(len(_GIVEN_ZH)))]
+            rows.append((f"{ids[t]}V{k + 1:02d}", ids[t], nm, round(v_lat, 6), round(v_lon, 6), households,
+                         int(round(households * rng.uniform(2.8, 3.6))), _bool(liaison), person))
+    villages = _frame("villages", rows)
+    leaders, offices = [], []
+    for c in sorted(set(tw["county"].astype(str))):
+        towns = [i for i, cc in zip(ids, tw["county"].astype(str)) if cc == c]
+        for _ in range(_range(rng, (3, 5))):
+            home = towns[int(rng.integers(len(towns)))] if rng.random() < 0.7 else ""
+            name = (_SURNAMES_ZH[int(rng.integers(len(_SURNAMES_ZH)))] + _GIVEN_ZH[int(rng.integers(len(_GIVEN_ZH)))]
+                    if chinese else f"{_SURNAMES[int(rng.integers(len(_SURNAMES)))]} {_GIVEN[int(rng.integers(len(_GIVEN)))]}")
+            leaders.append((f"L{len(leaders) + 1:03d}", name, c,
+                            _TITLES_ZH[int(rng.integers(len(_TITLES_ZH)))] if chinese else "leadership member", home))
+        for j in range(_range(rng, (3, 4))):
+            homes = sorted(set(towns[int(rng.integers(len(towns)))] for _ in range(_range(rng, (0, 3)))))
+            offices.append((f"O{len(offices) + 1:03d}", _OFFICE_ZH[j] if chinese else f"Office {j + 1}", c,
+                            ";".join(homes)))
+    return {"leaders": _frame("leaders", leaders), "offices": _frame("offices", offices), "villages": villages}
 
 
 def _geography(p: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
@@ -527,7 +603,7 @@ def _investigators(p: dict[str, Any], world: dict[str, Any],
             person(seat, "county", _home(world, c, seat, 0.0, p["outside_share"], rng))
     cols = [c.name for c in TABLES["investigators"].columns]
     frame = _frame("investigators", [
-        tuple(_bool(r[c]) if c in ("can_lead", "available") else r[c] for c in cols) for r in rows])
+        tuple(_bool(r[c]) if c in ("can_lead", "available") else r.get(c, "") for c in cols) for r in rows])
     return frame, rows
 
 
@@ -753,7 +829,7 @@ def _dense(p: dict[str, Any], rng: np.random.Generator) -> dict[str, pd.DataFram
             f"I{k + 1:06d}", f"{_SURNAMES[int(rng.integers(len(_SURNAMES)))]} {_GIVEN[int(rng.integers(len(_GIVEN)))]}",
             tid[posted], "county" if is_county else "township", tid[home], village(home),
             _skills(rng, (0.2, 0.5, 0.25, 0.05), 0), _bool(lead), cap, _bool(True), int(busy),
-            round(float(rng.uniform(*p["workload"])), 2) if busy else 0.0))
+            round(float(rng.uniform(*p["workload"])), 2) if busy else 0.0, ""))  # can_review: blank, the default
     investigators = _frame("investigators", inv_rows)
 
     case_rows = []

@@ -28,6 +28,10 @@ MEASURE_TEXT: dict[str, dict[str, dict[str, str]]] = {
     "staff": {"long": {"en": "township staff per zone, fewest-most", "zh": "每区乡镇纪检干部，最少—最多"}},
     "staff_cv": {"long": {"en": "  imbalance of staff (CV)", "zh": "  干部不均衡度（变异系数）"},
                  "short": {"en": "staff balance", "zh": "干部均衡"}},
+    "pool_mean": {"long": {"en": "a township's pool: staff of its zone's other townships, mean",
+                           "zh": "乡镇可交叉调配的干部（本区其他乡镇干部数），平均"},
+                  "short": {"en": "pool strength", "zh": "交叉互查人手"}},
+    "pool_min": {"long": {"en": "  smallest", "zh": "  最少"}},
     "cases": {"long": {"en": "cases per zone, fewest-most", "zh": "每区问题线索，最少—最多"}},
     "cases_cv": {"long": {"en": "  imbalance of cases (CV)", "zh": "  线索不均衡度（变异系数）"},
                  "short": {"en": "case balance", "zh": "线索均衡"}},
@@ -63,14 +67,15 @@ _TEXT = {
 }
 
 _ROWS = ["zones", "size_histogram", "unzoned", "max_pair_minutes_max", "max_pair_minutes_mean", "hub_minutes_total",
-         "villages", "villages_cv", "staff", "staff_cv", "cases", "cases_cv", "cases_staffed", "priority_staffed",
+         "villages", "villages_cv", "staff", "staff_cv", "pool_mean", "pool_min", "cases", "cases_cv", "cases_staffed",
+         "priority_staffed",
          "team_travel_mean", "team_travel_max", "max_workload", "blocked_by_conflicts", "lost_to_capacity",
          "staff_status"]
 
 
 #: Decimals shown per measure: minutes one, workload two, counts none.
 _DECIMALS = {"max_pair_minutes_max": 1, "max_pair_minutes_mean": 1, "hub_minutes_total": 1, "team_travel_mean": 1,
-             "team_travel_max": 1, "max_workload": 2}
+             "team_travel_max": 1, "max_workload": 2, "pool_mean": 1}
 
 
 def _num(v: object, decimals: int = 0) -> str:

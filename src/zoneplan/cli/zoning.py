@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Optional
 
@@ -81,6 +82,9 @@ def zone(
     whatif: Optional[Path] = typer.Option(None, "--whatif", help="What-if file (CSV or xlsx): kind,a,b rows of "
                                                                  "together/apart/keep/exclude (在一起/分开/保留/排除)."),
     no_roster: bool = typer.Option(False, "--no-roster", help="Balance villages only, not staff and cases."),
+    pool_weight: float = typer.Option(30.0, "--pool-weight", help="Weighted minutes per average township's staff "
+                                      "missing from a township's pool (the staff of its zone's other townships; "
+                                      "need: 2 townships' worth). 0 = the earlier objective, pairs wherever it can."),
     time_limit: float = TimeLimit, seed: int = Seed, verbose: bool = Verbose, lang: Optional[str] = Lang, strict: bool = Strict,
 ) -> None:
     """Propose a zoning: connected zones of MIN..MAX neighbouring townships inside each county."""
@@ -89,7 +93,7 @@ def zone(
     from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_whatifs, zoning_table
     from ..zoning.adapter import zoning_input
-    from ..zoning import ZoningOptions, solve_zoning
+    from ..zoning import ZoningOptions, ZoningWeights, solve_zoning
     from ..i18n import pick, resolve_lang
     from ..maps import zoning_map_files
 
@@ -108,16 +112,25 @@ def zone(
         kw["exclude"] += extra["exclude"]
         kw["keep"] = True if (kw["keep"] is True or extra["keep"] is True) else kw["keep"] + extra["keep"]
     opts = ZoningOptions(min_size=min_size, max_size=max_size, target_zones=target_zones, time_limit=time_limit,
-                         seed=seed, **kw)
+                         seed=seed, weights=ZoningWeights(pool=pool_weight), **kw)
     inp = zoning_input(tables, with_roster=not no_roster)
     result = solve_zoning(inp, opts)
     files = {"report.json": json_bytes({**result.to_dict(), "inputs": {
         n: {"file": s.path, "sha256": s.sha256} for n, s in sorted(tables.sources.items())}})}
     if result.any_zoning:  # counties solved in time keep their zones when others did not make it
-        solved = result.zones[result.zones["zone"] != ""]
-        table = zoning_table(inp, solved)
+        table = zoning_table(inp, result.zones)
+        drawn = result.zones
+        if len(tables.leaders) or len(tables.offices):  # 1+1+N: a leader and an office for each proposed zone
+            from ..io.side import with_leadership
+            from ..leadership import LeadershipOptions, assign_leadership
+
+            lead = assign_leadership(tables, result.zones[["township_id", "zone"]],
+                                     LeadershipOptions(time_limit=time_limit, seed=seed))
+            table = drawn = with_leadership(table, lead.zones)
+            files["report.json"] = json_bytes({**json.loads(files["report.json"]),
+                                               "leadership": lead.report(include_timing=False)})
         files["zones.csv"] = frame_to_csv_bytes(table)
-        files.update(zoning_map_files(inp, solved, stem="map", title=data_dir.name,
+        files.update(zoning_map_files(inp, drawn, stem="map", title=data_dir.name,
                                       subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "

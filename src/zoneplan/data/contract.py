@@ -18,7 +18,7 @@ __all__ = ["Column", "TableSpec", "TABLES", "LEVELS", "NUMBER_CAP"]
 
 Kind = Literal["str", "int", "float", "bool", "list", "level"]
 #: What a column refers to; the loader resolves ids and unique names to ids (see resolve.py).
-Ref = Literal["township", "investigator", "case", "person"]
+Ref = Literal["township", "investigator", "case", "person", "village"]
 
 LEVELS = ("county", "township")
 
@@ -55,6 +55,11 @@ class Column:
 #: Largest number any numeric column accepts unless it sets its own ``max_value``: keeps
 #: sums and weighted objectives far from integer overflow.
 NUMBER_CAP = 1_000_000
+
+
+#: The county column of leaders.csv and offices.csv (blank: the only county of the townships).
+_COUNTY_OF_AGENT = Column("county", zh="所属县区", fill_down=True,
+                          aliases=("县", "县区", "所属县", "县市区", "所属县区", "所属县市区", "区县", "县名"))
 
 
 @dataclass(frozen=True)
@@ -144,6 +149,9 @@ TABLES: dict[str, TableSpec] = {
             Column("current_workload", "float", default=0.0, min_value=0, decimals=2, zh="在办工作量",
                    aliases=("在办工作量", "现有工作量", "已有工作量"),
                    doc="workload already on hand; counts in the workload balance"),
+            Column("can_review", "bool", default=None, zh="可任审核人",
+                   aliases=("可任审核人", "审核人", "可审核", "审核", "可参与审核", "审理", "可审理"),
+                   doc="may review cases (乡案县审); blank: county-level staff may, township-level staff may not"),
         ),
         aliases=("干部", "人员", "roster", "干部花名册", "花名册", "人员名单", "干部名单", "纪检干部", "人员信息"),
         zh="干部花名册",
@@ -196,8 +204,76 @@ TABLES: dict[str, TableSpec] = {
         aliases=("回避", "回避清单", "回避情况", "回避申报", "申请回避"), zh="回避",
         doc="declared recusals",
     ),
+    "leaders": TableSpec(
+        "leaders", True,
+        (
+            Column("leader_id", required=True, unique=True, zh="领导编号",
+                   aliases=("领导编号", "编号", "id", "人员编号")),
+            Column("name", zh="姓名", aliases=("姓名", "领导姓名", "名字")),
+            _COUNTY_OF_AGENT,
+            Column("title", zh="职务", aliases=("职务", "职位", "领导职务")),
+            Column("home_township", ref="township", outside_ok=True, zh="籍贯乡镇",
+                   aliases=("籍贯乡镇", "家乡乡镇", "户籍乡镇", "原籍乡镇", "老家乡镇", "籍贯")),
+        ),
+        aliases=("牵头领导", "带片领导", "包片领导", "联系领导", "领导班子", "班子成员"), zh="牵头领导",
+        doc="members of the county commission's leadership who lead a zone (1+1+N: the first 1)",
+    ),
+    "offices": TableSpec(
+        "offices", True,
+        (
+            Column("office_id", required=True, unique=True, zh="科室编号",
+                   aliases=("科室编号", "室编号", "编号", "id")),
+            Column("name", zh="科室名称", aliases=("科室名称", "名称", "科室", "室名")),
+            _COUNTY_OF_AGENT,
+            Column("home_townships", "list", default=(), ref="township", outside_ok=True, zh="成员籍贯乡镇",
+                   aliases=("成员籍贯乡镇", "成员籍贯", "籍贯乡镇", "人员籍贯乡镇"),
+                   doc="home townships of the office's members, a list"),
+        ),
+        aliases=("纪检监察室", "联系科室", "监察室"), zh="纪检监察室",
+        doc="county discipline inspection offices that coordinate a zone (1+1+N: the second 1)",
+    ),
+    "villages": TableSpec(
+        "villages", True,
+        (
+            Column("village_id", required=True, unique=True, zh="村编号",
+                   aliases=("村编号", "村社区编号", "村代码", "编号", "id")),
+            Column("township_id", required=True, ref="township", fill_down=True, zh="所属乡镇",
+                   aliases=("所属乡镇", "乡镇", "乡镇编号", "所在乡镇", "乡镇街道")),
+            Column("name", zh="村名称", aliases=("村名称", "村名", "村社区名称", "名称", "村社区")),
+            Column("lat", "float", required=True, min_value=-90, max_value=90, zh="纬度",
+                   aliases=("纬度", "latitude", "北纬")),
+            Column("lon", "float", required=True, min_value=-180, max_value=180, zh="经度",
+                   aliases=("经度", "longitude", "lng", "long", "东经")),
+            Column("households", "int", default=0, min_value=0, zh="户数", units=(("户", 1.0),),
+                   aliases=("户数", "总户数", "农户数", "户籍户数")),
+            Column("population", "int", default=0, min_value=0, zh="人口", units=(("人", 1.0),),
+                   aliases=("人口", "人口数", "户籍人口", "常住人口", "总人口")),
+            Column("liaison", "bool", default=False, zh="村级监督联络员",
+                   aliases=("村级监督联络员", "监督联络员", "联络员", "有联络员", "设联络员"),
+                   doc="the village has a liaison (村级监督联络员, often the village supervision committee head)"),
+            Column("liaison_name", zh="联络员姓名", aliases=("联络员姓名", "联络员名字"),
+                   doc="the liaison's name; a name marks the village as having a liaison"),
+        ),
+        aliases=("村社区", "村居", "行政村", "村庄", "村名单", "村社区名单", "村"), zh="村社区",
+        doc="villages and communities: where they are, households, liaisons (for supervision areas)",
+    ),
+    "village_adjacency": TableSpec(
+        "village_adjacency", True,
+        (
+            Column("a", required=True, ref="village", zh="村", aliases=("村1", "村a", "本村", "village_a")),
+            Column("b", required=True, ref="village", zh="相邻村", aliases=("村2", "村b", "相邻村", "邻村", "village_b")),
+        ),
+        aliases=("相邻村", "村相邻", "相邻村社区", "村庄相邻", "村相邻关系", "邻村"), zh="相邻村",
+        doc="pairs of villages that share a border",
+    ),
 }
 
+
+#: Columns a staffing plan and a review plan share.
+_PLAN_CASE = Column("case_id", required=True, ref="case", zh="线索编号",
+                    aliases=("线索编号", "线索", "案件编号", "案件", "问题线索编号"))
+_PLAN_TRAVEL = Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
+                      aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟"))
 
 #: Side files a planner hands in besides the tables: a zoning, what-ifs, a hand-made plan.
 #: They are read with the same header matching, cell cleaning and line numbers as the tables.
@@ -215,6 +291,8 @@ SIDE_TABLES: dict[str, TableSpec] = {
             Column("hub_name", zh="驻地乡镇", aliases=("驻地",)), Column("villages", zh="村社区数"),
             Column("zone_villages", zh="协作区村社区数"), Column("staff", zh="乡镇纪检干部数"),
             Column("zone_staff", zh="协作区纪检干部数"),
+            Column("leader", zh="牵头领导编号"), Column("leader_name", zh="牵头领导"),
+            Column("office", zh="联系科室编号"), Column("office_name", zh="联系科室"),
         ),
         aliases=("协作区", "协作区划分", "zoning"), zh="协作区",
         doc="a zoning: the zone of each township",
@@ -232,15 +310,26 @@ SIDE_TABLES: dict[str, TableSpec] = {
     "plan": TableSpec(
         "plan", False,
         (
-            Column("case_id", required=True, ref="case", zh="线索编号",
-                   aliases=("线索编号", "线索", "案件编号", "案件", "问题线索编号")),
+            _PLAN_CASE,
             Column("investigator_id", required=True, ref="investigator", zh="人员编号",
                    aliases=("人员编号", "人员", "姓名", "干部", "干部编号", "办案人员")),
             Column("role", required=True, zh="角色", aliases=("角色", "分工", "身份", "组内职务")),
-            Column("travel_minutes", "float", min_value=0, zh="路程分钟", units=_MINUTES,
-                   aliases=("路程分钟", "车程", "路程", "车程分钟", "分钟")),
+            _PLAN_TRAVEL,
         ),
         aliases=("assignments", "办案组", "方案"), zh="办案组",
         doc="a staffing plan: one row per investigator on a case",
+    ),
+    "reviews": TableSpec(
+        "reviews", False,
+        (
+            _PLAN_CASE,
+            Column("reviewer_id", required=True, ref="investigator", zh="审核人编号",
+                   aliases=("审核人编号", "审核人", "审理人", "审核人员", "人员编号", "姓名")),
+            _PLAN_TRAVEL,
+            Column("reviewer_name", zh="审核人姓名"), Column("reviewer_township", zh="审核人工作乡镇"),
+            Column("level", zh="层级"), Column("case_township", zh="线索所在乡镇"),
+        ),
+        aliases=("审核安排", "审核", "reviews"), zh="审核安排",
+        doc="a review plan: one row per reviewer of a case",
     ),
 }

@@ -405,6 +405,9 @@ def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: _Collector, prese
         parsed_b = [None if u == "" else parse_bool(u, extra_t, extra_f) for u in uniques]
         bad_u = np.array([u != "" and p is None for u, p in zip(uniques, parsed_b)], dtype=bool)
         _bad(t, col, bad_u[codes], vals, c, _expect("bool"))
+        if c.default is None:  # blank = "by rule" (e.g. can_review by level), filled in _validate_references
+            val_o = np.array([p for p in parsed_b], dtype=object)
+            return val_o[codes] if n else np.zeros(0, dtype=object)
         val_u = np.array([bool(c.default) if p is None else p for p in parsed_b], dtype=bool)
         return val_u[codes] if n else np.zeros(0, dtype=bool)
     if c.kind == "level":
@@ -773,6 +776,11 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
         for k in np.flatnonzero(self_loop)[: col.cap]:
             col.add(rel_t.problem(int(k), "b", str(f["b"].iat[k]),
                                   ("a person other than column a (no self-loops)", "与第一列不同的人（不能自己与自己有关系）")))
+    if inv_t is not None and inv_t.ok:  # can_review left blank: county-level staff review, township staff do not
+        f = inv_t.frame
+        given = f["can_review"].to_numpy(dtype=object)
+        f["can_review"] = np.where(pd.isna(given), (f["level"] == "county").to_numpy(), given).astype(bool)
+    _validate_living(parsed, col, towns, county, townships_in)
     conf_t = parsed.get("conflicts")
     if conf_t is not None and conf_t.ok:
         if people is not None:
@@ -782,6 +790,83 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
         if cs_t is not None and cs_t.ok:
             cases = Lookup(cs_t.frame["case_id"].tolist())
             _resolve_column(conf_t, "case_id", cases, ("case id", "线索编号"), col)
+
+
+def _validate_living(parsed: dict[str, Parsed], col: _Collector, towns: Lookup, county: dict[str, str],
+                     townships_in) -> None:
+    """References of the living plan's tables: leaders, offices, villages, village adjacency."""
+    counties = sorted(set(county.values()))
+    for tname in ("leaders", "offices"):
+        t = parsed.get(tname)
+        if t is None or not t.ok:
+            continue
+        if tname == "leaders":
+            townships_in(t, "home_township", outside_ok=True)
+        else:
+            _resolve_list(t, "home_townships", towns, col, county)
+        f = t.frame
+        if len(counties) == 1:  # one county: a blank county means it
+            f["county"] = np.where(f["county"] == "", counties[0], f["county"].to_numpy(dtype=object))
+        known = {key(c): c for c in counties}
+        for k, c in enumerate(f["county"].tolist()):
+            if c in county.values():
+                continue
+            if key(c) in known:
+                f.at[k, "county"] = known[key(c)]
+                continue
+            shown = "、".join(x or "(blank)" for x in counties[:10])
+            col.add(t.problem(k, "county", c, (f"a county of townships.csv: {', '.join(x or '(blank)' for x in counties[:10])}",
+                                               f"乡镇表中的县（市、区）：{shown}")))
+    v_t = parsed.get("villages")
+    if v_t is not None and v_t.ok:
+        _check_unique(v_t, "village_id", col)
+        townships_in(v_t, "township_id")
+        f = v_t.frame
+        f["liaison"] = f["liaison"].to_numpy(dtype=bool) | (f["liaison_name"] != "").to_numpy()
+    va_t = parsed.get("village_adjacency")
+    if va_t is not None and va_t.ok and v_t is not None and v_t.ok:
+        vf = v_t.frame
+        tw = parsed["townships"].frame
+        tname_of = dict(zip(tw["township_id"], tw["name"]))
+        groups = [tname_of.get(t, "") for t in vf["township_id"]]  # so 柳河镇王庄村 names one village
+        villages = Lookup(vf["village_id"].tolist(), vf["name"].tolist(), groups)
+        for c in ("a", "b"):
+            _resolution_note(va_t, c, _resolve_column(va_t, c, villages, ("village", "村"), col), "villages", "村", col)
+        f = va_t.frame
+        self_loop = (f["a"] == f["b"]).to_numpy() & (f["a"] != "").to_numpy()
+        for k in np.flatnonzero(self_loop)[: col.cap]:
+            col.add(va_t.problem(int(k), "b", str(f["b"].iat[k]),
+                                 ("a village other than column a (no self-loops)", "与第一列不同的村（不能自己与自己相邻）")))
+
+
+def _resolve_list(t: Parsed, column: str, towns: Lookup, col: _Collector, county: dict[str, str]) -> None:
+    """Resolve each township of a list column in place (places outside the data are kept, as home townships are)."""
+    values = t.frame[column].tolist()
+    flat = sorted({v for lst in values for v in lst})
+    codes, uniques, res = towns.resolve_array(np.array(flat, dtype=object))
+    to_id: dict[str, str] = {}
+    for u, r in zip(uniques, res):
+        if r.id is not None:
+            to_id[u] = r.id
+            continue
+        close = towns.suggest(u) if r.how == "unknown" else ()
+        if r.how == "unknown" and not close:
+            to_id[u] = u  # a place outside the data
+            continue
+        rows = [k for k, lst in enumerate(values) if u in lst]
+        if r.how == "ambiguous":
+            cands = _describe(towns, r.candidates, county)
+            exp = (f"one township; {u!r} names {len(r.candidates)}: {cands}", f"唯一的乡镇；“{u}”对应 {len(r.candidates)} 个：{cands}")
+            hint = ("write the id instead of the name", "请填写编号而不是名称")
+        else:
+            near = _describe(towns, _ids_of(towns, close), county)
+            exp = ("a known township (id or name)", "已有的乡镇（编号或名称）")
+            hint = (f"did you mean {near}?", f"是否应为 {near}？")
+        for k in rows[: col.cap]:
+            col.add(t.problem(k, column, u, exp, hint))
+        to_id[u] = u
+    t.frame[column] = pd.Series([tuple(sorted({to_id[v] for v in lst})) for lst in values], dtype=object,
+                                index=t.frame.index)
 
 
 def _check_symmetric(t: Parsed, col: _Collector) -> None:
@@ -917,7 +1002,7 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         p = _parse_grid(grid, spec, col, optional_empty_ok)
         if p is not None:
             parsed[tname] = p
-    for t in ("adjacency", "travel"):  # a sheet left with its header only: not given, the fall-back applies
+    for t in ("adjacency", "travel", "village_adjacency"):  # header only: not given, the fall-back applies
         if t in parsed and parsed[t].ok and len(parsed[t].frame) == 0:
             col.note(QualityItem("read", "note", parsed[t].name, "no rows: read as not given (the fall-back applies)",
                                  "没有数据行：视为未提供（使用默认推算）"))
@@ -952,7 +1037,18 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         relations=frame("relations"), conflicts=frame("conflicts"), adjacency=adjacency,
         travel=parsed["travel"].frame if "travel" in parsed else None, sources=sources,
         warnings=tuple(i.render("en") for i in quality.gaps), quality=quality,
+        leaders=frame("leaders"), offices=frame("offices"), villages=frame("villages"),
+        village_adjacency=_pairs_sorted(parsed["village_adjacency"].frame) if "village_adjacency" in parsed else None,
     )
+
+
+def _pairs_sorted(f: pd.DataFrame) -> pd.DataFrame:
+    """Undirected pairs ``a < b``, without repeats, sorted."""
+    a = f["a"].to_numpy(dtype=object)
+    b = f["b"].to_numpy(dtype=object)
+    lo, hi = np.where(a <= b, a, b), np.where(a <= b, b, a)
+    out = pd.DataFrame({"a": lo, "b": hi}).drop_duplicates().sort_values(["a", "b"], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _folder_sources(p: Path, col: _Collector) -> tuple[dict[str, Grid], list[str]]:
@@ -1056,6 +1152,10 @@ def tables_from_frames(
     travel: pd.DataFrame | None = None,
     max_problems: int = MAX_PROBLEMS,
     strict: bool = False,
+    leaders: pd.DataFrame | None = None,
+    offices: pd.DataFrame | None = None,
+    villages: pd.DataFrame | None = None,
+    village_adjacency: pd.DataFrame | None = None,
 ) -> Tables:
     """Validate DataFrames (from another tool) exactly as files are validated.
 
@@ -1063,7 +1163,8 @@ def tables_from_frames(
     the frame were saved to a sheet with a header row.  The caller's frames are not changed.
     """
     given = {"townships": townships, "investigators": investigators, "cases": cases,
-             "relations": relations, "conflicts": conflicts, "adjacency": adjacency, "travel": travel}
+             "relations": relations, "conflicts": conflicts, "adjacency": adjacency, "travel": travel,
+             "leaders": leaders, "offices": offices, "villages": villages, "village_adjacency": village_adjacency}
     grids: dict[str, Grid] = {}
     for t, df in given.items():
         if df is None:

@@ -25,12 +25,13 @@ from .contract import TABLES, Column
 from .load import tables_from_frames
 from .tables import Tables
 
-__all__ = ["Township", "Adjacency", "Travel", "Investigator", "Case", "Relation", "Conflict",
-           "RECORD_MODELS", "tables_from_records"]
+__all__ = ["Township", "Adjacency", "Travel", "Investigator", "Case", "Relation", "Conflict", "Leader", "Office",
+           "Village", "VillageAdjacency", "RECORD_MODELS", "tables_from_records"]
 
 _CLASS_NAMES = {"townships": "Township", "adjacency": "Adjacency", "travel": "Travel",
                 "investigators": "Investigator", "cases": "Case", "relations": "Relation",
-                "conflicts": "Conflict"}
+                "conflicts": "Conflict", "leaders": "Leader", "offices": "Office", "villages": "Village",
+                "village_adjacency": "VillageAdjacency"}
 
 
 class _Record(BaseModel):
@@ -47,6 +48,8 @@ def _field(c: Column) -> tuple[Any, Any]:
         kw["alias"] = "from"
     typ: Any = {"str": str, "int": int, "float": float, "bool": bool, "list": tuple[str, ...],
                 "level": Literal["county", "township"]}[c.kind]
+    if c.default is None:  # blank means "by rule" (can_review: by level)
+        typ = typ | None
     if c.required:
         return typ, Field(..., min_length=1, **kw) if c.kind == "str" else Field(..., **kw)
     return typ, Field(c.default, **kw)
@@ -66,6 +69,10 @@ Investigator = RECORD_MODELS["investigators"]
 Case = RECORD_MODELS["cases"]
 Relation = RECORD_MODELS["relations"]
 Conflict = RECORD_MODELS["conflicts"]
+Leader = RECORD_MODELS["leaders"]
+Office = RECORD_MODELS["offices"]
+Village = RECORD_MODELS["villages"]
+VillageAdjacency = RECORD_MODELS["village_adjacency"]
 
 
 def _frame(table: str, rows: Iterable[BaseModel | dict] | None) -> pd.DataFrame | None:
@@ -80,7 +87,9 @@ def _frame(table: str, rows: Iterable[BaseModel | dict] | None) -> pd.DataFrame 
 
 def tables_from_records(townships: Iterable, investigators: Iterable, cases: Iterable,
                         relations: Iterable | None = None, conflicts: Iterable | None = None,
-                        adjacency: Iterable | None = None, travel: Iterable | None = None) -> Tables:
+                        adjacency: Iterable | None = None, travel: Iterable | None = None,
+                        leaders: Iterable | None = None, offices: Iterable | None = None,
+                        villages: Iterable | None = None, village_adjacency: Iterable | None = None) -> Tables:
     """Validated :class:`Tables` from record objects (or dicts validated into them).
 
     Raises
@@ -94,5 +103,6 @@ def tables_from_records(townships: Iterable, investigators: Iterable, cases: Ite
         townships=_frame("townships", townships), investigators=_frame("investigators", investigators),
         cases=_frame("cases", cases), relations=_frame("relations", relations),
         conflicts=_frame("conflicts", conflicts), adjacency=_frame("adjacency", adjacency),
-        travel=_frame("travel", travel),
+        travel=_frame("travel", travel), leaders=_frame("leaders", leaders), offices=_frame("offices", offices),
+        villages=_frame("villages", villages), village_adjacency=_frame("village_adjacency", village_adjacency),
     )

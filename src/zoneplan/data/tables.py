@@ -25,7 +25,8 @@ class Tables:
     """Normalised input tables (see :mod:`zoneplan.data.contract` for the columns).
 
     ``adjacency`` and ``travel`` are ``None`` when the user gave none (fall-backs apply);
-    ``relations`` and ``conflicts`` are empty DataFrames when absent.
+    ``relations`` and ``conflicts`` are empty DataFrames when absent, and so are ``leaders``,
+    ``offices`` and ``villages``; ``village_adjacency`` is ``None`` when not given.
     """
 
     townships: pd.DataFrame
@@ -39,3 +40,15 @@ class Tables:
     warnings: tuple[str, ...] = ()  # the data-quality gaps, as English lines
     quality: QualityReport = field(default_factory=QualityReport)  # what rules cannot protect; how input was read
     boundaries: object | None = None  # zoneplan.maps.Boundaries from boundaries.geojson, when given
+    # the living plan's optional tables (1+1+N leadership, villages); empty when absent
+    leaders: pd.DataFrame = field(default_factory=lambda: _empty("leaders"))
+    offices: pd.DataFrame = field(default_factory=lambda: _empty("offices"))
+    villages: pd.DataFrame = field(default_factory=lambda: _empty("villages"))
+    village_adjacency: pd.DataFrame | None = None  # None: derived from the village points
+
+
+def _empty(table: str) -> pd.DataFrame:
+    """An empty table with the contract's columns."""
+    from .contract import TABLES
+
+    return pd.DataFrame({c.name: pd.Series([], dtype=object) for c in TABLES[table].columns})

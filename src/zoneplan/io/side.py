@@ -15,7 +15,8 @@ import pandas as pd
 from ..data.tables import Tables
 from ..errors import InputError
 
-__all__ = ["read_zoning", "read_whatifs", "zoning_table", "WHATIF_KINDS", "WHATIF_WORDS", "ZONING_COLUMNS"]
+__all__ = ["read_zoning", "read_whatifs", "zoning_table", "with_leadership", "WHATIF_KINDS", "WHATIF_WORDS",
+           "ZONING_COLUMNS", "LEADERSHIP_ZONE_COLUMNS"]
 
 WHATIF_KINDS = ("together", "apart", "keep", "exclude")
 
@@ -105,6 +106,23 @@ def zoning_table(inp: Any, zones: pd.DataFrame) -> pd.DataFrame:
     out["_none"] = out["zone"] == ""
     out = out.sort_values(["_none", "zone", "township_id"], kind="stable").drop(columns="_none")
     return out.reset_index(drop=True)
+
+
+#: Columns zones.csv gains with 1+1+N leadership (after :data:`ZONING_COLUMNS`).
+LEADERSHIP_ZONE_COLUMNS = ("leader", "leader_name", "office", "office_name")
+
+
+def with_leadership(table: pd.DataFrame, leadership: pd.DataFrame) -> pd.DataFrame:
+    """zones.csv rows (:func:`zoning_table`) with each zone's leader and office (ids and names).
+
+    ``leadership`` is :attr:`zoneplan.leadership.LeadershipResult.zones`; townships in no zone
+    get blanks.
+    """
+    by_zone = leadership.set_index("zone")
+    out = table.copy()
+    for c in LEADERSHIP_ZONE_COLUMNS:
+        out[c] = [str(by_zone.at[z, c]) if z and z in by_zone.index else "" for z in out["zone"]]
+    return out
 
 
 #: What-if words: English, and the Chinese a planner writes.

@@ -73,6 +73,35 @@ COLUMN_HELP: dict[tuple[str, str], tuple[dict[str, str], str]] = {
     ("cases", "escalated"): ({"zh": "是否提级直查（由县级人员任组长）", "en": "escalated: a county-level lead"}, "否"),
     ("cases", "priority"): ({"zh": "优先级，数字越大越重要，人手不足时先配", "en": "priority: higher is staffed first"}, "2"),
     ("cases", "workload"): ({"zh": "工作量（相对值，1 为一般案件）", "en": "workload (1 = an ordinary case)"}, "1.5"),
+    ("investigators", "can_review"): ({"zh": "能否担任审核人（乡案县审）；空着时县级人员可以、乡镇级人员不可以",
+                                       "en": "may review cases; empty: county-level yes, township-level no"}, "是"),
+    ("leaders", "leader_id"): ({"zh": "牵头领导编号，全表唯一", "en": "leader id, unique"}, "L01"),
+    ("leaders", "name"): ({"zh": "姓名", "en": "name"}, "周建国"),
+    ("leaders", "county"): ({"zh": "所属县（市、区），与乡镇表一致", "en": "county, as in the townships sheet"}, "恒平县"),
+    ("leaders", "title"): ({"zh": "职务", "en": "title"}, "县纪委副书记"),
+    ("leaders", "home_township"): ({"zh": "籍贯乡镇，尽量不牵头籍贯所在的协作区",
+                                    "en": "home township: kept off the zone holding it where possible"}, "T05"),
+    ("offices", "office_id"): ({"zh": "纪检监察室编号，全表唯一", "en": "office id, unique"}, "O1"),
+    ("offices", "name"): ({"zh": "纪检监察室名称", "en": "office name"}, "第一纪检监察室"),
+    ("offices", "county"): ({"zh": "所属县（市、区），与乡镇表一致", "en": "county, as in the townships sheet"}, "恒平县"),
+    ("offices", "home_townships"): ({"zh": "室内人员的籍贯乡镇，多个用分号隔开；尽量不联系其所在的协作区",
+                                     "en": "members' home townships, separated by ;: kept off those zones where possible"},
+                                    "T03;T11"),
+    ("villages", "village_id"): ({"zh": "村（社区）编号，全表唯一", "en": "village id, unique"}, "T03V01"),
+    ("villages", "township_id"): ({"zh": "所属乡镇编号", "en": "township id"}, "T03"),
+    ("villages", "name"): ({"zh": "村（社区）名称", "en": "village name"}, "孙家洼村"),
+    ("villages", "lat"): ({"zh": "村委会驻地纬度（WGS84，度）", "en": "latitude of the village office"}, "37.78"),
+    ("villages", "lon"): ({"zh": "村委会驻地经度（WGS84，度）", "en": "longitude of the village office"}, "117.09"),
+    ("villages", "households"): ({"zh": "户数，监督片区按户数均衡", "en": "households: supervision areas are balanced by them"},
+                                 "420"),
+    ("villages", "population"): ({"zh": "人口；未填户数时按人口均衡", "en": "population: used when households are not given"},
+                                 "1500"),
+    ("villages", "liaison"): ({"zh": "是否有村级监督联络员（多由村务监督委员会主任担任）",
+                               "en": "has a village supervision liaison"}, "是"),
+    ("villages", "liaison_name"): ({"zh": "联络员姓名；填了姓名即视为有联络员", "en": "liaison's name (marks a liaison)"},
+                                   "孙丽"),
+    ("village_adjacency", "a"): ({"zh": "相邻两村之一（村编号）", "en": "one of two neighbouring villages (id)"}, "T03V01"),
+    ("village_adjacency", "b"): ({"zh": "相邻两村之二（村编号）", "en": "the other village (id)"}, "T03V02"),
     ("relations", "a"): ({"zh": "一方（人员编号、被调查人编号或其他人）", "en": "one person (investigator, subject or other)"}, "S01"),
     ("relations", "b"): ({"zh": "另一方", "en": "the other person"}, "P001"),
     ("relations", "relation"): ({"zh": "关系（夫妻、兄弟、同学……）", "en": "relation (spouse, sibling, classmate...)"}, "夫妻"),
@@ -90,6 +119,13 @@ _TABLE_HELP = {
     "cases": {"zh": "待配置的问题线索，每件一行", "en": "the cases to staff, one a row"},
     "relations": {"zh": "人员与被调查人的亲属、同学等关系，每对一行", "en": "kin and acquaintances, one pair a row"},
     "conflicts": {"zh": "本人主动申报的回避", "en": "declared recusals"},
+    "leaders": {"zh": "牵头负责协作区的县纪委监委领导班子成员（1+1+N 的第一个 1）",
+                "en": "county commission leaders who lead a zone (1+1+N: the first 1)"},
+    "offices": {"zh": "联系协作区的县纪委监委纪检监察室（1+1+N 的第二个 1）",
+                "en": "county offices that coordinate a zone (1+1+N: the second 1)"},
+    "villages": {"zh": "村（社区），每村一行；用于划分监督片区", "en": "villages, one a row: for supervision areas"},
+    "village_adjacency": {"zh": "相邻（接壤）的村，每对一行；不填则按位置推算",
+                          "en": "neighbouring villages, one pair a row; without it, derived from the positions"},
 }
 
 _STEPS = {
@@ -127,6 +163,8 @@ def _t(key: str, lang: str, **kw: object) -> str:
 def _default_text(c: Column, lang: str) -> str:
     if c.required:
         return "-"
+    if c.kind == "bool" and c.default is None:
+        return {"zh": "按层级", "en": "by level"}[lang] if lang in ("zh", "en") else "by level"
     if c.kind == "bool":
         return yes_no(bool(c.default), lang)
     if c.kind == "level":

@@ -13,12 +13,15 @@ dependency (:mod:`zoneplan.maps.fonts`); township areas are real polygons from
 (:mod:`zoneplan.maps.geometry`).  Nothing here changes matplotlib's global state.
 """
 
+from .areas import areas_map_files, areas_map_png
 from .assignment import assignment_map_png
 from .boundaries import Boundaries, load_boundaries, read_boundaries, shared_border_edges
 from .fonts import FontChoice, cjk_font
 from .zoning import index_map_png, zone_colors, zoning_map_files, zoning_map_png, zoning_maps_by_county
 
 __all__ = [
+    "areas_map_files",
+    "areas_map_png",
     "Boundaries",
     "FontChoice",
     "assignment_map_png",

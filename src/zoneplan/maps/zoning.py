@@ -50,6 +50,9 @@ TEXTS = {
     "island": {"en": "no neighbouring township", "zh": "无相邻乡镇（飞地/孤岛）"},
     "county_border": {"en": "county border", "zh": "县（市、区）界"},
     "zone_line": {"en": "{zone}  ({k} townships)", "zh": "{zone}（{k} 个乡镇）"},
+    "leader": {"en": "led by {name}", "zh": "牵头：{name}"},
+    "office": {"en": "office: {name}", "zh": "联系：{name}"},
+    "lead_sep": {"en": " · ", "zh": "　"},
     "county_line": {"en": "{county}: {n} townships, {k} zones", "zh": "{county}：{n} 个乡镇，{k} 个协作区"},
     "index": {"en": "Counties", "zh": "各县（市、区）"},
     "no_county": {"en": "(county not given)", "zh": "（未填县名）"},
@@ -165,6 +168,7 @@ class _Scene:
     colors: dict[str, str]
     degree: np.ndarray
     labels: list[str]
+    lead: dict[str, tuple[str, str]]  # zone -> (leader name, office name) of 1+1+N, when the zone table has them
 
     @classmethod
     def build(cls, inp: ZoningInput, zones: pd.DataFrame, colors: Mapping[str, str] | None, boundaries) -> _Scene:
@@ -182,7 +186,21 @@ class _Scene:
             degree[a] += 1
             degree[b] += 1
         labels = [display_name(inp.names[i], inp.township_ids[i]) for i in range(inp.n)]
-        return cls(inp, geo.x, geo.y, geo.areas, geo.source, members, zone_of, hubs, dict(colors), degree, labels)
+        return cls(inp, geo.x, geo.y, geo.areas, geo.source, members, zone_of, hubs, dict(colors), degree, labels,
+                   _leadership(zones))
+
+
+def _leadership(zones: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Zone -> (leader name, office name) from the zone table's ``leader_name``/``office_name`` columns."""
+    if not {"leader_name", "office_name"} & set(zones.columns):
+        return {}
+    out: dict[str, tuple[str, str]] = {}
+    for _, row in zones.iterrows():
+        z = str(row["zone"]) if pd.notna(row["zone"]) else ""
+        if z and z not in out:
+            get = lambda c: "" if c not in zones.columns or pd.isna(row[c]) else str(row[c])  # noqa: E731
+            out[z] = (get("leader_name"), get("office_name"))
+    return out
 
 
 def _hubs(inp: ZoningInput, zones: pd.DataFrame, members: dict[str, list[int]]) -> dict[str, int]:
@@ -255,6 +273,11 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
         names = [scene.labels[h] + "★"] + [scene.labels[i] for i in mem if i != h]
         head = pick(TEXTS["zone_line"], lang, zone=z, k=len(mem))
         lines = [f"{head}  {sep.join(names)}"] if many else [head, sep.join(names)]
+        leader, office = scene.lead.get(z, ("", ""))
+        lead = pick(TEXTS["lead_sep"], lang).join(
+            pick(TEXTS[k], lang, name=display_name(v, v)) for k, v in (("leader", leader), ("office", office)) if v)
+        if lead:
+            lines = [f"{lines[0]}  {lead}"] if many else lines + [lead]
         legend.append(Entry(lines, {"patch": {"facecolor": scene.colors[z], "edgecolor": "#555555"}},
                             bold_first=not many))
     areas = [scene.areas[i] for i in idx]

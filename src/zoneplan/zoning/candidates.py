@@ -8,6 +8,11 @@ Cost of a zone (in weighted minutes; see :class:`~zoneplan.zoning.data.ZoningWei
 
     compactness * hub_minutes
     + villages * |V - k * mean_V| + cases * |C - k * mean_C| + staff * |S - k * mean_S|
+    + pool * sum over members t of max(0, pool_need - (S - s_t) / mean_S)
+
+The last term is pool strength: ``S - s_t`` is the staff of the zone's other townships, who
+may work township ``t``'s cases under the cross-check rule (each township counts 1 when no
+roster is given).
 
 ``hub_minutes`` is the total road minutes from the hub to the zone's other townships; the
 hub (驻地乡镇) is the member with the least such total, ties broken by smallest
@@ -26,7 +31,7 @@ import numpy as np
 from zoneplan.zoning.data import COST_SCALE, ZoningInput, ZoningOptions, ZoningWeights
 
 __all__ = ["CandidateSet", "CountyData", "TooManyCandidates", "connected_subsets", "county_candidates",
-           "diagnostic_candidates", "county_data", "score_zones"]
+           "diagnostic_candidates", "county_data", "score_zones", "pool_shortfall"]
 
 logger = logging.getLogger(__name__)
 
@@ -153,10 +158,30 @@ def score_zones(
             if arr is None or mu is None or w == 0:
                 continue
             val = val + w * np.abs(arr[mem].sum(axis=1) - k * mu)
+        val = val + pool_shortfall(cd, mem, weights)
         cost[rows] = np.rint(val * COST_SCALE).astype(np.int64)
         hub[rows] = mem[np.arange(len(rows)), best]
         hub_min[rows] = hm
     return cost, hub, hub_min
+
+
+def pool_shortfall(cd: CountyData, mem: np.ndarray, weights: ZoningWeights) -> np.ndarray:
+    """The pool-strength cost of zones given as rows of local member indices ``mem`` (rows, k).
+
+    ``weights.pool x sum_t max(0, pool_need - P_t / m)``, where ``P_t`` is the staff of the
+    row's other members and ``m`` the county's mean staff per township; each township counts
+    1 (and ``m`` = 1) without a roster or when the county has no township staff.
+    """
+    if weights.pool == 0 or mem.size == 0:
+        return np.zeros(len(mem))
+    mean = cd.means.get("staff")
+    if cd.staff is None or mean is None or mean <= 0:
+        staff, mean = np.ones(len(cd.idx)), 1.0
+    else:
+        staff = cd.staff
+    s = staff[mem]
+    others = s.sum(axis=1, keepdims=True) - s
+    return weights.pool * np.maximum(0.0, weights.pool_need - others / mean).sum(axis=1)
 
 
 @dataclass(frozen=True)

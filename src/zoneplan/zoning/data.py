@@ -219,12 +219,23 @@ class ZoningWeights(BaseModel):
     """Weights that turn each cost term into *weighted minutes*; combined in one place.
 
     A zone's cost is ``compactness x hub_minutes + villages x |V - k m_V| + cases x
-    |C - k m_C| + staff x |S - k m_S|`` where ``k`` is the zone size, ``V, C, S`` the zone's
-    villages, cases and staff, and ``m_*`` the county's mean per (non-excluded) township.
-    ``hub_minutes`` is the total road minutes from the zone's hub to its other townships.
-    Defaults: 1 village, 1 case or 0.1 investigator of imbalance costs as much as one road
-    minute (a typical township is ~15 villages, ~14 cases/year, 2-3 staff).  Terms whose
-    data is missing (no cases, no staff) are zero.
+    |C - k m_C| + staff x |S - k m_S| + pool x sum_t max(0, pool_need - P_t / m_S)`` where
+    ``k`` is the zone size, ``V, C, S`` the zone's villages, cases and staff, and ``m_*`` the
+    county's mean per (non-excluded) township.  ``hub_minutes`` is the total road minutes from
+    the zone's hub to its other townships.  Defaults: 1 village, 1 case or 0.1 investigator of
+    imbalance costs as much as one road minute (a typical township is ~15 villages, ~14
+    cases/year, 2-3 staff).  Terms whose data is missing (no cases, no staff) are zero.
+
+    Pool strength (交叉互查 needs people from the *other* townships): ``P_t`` is the township
+    staff of the zone's other townships, the people who may work township ``t``'s cases; it
+    is measured in average townships (``P_t / m_S``) and falls short when below
+    ``pool_need`` (default 2: what a zone of three average townships gives, the size the
+    published practices run -- Tongren 178 townships in 60 zones, Leling 16 in 4, Shashi 10
+    in 3).  Each missing average township's staff costs ``pool`` weighted minutes (default
+    30, i.e. 10 per investigator at three per township, the staff-balance weight): a pair of
+    average townships pays 60, more than the ~25 extra hub minutes a compact triple costs.
+    Without a roster every township counts as one average township.  ``pool=0`` gives the
+    objective of earlier versions, which picks pairs wherever it can.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -233,6 +244,8 @@ class ZoningWeights(BaseModel):
     villages: float = Field(1.0, ge=0, description="per village of imbalance")
     cases: float = Field(1.0, ge=0, description="per case of imbalance (when cases given)")
     staff: float = Field(10.0, ge=0, description="per investigator of imbalance (when staff given)")
+    pool: float = Field(30.0, ge=0, description="per average township's staff missing from a township's pool")
+    pool_need: float = Field(2.0, ge=0, description="pool a township needs, in average townships' staff")
 
 
 class ZoningOptions(BaseModel):

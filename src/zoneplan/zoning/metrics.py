@@ -156,6 +156,14 @@ def zoning_objective(inp: ZoningInput, zones_df: pd.DataFrame, options: ZoningOp
             if arr is not None and wt:
                 mean = sum(float(arr[i]) for i in pool) / len(pool)
                 cost += wt * abs(sum(float(arr[i]) for i in mem) - len(mem) * mean)
+        if w.pool:  # pool strength: each member's pool is the staff of the zone's other members
+            staff = [1.0] * inp.n if inp.staff is None else [float(v) for v in inp.staff]
+            mean = sum(staff[i] for i in pool) / len(pool)
+            if inp.staff is None or mean <= 0:
+                staff, mean = [1.0] * inp.n, 1.0
+            for t in mem:
+                others = sum(staff[u] for u in mem if u != t)
+                cost += w.pool * max(0.0, w.pool_need - others / mean)
         total += int(np.rint(cost * COST_SCALE))
     return total / COST_SCALE
 
@@ -178,7 +186,10 @@ def zone_metrics(inp: ZoningInput, zones_df: pd.DataFrame) -> tuple[dict[str, An
         ``zones, zoned, unzoned, size_histogram, max_pair_minutes_max,
         max_pair_minutes_mean, hub_minutes_total, hub_minutes_max, villages_min,
         villages_max, villages_cv`` and, when given, the same three for ``staff``,
-        ``leads`` and ``cases``, plus ``disconnected_zones`` and ``cross_county_zones``.
+        ``leads`` and ``cases``, plus ``disconnected_zones`` and ``cross_county_zones``; with
+        staff, ``pool_min`` and ``pool_mean``: the township staff of the zone's *other*
+        townships (who may work a township's cases under the cross-check rule), smallest and
+        mean over the zoned townships.
     per_zone : DataFrame
         One row per zone with the columns listed in ``_PER_ZONE``.
     """
@@ -224,4 +235,8 @@ def zone_metrics(inp: ZoningInput, zones_df: pd.DataFrame) -> tuple[dict[str, An
         summary[f"{key}_min"] = float(vals.min()) if len(vals) else 0.0
         summary[f"{key}_max"] = float(vals.max()) if len(vals) else 0.0
         summary[f"{key}_cv"] = _cv(vals)
+    if inp.staff is not None:  # pool strength: each zoned township's pool is the staff of its zone's other townships
+        pools = [float(inp.staff[mem].sum() - inp.staff[t]) for mem in zm.values() for t in mem]
+        summary["pool_min"] = min(pools) if pools else 0.0
+        summary["pool_mean"] = float(np.mean(pools)) if pools else 0.0
     return summary, per_zone
