@@ -53,7 +53,7 @@ def _whatifs(folder: Path, tables, k: int = 9, seed: int = 0) -> list[Path]:
 
 
 def _strip(results):
-    return [{k: v for k, v in r.items() if k != "wall_time"} for r in results]
+    return [{k: v for k, v in r.items() if k not in ("wall_time", "cpu_time")} for r in results]
 
 
 def main(argv=None) -> int:

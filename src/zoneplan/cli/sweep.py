@@ -132,7 +132,8 @@ def sweep(
         "rows": table.astype(object).where(table.notna(), None).to_dict(orient="records"),
         "best": best.astype(object).where(best.notna(), None).to_dict(orient="records"),
         "results": [{k: r[k] for k in ("scenario", "counties", "draws", "explanations", "zones")} for r in results],
-        "timing": {"scenario_seconds": {r["scenario"]: round(r["wall_time"], 4) for r in results}},
+        "timing": {"scenario_seconds": {r["scenario"]: round(r["wall_time"], 4) for r in results},
+                   "scenario_cpu_seconds": {r["scenario"]: round(r["cpu_time"], 4) for r in results}},
     }
     files = {"sweep.csv": frame_to_csv_bytes(table), "sweep_counties.csv": frame_to_csv_bytes(counties),
              "sweep_best.csv": frame_to_csv_bytes(best), "best_zones.csv": frame_to_csv_bytes(best_zones),

@@ -1,11 +1,13 @@
 """Running a sweep, or a staffing run split by county, on Dask distributed.
 
 A local cluster of worker processes by default (one thread each), or an existing cluster
-given by its scheduler address (``dask scheduler`` / ``dask worker``).  The input is shipped
-once per worker (``scatter(..., broadcast=True)``), tasks are submitted with ``retries`` (a
-task that fails is run again; a task whose worker dies is rescheduled by Dask on another
-worker), results stream back with :func:`distributed.as_completed` and are put back in
-scenario order, so the tables never depend on the number of workers or on who finished first.
+given by its scheduler address (``dask scheduler`` / ``dask worker``).  The input goes to the
+cluster once, as the argument of one task (:func:`_share`) on which every scenario depends:
+each worker fetches its result once (from a peer) and keeps it; unlike scattered data it is
+recomputed when every worker holding it dies.  Tasks are submitted with ``retries`` (a task
+that raised runs again; a task whose worker dies is rescheduled by Dask on another worker),
+results stream back with :func:`distributed.as_completed` and are put back in scenario
+order, so the tables never depend on the number of workers or on who finished first.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -59,7 +62,33 @@ def dask_client(workers: int | None = None, scheduler: str | None = None, timeou
     n = max(1, int(workers or os.cpu_count() or 1))
     with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
                       silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
+        client.register_plugin(_leave_ctrl_c_plugin())
         yield client
+
+
+def _leave_ctrl_c() -> None:
+    """Take this worker process out of the terminal's process group: Ctrl-C reaches only the client.
+
+    Otherwise the terminal sends SIGINT to the workers too, and a worker inside a CP-SAT solve
+    dies of it (CP-SAT handles SIGINT itself) before the client can cancel and close cleanly.
+    """
+    if hasattr(os, "setpgrp"):
+        os.setpgrp()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _leave_ctrl_c_plugin() -> Any:
+    """A Dask worker plugin running :func:`_leave_ctrl_c`, also on workers the nanny restarts."""
+    from distributed import WorkerPlugin
+
+    class LeaveCtrlC(WorkerPlugin):
+        name = "zoneplan-leave-ctrl-c"
+        idempotent = True
+
+        def setup(self, worker: Any) -> None:
+            _leave_ctrl_c()
+
+    return LeaveCtrlC()
 
 
 def _gather_in_order(client: Any, futures: Sequence[Any], progress: Progress | None, stage: str) -> list[Any]:
@@ -81,6 +110,23 @@ def _gather_in_order(client: Any, futures: Sequence[Any], progress: Progress | N
     return out
 
 
+def _share(payload: Any) -> Any:
+    """The input, as a task's result: what every scenario task depends on."""
+    return payload
+
+
+def _shared(client: Any, payload: Any, token: str) -> Any:
+    """The input on the cluster, once, in a form Dask can recompute after losing it."""
+    from distributed import wait
+
+    t0 = time.perf_counter()
+    fut = client.submit(_share, payload, key=f"input-{token}", pure=False)
+    wait([fut])
+    client.replicate([fut])  # to every worker now, rather than with their first scenario
+    logger.info("input (%s) on the cluster in %.2fs", type(payload).__name__, time.perf_counter() - t0)
+    return fut
+
+
 def run_sweep(client: Any, payload: Payload, scenarios: Sequence[Scenario], progress: Progress | None = None,
               retries: int = RETRIES) -> list[dict[str, Any]]:
     """Every scenario through :func:`~zoneplan.sweep.run.run_scenario` on the cluster; results in order.
@@ -90,11 +136,8 @@ def run_sweep(client: Any, payload: Payload, scenarios: Sequence[Scenario], prog
     Exception
         What a scenario raised on its last try (the other scenarios are cancelled).
     """
-    t0 = time.perf_counter()
-    [pf] = client.scatter([payload], broadcast=True, hash=False)
-    logger.info("payload shipped to %d worker(s) in %.2fs", len(client.scheduler_info()["workers"]),
-                time.perf_counter() - t0)
     token = uuid.uuid4().hex[:8]
+    pf = _shared(client, payload, token)
     futures = [client.submit(run_scenario, pf, sc, key=f"scenario-{token}-{k:05d}", retries=retries, pure=False)
                for k, sc in enumerate(scenarios)]
     try:
@@ -141,9 +184,9 @@ def staff_on_cluster(client: Any, tables: Tables, rules: RuleOptions, options: S
                          "run without --scheduler")
     t0 = time.perf_counter()
     payload = StaffPayload(tables, rules, options.model_copy(update={"workers": 1}))
-    [pf] = client.scatter([payload], broadcast=True, hash=False)
-    parts = county_groups(tables, groups)
     token = uuid.uuid4().hex[:8]
+    pf = _shared(client, payload, token)
+    parts = county_groups(tables, groups)
     try:
         first = [client.submit(staff_group, pf, g, key=f"staff-{token}-1-{k:05d}", retries=retries, pure=False)
                  for k, g in enumerate(parts)]
