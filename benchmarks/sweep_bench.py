@@ -52,6 +52,10 @@ def _whatifs(folder: Path, tables, k: int = 9, seed: int = 0) -> list[Path]:
     return out
 
 
+def _noop(x):
+    return x
+
+
 def _strip(results):
     return [{k: v for k, v in r.items() if k not in ("wall_time", "cpu_time")} for r in results]
 
@@ -81,24 +85,26 @@ def main(argv=None) -> int:
     shipped = len(pickle.dumps(payload, protocol=5))
     print(f"{n} scenarios; payload {shipped / 1e3:.0f} kB per worker", flush=True)
 
-    serial, serial_res = [], None
-    for rep in range(args.repeats):
+    from zoneplan.sweep.cluster import _shared
+
+    serial, serial_res, load = [], None, {"serial": [], "cluster": []}
+    cl = {"start": [], "ship": [], "sweep": [], "close": [], "total": [], "noop_per_task": [], "worker_busy": [],
+          "worker_cpu": []}
+    same = True
+    for rep in range(args.repeats):  # serial and cluster runs interleaved: they meet the same load
+        load["serial"].append(os.getloadavg()[0])
         t0 = time.perf_counter()
         res = run_serial(payload, scenarios)
         serial.append(time.perf_counter() - t0)
         serial_res = serial_res or res
-        print(f"serial #{rep + 1}: {serial[-1]:.1f}s", flush=True)
-    per_scenario = [r["wall_time"] for r in serial_res]
-    result_bytes = [len(pickle.dumps(r, protocol=5)) for r in serial_res]
+        print(f"serial #{rep + 1}: {serial[-1]:.1f}s (load {load['serial'][-1]:.1f})", flush=True)
 
-    cl = {"start": [], "ship": [], "sweep": [], "close": [], "total": [], "noop_per_task": [], "worker_busy": []}
-    same = True
-    for rep in range(args.repeats):
+        load["cluster"].append(os.getloadavg()[0])
         t0 = time.perf_counter()
         ctx = dask_client(args.workers)
         client = ctx.__enter__()
         t1 = time.perf_counter()
-        [pf] = client.scatter([payload], broadcast=True, hash=False)
+        pf = _shared(client, payload, f"bench{rep}")  # what run_sweep does first
         t2 = time.perf_counter()
         client.cancel([pf])
         t3 = time.perf_counter()
@@ -106,7 +112,8 @@ def main(argv=None) -> int:
         t4 = time.perf_counter()
         same = same and _strip(res) == _strip(serial_res)
         cl["worker_busy"].append(sum(r["wall_time"] for r in res))
-        futs = client.map(lambda x: x, range(args.noop), pure=False)
+        cl["worker_cpu"].append(sum(r["cpu_time"] for r in res))
+        futs = client.map(_noop, range(args.noop), pure=False)
         t5 = time.perf_counter()
         client.gather(futs)
         cl["noop_per_task"].append((time.perf_counter() - t5) / args.noop)
@@ -118,14 +125,17 @@ def main(argv=None) -> int:
         cl["sweep"].append(t4 - t3)
         cl["close"].append(t7 - t6)
         cl["total"].append((t1 - t0) + (t4 - t3) + (t7 - t6))
-        print(f"cluster #{rep + 1}: start {t1 - t0:.1f}s, ship {t2 - t1:.2f}s, sweep {t4 - t3:.1f}s, "
-              f"close {t7 - t6:.1f}s; no-op task {cl['noop_per_task'][-1] * 1e3:.2f} ms; same as serial: {same}",
-              flush=True)
+        print(f"cluster #{rep + 1}: start {t1 - t0:.1f}s, input to all workers {t2 - t1:.2f}s, sweep {t4 - t3:.1f}s, "
+              f"close {t7 - t6:.1f}s; no-op task {cl['noop_per_task'][-1] * 1e3:.2f} ms; same as serial: {same} "
+              f"(load {load['cluster'][-1]:.1f})", flush=True)
+    per_scenario = [r["wall_time"] for r in serial_res]
+    per_scenario_cpu = [r["cpu_time"] for r in serial_res]
+    result_bytes = [len(pickle.dumps(r, protocol=5)) for r in serial_res]
 
     med = statistics.median
     t_task = med(per_scenario)
     o_task = med(cl["noop_per_task"])
-    work = sum(per_scenario)
+    work = sum(per_scenario_cpu)  # CPU seconds: the work a dedicated core does, whatever else runs
     # projection (cluster already running): T(P) = ship to P workers (the client sends the input
     # to each, measured for 2) + the work shared by P (never less than the longest scenario) +
     # the scheduler's per-task overhead, which one scheduler pays task after task
@@ -140,7 +150,9 @@ def main(argv=None) -> int:
         "scenarios": n, "workers": args.workers, "repeats": args.repeats,
         "payload_bytes_per_worker": shipped, "result_bytes_median": int(med(result_bytes)),
         "serial_seconds": serial, "per_scenario_seconds": {"median": t_task, "min": min(per_scenario),
-                                                           "max": max(per_scenario), "sum": work},
+                                                           "max": max(per_scenario), "sum": sum(per_scenario)},
+        "per_scenario_cpu_seconds": {"median": med(per_scenario_cpu), "sum": sum(per_scenario_cpu)},
+        "load_average_at_start": load,
         "cluster_seconds": cl, "same_results_as_serial": same,
         "speedup_sweep": med(serial) / med(cl["sweep"]),
         "speedup_total": med(serial) / med(cl["total"]),

@@ -69,7 +69,8 @@ def sweep(
                                                  "max_size, target_zones, whatif) instead of the flags above."),
     no_current: bool = typer.Option(False, "--no-current", help="Leave out the current zoning (townships.csv zone)."),
     dropouts: int = typer.Option(0, "--dropouts", min=0, help="Per draw, this many people of each county's teams "
-                                                              "drop out and the plan is made again."),
+                                                              "drop out and the plan is made again (the same "
+                                                              "draw seeds for every scenario)."),
     draws: int = typer.Option(5, "--draws", min=1, help="Drop-out draws per scenario (with --dropouts)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the zoning and staffing solves and of the drop-out draws."),
     workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Worker processes of the local Dask "

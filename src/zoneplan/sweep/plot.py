@@ -54,13 +54,16 @@ def tradeoff_png(table: pd.DataFrame, title: str | None = None, lang: str | None
         ax.scatter(front["travel"], front["weighted_staffed"], s=140, marker="*", color="#d62728", zorder=3,
                    label=pick(TEXTS["front"], lang))
         crowded = len(shown) > 40
+        groups: dict[tuple[float, float], list] = {}  # scenarios on the same point share one label
         for r in shown.itertuples(index=False):
-            if crowded and not r.non_dominated:
-                continue
-            zones = "" if pd.isna(r.zones) else f" ({int(r.zones)})"
-            ax.annotate(display_name(r.scenario, str(r.scenario)) + zones, (r.travel, r.weighted_staffed),
-                        textcoords="offset points", xytext=(5, 4), fontsize=8,
-                        color="#a01010" if r.non_dominated else "#555555")
+            if not (crowded and not r.non_dominated):
+                groups.setdefault((float(r.travel), float(r.weighted_staffed)), []).append(r)
+        for (x, y), rs in groups.items():
+            names = [display_name(r.scenario, str(r.scenario)) + ("" if pd.isna(r.zones) else f" ({int(r.zones)})")
+                     for r in rs]
+            text = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8,
+                        color="#a01010" if rs[0].non_dominated else "#555555")
         ax.set_xlabel(pick(TEXTS["x"], lang))
         ax.set_ylabel(pick(TEXTS["y"], lang))
         ax.grid(True, color="#e5e5e5", zorder=0)
