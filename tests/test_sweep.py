@@ -218,3 +218,18 @@ def test_flags_and_dominance():
         parse_targets("five")
     # (staffed, travel): b beats a; c and b trade off; d has no figures
     assert non_dominated([10, 10, 9, None], [100, 90, 80, 1]) == [False, True, True, False]
+
+
+def test_scenario_file(county, tmp_path):
+    (tmp_path / "east.csv").write_text("kind,a,b\n在一起,城关街道,东城街道\nexclude,T16,\n", encoding="utf-8")
+    f = tmp_path / "scenarios.csv"
+    f.write_text("scenario,min_size,max_size,target_zones,whatif\n"
+                 "leling,4,4,,\n,2,3,6,east.csv\n", encoding="utf-8")
+    from zoneplan.sweep.scenarios import read_scenario_file
+
+    sc = read_scenario_file(f, county)
+    assert [s.name for s in sc] == ["current", "leling", "2-3 n=6 east"]
+    assert sc[2].together == (("T01", "T02"),) and sc[2].exclude == ("T16",) and sc[2].target_zones == 6
+    f.write_text("min_size,max_size\n2,3\n3,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 3, column max_size"):
+        read_scenario_file(f, county)

@@ -26,7 +26,8 @@ TEXTS = {
     "front": {"en": "non-dominated (no scenario staffs as much with less travel)",
               "zh": "非劣方案（没有方案能以更少出行配置同样多的案件）"},
     "other": {"en": "dominated", "zh": "劣方案"},
-    "missing": {"en": "{n} scenario(s) without a zoning not shown: {names}", "zh": "{n} 个方案无可行协作区划分，未画出：{names}"},
+    "missing": {"en": "{n} scenario(s) without a zoning or a staffing plan not shown: {names}",
+                "zh": "{n} 个方案无可行协作区划分或无配置方案，未画出：{names}"},
     "sub": {"en": "{n} scenarios; label: scenario (zones)", "zh": "共 {n} 个方案；标注：方案（协作区数）"},
 }
 

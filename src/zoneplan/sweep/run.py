@@ -180,8 +180,9 @@ def _county_figures(tables: Tables, plan: Any | None, zones: pd.DataFrame) -> di
     case_county = [county_of[t] for t in cs["township_id"]]
     for c in case_county:
         out[c]["cases"] += 1
-    if plan is None:
-        return out
+    if plan is None:  # no cases, nothing staffed: blank, not zero
+        return {c: {**f, "cases_staffed": None, "weighted_staffed": None, "max_workload": None, "travel": None}
+                for c, f in out.items()}
     a = plan.assignments
     staffed = set(a["case_id"]) if len(a) else set()
     for cid, c, p in zip(cs["case_id"], case_county, cs["priority"]):

@@ -73,7 +73,8 @@ def sweep_table(results: Sequence[dict[str, Any]]) -> pd.DataFrame:
     rest: list[str] = []
     for r in rows:
         rest += [k for k in r if k not in FIRST_COLUMNS and k not in rest]
-    cols = [c for c in FIRST_COLUMNS if any(c in r for r in rows)] + rest
+    always = FIRST_COLUMNS[:10] + ["non_dominated", "zoning_status", "zoning_objective"]
+    cols = [c for c in FIRST_COLUMNS if c in always or any(c in r for r in rows)] + rest
     return _whole_numbers(pd.DataFrame(rows, columns=cols))
 
 
@@ -98,13 +99,14 @@ def best_per_county(results: Sequence[dict[str, Any]], counties: pd.DataFrame) -
 
     Among the scenarios that zone the county: most priority-weighted cases staffed, then
     fewest cases lost to drop-outs (mean, when drawn), then the smallest largest workload,
-    then the least travel, then the lowest zoning objective, then scenario order.
+    then the least travel, then the lowest zoning objective, then scenario order (without
+    cases, the zoning objective decides).
     """
     spec = {r["scenario"]: r["row"] for r in results}
     order = {r["scenario"]: k for k, r in enumerate(results)}
     rows = []
     for county, g in counties.groupby("county", sort=True):
-        g = g[g["zoning_status"].isin(ZONED) & g["cases_staffed"].notna()]
+        g = g[g["zoning_status"].isin(ZONED)]
         if not len(g):
             continue
 
