@@ -181,6 +181,13 @@ def test_staff_on_cluster_matches_a_local_run(client, county, tmp_path):
     assert sorted(dist.unstaffed["case_id"]) == sorted(local.unstaffed["case_id"])
     assert dist.stats == local.stats
     assert zoneplan.check(tables, dist.assignments).ok
+    # per-county figures of a sweep add up to the plan's levels (the travel level's own rounding)
+    res = run_scenario(Payload(tables), Scenario(name="current", current=True))
+    per = res["counties"].values()
+    assert len(res["counties"]) == 11
+    assert sum(c["travel"] for c in per) == res["row"]["travel"] == local.objective["travel"]
+    assert sum(c["weighted_staffed"] for c in per) == res["row"]["weighted_staffed"]
+    assert max(c["max_workload"] for c in per) == res["row"]["max_workload"]
 
 
 def test_staff_scheduler_refuses_cross_county(client):

@@ -95,7 +95,7 @@ def sweep(
     from ..sweep.run import Payload, check_scenarios, zoning_table_for
     from ..sweep.scenarios import parse_sizes, parse_targets, read_scenario_file, scenarios_from_flags, whatif_files
     from ..sweep.tables import best_per_county, best_zoning, county_table, sweep_table
-    from .present import text_table
+    from .present import STATUS_WORDS, text_table
 
     _setup_logging(verbose)
     _quiet_dask(verbose)
@@ -147,7 +147,9 @@ def sweep(
     typer.echo(pick(_TEXT["star"], lang))
     for r in table.itertuples(index=False):
         if r.zoning_status not in ("OPTIMAL", "CURRENT"):
-            typer.echo(pick(_TEXT["infeasible"], lang, s=r.scenario, status=r.zoning_status))
+            words = STATUS_WORDS.get(r.zoning_status)
+            typer.echo(pick(_TEXT["infeasible"], lang, s=r.scenario,
+                            status=pick(words, lang) if words else r.zoning_status))
     for res in results:
         for e in res["explanations"]:
             typer.echo(f"  {res['scenario']}: {e}")

@@ -189,13 +189,16 @@ def _county_figures(tables: Tables, plan: Any | None, zones: pd.DataFrame) -> di
         if cid in staffed:
             out[c]["cases_staffed"] += 1
             out[c]["weighted_staffed"] += float(p)
-    if len(a):
-        case_c = dict(zip(cs["case_id"], case_county))
-        minutes = round_minutes(a["travel_minutes"].to_numpy(dtype=float))
-        for cid, m in zip(a["case_id"], minutes.tolist()):
-            out[case_c[cid]]["travel"] += int(m)
     inv = tables.investigators
     posted = dict(zip(inv["investigator_id"], inv["township_id"]))
+    if len(a):  # the travel level's own rounding: road minutes per member, rounded half up
+        from ..check import travel_minutes
+
+        case_c = dict(zip(cs["case_id"], case_county))
+        case_t = dict(zip(cs["case_id"], cs["township_id"]))
+        raw = travel_minutes(tables, [posted[i] for i in a["investigator_id"]], [case_t[c] for c in a["case_id"]])
+        for cid, m in zip(a["case_id"], round_minutes(raw).tolist()):
+            out[case_c[cid]]["travel"] += int(m)
     for iid, w in zip(plan.workload["investigator_id"], plan.workload["workload"]):
         c = county_of.get(posted.get(iid))
         if c is not None:
@@ -203,12 +206,17 @@ def _county_figures(tables: Tables, plan: Any | None, zones: pd.DataFrame) -> di
     return out
 
 
-def _teams_by_county(tables: Tables, assignments: pd.DataFrame) -> dict[str, list[str]]:
+def _case_county(tables: Tables) -> dict[str, str]:
+    """Case id -> county of its township."""
     county_of = dict(zip(tables.townships["township_id"], tables.townships["county"]))
-    case_c = dict(zip(tables.cases["case_id"], (county_of[t] for t in tables.cases["township_id"])))
+    return dict(zip(tables.cases["case_id"], (county_of[t] for t in tables.cases["township_id"])))
+
+
+def _teams_by_county(case_county: dict[str, str], assignments: pd.DataFrame) -> dict[str, list[str]]:
+    """County -> the people on its cases' teams."""
     teams: dict[str, list[str]] = {}
     for cid, iid in zip(assignments["case_id"], assignments["investigator_id"]):
-        teams.setdefault(case_c[cid], []).append(iid)
+        teams.setdefault(case_county[cid], []).append(iid)
     return teams
 
 
@@ -268,9 +276,8 @@ def run_scenario(payload: Payload, sc: Scenario) -> dict[str, Any]:
 
             zoned = apply_zoning(tables, zones)
             before = set(plan.assignments["case_id"]) if len(plan.assignments) else set()
-            teams = _teams_by_county(tables, plan.assignments)
-            case_county = dict(zip(tables.cases["case_id"], (dict(zip(tables.townships["township_id"],
-                                   tables.townships["county"]))[t] for t in tables.cases["township_id"])))
+            case_county = _case_county(tables)
+            teams = _teams_by_county(case_county, plan.assignments)
             for c in counties:
                 counties[c]["lost"] = []
             for d in range(payload.draws):
