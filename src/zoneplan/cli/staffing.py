@@ -37,6 +37,8 @@ def staff(
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
     order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose, lang: Optional[str] = Lang,
     zones: Optional[Path] = ZonesOpt, strict: bool = Strict,
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Split the run by county across the Dask "
+                                            "cluster at this address (e.g. tcp://10.0.0.5:8786)."),
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
@@ -52,7 +54,15 @@ def staff(
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     _print_quality(tables, lang, gaps_only=False)
     with _Progress(True) as progress:
-        result = do_staff(tables, rules, opts, progress=progress)
+        if scheduler:
+            from ..sweep.cluster import dask_client, staff_on_cluster
+            from .sweep import _quiet_dask
+
+            _quiet_dask(verbose)
+            with dask_client(scheduler=scheduler) as client:
+                result = staff_on_cluster(client, tables, rules, opts, progress=progress)
+        else:
+            result = do_staff(tables, rules, opts, progress=progress)
     write_plan(result, tables, out, lang=lang)
     _print_summary(result)
     typer.echo(f"plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "

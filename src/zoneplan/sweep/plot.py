@@ -1,0 +1,82 @@
+"""The trade-off plot of a sweep: cases staffed against travel, one point per scenario.
+
+Non-dominated scenarios (no other staffs as many priority-weighted cases with as little
+travel) are drawn as red stars joined by the front; the others as grey dots.  Labels are in
+Chinese or English and drawn with the map fonts (:mod:`zoneplan.maps.fonts`), so Chinese
+renders on every machine.  The PNG carries no software metadata: same sweep, same bytes.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+
+import pandas as pd
+
+from ..i18n import pick, resolve_lang
+
+__all__ = ["tradeoff_png", "TEXTS"]
+
+logger = logging.getLogger(__name__)
+
+TEXTS = {
+    "title": {"en": "Scenario trade-off: cases staffed vs team travel", "zh": "方案权衡：已配置案件与办案出行"},
+    "x": {"en": "team travel, road minutes (all members, all cases)", "zh": "办案出行（全部组员、全部案件，车程分钟）"},
+    "y": {"en": "cases staffed, priority-weighted", "zh": "已配置案件（按优先级加权）"},
+    "front": {"en": "non-dominated (no scenario staffs as much with less travel)",
+              "zh": "非劣方案（没有方案能以更少出行配置同样多的案件）"},
+    "other": {"en": "dominated", "zh": "劣方案"},
+    "missing": {"en": "{n} scenario(s) without a zoning or a staffing plan not shown: {names}",
+                "zh": "{n} 个方案无可行协作区划分或无配置方案，未画出：{names}"},
+    "sub": {"en": "{n} scenarios; label: scenario (zones)", "zh": "共 {n} 个方案；标注：方案（协作区数）"},
+}
+
+
+def tradeoff_png(table: pd.DataFrame, title: str | None = None, lang: str | None = None) -> bytes:
+    """PNG bytes of the trade-off of a sweep table (:func:`zoneplan.sweep.tables.sweep_table`)."""
+    from matplotlib.figure import Figure
+
+    from ..maps.fonts import display_name, font_context
+
+    lang = resolve_lang(lang)
+    have = table["weighted_staffed"].notna() & table["travel"].notna() if "travel" in table.columns else \
+        pd.Series(False, index=table.index)
+    shown = table[have]
+    with font_context():
+        fig = Figure(figsize=(9, 6.2), dpi=120)
+        ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
+        front = shown[shown["non_dominated"].astype(bool)].sort_values(["travel", "weighted_staffed"])
+        rest = shown[~shown["non_dominated"].astype(bool)]
+        ax.scatter(rest["travel"], rest["weighted_staffed"], s=36, color="#8c8c8c", zorder=2,
+                   label=pick(TEXTS["other"], lang))
+        if len(front):
+            ax.step(front["travel"], front["weighted_staffed"], where="post", color="#d62728", lw=1.2, alpha=0.6,
+                    zorder=1)
+        ax.scatter(front["travel"], front["weighted_staffed"], s=140, marker="*", color="#d62728", zorder=3,
+                   label=pick(TEXTS["front"], lang))
+        crowded = len(shown) > 40
+        groups: dict[tuple[float, float], list] = {}  # scenarios on the same point share one label
+        for r in shown.itertuples(index=False):
+            if not (crowded and not r.non_dominated):
+                groups.setdefault((float(r.travel), float(r.weighted_staffed)), []).append(r)
+        for (x, y), rs in groups.items():
+            names = [display_name(r.scenario, str(r.scenario)) + ("" if pd.isna(r.zones) else f" ({int(r.zones)})")
+                     for r in rs]
+            text = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
+            ax.annotate(text, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8,
+                        color="#a01010" if rs[0].non_dominated else "#555555")
+        ax.set_xlabel(pick(TEXTS["x"], lang))
+        ax.set_ylabel(pick(TEXTS["y"], lang))
+        ax.grid(True, color="#e5e5e5", zorder=0)
+        ax.margins(x=0.12, y=0.12)  # room for the labels right of the points
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+        head = pick(TEXTS["title"], lang) + (f" — {title}" if title else "")
+        fig.text(0.1, 0.955, head, fontsize=13)
+        fig.text(0.1, 0.915, pick(TEXTS["sub"], lang, n=len(table)), fontsize=9, color="#555555")
+        missing = table.loc[~have, "scenario"].astype(str).tolist()
+        if missing:
+            names = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
+            fig.text(0.1, 0.03, pick(TEXTS["missing"], lang, n=len(missing), names=names), fontsize=8, color="#a01010")
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", facecolor="white", metadata={"Software": None})
+    return buf.getvalue()
