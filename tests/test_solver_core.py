@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+import re
 import time
 
 import numpy as np
@@ -243,3 +244,30 @@ def test_undecided_parts_tell_no_capacity_story(monkeypatch):
     r = zoneplan.staff(zoneplan.load(EXAMPLES / "tutorial"))
     kinds = dict(zip(r.unstaffed["case_id"], r.unstaffed["kind"]))
     assert kinds == {"X3": "undecided", "X5": "infeasible"}
+
+
+def test_every_unstaffed_reason_reads_in_chinese(prefecture, monkeypatch, capsys):
+    """The Chinese plan and the ``staff --lang zh`` summary rewrite every kind of reason the
+    solver gives, the undecided ones included (an English reason left in is a miss)."""
+    from zoneplan.cli.staffing import _print_summary
+    from zoneplan.io.wording import reason_text
+    import zoneplan.staffing.explain as explain
+
+    t = _unsolvable_when_cut_short()
+    infeasible = zoneplan.staff(t)
+    monkeypatch.setattr(explain, "SOLO_LIMIT", 1e-9)
+    undecided_alone = zoneplan.staff(t)
+    monkeypatch.undo()
+    cancel = Cancel()
+    cancel.cancel()
+    cut = zoneplan.staff(prefecture[0], cancel=cancel)
+    reasons = [*infeasible.unstaffed["reason"], *undecided_alone.unstaffed["reason"], *cut.unstaffed["reason"]]
+    assert {"infeasible", "undecided"} <= {*infeasible.unstaffed["kind"], *undecided_alone.unstaffed["kind"]}
+    for r in reasons:
+        zh = reason_text(r, "zh")
+        assert zh != r and not re.search(r"staff|eligible|cannot|search|limit|lost|needs|nearby|team|lead\b", zh), zh
+    assert reason_text(undecided_alone.unstaffed["reason"].iat[0], "zh").startswith("在时限内未能确定")
+    _print_summary(infeasible, "zh")
+    out = capsys.readouterr().out
+    assert "状态 OPTIMAL" in out and "配置案件（按优先级加权）" in out and "未配置的线索：" in out
+    assert "X: 无法配置：从 2 名可用人员中组不出同时具备组长、专长 f的 1 人小组" in out

@@ -42,7 +42,7 @@ def staff(
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
-    from ..i18n import resolve_lang
+    from ..i18n import pick, resolve_lang
     from ..io.plan import write_plan
     from ..io.write import check_output_dir
 
@@ -64,20 +64,45 @@ def staff(
         else:
             result = do_staff(tables, rules, opts, progress=progress)
     write_plan(result, tables, out, lang=lang)
-    _print_summary(result)
-    typer.echo(f"plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
-               f"report.json)")
+    _print_summary(result, lang)
+    typer.echo(pick(_SUMMARY["written"], lang, out=out))
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
 
-def _print_summary(result) -> None:
-    typer.echo(f"status {result.status}: {result.staffed_cases} case(s) staffed, "
-               f"{len(result.unstaffed)} unstaffed, {result.wall_time:.2f}s")
+_SUMMARY = {
+    "head": {"en": "status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s",
+             "zh": "状态 {status}（{words}）：已配置 {staffed} 件，未配置 {unstaffed} 件，用时 {secs:.2f} 秒"},
+    "level": {"en": "  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}",
+              "zh": "  {name:<16} {value:>12}   最优界 {bound:>12}   差距 {gap}"},
+    "unstaffed": {"en": "not staffed:", "zh": "未配置的线索："},
+    "more": {"en": "  ... and {n} more (unstaffed.csv, plan.xlsx)", "zh": "  ……另有 {n} 件（见 unstaffed.csv、plan.xlsx）"},
+    "written": {"en": "plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
+                      "report.json)",
+                "zh": "方案已写入 {out}/（plan.xlsx、plan.html 供阅读；assignments.csv、unstaffed.csv、workload.csv、"
+                      "report.json 供程序读取）"},
+}
+
+
+def _print_summary(result, lang: str = "en", show: int = 10) -> None:
+    """The run in a few lines, in ``lang``: status, each level, and why cases were not staffed."""
+    from ..i18n import pick
+    from ..io.wording import LEVEL_NAMES, STATUS_WORDS, reason_text
+
+    status = str(result.status)
+    typer.echo(pick(_SUMMARY["head"], lang, status=status, words=pick(STATUS_WORDS.get(status, {"en": status}), lang),
+                    staffed=result.staffed_cases, unstaffed=len(result.unstaffed), secs=result.wall_time))
     for lv in result.levels.values():
-        bound = "-" if lv.bound is None else f"{lv.bound:g}"
-        gap = "-" if lv.gap is None else f"{lv.gap:.2%}"
-        typer.echo(f"  {lv.name:<13} {lv.value:>12g}   bound {bound:>12}   gap {gap}")
+        typer.echo(pick(_SUMMARY["level"], lang, name=pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
+                        value=f"{lv.value:g}", bound="-" if lv.bound is None else f"{lv.bound:g}",
+                        gap="-" if lv.gap is None else f"{lv.gap:.2%}"))
+    un = result.unstaffed
+    if len(un):
+        typer.echo(pick(_SUMMARY["unstaffed"], lang))
+        for case, reason in un[["case_id", "reason"]].head(show).itertuples(index=False):
+            typer.echo(f"  {case}: {reason_text(reason, lang)}")
+        if len(un) > show:
+            typer.echo(pick(_SUMMARY["more"], lang, n=len(un) - show))
 
 
 @app.command()

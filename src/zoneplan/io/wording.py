@@ -34,6 +34,7 @@ KIND_WORDS = {
     "infeasible": {"en": "cannot be staffed", "zh": "无法配置"},
     "capacity": {"en": "lost under capacity", "zh": "人手被占用"},
     "objective": {"en": "left by the objective order", "zh": "按目标顺序未配置"},
+    "undecided": {"en": "not decided within the time limit", "zh": "时限内未能确定"},
 }
 #: Objective levels.
 LEVEL_NAMES = {
@@ -176,6 +177,10 @@ _REASON_ZH = _rules(
     (r"lost to (higher-priority|competing) cases under capacity: staffable alone, but (\d+) of its (\d+) "
      r"eligible people \((.*)\) are at their case limit on (.+?)( and \d+ more)?; this case has priority (\d+)",
      _capacity_zh),
+    (r"not decided within the time limit: the search stopped before it was shown whether this case can be "
+     r"staffed", lambda m: "在时限内未能确定：搜索在判明本案能否配置之前停止"),
+    (r"not decided within the time limit: staffable on its own; the search stopped before its part of the "
+     r"plan was proven optimal", lambda m: "在时限内未能确定：本案单独可以配置，但搜索在其所在部分被证明最优之前停止"),
     (r"left unstaffed by the objective order \((.+)\): (.+) is ranked before staffed",
      lambda m: f"按目标顺序（{m.group(1)}）未配置：{m.group(2)} 排在“配置案件”之前"),
 )
