@@ -179,6 +179,9 @@ def test_staff_on_cluster_matches_a_local_run(client, county, tmp_path):
     assert dist.objective == local.objective and dist.bound == local.bound
     assert dist.staffed_cases == local.staffed_cases
     assert sorted(dist.unstaffed["case_id"]) == sorted(local.unstaffed["case_id"])
+    key = ["case_id", "investigator_id", "role"]
+    assert dist.assignments[key].sort_values(key).reset_index(drop=True).equals(
+        local.assignments[key].sort_values(key).reset_index(drop=True))  # team for team
     solves = ("solves",)  # how many searches ran is an execution count: a split run searches per group
     assert {k: v for k, v in dist.stats.items() if k not in solves} == \
         {k: v for k, v in local.stats.items() if k not in solves}

@@ -123,6 +123,12 @@ def solve_lexicographic(states: list[PartState], order: tuple[str, ...], floor: 
             for lv, o in zip(b, out_b1[k]):
                 st.keep(lv, o.value)
         elif b:
+            # a fresh model searched from this part's own plan before the cap, not from the
+            # max level's model and plan, which depend on the other parts: a part's plan is the
+            # same whether it is solved with the whole instance or with its county alone
+            # (``staff --scheduler``)
+            st.hint = plan
+            st.fresh_model()
             redo.append(k)
     if redo:
         again = parallel_map(lambda k: _sums(states[k], b, names_a + (mlevel.name,), opts, budget, on_solution),

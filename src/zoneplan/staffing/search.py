@@ -81,6 +81,9 @@ class PartState:
     _added: int = 0  # fixed rows already in the CP-SAT model
     _cap_added: int | None = None
     solves: int = 0
+    #: The plan CP-SAT starts from when it is not the kept plan: a plan of this part alone
+    #: (e.g. before the global workload cap), so the search does not depend on other parts.
+    hint: PartPlan | None = None
 
     def keep(self, level: SumLevel, value: int) -> None:
         """Keep ``level`` at ``value`` from now on."""
@@ -115,6 +118,11 @@ class PartState:
             self.model = None
             self._added = 0
             self._cap_added = None
+
+    def fresh_model(self) -> None:
+        """Build the CP-SAT model anew at next use: the rows and objectives a search added
+        (the max level's trial bounds) are gone, only the part, kept levels and cap remain."""
+        self.model, self._added, self._cap_added = None, 0, None
 
     def cpsat(self) -> PartModel:
         """The CP-SAT model with every kept level and the workload cap added."""
@@ -152,7 +160,7 @@ def _run(state: PartState, opts: SolveOptions, budget: Budget, det_time: float |
     if budget.stopped:
         return cp_model.UNKNOWN, None
     pm = state.cpsat()
-    pm.hint(state.plan)
+    pm.hint(state.plan if state.hint is None else state.hint)
     solver = cp_model.CpSolver()
     cpsat_parameters(solver, seed=opts.seed, budget=budget, deterministic_time=det_time)
     p = solver.parameters

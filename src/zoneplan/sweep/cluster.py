@@ -158,7 +158,7 @@ def run_serial(payload: Payload, scenarios: Sequence[Scenario], progress: Progre
 
 def staff_on_cluster(client: Any, tables: Tables, rules: RuleOptions, options: SolveOptions,
                      progress: Progress | None = None, retries: int = RETRIES, groups: int = 16):
-    """``zoneplan.staff`` split by county across the cluster; the same objective as one local run.
+    """``zoneplan.staff`` split by county across the cluster; the same plan as one local run.
 
     The counties (sorted) are cut into at most ``groups`` runs of about equal cases
     (:func:`~zoneplan.sweep.run.county_groups`, from the data alone).  Groups are independent
@@ -168,8 +168,10 @@ def staff_on_cluster(client: Any, tables: Tables, rules: RuleOptions, options: S
     :func:`~zoneplan.sweep.run.staff_group`), so every part's travel level has the same cap as
     in a local run.  The merged plan is re-checked whole.
 
-    Every level's value and bound equal the local run's when both are proven optimal; where a
-    level has several optimal plans, a part may hold a different one of them.
+    The plan equals the local run's when both are proven optimal: each part's levels after the
+    max level are searched from the part's own plan with a fresh model
+    (:func:`~zoneplan.staffing.lexicographic.solve_lexicographic`, step 3), whatever the
+    other parts did.
 
     Raises
     ------
