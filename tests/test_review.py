@@ -244,3 +244,20 @@ def test_review_cli_writes_the_files_and_check_review_agrees(tmp_path):
     # bad input: exit 2, nothing written
     missing = run(app, ["review", county, str(tmp_path / "nothing"), "--out", str(tmp_path / "r2")])
     assert missing.exit_code == 2 and not (tmp_path / "r2").exists()
+
+
+def test_review_and_leadership_results_follow_the_result_convention():
+    """Status as a typed value, levels as a mapping of value/bound/gap/proven, to_dict():
+    the same convention as staffing and zoning, so a caller reads every result one way."""
+    from conftest import EXAMPLES
+    from zoneplan import Levels, Status, assign_leadership
+
+    t = zoneplan.load(EXAMPLES / "county")
+    plan = zoneplan.staff(t)
+    for res, first in ((review(t, plan.assignments), "reviewed"), (assign_leadership(t), "leader.conflicts")):
+        assert isinstance(res.status, Status) and res.status == "OPTIMAL"
+        assert isinstance(res.levels, Levels) and next(iter(res.levels)) == first
+        lv = res.levels[first]
+        assert lv.proven and lv.bound == lv.value and lv.gap == 0
+        d = res.to_dict()
+        assert d["status"] == "OPTIMAL" and d["level_order"][0] == first and d["objective"][first] == lv.value

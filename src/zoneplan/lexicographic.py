@@ -22,7 +22,8 @@ from typing import Any, Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from .staffing.result import LevelResult
+from .results import LevelResult, Levels, Status
+from .results import overall_status as _overall
 
 __all__ = ["Level", "LexOutcome", "LevelsView", "solve_levels", "overall_status"]
 
@@ -143,31 +144,32 @@ def solve_levels(model: cp_model.CpModel, levels: Sequence[Level], read: Callabl
 class LevelsView:
     """Objective, bound and gap per level of a result that holds ``status`` and ``levels``."""
 
-    status: str
-    levels: list[LevelResult]
+    status: Status
+    levels: Levels
 
     @property
     def objective(self) -> dict[str, float]:
-        return {lv.name: lv.value for lv in self.levels}
+        return {n: lv.value for n, lv in self.levels.items()}
 
     @property
-    def bound(self) -> dict[str, float]:
-        return {lv.name: lv.bound for lv in self.levels}
+    def bound(self) -> dict[str, float | None]:
+        return {n: lv.bound for n, lv in self.levels.items()}
 
     @property
-    def gap(self) -> dict[str, float]:
-        return {lv.name: lv.gap for lv in self.levels}
+    def gap(self) -> dict[str, float | None]:
+        return {n: lv.gap for n, lv in self.levels.items()}
+
+    def to_dict(self, include_timing: bool = True) -> dict[str, Any]:
+        """The JSON-ready report (the convention of every zoneplan result)."""
+        return self.report(include_timing)  # type: ignore[attr-defined]
 
     def levels_report(self) -> dict[str, Any]:
         """The levels as report.json gives them: status, objective, bound, gap, proven, order."""
         return {"status": self.status, "objective": self.objective, "bound": self.bound,
-                "gap": {k: round(v, 9) for k, v in self.gap.items()},
-                "proven": {lv.name: lv.proven for lv in self.levels}, "level_order": [lv.name for lv in self.levels]}
+                "gap": {k: None if v is None else round(v, 9) for k, v in self.gap.items()},
+                "proven": {n: lv.proven for n, lv in self.levels.items()}, "level_order": list(self.levels)}
 
 
-def overall_status(statuses: Sequence[str]) -> str:
+def overall_status(statuses: Sequence[str]) -> Status:
     """The worst of several parts' statuses (``OPTIMAL`` for none)."""
-    for s in ("MODEL_INVALID", "INFEASIBLE", "UNKNOWN", "FEASIBLE"):
-        if s in statuses:
-            return s
-    return "OPTIMAL"
+    return _overall(statuses)

@@ -55,7 +55,8 @@ def review(
     files = review_files(result, tables, plan, lang)
     write_outputs(out, files)
     typer.echo(files["summary.txt"].decode("utf-8").rstrip())
-    levels = "; ".join(f"{lv.name} {lv.value:g} (bound {lv.bound:g})" for lv in result.levels)
+    levels = "; ".join(f"{lv.name} {lv.value:g} (bound {'-' if lv.bound is None else f'{lv.bound:g}'})"
+                       for lv in result.levels.values())
     typer.echo(f"status {result.status}: {levels}; {result.wall_time:.2f}s")
     typer.echo(f"written to {out}/ (reviews.csv, unreviewed.csv, review_load.csv, report.json, summary.txt, "
                f"review.xlsx)")
@@ -162,7 +163,7 @@ def lead(
     typer.echo(_lead_text(res, lang))
     for e in (res.explanations_zh if lang == "zh" else res.explanations):
         typer.echo(f"  {e}")
-    levels = "; ".join(f"{lv.name} {lv.value:g}" for lv in res.levels)
+    levels = "; ".join(f"{lv.name} {lv.value:g}" for lv in res.levels.values())
     typer.echo(f"status {res.status}: {levels}; {res.wall_time:.2f}s")
     typer.echo(f"written to {out}/ (zones.csv, leadership.csv, report.json, {pick({'en': 'maps', 'zh': '地图'}, lang)})")
     if res.status != "OPTIMAL":

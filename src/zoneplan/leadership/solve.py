@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..lexicographic import LevelsView, overall_status, solve_levels
-from ..results import LevelResult
+from ..results import LevelResult, Levels, Status
 from .model import LEAD_LEVELS, AssignmentPart, build_assignment_model
 
 __all__ = ["LeadershipOptions", "LeadershipResult", "assign_leadership", "zone_table", "LEADERSHIP_COLUMNS", "KINDS"]
@@ -66,8 +66,8 @@ class LeadershipResult(LevelsView):
         Unavoidable conflicts and counties without leaders or offices, in English and Chinese.
     """
 
-    status: str
-    levels: list[LevelResult]
+    status: Status
+    levels: Levels
     zones: pd.DataFrame
     wall_time: float
     seed: int
@@ -219,5 +219,5 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
     if report:
         raise InternalError(f"the 1+1+N assignment fails its checker: {'; '.join(report[:10])}")
     return LeadershipResult(
-        status=overall_status(statuses), levels=levels, zones=table, wall_time=time.perf_counter() - t0,
+        status=overall_status(statuses), levels=Levels(levels), zones=table, wall_time=time.perf_counter() - t0,
         seed=options.seed, options=options.model_dump(mode="json"), explanations=expl, explanations_zh=expl_zh)

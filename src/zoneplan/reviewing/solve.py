@@ -22,7 +22,7 @@ from ..data.tables import Tables
 from ..errors import InternalError
 from ..lexicographic import LevelsView, overall_status, solve_levels
 from ..options import RuleOptions
-from ..results import LevelResult
+from ..results import LevelResult, Levels, Status
 from .data import EXCLUSION_ORDER, EXCLUSION_WORDS, ReviewInstance, prepare
 from .model import ReviewPart, build_review_model
 from .options import REVIEW_LEVELS, ReviewOptions
@@ -57,8 +57,8 @@ class ReviewResult(LevelsView):
         case to review, with how many reviews they got.
     """
 
-    status: str
-    levels: list[LevelResult]
+    status: Status
+    levels: Levels
     reviews: pd.DataFrame
     unreviewed: pd.DataFrame
     load: pd.DataFrame
@@ -91,7 +91,7 @@ class ReviewResult(LevelsView):
         return out
 
     def __repr__(self) -> str:
-        obj = ", ".join(f"{lv.name}={lv.value:g}" for lv in self.levels)
+        obj = ", ".join(f"{lv.name}={lv.value:g}" for lv in self.levels.values())
         return (f"ReviewResult(status={self.status}, {obj}, cases_reviewed={self.reviewed_cases}, "
                 f"unreviewed={len(self.unreviewed)}, wall_time={self.wall_time:.2f}s)")
 
@@ -257,7 +257,7 @@ def review(tables: Tables, assignments: pd.DataFrame, options: ReviewOptions | N
              "reviewers": int(len(inst.reviewers)), "pool_pairs": int(sum(len(p) for p in inst.pool)),
              "eligible_pairs": int(len(inst.pair_inv)), "precheck_unreviewable": len(pre)}
     return ReviewResult(
-        status=overall_status(statuses) if statuses else "OPTIMAL", levels=levels, reviews=reviews,
+        status=overall_status(statuses), levels=Levels(levels), reviews=reviews,
         unreviewed=unreviewed, load=load, wall_time=time.perf_counter() - t0, timings=timings, seed=options.seed,
         options={"review": options.model_dump(mode="json"), "rules": rules.model_dump()}, stats=stats,
     )
