@@ -245,3 +245,21 @@ def test_scenario_file(county, tmp_path):
     f.write_text("min_size,max_size\n2,3\n3,x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 3, column max_size"):
         read_scenario_file(f, county)
+
+
+def test_trade_off_labels_of_close_scenarios_do_not_overlap():
+    """Two scenarios a few minutes apart on the same staffed level: each label finds its own spot."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from zoneplan.sweep.plot import _place_labels
+
+    fig = Figure(figsize=(9, 6.2), dpi=120)
+    ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
+    ax.scatter([10997, 11067, 12806], [155, 155, 158])
+    _place_labels(fig, ax, [(False, 10997, 155, "3-4 (40)"), (True, 11067, 155, "2-4 (44)"),
+                            (True, 12806, 158, "current (50)")])
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    boxes = [a.get_window_extent(renderer) for a in ax.texts]
+    assert [a.get_text() for a in ax.texts] == ["3-4 (40)", "2-4 (44)", "current (50)"]
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(3) for j in range(i + 1, 3))

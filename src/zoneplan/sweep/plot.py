@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 import pandas as pd
 
@@ -59,16 +60,17 @@ def tradeoff_png(table: pd.DataFrame, title: str | None = None, lang: str | None
         for r in shown.itertuples(index=False):
             if not (crowded and not r.non_dominated):
                 groups.setdefault((float(r.travel), float(r.weighted_staffed)), []).append(r)
+        labels = []
         for (x, y), rs in groups.items():
             names = [display_name(r.scenario, str(r.scenario)) + ("" if pd.isna(r.zones) else f" ({int(r.zones)})")
                      for r in rs]
             text = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
-            ax.annotate(text, (x, y), textcoords="offset points", xytext=(5, 4), fontsize=8,
-                        color="#a01010" if rs[0].non_dominated else "#555555")
+            labels.append((not rs[0].non_dominated, x, y, text))
         ax.set_xlabel(pick(TEXTS["x"], lang))
         ax.set_ylabel(pick(TEXTS["y"], lang))
         ax.grid(True, color="#e5e5e5", zorder=0)
         ax.margins(x=0.12, y=0.12)  # room for the labels right of the points
+        _place_labels(fig, ax, sorted(labels, key=lambda t: t[0]))  # the front's labels first
         ax.legend(loc="lower right", fontsize=8, frameon=False)
         head = pick(TEXTS["title"], lang) + (f" — {title}" if title else "")
         fig.text(0.1, 0.955, head, fontsize=13)
@@ -80,3 +82,37 @@ def tradeoff_png(table: pd.DataFrame, title: str | None = None, lang: str | None
         buf = io.BytesIO()
         fig.savefig(buf, format="png", facecolor="white", metadata={"Software": None})
     return buf.getvalue()
+
+
+#: Where a label may sit around its point (offset points, alignment), tried in order.
+_SPOTS = [((5, 4), "left", "bottom"), ((5, -5), "left", "top"), ((-5, 4), "right", "bottom"),
+          ((-5, -5), "right", "top"), ((5, 14), "left", "bottom"), ((5, -15), "left", "top")]
+
+
+def _place_labels(fig: Any, ax: Any, labels: list[tuple[bool, float, float, str]]) -> None:
+    """Label each point at the first spot around it that overlaps no label placed before
+    (the first spot when none is free): close scenarios stay readable."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig)
+    renderer = fig.canvas.get_renderer()
+    ax.autoscale_view()
+    placed: list[Any] = []
+    for dominated, x, y, text in labels:
+        ann = None
+        for k, (offset, ha, va) in enumerate(_SPOTS):
+            if ann is not None:
+                ann.remove()
+            ann = ax.annotate(text, (x, y), textcoords="offset points", xytext=offset, fontsize=8, ha=ha, va=va,
+                              color="#555555" if dominated else "#a01010")
+            box = ann.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in placed):
+                break
+            if k == len(_SPOTS) - 1:  # nowhere free: the first spot
+                ann.remove()
+                offset, ha, va = _SPOTS[0]
+                ann = ax.annotate(text, (x, y), textcoords="offset points", xytext=offset, fontsize=8, ha=ha,
+                                  va=va, color="#555555" if dominated else "#a01010")
+                box = ann.get_window_extent(renderer)
+        placed.append(box)
+
