@@ -90,6 +90,7 @@ def sweep(
     from .. import load
     from ..i18n import pick, resolve_lang
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
+    from ..io.wording import zoning_text
     from ..sweep.cluster import dask_client, run_sweep
     from ..sweep.plot import tradeoff_png
     from ..sweep.run import Payload, check_scenarios, zoning_table_for
@@ -152,7 +153,7 @@ def sweep(
                             status=pick(words, lang) if words else r.zoning_status))
     for res in results:
         for e in res["explanations"]:
-            typer.echo(f"  {res['scenario']}: {e}")
+            typer.echo(f"  {res['scenario']}: {zoning_text(e, lang)}")
     typer.echo(pick(_TEXT["best"], lang))
     brows = [[b.county, b.scenario, _fmt(b.zones), _fmt(b.cases_staffed), _fmt(b.max_workload, 2), _fmt(b.travel),
               b.runner_up] for b in best.itertuples(index=False)]

@@ -92,6 +92,7 @@ def zone(
     from ..data.load import resolve_values, township_lookup
     from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_whatifs, zoning_table
+    from ..io.wording import zoning_text
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, ZoningWeights, solve_zoning
     from ..i18n import pick, resolve_lang
@@ -133,10 +134,13 @@ def zone(
         files.update(zoning_map_files(inp, drawn, stem="map", title=data_dir.name,
                                       subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
-    typer.echo(f"status {result.status}: objective {result.objective}, bound {result.bound}, "
-               f"gap {result.gap if result.gap is None else f'{result.gap:.2%}'}, {result.wall_time:.2f}s")
+    gap = "-" if result.gap is None else f"{result.gap:.2%}"
+    obj, bnd = ("-" if v is None else f"{v:g}" for v in (result.objective, result.bound))
+    typer.echo(f"状态 {result.status}：目标值 {obj}，界 {bnd}，差距 {gap}，用时 {result.wall_time:.2f} 秒"
+               if lang == "zh" else
+               f"status {result.status}: objective {obj}, bound {bnd}, gap {gap}, {result.wall_time:.2f}s")
     for e in result.explanations:
-        typer.echo(f"  {e}")
+        typer.echo(f"  {zoning_text(e, lang)}")
     pc = result.per_county
     unsolved = pc[pc["status"] != "OPTIMAL"]
     if len(unsolved) and len(pc) > 1:
@@ -148,7 +152,8 @@ def zone(
         shown = ", ".join(maps) if len(maps) <= 3 else f"map.png and {len(maps) - 1} county maps"
         typer.echo(f"written to {out}/ (zones.csv, report.json, {shown})")
     else:
-        typer.echo(f"no zoning written; report in {out}/report.json")
+        typer.echo(f"未写出划分方案；报告见 {out}/report.json" if lang == "zh"
+                   else f"no zoning written; report in {out}/report.json")
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 

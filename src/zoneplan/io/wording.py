@@ -15,7 +15,7 @@ from typing import Callable, Mapping
 from ..i18n import pick
 
 __all__ = ["RULE_LABELS", "ROLE_WORDS", "LEVEL_WORDS", "KIND_WORDS", "LEVEL_NAMES", "STATUS_WORDS",
-           "rule_label", "role_word", "level_word", "yes_no", "detail_text", "reason_text"]
+           "rule_label", "role_word", "level_word", "yes_no", "detail_text", "reason_text", "zoning_text"]
 
 #: Short name per rule id (the machine id stays in the CSVs and in a column of its own).
 RULE_LABELS: dict[str, dict[str, str]] = {
@@ -243,3 +243,100 @@ def reason_text(reason: str, lang: str) -> str:
     if lang != "zh" or not reason:
         return reason
     return _rewrite(reason, _REASON_ZH)
+
+
+# --------------------------------------------------------------------------- zoning explanations
+
+_ZONE_ITEM_ZH = _rules(
+    (r"exclude (.+)", lambda m: f"排除 {m.group(1)}"),
+    (r"keep zone (.+)", lambda m: f"保留协作区 {m.group(1)}"),
+    (r"together (.+) \+ (.+)", lambda m: f"{m.group(1)} 与 {m.group(2)} 在一起"),
+    (r"apart (.+) / (.+)", lambda m: f"{m.group(1)} 与 {m.group(2)} 分开"),
+    (r"target of (\d+) zones", lambda m: f"目标 {m.group(1)} 个协作区"),
+)
+
+
+def _kept_in_zh(text: str) -> str:
+    parts = [re.fullmatch(r"(.+) is in kept zone (.+)", p) for p in text.split(" and ")]
+    if all(parts):
+        return "，".join(f"{m.group(1)} 属于保留的协作区 {m.group(2)}" for m in parts if m)
+    return text
+
+
+_ZONING_ZH = _rules(
+    (r"time limit reached; best zoning is within (.+) of the proven bound",
+     lambda m: f"已到时限；最佳划分与已证明的界相差不超过 {m.group(1)}"),
+    (r"no zoning satisfies the rules and what-ifs", lambda m: "没有满足规则和假设条件的划分方案"),
+    (r"no zoning satisfies the rules and what-ifs \(too many candidates to diagnose\)",
+     lambda m: "没有满足规则和假设条件的划分方案（候选协作区过多，未作诊断）"),
+    (r"no zoning satisfies the rules and what-ifs \(diagnosis inconclusive\)",
+     lambda m: "没有满足规则和假设条件的划分方案（诊断未得出结论）"),
+    (r"no zoning found within the time limit", lambda m: "时限内未找到划分方案"),
+    (r"not solved, time limit used up", lambda m: "未求解：时限已用完"),
+    (r"the model is invalid \((.+)\)", lambda m: f"模型无效（{m.group(1)}）"),
+    (r"these what-ifs cannot hold together with zones of (\d+)\.\.(\d+) connected townships: (.+)\. "
+     r"Drop or change one of them",
+     lambda m: f"以下假设条件与每区 {m.group(1)}–{m.group(2)} 个相连乡镇的划分无法同时成立："
+               + "；".join(_rewrite(p, _ZONE_ITEM_ZH) for p in m.group(3).split("; ")) + "。请删除或修改其中一条"),
+    (r"the connected group (.+) \((\d+) townships\) cannot be split into connected zones of (\d+)\.\.(\d+) "
+     r"townships; check its adjacency or change the sizes",
+     lambda m: f"相连的乡镇组 {m.group(1)}（{m.group(2)} 个乡镇）无法分成每区 {m.group(3)}–{m.group(4)} 个相连乡镇的"
+               f"协作区；请检查相邻关系或调整规模"),
+    (r"no zoning exists with zones of (\d+)\.\.(\d+) connected townships and the target zone count",
+     lambda m: f"不存在每区 {m.group(1)}–{m.group(2)} 个相连乡镇且符合目标协作区数的划分"),
+    (r"(.+) and (.+) are asked to be both together and apart; drop one of the two what-ifs",
+     lambda m: f"{m.group(1)} 与 {m.group(2)} 既被要求在一起又被要求分开；请删除其中一条假设"),
+    (r"together pair (.+) \(county (.+)\) and (.+) \(county (.+)\) cannot share a zone: zones never cross a county",
+     lambda m: f"要求在一起的 {m.group(1)}（{m.group(2)}）与 {m.group(3)}（{m.group(4)}）不能同区：协作区不跨县"),
+    (r"(.+) is excluded but asked to be together with (.+)",
+     lambda m: f"{m.group(1)} 已被排除，却被要求与 {m.group(2)} 在一起"),
+    (r"together pair (.+) and (.+) conflicts with keep: (.+)",
+     lambda m: f"要求在一起的 {m.group(1)} 与 {m.group(2)} 与“保留”冲突：{_kept_in_zh(m.group(3))}"),
+    (r"together pairs chain (.+) into one zone of (\d+) townships, but max_size is (\d+)",
+     lambda m: f"“在一起”的假设把 {m.group(1)} 连成一个 {m.group(2)} 个乡镇的协作区，但每区最多 {m.group(3)} 个"),
+    (r"apart pair (.+) and (.+) contradicts together pairs that chain them into one zone",
+     lambda m: f"要求分开的 {m.group(1)} 与 {m.group(2)}，被“在一起”的假设连成了一区"),
+    (r"apart pair (.+) and (.+) are both in kept zone (.+)",
+     lambda m: f"要求分开的 {m.group(1)} 与 {m.group(2)} 同属保留的协作区 {m.group(3)}"),
+    (r"kept zone (.+) spans counties (.+); zones never cross a county",
+     lambda m: f"保留的协作区 {m.group(1)} 跨越 {m.group(2)}；协作区不跨县"),
+    (r"kept zone (.+) has (\d+) townships \((.+)\), outside the allowed (\d+)\.\.(\d+)",
+     lambda m: f"保留的协作区 {m.group(1)} 有 {m.group(2)} 个乡镇（{m.group(3)}），不在允许的 {m.group(4)}–{m.group(5)} "
+               f"之内"),
+    (r"kept zone (.+) contains excluded township\(s\) (.+)",
+     lambda m: f"保留的协作区 {m.group(1)} 含有被排除的乡镇 {m.group(2)}"),
+    (r"kept zone (.+) \((.+)\) is not connected in the adjacency",
+     lambda m: f"保留的协作区 {m.group(1)}（{m.group(2)}）在相邻关系中不相连"),
+    (r"(.+) has no neighbour left in county (.+); its neighbour\(s\) (.+) are excluded or in kept zones, so it "
+     r"cannot join a zone of at least (\d+) townships; exclude it or add an adjacency link",
+     lambda m: f"{m.group(1)} 在 {m.group(2)} 内已没有可同区的相邻乡镇（其相邻乡镇 {m.group(3)} 已被排除或属于保留的"
+               f"协作区），无法加入至少 {m.group(4)} 个乡镇的协作区；请排除该乡镇或补充相邻关系"),
+    (r"(.+) has no neighbour left in county (.+) in the adjacency, so it cannot join a zone of at least (\d+) "
+     r"townships; exclude it or add an adjacency link",
+     lambda m: f"{m.group(1)} 在 {m.group(2)} 内没有相邻乡镇，无法加入至少 {m.group(3)} 个乡镇的协作区；"
+               f"请排除该乡镇或补充相邻关系"),
+    (r"the connected group (.+) has (\d+) townships, which zones of (\d+)\.\.(\d+) townships cannot cover "
+     r"exactly; change the sizes or exclude a township",
+     lambda m: f"相连的乡镇组 {m.group(1)} 共 {m.group(2)} 个乡镇，无法恰好分成每区 {m.group(3)}–{m.group(4)} 个乡镇的"
+               f"协作区；请调整规模或排除一个乡镇"),
+    (r"(.+) is the only neighbour of (\d+) townships \((.+)\); each must share its zone, but a zone holds at most "
+     r"(\d+) townships",
+     lambda m: f"{m.group(1)} 是 {m.group(2)} 个乡镇（{m.group(3)}）唯一的相邻乡镇，它们都须与其同区，但每区最多 "
+               f"{m.group(4)} 个乡镇"),
+    (r"county (.+) is asked for (\d+) zones, but its (\d+) zoned townships allow only (\d+)\.\.(\d+) zones of "
+     r"(\d+)\.\.(\d+)",
+     lambda m: f"{m.group(1)} 被要求划为 {m.group(2)} 个协作区，但其 {m.group(3)} 个参与划分的乡镇只能划为 "
+               f"{m.group(4)}–{m.group(5)} 个每区 {m.group(6)}–{m.group(7)} 个乡镇的协作区"),
+)
+
+
+def zoning_text(message: str, lang: str) -> str:
+    """A zoning explanation (``ZoningResult.explanations``) in ``lang``; ``county X: `` leads."""
+    if lang != "zh" or not message:
+        return message
+    county = ""
+    m = re.match(r"county (.+?): (.+)\Z", message, re.S)
+    if m and not message.startswith(f"county {m.group(1)} is asked"):
+        county, message = m.group(1), m.group(2)
+    body = _rewrite(message, _ZONING_ZH)
+    return f"{county}：{body}" if county and not body.startswith(county) else body
