@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ..errors import InputError, InternalError
 
 __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
-           "EXIT_INTERRUPTED", "INTERRUPTED", "raise_on_interrupt"]
+           "EXIT_INTERRUPTED", "INTERRUPTED", "raise_on_interrupt", "report_violations"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 #: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
@@ -230,3 +230,20 @@ def _print_quality(tables, lang: str, gaps_only: bool = True) -> None:
         typer.echo(f"  [{mark}] {item.render(lang)}")
 
 
+def report_violations(report, out, what: str, levels: tuple[str, ...]) -> None:
+    """Print a checker's report (objective, then violations or "0 violations"), write
+    ``violations.csv`` to ``out`` when given, and exit 1 on violations."""
+    from ..io.write import frame_to_csv_bytes, write_outputs
+
+    frame = report.to_frame()
+    if out is not None:
+        write_outputs(out, {"violations.csv": frame_to_csv_bytes(frame)})
+    obj = report.objective
+    figures = ", ".join(f"{n} {obj[n]:g}" for n in levels)
+    typer.echo(f"{len(report.staffed_cases)} case(s) {what}; objective: {figures}")
+    if report.ok:
+        typer.echo("0 violations")
+        return
+    typer.echo(f"{len(frame)} violation(s):")
+    typer.echo(frame.to_string(index=False, max_colwidth=90))
+    raise typer.Exit(EXIT_VIOLATIONS)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, DetTime, Lang, MaxHops, Seed, Strict, TimeLimit,
+from .common import (EXIT_NOT_OPTIMAL, AllowOwn, DetTime, Lang, MaxHops, Seed, Strict, TimeLimit, report_violations,
                      Verbose, Workers, _guard, _setup_logging, app)
 
 Reviewers = typer.Option(1, "--reviewers", help="Reviewers per case (default 1: one county-level reviewer who did "
@@ -79,7 +79,6 @@ def check_review(
     from .. import load
     from ..io.plan import read_assignments
     from ..io.review import read_reviews
-    from ..io.write import frame_to_csv_bytes, write_outputs
     from ..options import RuleOptions
     from ..reviewing import ReviewOptions, check_reviews
 
@@ -88,18 +87,7 @@ def check_review(
     reviews = read_reviews(review_dir, tables)
     report = check_reviews(tables, plan, reviews, ReviewOptions(reviewers_per_case=reviewers, max_reviews=max_reviews),
                            RuleOptions(max_hops=max_hops, allow_own_township=allow_own_township))
-    frame = report.to_frame()
-    if out is not None:
-        write_outputs(out, {"violations.csv": frame_to_csv_bytes(frame)})
-    obj = report.objective
-    typer.echo(f"{len(report.staffed_cases)} case(s) reviewed; objective: reviewed {obj['reviewed']:g}, "
-               f"max_reviews {obj['max_reviews']:g}, travel {obj['travel']:g}")
-    if report.ok:
-        typer.echo("0 violations")
-        return
-    typer.echo(f"{len(frame)} violation(s):")
-    typer.echo(frame.to_string(index=False, max_colwidth=90))
-    raise typer.Exit(EXIT_VIOLATIONS)
+    report_violations(report, out, "reviewed", ("reviewed", "max_reviews", "travel"))
 
 
 _LEAD_TEXT = {

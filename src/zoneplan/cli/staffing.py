@@ -8,9 +8,9 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel,
+from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel,
                      NoZones, Order, Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _lang_of,
-                     _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app)
+                     _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app, report_violations)
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
                                                "or the file) instead of the zone column of townships.csv.")
@@ -118,24 +118,12 @@ def check(
     """Re-check a plan against every rule, independently of the solver (exit 1 on violations)."""
     from .. import check as do_check, load
     from ..io.plan import read_assignments
-    from ..io.write import frame_to_csv_bytes, write_outputs
 
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     plan = read_assignments(plan_dir, tables)
     report = do_check(tables, plan, rules)
-    frame = report.to_frame()
-    if out is not None:
-        write_outputs(out, {"violations.csv": frame_to_csv_bytes(frame)})
-    obj = report.objective
-    typer.echo(f"{len(report.staffed_cases)} case(s) staffed; objective: staffed {obj['staffed']:g}, "
-               f"max_workload {obj['max_workload']:g}, travel {obj['travel']:g}")
-    if report.ok:
-        typer.echo("0 violations")
-        return
-    typer.echo(f"{len(frame)} violation(s):")
-    typer.echo(frame.to_string(index=False, max_colwidth=90))
-    raise typer.Exit(EXIT_VIOLATIONS)
+    report_violations(report, out, "staffed", ("staffed", "max_workload", "travel"))
 
 
 @app.command()
