@@ -14,7 +14,10 @@ level in 5 s where LP-based branch and bound needs 0.8 s (measured on the dense 
    within the remaining gap joins the core and HiGHS runs again: a plan using any other
    pair is worth less than the core optimum, so the core optimum is the part's optimum.
 
-The max level (``max_workload``) is proven the same way from the LP of ``min z``; when
+The max level (``max_workload``) starts with single-member moves and swaps that lower the
+largest load (:mod:`~zoneplan.staffing.rebalance`: on finely varied workloads they take the
+plan from 19.2 to 10.9 in about a second, where the CP-SAT core search reached 10.5 to 19.2
+in 30-60 s, depending on the machine's load), then is proven from the LP of ``min z``; when
 that bound is below the plan, an LP *probe* asks whether the kept levels can hold with
 every load at most one unit less than the plan's maximum: when they cannot, the plan is
 optimal.  Otherwise HiGHS looks for a better plan on a core under that cap.
@@ -31,6 +34,7 @@ from ..runner import Budget
 from .levels import Coefficients, MaxLevel, SumLevel
 from .lp import EPS, solve_lp
 from .mip import solve_mip
+from .rebalance import rebalance
 from .lp import FixedRow
 from .model import assign_leads
 from .parts import PartPlan
@@ -168,8 +172,18 @@ below the plan's maximum, then bisection): an LP
     bound = _attainable(part, lower)
     if value <= bound:
         return True, value, max(lower, value)
-    support = state.plan.member.copy()
     improve = budget.until(0.5)  # later levels (travel under the cap) get the other half
+    # single-member moves first: cheap, and a far better start for the search when the
+    # workloads are finely varied
+    moved = rebalance(part, state.plan, improve.until(REBALANCE_SHARE).deadline or float("inf"))
+    if moved is not state.plan and state.accepts(moved):
+        state.plan = moved
+        if on_solution:
+            on_solution(level.name, part.index, float(level.value(part, state.plan)))
+        value = level.value(part, state.plan)
+        if value <= bound:
+            return True, value, max(lower, value)
+    support = state.plan.member.copy()
     # the LP of min z: often tight and quick; given a third of the time at most
     lp = solve_lp(part, None, minimise_max=True, fixed=fixed, load_cap=state.load_cap,
                   start=np.flatnonzero(state.plan.member), budget=improve.until(1 / 3), per_case=20)
@@ -213,6 +227,9 @@ below the plan's maximum, then bisection): an LP
     bound = max(lower, min(bound, value))
     return max(value, lower) <= bound, value, bound
 
+
+#: Share of the max level's time the single-member moves may take at most.
+REBALANCE_SHARE = 0.2
 
 #: Binary search over the attainable maxima when at most this many lie in the gap.
 PROBE_STEPS = 16
