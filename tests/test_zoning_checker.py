@@ -74,17 +74,22 @@ def test_result_convention_levels_status_to_dict():
     assert check_zoning(inp(), res.zones) == []
 
 
-def test_a_county_whose_exact_model_finds_nothing_keeps_a_valid_greedy_zoning(monkeypatch):
-    """County L's exact model finds nothing in time: L gets the greedy fallback (FEASIBLE,
-    source greedy, every rule kept); county K keeps its proven zoning."""
+def _exact_finds_nothing_for(county: str, monkeypatch) -> None:
+    """The exact model of ``county`` finds no zoning (as when its time share runs out)."""
     real = zsolve._exact
 
     def flaky(cs, target, options, deadline, cancel, hint):
-        if cs.county.name == "L":
+        if cs.county.name == county:
             return "UNKNOWN", [], None, None
         return real(cs, target, options, deadline, cancel, hint)
 
     monkeypatch.setattr(zsolve, "_exact", flaky)
+
+
+def test_a_county_whose_exact_model_finds_nothing_keeps_a_valid_greedy_zoning(monkeypatch):
+    """County L's exact model finds nothing in time: L gets the greedy fallback (FEASIBLE,
+    source greedy, every rule kept); county K keeps its proven zoning."""
+    _exact_finds_nothing_for("L", monkeypatch)
     monkeypatch.setattr(zsolve, "share_bound", lambda cs: 0)  # the greedy zoning is not proven by its bound
     res = solve_zoning(inp())
     assert res.status == "FEASIBLE" and res.feasible
@@ -101,14 +106,7 @@ def test_a_county_whose_exact_model_finds_nothing_keeps_a_valid_greedy_zoning(mo
 def test_a_county_without_any_zoning_in_time_stays_unzoned_and_the_others_keep_theirs(monkeypatch):
     """Neither the exact model nor the fallback finds a zoning for L: L is UNKNOWN and unzoned,
     K keeps its proven zoning."""
-    real = zsolve._exact
-
-    def flaky(cs, target, options, deadline, cancel, hint):
-        if cs.county.name == "L":
-            return "UNKNOWN", [], None, None
-        return real(cs, target, options, deadline, cancel, hint)
-
-    monkeypatch.setattr(zsolve, "_exact", flaky)
+    _exact_finds_nothing_for("L", monkeypatch)
     monkeypatch.setattr(zsolve, "greedy_partition", lambda cs, target: None)
     res = solve_zoning(inp())
     assert res.status == "UNKNOWN" and not res.feasible and res.any_zoning
