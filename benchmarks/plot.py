@@ -17,7 +17,14 @@ import numpy as np
 __all__ = ["loglog_slope", "plot"]
 
 _STYLE = {"zoneplan": ("C0", "o"), "zoneplan-1w": ("C4", "v"), "greedy": ("C2", "s"), "highs": ("C3", "^"),
-          "highs-whole": ("C1", "D"), "zoning": ("C0", "o"), "zoning-greedy": ("C2", "s")}
+          "highs-whole": ("C1", "D"), "zoning": ("C0", "o"), "zoning-greedy": ("C2", "s"),
+          # one dense part of ~300,000 pairs: a different family, drawn as single points
+          "zoneplan (dense part)": ("C0", "*"), "greedy (dense part)": ("C2", "*")}
+
+
+def _label(solver: str, x: list[float], y: list[float]) -> str:
+    slope = loglog_slope(x, y)
+    return solver if math.isnan(slope) else f"{solver} (slope {slope:.2f})"
 
 
 def loglog_slope(x: list[float], y: list[float]) -> float:
@@ -54,7 +61,7 @@ def plot(rows: list[dict[str, Any]], path: str | Path) -> Path:
     ax = axes[0][0]
     for solver, (x, y) in staff.items():
         colour, marker = _STYLE.get(solver, ("k", "x"))
-        ax.plot(x, y, marker=marker, color=colour, label=f"{solver} (slope {loglog_slope(x, y):.2f})")
+        ax.plot(x, y, marker=marker, color=colour, label=_label(solver, x, y), markersize=11 if marker == "*" else 6)
     if "zoneplan" in staff:
         x, y = staff["zoneplan"]
         xs = np.array([min(x), max(x)])
@@ -67,7 +74,7 @@ def plot(rows: list[dict[str, Any]], path: str | Path) -> Path:
         ax = axes[0][1]
         for solver, (x, y) in zon.items():
             colour, marker = _STYLE.get(solver, ("k", "x"))
-            ax.plot(x, y, marker=marker, color=colour, label=f"{solver} (slope {loglog_slope(x, y):.2f})")
+            ax.plot(x, y, marker=marker, color=colour, label=_label(solver, x, y))
         ax.set(xscale="log", yscale="log", xlabel="townships", ylabel="wall time, s (median)",
                title="Zoning: exact set partitioning vs greedy pairing")
         ax.grid(True, which="both", alpha=0.3)

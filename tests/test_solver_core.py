@@ -271,3 +271,17 @@ def test_every_unstaffed_reason_reads_in_chinese(prefecture, monkeypatch, capsys
     out = capsys.readouterr().out
     assert "状态 OPTIMAL" in out and "配置案件（按优先级加权）" in out and "未配置的线索：" in out
     assert "X: 无法配置：从 2 名可用人员中组不出同时具备组长、专长 f的 1 人小组" in out
+
+
+def test_first_dense_core_takes_each_cases_cheapest_pairs_by_reduced_cost():
+    """Case 0 has pairs 0-3, case 1 pairs 4-6; pair 2 cannot be used (inf).  With k=2 the
+    core gets pairs 1, 3 (penalties 0.0, 0.5) and 4, 6 (0.1 and a tie 0.1 broken by index
+    4 before 5 -> 4, 5)."""
+    from types import SimpleNamespace
+
+    from zoneplan.staffing.dense import _cheapest_per_case
+
+    part = SimpleNamespace(n_pairs=7, pair_case=np.array([0, 0, 0, 0, 1, 1, 1]))
+    pen = np.array([2.0, 0.0, np.inf, 0.5, 0.1, 0.1, 3.0])
+    assert np.flatnonzero(_cheapest_per_case(part, pen, 2)).tolist() == [1, 3, 4, 5]
+    assert not _cheapest_per_case(part, pen, 0).any()

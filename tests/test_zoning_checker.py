@@ -74,22 +74,67 @@ def test_result_convention_levels_status_to_dict():
     assert check_zoning(inp(), res.zones) == []
 
 
-def test_a_county_that_runs_out_of_time_leaves_the_others_zoned(monkeypatch):
-    """County L finds nothing in time; county K keeps its proven zoning."""
-    real = zsolve._solve_county
+def _exact_finds_nothing_for(county: str, monkeypatch) -> None:
+    """The exact model of ``county`` finds no zoning (as when its time share runs out)."""
+    real = zsolve._exact
 
-    def flaky(inp_, cd, options, w, deadline, cancel=None):
-        if cd.name == "L":
-            return zsolve._CountyOutcome("L", "UNKNOWN", 2, messages=["county L: no zoning found within the time limit"])
-        return real(inp_, cd, options, w, deadline, cancel)
+    def flaky(cs, target, options, deadline, cancel, hint):
+        if cs.county.name == county:
+            return "UNKNOWN", [], None, None
+        return real(cs, target, options, deadline, cancel, hint)
 
-    monkeypatch.setattr(zsolve, "_solve_county", flaky)
+    monkeypatch.setattr(zsolve, "_exact", flaky)
+
+
+def test_a_county_whose_exact_model_finds_nothing_keeps_a_valid_greedy_zoning(monkeypatch):
+    """County L's exact model finds nothing in time: L gets the greedy fallback (FEASIBLE,
+    source greedy, every rule kept); county K keeps its proven zoning."""
+    _exact_finds_nothing_for("L", monkeypatch)
+    monkeypatch.setattr(zsolve, "share_bound", lambda cs: 0)  # the greedy zoning is not proven by its bound
+    res = solve_zoning(inp())
+    assert res.status == "FEASIBLE" and res.feasible
+    pc = res.per_county.set_index("county")
+    assert dict(pc["status"]) == {"K": "OPTIMAL", "L": "FEASIBLE"}
+    assert dict(pc["source"]) == {"K": "cp-sat", "L": "greedy"}
+    assert check_zoning(inp(), res.zones) == []
+    z = dict(zip(res.zones["township_id"], res.zones["zone"]))
+    assert z["g"] == z["h"] != ""
+    assert any("greedy zoning" in e and "county L" in e for e in res.explanations)
+    assert res.levels["cost"].proven is False
+
+
+def test_a_county_without_any_zoning_in_time_stays_unzoned_and_the_others_keep_theirs(monkeypatch):
+    """Neither the exact model nor the fallback finds a zoning for L: L is UNKNOWN and unzoned,
+    K keeps its proven zoning."""
+    _exact_finds_nothing_for("L", monkeypatch)
+    monkeypatch.setattr(zsolve, "greedy_partition", lambda cs, target: None)
     res = solve_zoning(inp())
     assert res.status == "UNKNOWN" and not res.feasible and res.any_zoning
     assert dict(zip(res.per_county["county"], res.per_county["status"])) == {"K": "OPTIMAL", "L": "UNKNOWN"}
     z = dict(zip(res.zones["township_id"], res.zones["zone"]))
     assert z["g"] == z["h"] == "" and all(z[t] for t in "abcdef")
     assert len(res.levels) == 0 and res.objective is None
+
+
+def test_a_county_not_proven_in_round_one_is_proven_with_the_time_left(monkeypatch):
+    """The second round re-solves the counties not proven, from their zoning so far."""
+    real = zsolve._exact
+    calls: list[tuple[str, list[int] | None]] = []
+
+    def slow_once(cs, target, options, deadline, cancel, hint):
+        calls.append((cs.county.name, hint))
+        if cs.county.name == "K" and sum(1 for c, _ in calls if c == "K") == 1:
+            return "UNKNOWN", [], None, None
+        return real(cs, target, options, deadline, cancel, hint)
+
+    monkeypatch.setattr(zsolve, "_exact", slow_once)
+    monkeypatch.setattr(zsolve, "share_bound", lambda cs: 0)  # the greedy zoning is not proven by its bound
+    res = solve_zoning(inp(), ZoningOptions(time_limit=30))
+    assert res.status == "OPTIMAL"
+    assert dict(zip(res.per_county["county"], res.per_county["source"])) == {"K": "cp-sat", "L": "cp-sat"}
+    k_calls = [h for c, h in calls if c == "K"]
+    assert len(k_calls) == 2 and k_calls[0] is None and k_calls[1]  # round 2 starts from the greedy zoning
+    assert res.explanations == []
 
 
 def test_zone_is_reachable_from_import_zoneplan():

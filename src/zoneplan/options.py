@@ -29,14 +29,23 @@ class RuleOptions(BaseModel):
 
 
 class SolveOptions(BaseModel):
-    """How to solve: objective order or weights, limits, seed, workers."""
+    """How to solve: objective order or weights, limits, seed, workers.
+
+    ``time_limit`` bounds the search and keeps an estimated reserve for the explanations
+    and the check, but three costs are never cut: preparing the instance, the greedy
+    start and the independent check.  A run takes about ``max(time_limit, prepare +
+    greedy + check)``; below that floor it returns the greedy plan.  Measured floors on 2
+    cores: well under 0.5 s up to 40,000 eligible pairs, about 0.8 s for a dense part of
+    300,000 pairs, 3.5-6 s at national scale (147,000 investigators, 26,000 cases).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     mode: Literal["lexicographic", "weighted"] = "lexicographic"
     order: tuple[str, ...] = OBJECTIVE_LEVELS
     weights: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-    time_limit: float | None = Field(60.0, gt=0, description="wall-clock seconds for the whole solve")
+    time_limit: float | None = Field(
+        60.0, gt=0, description="wall-clock seconds for the whole solve (costs it cannot cut: see the class docstring)")
     deterministic_time: float | None = Field(
         None, gt=0, description="CP-SAT deterministic time limit per sub-solve; makes limited runs repeatable")
     workers: int = Field(2, ge=1, le=64)

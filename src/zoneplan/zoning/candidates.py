@@ -62,15 +62,13 @@ class CountyData:
 
 def county_data(inp: ZoningInput, county: str, excluded: set[int]) -> CountyData:
     """Gather one county's townships, neighbours, minutes and balance means."""
-    members = [i for i, c in enumerate(inp.county) if c == county]
-    members.sort(key=lambda i: inp.township_ids[i])
+    members = sorted(inp.members(county), key=lambda i: inp.township_ids[i])
     idx = np.asarray(members, dtype=np.int64)
     loc = {g: l for l, g in enumerate(members)}
     nb: list[set[int]] = [set() for _ in members]
-    for a, b in inp.edges:
-        if a in loc and b in loc:
-            nb[loc[a]].add(loc[b])
-            nb[loc[b]].add(loc[a])
+    for a, b in inp.county_edges(county):
+        nb[loc[a]].add(loc[b])
+        nb[loc[b]].add(loc[a])
     active = np.array([g not in excluded for g in members], dtype=bool)
 
     def mean(arr: np.ndarray | None) -> float | None:

@@ -187,7 +187,7 @@ def _whatif_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs) -> list[t
         if ex:
             out.append((cs[0], f"kept zone {z} contains excluded township(s) {labels(inp, ex)}"))
         nb: dict[int, set[int]] = {i: set() for i in mem}
-        for a, b in inp.edges:
+        for a, b in inp.county_edges(cty[mem[0]]):
             if a in nb and b in nb:
                 nb[a].add(b)
                 nb[b].add(a)
@@ -199,16 +199,14 @@ def _whatif_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs) -> list[t
 def _county_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs, county: str) -> list[str]:
     """Structural obstacles of one county after exclusions and kept zones are taken out."""
     out: list[str] = []
-    members = [i for i, c in enumerate(inp.county) if c == county]
-    mset = set(members)
+    members = inp.members(county)
     gone = w.excluded | w.kept_townships
     free = [i for i in members if i not in gone]
     fset = set(free)
     nb_all: dict[int, set[int]] = {i: set() for i in members}
-    for a, b in inp.edges:
-        if a in mset and b in mset:
-            nb_all[a].add(b)
-            nb_all[b].add(a)
+    for a, b in inp.county_edges(county):
+        nb_all[a].add(b)
+        nb_all[b].add(a)
     nb = {i: nb_all[i] & fset for i in free}
     lo, hi = opt.min_size, opt.max_size
     comps = _components(free, nb)

@@ -87,6 +87,8 @@ class ZoningInput:
     leads: np.ndarray | None = None
     cases: np.ndarray | None = None
     _index: dict[str, int] = field(init=False, repr=False, compare=False)
+    _members: dict[str, list[int]] = field(init=False, repr=False, compare=False)
+    _county_edges: dict[str, list[tuple[int, int]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ids = [str(t) for t in self.township_ids]
@@ -132,6 +134,16 @@ class ZoningInput:
             logger.debug("ignored %d adjacency pairs across counties", dropped)
         set_(self, "edges", sorted(edges))
         set_(self, "_index", {t: i for i, t in enumerate(ids)})
+        # per-county lookups, built once: a national input has 2,000 counties, and a scan
+        # of all townships and edges per county would cost seconds
+        members: dict[str, list[int]] = {}
+        for i, c in enumerate(county):
+            members.setdefault(c, []).append(i)
+        by_county: dict[str, list[tuple[int, int]]] = {c: [] for c in members}
+        for a, b in self.edges:
+            by_county[county[a]].append((a, b))
+        set_(self, "_members", members)
+        set_(self, "_county_edges", by_county)
 
     @property
     def n(self) -> int:
@@ -148,7 +160,15 @@ class ZoningInput:
 
     def counties(self) -> list[str]:
         """Counties in sorted order."""
-        return sorted(set(self.county))
+        return sorted(self._members)
+
+    def members(self, county: str) -> list[int]:
+        """Indices of the townships of ``county``, ascending (empty for an unknown county)."""
+        return list(self._members.get(county, ()))
+
+    def county_edges(self, county: str) -> list[tuple[int, int]]:
+        """Adjacency pairs ``(i, j)``, ``i < j``, inside ``county``."""
+        return list(self._county_edges.get(county, ()))
 
     def minutes_matrix(self, idx: Sequence[int]) -> np.ndarray:
         """Dense road-minute matrix among townships ``idx`` (zero diagonal)."""

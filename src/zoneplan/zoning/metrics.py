@@ -149,7 +149,7 @@ def zoning_objective(inp: ZoningInput, zones_df: pd.DataFrame, options: ZoningOp
     total = 0
     for mem in zone_members(inp, zones_df).values():
         c = inp.county[mem[0]]
-        pool = [i for i, cc in enumerate(inp.county) if cc == c and i not in excluded]
+        pool = [i for i in inp.members(c) if i not in excluded]
         _, hub_total, _ = _hub(inp, mem)
         cost = w.compactness * hub_total
         for arr, wt in ((inp.villages, w.villages), (inp.cases, w.cases), (inp.staff, w.staff)):

@@ -4,7 +4,10 @@ Counties are independent, so they run on a thread pool, each with its own budget
 county starts it may use its share of the time left (the time left times the threads,
 over the counties not yet started), so a county that needs longer than its share stops
 with the best zoning found and never holds up the others.  Counties that finish early
-leave their time to the later ones.
+leave their time to the later ones, and a second round gives the time still left to the
+counties not proven, starting from their zoning so far.  A county whose exact model found
+no zoning in time gets a greedy one that follows every rule
+(:mod:`~zoneplan.zoning.fallback`), so every county that has a zoning at all has a valid one.
 
 :func:`solve_zoning` always returns a :class:`ZoningResult`: every county that has a
 zoning keeps it (``zones``), each with its own status (``per_county``), while the overall
@@ -29,6 +32,7 @@ from ortools.sat.python import cp_model
 from zoneplan.results import LevelResult, Levels, Status, overall_status
 from zoneplan.runner import Budget, Cancel, cpsat_parameters, parallel_map
 from zoneplan.zoning.candidates import (
+    CandidateSet,
     CountyData,
     TooManyCandidates,
     county_candidates,
@@ -36,6 +40,7 @@ from zoneplan.zoning.candidates import (
     diagnostic_candidates,
 )
 from zoneplan.zoning.checks import WhatIfs, label, labels, precheck, resolve_whatifs
+from zoneplan.zoning.fallback import greedy_partition, share_bound, zoning_cost
 from zoneplan.zoning.data import COST_SCALE, ZoningInput, ZoningOptions
 from zoneplan.zoning.model import build_diagnostic_model, build_partition_model
 
@@ -47,7 +52,7 @@ logger = logging.getLogger(__name__)
 STATUSES = ("OPTIMAL", "FEASIBLE", "UNKNOWN", "INFEASIBLE", "MODEL_INVALID")
 
 _ZONE_COLUMNS = ["township_id", "name", "county", "zone", "hub", "is_hub"]
-_COUNTY_COLUMNS = ["county", "status", "townships", "zones", "candidates", "objective", "bound", "time"]
+_COUNTY_COLUMNS = ["county", "status", "townships", "zones", "candidates", "objective", "bound", "time", "source"]
 
 
 @dataclass(frozen=True)
@@ -71,9 +76,12 @@ class ZoningResult:
         One row per township: ``township_id, name, county, zone, hub, is_hub``.  ``zone`` and
         ``hub`` are ``""`` for excluded townships and for counties without a zoning.
     per_county
-        ``county, status, townships, zones, candidates, objective, bound, time``: every
-        county's own outcome (a county solved in time keeps its zoning when another one
-        times out).
+        ``county, status, townships, zones, candidates, objective, bound, time, source``:
+        every county's own outcome (a county solved in time keeps its zoning when another
+        one times out).  ``source`` says where the zoning comes from: ``cp-sat`` (the exact
+        model), ``greedy`` (the fallback of :mod:`~zoneplan.zoning.fallback`, written
+        when the exact model found nothing in the county's time share; it follows every
+        rule) or ``""`` (no zoning).
     """
 
     status: Status
@@ -139,6 +147,9 @@ class _CountyOutcome:
     time: float = 0.0
     zones: list[tuple[list[int], int, str]] = field(default_factory=list)  # (global members, hub, kept id)
     messages: list[str] = field(default_factory=list)
+    source: str = ""  # "cp-sat", "greedy" (the fallback) or "" (no zoning)
+    # kept while the county is not proven, for another try with the time left
+    work: tuple[CandidateSet, int | None, list[int]] | None = None
 
 
 def _solver(options: ZoningOptions, time_limit: float, workers: int | None = None) -> cp_model.CpSolver:
@@ -157,44 +168,100 @@ def _solver(options: ZoningOptions, time_limit: float, workers: int | None = Non
     return solver
 
 
-def _solve_county(
-    inp: ZoningInput, cd: CountyData, options: ZoningOptions, w: WhatIfs, deadline: float,
-    cancel: Cancel | None = None,
-) -> _CountyOutcome:
-    t0 = time.perf_counter()
-    out = _CountyOutcome(cd.name, "UNKNOWN", len(cd.idx))
-    cs = county_candidates(cd, options, w.excluded, w.kept, w.together, w.apart)
-    out.candidates = len(cs)
-    target = options.target_for(cd.name)
-    if not cs.cover and target in (None, 0):
-        out.status, out.objective, out.bound = "OPTIMAL", 0, 0
-        return out
+def _exact(cs: CandidateSet, target: int | None, options: ZoningOptions, deadline: float,
+           cancel: Cancel | None, hint: list[int] | None) -> tuple[str, list[int], int | None, int | None]:
+    """One CP-SAT solve of the county's set partitioning: ``(status, chosen, objective, bound)``."""
     pm = build_partition_model(cs, target)
+    if hint is not None:
+        on = set(hint)
+        for c, v in enumerate(pm.x):
+            pm.model.add_hint(v, c in on)
     solver = _solver(options, deadline - time.perf_counter())
     if cancel is not None:
         with cancel.stopping(solver.stop_search):
             code = solver.solve(pm.model)
     else:
         code = solver.solve(pm.model)
-    out.status = solver.status_name(code)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        out.objective = int(round(solver.objective_value))
-        out.bound = int(math.ceil(solver.best_objective_bound - 1e-9))
-        for c in pm.chosen(solver):
-            out.zones.append(([int(cd.idx[t]) for t in cs.zones[c]], int(cd.idx[cs.hub[c]]), cs.kept_id[c]))
-        if code == cp_model.FEASIBLE:
-            gap = (out.objective - out.bound) / max(1.0, abs(out.objective))
-            out.messages.append(f"county {cd.name}: time limit reached; best zoning is within {gap:.1%} of "
-                                f"the proven bound")
-    elif code == cp_model.INFEASIBLE:
-        out.messages.extend(_diagnose(inp, cd, options, w, deadline) if options.diagnose
-                            else [f"county {cd.name}: no zoning satisfies the rules and what-ifs"])
-    elif code == cp_model.UNKNOWN:
-        out.messages.append(f"county {cd.name}: no zoning found within the time limit")
+        return (solver.status_name(code), pm.chosen(solver), int(round(solver.objective_value)),
+                int(math.ceil(solver.best_objective_bound - 1e-9)))
+    return solver.status_name(code), [], None, None
+
+
+def _keep(out: _CountyOutcome, cs: CandidateSet, chosen: list[int], objective: int, bound: int) -> None:
+    cd = cs.county
+    out.objective, out.bound = objective, bound
+    out.zones = [([int(cd.idx[t]) for t in cs.zones[c]], int(cd.idx[cs.hub[c]]), cs.kept_id[c]) for c in chosen]
+
+
+def _gap_note(out: _CountyOutcome) -> str:
+    gap = (out.objective - out.bound) / max(1.0, abs(out.objective))  # type: ignore[operator]
+    return f"within {gap:.1%} of the proven bound"
+
+
+def _solve_county(
+    inp: ZoningInput, cd: CountyData, options: ZoningOptions, w: WhatIfs, deadline: float,
+    cancel: Cancel | None = None, prior: _CountyOutcome | None = None,
+) -> _CountyOutcome:
+    """Solve one county within ``deadline``; a county without an exact zoning in time gets
+    the greedy fallback (a valid zoning, status FEASIBLE, bound from :func:`share_bound`).
+
+    ``prior`` is the county's earlier, unproven outcome: its zoning is the hint and is kept
+    unless the new solve does better.
+    """
+    t0 = time.perf_counter()
+    if prior is not None and prior.work is not None:
+        cs, target, best = prior.work
+        out = prior
     else:
-        out.messages.append(f"county {cd.name}: the model is invalid ({solver.status_name(code)})")
-    out.time = time.perf_counter() - t0
+        out = _CountyOutcome(cd.name, "UNKNOWN", len(cd.idx))
+        cs = county_candidates(cd, options, w.excluded, w.kept, w.together, w.apart)
+        target, best = options.target_for(cd.name), []
+        out.candidates = len(cs)
+        if not cs.cover and target in (None, 0):
+            out.status, out.objective, out.bound, out.source = "OPTIMAL", 0, 0, "cp-sat"
+            return out
+    cancelled = cancel is not None and cancel.cancelled
+    if time.perf_counter() < deadline and not cancelled:
+        code, chosen, obj, bnd = _exact(cs, target, options, deadline, cancel, best or None)
+    else:
+        code, chosen, obj, bnd = "UNKNOWN", [], None, None
+    if code == "INFEASIBLE":
+        out.status, out.work = code, None
+        out.messages = (_diagnose(inp, cd, options, w, deadline) if options.diagnose
+                        else [f"county {cd.name}: no zoning satisfies the rules and what-ifs"])
+    elif code in ("OPTIMAL", "FEASIBLE"):
+        bound = max(bnd, out.bound or 0, share_bound(cs)) if code == "FEASIBLE" else bnd
+        if out.objective is None or obj <= out.objective or code == "OPTIMAL":  # type: ignore[operator]
+            _keep(out, cs, chosen, obj, bound)  # type: ignore[arg-type]
+            best, out.source = chosen, "cp-sat"
+        out.bound = max(bound, out.bound or 0) if code == "FEASIBLE" else bound
+        out.status = "OPTIMAL" if out.objective == out.bound else "FEASIBLE"
+    elif not best and not cancelled:  # nothing yet: the greedy fallback keeps the rules
+        found = greedy_partition(cs, target)
+        if found is not None:
+            _keep(out, cs, found, zoning_cost(cs, found), share_bound(cs))
+            best, out.source = found, "greedy"
+            out.status = "OPTIMAL" if out.objective == out.bound else "FEASIBLE"  # proven by the bound
+    if out.status == "OPTIMAL":
+        out.messages = []
+    if out.status not in ("OPTIMAL", "INFEASIBLE"):
+        out.messages = [_not_proven(cd.name, code, out, time.perf_counter() < deadline and not cancelled)]
+    out.work = (cs, target, best) if out.status in ("FEASIBLE", "UNKNOWN") else None
+    out.time += time.perf_counter() - t0
     return out
+
+
+def _not_proven(county: str, code: str, out: _CountyOutcome, had_time: bool) -> str:
+    if code == "MODEL_INVALID":
+        return f"county {county}: the model is invalid ({code})"
+    why = "time limit reached" if had_time else "time limit used up before the county was solved"
+    if out.source == "cp-sat":
+        return f"county {county}: {why}; best zoning is {_gap_note(out)}"
+    if out.source == "greedy":
+        return (f"county {county}: {why} and the exact model found no zoning; a greedy zoning that follows "
+                f"every rule is kept ({_gap_note(out)})")
+    return f"county {county}: no zoning found within the time limit"
 
 
 def _diagnose(inp: ZoningInput, cd: CountyData, options: ZoningOptions, w: WhatIfs, deadline: float) -> list[str]:
@@ -354,25 +421,36 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None, *, thre
     sizes = {c: n for c, n in zip(*np.unique(np.asarray(inp.county, dtype=object), return_counts=True))}
     todo = [c for c in counties if c not in findings]
     threads = max(1, threads or os.cpu_count() or 1)
-    started = [0]
-    lock = threading.Lock()
 
-    def one(county: str) -> _CountyOutcome:
-        with lock:  # this county's share of the time left
-            left = budget.remaining()
-            share = None if left is None else left * min(threads, len(todo) - started[0]) / (len(todo) - started[0])
-            started[0] += 1
-        if budget.stopped:
-            return _CountyOutcome(county, "UNKNOWN", int(sizes[county]),
-                                  messages=[f"county {county}: not solved, time limit used up"])
-        deadline = time.perf_counter() + (share if share is not None else 1e9)
-        cd = county_data(inp, county, set(w.excluded))
-        oc = _solve_county(inp, cd, options, w, deadline, budget.cancel)
-        logger.debug("county %s: %s in %.3fs", county, oc.status, oc.time)
-        return oc
+    def run_round(jobs: list[str], prior: dict[str, _CountyOutcome]) -> dict[str, _CountyOutcome]:
+        started = [0]
+        lock = threading.Lock()
 
-    # largest counties first, so one big county does not finish alone at the end
-    solved = dict(zip(todo, parallel_map(one, todo, threads, budget, weight=lambda c: sizes[c])))
+        def one(county: str) -> _CountyOutcome:
+            with lock:  # this county's share of the time left
+                left = budget.remaining()
+                rest = len(jobs) - started[0]
+                share = None if left is None else left * min(threads, rest) / rest
+                started[0] += 1
+            deadline = time.perf_counter() + (share if share is not None else 1e9)
+            before = prior.get(county)
+            cd = before.work[0].county if before is not None and before.work else county_data(inp, county, set(w.excluded))
+            oc = _solve_county(inp, cd, options, w, deadline, budget.cancel, before)
+            logger.debug("county %s: %s (%s) in %.3fs", county, oc.status, oc.source, oc.time)
+            return oc
+
+        # largest counties first, so one big county does not finish alone at the end
+        return dict(zip(jobs, parallel_map(one, jobs, threads, budget, weight=lambda c: sizes[c])))
+
+    # Round 1: every county within its share.  Round 2: the time left goes to the counties
+    # not proven (their zoning so far is the hint), so fast counties lend time to slow ones.
+    solved = run_round(todo, {})
+    again = [c for c in todo if solved[c].work is not None]
+    if again and not budget.stopped:
+        logger.debug("zoning: %d counties not proven in round 1; %.2fs left", len(again), budget.remaining() or 0)
+        solved.update(run_round(again, solved))
+    for oc in solved.values():
+        oc.work = None
     outcomes: list[_CountyOutcome] = []
     for county in counties:
         if county in findings:
@@ -396,7 +474,7 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None, *, thre
         "county": oc.county, "status": oc.status, "townships": oc.townships, "zones": len(oc.zones),
         "candidates": oc.candidates,
         "objective": np.nan if oc.objective is None else oc.objective / COST_SCALE,
-        "bound": np.nan if oc.bound is None else oc.bound / COST_SCALE, "time": oc.time,
+        "bound": np.nan if oc.bound is None else oc.bound / COST_SCALE, "time": oc.time, "source": oc.source,
     } for oc in outcomes], columns=_COUNTY_COLUMNS)
     status = overall_status(oc.status for oc in outcomes) if outcomes else Status.OPTIMAL
     objective = bound = gap = None
