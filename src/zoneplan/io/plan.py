@@ -11,7 +11,7 @@ from ..data.tables import Tables
 from ..errors import InputError, Problem
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "read_assignments", "PLAN_COLUMNS"]
+__all__ = ["plan_files", "write_plan", "read_assignments", "read_previous", "PLAN_COLUMNS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
 
@@ -21,12 +21,15 @@ def plan_files(result, tables: Tables) -> dict[str, bytes]:
     report = result.report()
     report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
                         for name, s in sorted(tables.sources.items())}
-    return {
+    files = {
         "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
         "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
         "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
         "report.json": json_bytes(report),
     }
+    if getattr(result, "changes", None) is not None:  # a re-plan: what changed versus the previous plan
+        files["changes.csv"] = frame_to_csv_bytes(result.changes)
+    return files
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path) -> list[Path]:
@@ -50,3 +53,19 @@ def read_assignments(plan_dir: str | Path) -> pd.DataFrame:
         df["travel_minutes"] = num.astype(float)
     blank = (df.astype(str) == "").all(axis=1) if len(df.columns) else pd.Series(dtype=bool)
     return df.loc[~blank].reset_index(drop=True)
+
+
+def read_previous(path: str | Path) -> pd.DataFrame:
+    """A previous plan (a plan folder or its ``assignments.csv``) as
+    ``case_id, investigator_id, is_lead``, validated
+    (:func:`zoneplan.staffing.previous.previous_frame`).
+
+    Raises
+    ------
+    InputError
+        Missing file or columns, blank ids, pairs twice, unreadable roles (file, line, column).
+    """
+    from ..staffing.previous import previous_frame
+
+    df, name = read_side_table(path, "assignments.csv", "a plan folder holding assignments.csv, or the file")
+    return previous_frame(df, name)
