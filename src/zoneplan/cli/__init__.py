@@ -18,7 +18,7 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
-from . import demo, staffing, zoning  # noqa: F401  (register the commands)
+from . import demo, replan, staffing, zoning  # noqa: F401  (register the commands)
 from .common import EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_VIOLATIONS, app
 
 __all__ = ["app", "main", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL"]

@@ -8,9 +8,10 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, DetTime, MaxHops, MaxTravel,
-                     NoZones, Order, Seed, TimeLimit, Verbose, Weights, Workers, _guard, _Progress, _rules,
-                     _setup_logging, _solve_opts, app)
+from .common import (EXIT_NOT_OPTIMAL, EXIT_VIOLATIONS, AllowOwn, CrossCounty, DetTime, MaxHops, MaxPerTownship,
+                     MaxTravel, NoZones, Order, Seed, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
+                     _Progress, _rules, _setup_logging, _solve_opts, app)
+from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 @app.command()
 @_guard
@@ -21,6 +22,9 @@ def staff(
     cross_county: bool = CrossCounty, no_zones: bool = NoZones, time_limit: float = TimeLimit,
     deterministic_time: Optional[float] = DetTime, workers: int = Workers, seed: int = Seed,
     order: str = Order, weights: Optional[str] = Weights, verbose: bool = Verbose,
+    team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
+    previous: Optional[Path] = Previous, lock: Optional[list[str]] = Lock, forbid: Optional[list[str]] = Forbid,
+    locks_file: Optional[Path] = LocksFile, history: Optional[Path] = History,
 ) -> None:
     """Staff the cases of DATA_DIR and write assignments, unstaffed, workload and report."""
     from .. import load, staff as do_staff
@@ -28,15 +32,19 @@ def staff(
     from ..io.write import check_output_dir
 
     _setup_logging(verbose)
-    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
+    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops, max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = load(data_dir)
+    extra = replan_args(previous, lock, forbid, locks_file)
     with _Progress(True) as progress:
-        result = do_staff(tables, rules, opts, progress=progress)
+        result = do_staff(tables, rules, opts, progress=progress, **extra)
     write_plan(result, tables, out)
     _print_summary(result)
-    typer.echo(f"plan written to {out}/ (assignments.csv, unstaffed.csv, workload.csv, report.json)")
+    typer.echo(f"plan written to {out}/ (assignments.csv, unstaffed.csv, workload.csv, report.json"
+               f"{', changes.csv' if result.changes is not None else ''})")
+    if history is not None:
+        keep_history(history, out, tables, result)
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -44,6 +52,10 @@ def staff(
 def _print_summary(result) -> None:
     typer.echo(f"status {result.status}: {result.staffed_cases} case(s) staffed, "
                f"{len(result.unstaffed)} unstaffed, {result.wall_time:.2f}s")
+    if result.change_summary is not None:
+        s = result.change_summary
+        typer.echo(f"versus the previous plan: {s['kept']} membership(s) kept, {s['added']} added, "
+                   f"{s['removed']} removed, {s['lead_changes']} lead change(s)")
     for lv in result.levels.values():
         bound = "-" if lv.bound is None else f"{lv.bound:g}"
         gap = "-" if lv.gap is None else f"{lv.gap:.2%}"
@@ -58,13 +70,14 @@ def check(
     max_hops: int = MaxHops, max_travel: float = MaxTravel, allow_own_township: bool = AllowOwn,
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write violations.csv here."),
+    team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
 ) -> None:
     """Re-check a plan against every rule, independently of the solver (exit 1 on violations)."""
     from .. import check as do_check, load
     from ..io.plan import read_assignments
     from ..io.write import frame_to_csv_bytes, write_outputs
 
-    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
+    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops, max_per_township)
     tables = load(data_dir)
     plan = read_assignments(plan_dir)
     report = do_check(tables, plan, rules)

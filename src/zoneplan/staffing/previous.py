@@ -354,7 +354,7 @@ def outside_changes(inst: StaffingInstance, prev: pd.DataFrame | None, part_case
 _WHY = {"team.available": "unavailable", "team.capacity": "no capacity", "forbidden": "forbidden"}
 
 
-def change_frame(inst: StaffingInstance, prev: pd.DataFrame, assignments: pd.DataFrame,
+def change_frame(inst: StaffingInstance | None, prev: pd.DataFrame, assignments: pd.DataFrame,
                  unstaffed: pd.DataFrame) -> pd.DataFrame:
     """Every membership of either plan: ``kept``, ``added``, ``removed``, or ``role`` (kept,
     but now leads or no longer leads), with the roles before and after and a reason.
@@ -363,19 +363,26 @@ def change_frame(inst: StaffingInstance, prev: pd.DataFrame, assignments: pd.Dat
     gone`` (not in the investigators table), ``unavailable``, ``new conflict`` (the rule
     and its detail), ``no capacity``, ``forbidden``, ``case unstaffed``, ``team size``
     (the case needs fewer members now), ``rebalance`` (still eligible, moved by the
-    objective: freed capacity, workload, travel).  Added: ``new case``, ``replacement``
-    (the case lost a member), ``rebalance``.  Rows sorted by case, investigator.
+    objective: freed capacity, workload, travel; the detail names the cases the person
+    moved to).  Added: ``new case``, ``replacement`` (the case lost a member),
+    ``rebalance``.  Rows sorted by case, investigator.  Without ``inst`` (two plans and
+    no data) removed memberships say only where the person moved.
     """
-    el = inst.eligibility
+    el = inst.eligibility if inst is not None else None
     new = assignments[["case_id", "investigator_id", "role"]].copy()
     new["is_lead_new"] = new["role"] == "lead"
     old = prev.rename(columns={"is_lead": "is_lead_old"})
     both = old.merge(new[["case_id", "investigator_id", "is_lead_new"]], on=["case_id", "investigator_id"],
                      how="outer", indicator=True)
-    known_case = set(inst.case_ids.tolist())
-    known_inv = set(inst.inv_ids.tolist())
+    known_case = set(inst.case_ids.tolist()) if inst is not None else set()
+    known_inv = set(inst.inv_ids.tolist()) if inst is not None else set()
     unstaffed_reason = dict(zip(unstaffed["case_id"], unstaffed["reason"])) if len(unstaffed) else {}
-    team_size = dict(zip(inst.case_ids.tolist(), inst.team_size.tolist()))
+    team_size = dict(zip(inst.case_ids.tolist(), inst.team_size.tolist())) if inst is not None else {}
+    old_pairs = set(zip(prev["case_id"], prev["investigator_id"]))
+    moved_to: dict[str, list[str]] = {}
+    for c, i in zip(new["case_id"], new["investigator_id"]):
+        if (c, i) not in old_pairs:
+            moved_to.setdefault(i, []).append(c)
     removed_cases = set()
     rows = []
     for c, i, lo, ln, m in both[["case_id", "investigator_id", "is_lead_old", "is_lead_new", "_merge"]].itertuples(
@@ -388,7 +395,10 @@ def change_frame(inst: StaffingInstance, prev: pd.DataFrame, assignments: pd.Dat
         elif m == "left_only":
             change = "removed"
             removed_cases.add(c)
-            if c not in known_case:
+            went = f"; now on {', '.join(sorted(moved_to[i]))}" if i in moved_to else ""
+            if inst is None:
+                reason, detail = ("moved", f"now on {', '.join(sorted(moved_to[i]))}") if i in moved_to else ("", "")
+            elif c not in known_case:
                 reason, detail = "case closed", f"case {c} is no longer in the cases table"
             elif i not in known_inv:
                 reason, detail = "person gone", f"{i} is no longer in the investigators table"
@@ -404,6 +414,7 @@ def change_frame(inst: StaffingInstance, prev: pd.DataFrame, assignments: pd.Dat
                     reason, detail = "team size", f"team_size is now {team_size[c]}"
                 else:
                     reason, detail = "rebalance", "still eligible; moved by the objective (capacity, workload, travel)"
+            detail += went if inst is not None else ""
         else:
             change = "added"
             reason, detail = "", ""
