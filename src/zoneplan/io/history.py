@@ -57,6 +57,7 @@ def save_entry(history_dir: str | Path, plan_dir: str | Path, tables, result, no
     files = {f: (Path(plan_dir) / f).read_bytes() for f in PLAN_FILES if (Path(plan_dir) / f).is_file()}
     manifest = {
         "entry": name, "created_utc": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        "created": now.isoformat(timespec="microseconds").replace("+00:00", "Z"),
         "zoneplan_version": __version__, "input_hash": short, "inputs": inputs,
         "status": str(result.status), "levels": result.levels.to_dict(),
         "staffed_cases": result.staffed_cases, "unstaffed_cases": int(len(result.unstaffed)),
@@ -83,7 +84,7 @@ def list_entries(history_dir: str | Path) -> list[dict[str, Any]]:
         m = json.loads((d / MANIFEST).read_text(encoding="utf-8"))
         m["path"] = str(d)
         out.append(m)
-    return out
+    return sorted(out, key=lambda m: (m.get("created", m.get("created_utc", "")), m["entry"]))
 
 
 def resolve_plan(ref: str | Path) -> Path:
