@@ -150,7 +150,7 @@ def _solo_core(inst: StaffingInstance, c: int, budget: Budget, seed: int) -> lis
         groups.append((word, on))
     couples, towns = _team_conflicts(inst, c)
     if couples:
-        word = f"no two kin within {inst.rules.team_kin_hops} hop(s) (team.kin)"
+        word = f"members not kin within {inst.rules.team_kin_hops} hop(s) of each other (team.kin)"
         on = m.new_bool_var(word)
         for a, b in couples:
             m.add(x[a - s] + x[b - s] <= 1).only_enforce_if(on)
