@@ -184,3 +184,27 @@ def test_replan_from_a_plan_folder(tmp_path):
     write_plan(r2, t, tmp_path / "q")
     assert (tmp_path / "q" / "changes.csv").read_text().startswith(
         "case_id,investigator_id,change,role_before,role_after,reason,detail\n")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_changes_shortcut_never_claims_a_false_optimum(monkeypatch, seed):
+    """On a generated county with a drop-out and a closed case, the changes level with the
+    cheap bound (the greedy start often reaches it) equals the changes level found by
+    CP-SAT alone (the shortcut switched off)."""
+    from zoneplan.staffing.levels import ChangesLevel
+    from zoneplan.synth import generate
+
+    frames = generate("county", seed=seed)
+    t = zoneplan.tables_from_frames(**frames)
+    first = zoneplan.staff(t)
+    busiest = first.assignments["investigator_id"].value_counts().index[0]
+    inv = frames["investigators"].copy()
+    inv.loc[inv["investigator_id"] == busiest, "available"] = "false"
+    cases = frames["cases"].iloc[1:]  # the first case closed
+    t2 = zoneplan.tables_from_frames(**{**frames, "investigators": inv, "cases": cases})
+    with_shortcut = zoneplan.staff(t2, previous=first.assignments)
+    monkeypatch.setattr(ChangesLevel, "ideal", lambda self, part, plan, earlier: None)
+    without = zoneplan.staff(t2, previous=first.assignments)
+    assert with_shortcut.levels["changes"].proven and without.levels["changes"].proven
+    assert with_shortcut.objective["changes"] == without.objective["changes"]
+    assert with_shortcut.objective["changes"] == with_shortcut.change_summary["changes"]

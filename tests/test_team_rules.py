@@ -18,22 +18,7 @@ from zoneplan import RuleOptions
 from zoneplan.staffing.previous import LockError
 
 from conftest import make_tables
-
-TRAVEL = [("A", "B", 10), ("A", "C", 50), ("B", "C", 40), ("A", "D", 80), ("B", "D", 75), ("C", "D", 60)]
-
-
-def towns():
-    coords = [(37.0, 117.0), (37.02, 117.0), (37.1, 117.0), (37.2, 117.0)]
-    return [dict(township_id=t, name=t, county="K", lat=la, lon=lo, villages=3, zone="")
-            for t, (la, lo) in zip("ABCD", coords)]
-
-
-def person(pid, township, **kw):
-    row = dict(investigator_id=pid, name=pid, township_id=township, level="township", home_township=township,
-               home_village="", skills="", can_lead="true", max_cases=2, available="true")
-    row.update(kw)
-    return row
-
+from test_replan import TRAVEL, person, towns
 
 CASE = dict(case_id="X", township_id="A", village="", subject_id="", team_size=2, required_skills="",
             needs_lead="false", escalated="false", priority=1, workload=1.0)

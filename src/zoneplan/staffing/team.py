@@ -26,36 +26,12 @@ import numpy as np
 import pandas as pd
 
 from ..data.tables import Tables
+from .eligibility import _kin_graph as _graph, _path_text, _shortest_paths as _within
 
 __all__ = ["team_kin_pairs", "township_groups", "kin_path", "TEAM_RULES"]
 
 #: Rule ids of the team rules, as the checker and the explanations name them.
 TEAM_RULES = ("team.kin", "team.township")
-
-
-def _graph(tables: Tables) -> dict[str, dict[str, str]]:
-    g: dict[str, dict[str, str]] = {}
-    rel = tables.relations
-    for a, b, r in zip(rel["a"].tolist(), rel["b"].tolist(), rel["relation"].tolist()):
-        if a == "" or b == "" or a == b or b in g.get(a, ()):
-            continue
-        g.setdefault(a, {})[b] = r
-        g.setdefault(b, {})[a] = r
-    return g
-
-
-def _within(g: dict[str, dict[str, str]], source: str, hops: int) -> dict[str, list[str]]:
-    paths = {source: [source]}
-    frontier = [source]
-    for _ in range(hops):
-        nxt = []
-        for u in frontier:
-            for v in g.get(u, ()):
-                if v not in paths:
-                    paths[v] = paths[u] + [v]
-                    nxt.append(v)
-        frontier = nxt
-    return paths
 
 
 def team_kin_pairs(tables: Tables, hops: int) -> tuple[np.ndarray, np.ndarray]:
@@ -88,13 +64,7 @@ def kin_path(tables: Tables, a: str, b: str, hops: int) -> str | None:
     """``I012 -[夫妻]- I039 (1 hop)`` when ``a`` and ``b`` are within ``hops``, else None."""
     g = _graph(tables)
     path = _within(g, a, hops).get(b) if a in g else None
-    if path is None:
-        return None
-    out = [path[0]]
-    for u, v in zip(path, path[1:]):
-        out.append(f"-[{g[u][v] or 'related'}]- {v}")
-    n = len(path) - 1
-    return " ".join(out) + f" ({n} hop{'s' if n != 1 else ''})"
+    return None if path is None else _path_text(g, path)
 
 
 def township_groups(tables: Tables) -> np.ndarray:
