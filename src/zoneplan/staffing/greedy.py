@@ -44,15 +44,17 @@ def plan_key(part: Part, plan: PartPlan) -> tuple[int, int, int]:
     return (int(part.priority[plan.staffed].sum()), -plan.max_load(part), -int(part.pair_cost[plan.member].sum()))
 
 
-def greedy_plan(part: Part) -> PartPlan:
-    """A valid plan of ``part``; the best of the variants of the module docstring."""
+def greedy_plan(part: Part, keep: bool = True) -> PartPlan:
+    """A valid plan of ``part``; the best of the variants of the module docstring
+    (``keep=False``: without the keeping variants, locked teams still first)."""
     prepared = _prepare(part)
-    if not part.replanning:
+    if not part.replanning or (not keep and not part.pair_locked.any()):
         plans = [_greedy(part, prepared, sparing) for sparing in (False, True)]
         best = max(plans, key=lambda s: plan_key(part, s))
         return PartPlan(best.staffed, best.member, assign_leads(part, best.member))
     changes = LEVELS["changes"]
-    plans = [_greedy(part, prepared, sparing, keep) for keep in (True, False) for sparing in (False, True)]
+    plans = [_greedy(part, prepared, sparing, k) for k in ((True, False) if keep else (False,))
+             for sparing in (False, True)]
     plans = [PartPlan(s.staffed, s.member, assign_leads(part, s.member)) for s in plans]
     locked = part.pair_locked
 

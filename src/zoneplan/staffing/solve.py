@@ -145,7 +145,12 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     parts = decompose(inst, drop, single=weighted)
     timings["prepare"] = time.perf_counter() - t
     t = time.perf_counter()
-    states = [PartState(p, greedy_plan(p), dense=not weighted and p.n_pairs >= DENSE_PAIRS) for p in parts]
+    states = []
+    for p in parts:
+        dense = not weighted and p.n_pairs >= DENSE_PAIRS
+        # a dense part starts from the plain greedy plan even when re-planning: its
+        # staffed level is solved alone first, and its LP cores are measured from that start
+        states.append(PartState(p, greedy_plan(p, keep=not (dense and opts.order[0] == "staffed")), dense=dense))
     for st in states:
         if st.part.pair_locked.any() and not st.plan.member[st.part.pair_locked].all():
             st.plan = _locked_start(st.part, opts, budget)
@@ -177,8 +182,9 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     if prev is not None:  # previous memberships no part can keep count in the changes level too
         outside = outside_changes(inst, prev, np.concatenate([p.cases for p in parts]) if parts else
                                   np.zeros(0, dtype=np.int64))
-        levels = [LevelResult(lv.name, lv.sense, lv.value + outside, None if lv.bound is None else lv.bound + outside,
-                              lv.proven) if lv.name == CHANGES_LEVEL else lv for lv in levels]
+        levels = [LevelResult(lv.name, lv.sense, lv.value + outside,
+                              None if lv.bound is None else max(0.0, lv.bound) + outside, lv.proven)
+                  if lv.name == CHANGES_LEVEL else lv for lv in levels]  # no plan changes less than nothing
     timings["solve"] = time.perf_counter() - t
     stopped = "cancelled" if budget.cancel.cancelled else (
         "time limit" if search.deadline is not None and time.perf_counter() >= search.deadline else None)
