@@ -41,6 +41,12 @@ case's lead is county-level).
 Investigator rule: ``team.capacity`` (cases in the plan + ``current_cases`` <=
 ``max_cases``).
 
+Team conflict rules (one violation per offending couple / township; off unless set):
+``team.kin`` (two members of one team within ``team_kin_hops`` edges of each other in
+the relations graph; the detail names the path), ``team.township`` (more than
+``max_per_township`` township-level members of one team posted in the same township;
+county-level staff are exempt).
+
 Plan-format rules: ``plan.format`` (missing column, unreadable travel value),
 ``plan.unknown`` (unknown case or investigator id), ``plan.duplicate`` (same pair twice),
 ``plan.role`` (role not ``lead``/``member``), ``plan.travel`` (reported minutes differ from
@@ -99,6 +105,8 @@ RULES = (
     "team.escalated",
     "team.available",
     "team.capacity",
+    "team.kin",
+    "team.township",
     "plan.unknown",
     "plan.duplicate",
     "plan.role",
@@ -539,6 +547,29 @@ def _check_capacity(rows: pd.DataFrame, investigators: pd.DataFrame, out: _Colle
                   for i, a, c, x in zip(over, n[m], cur[m], cap[m])])
 
 
+def _check_team_conflicts(rows: pd.DataFrame, tables: Tables, rules: RuleOptions, out: _Collector) -> None:
+    """``team.kin`` and ``team.township``, from the tables alone."""
+    if rules.team_kin_hops > 0:
+        g = _kin_graph(tables.relations)
+        for c, members in rows.groupby("case_id", sort=True)["investigator_id"]:
+            team = sorted(set(members))
+            inside = [m for m in team if m in g]
+            for k, a in enumerate(inside):
+                near = nx.single_source_shortest_path(g, a, cutoff=rules.team_kin_hops)
+                for b in inside[k + 1:]:
+                    if b in near:
+                        out.add("team.kin", c, f"{a};{b}",
+                                f"{a} and {b} on one team are kin: {_kin_path(g, near[b])} "
+                                f"(team_kin_hops {rules.team_kin_hops})")
+    if rules.max_per_township is not None:
+        town = rows[rows["level"] == "township"]
+        counts = town.groupby(["case_id", "inv_township"], sort=True)["investigator_id"]
+        for (c, t), members in counts:
+            if len(members) > rules.max_per_township:
+                out.add("team.township", c, ";".join(sorted(members)),
+                        f"{len(members)} members posted in {t}; max_per_township is {rules.max_per_township}")
+
+
 # ------------------------------------------------------------------------ check
 
 
@@ -613,6 +644,7 @@ def check(tables: Tables, assignments: pd.DataFrame, rules: RuleOptions = RuleOp
     _check_pairs(rows, tables, rules, out)
     size = _check_teams(rows, cases, has_role, out)
     _check_capacity(rows, invs, out)
+    _check_team_conflicts(rows, tables, rules, out)
 
     # objective
     team_size = cases.set_index("case_id")["team_size"]

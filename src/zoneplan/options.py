@@ -6,10 +6,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-__all__ = ["RuleOptions", "SolveOptions", "OBJECTIVE_LEVELS", "DEFAULT_WEIGHTS"]
+__all__ = ["RuleOptions", "SolveOptions", "OBJECTIVE_LEVELS", "DEFAULT_WEIGHTS", "CHANGES_LEVEL",
+           "CHANGES_WEIGHT", "with_changes_level"]
 
 #: Objective levels, in the default lexicographic order.
 OBJECTIVE_LEVELS = ("staffed", "max_workload", "travel")
+
+#: The level that exists only when re-planning from a previous plan: memberships added or
+#: removed versus that plan, plus cases whose lead changed (minimised).
+CHANGES_LEVEL = "changes"
+
+#: Weight of one change in weighted mode: worth 1,000 road minutes or about 17 workload
+#: units, far below one staffed priority point, so a re-plan staffs first and then keeps
+#: the published plan unless a change buys a great deal of workload balance or travel.
+CHANGES_WEIGHT = 1_000.0
 
 #: Weights used when ``mode="weighted"``: one staffed priority point is worth more than
 #: any realistic workload or travel change; a workload unit (1.0) is worth 60 road minutes.
@@ -26,6 +36,12 @@ class RuleOptions(BaseModel):
     allow_own_township: bool = Field(False, description="cross-check rule off: township staff may work cases of their own township")
     cross_county: bool = Field(False, description="pool may reach township staff of other counties (never county staff)")
     use_zones: bool = Field(True, description="use the townships' zone column for the pool when present")
+    team_kin_hops: int = Field(
+        0, ge=0, description="team rule: no two members of one team within this many hops of each other in the "
+        "relations graph (0: off)")
+    max_per_township: int | None = Field(
+        None, ge=1, description="team rule: at most this many township-level members of one team posted in the "
+        "same township (None: no limit)")
 
 
 class SolveOptions(BaseModel):
@@ -55,18 +71,31 @@ class SolveOptions(BaseModel):
     @field_validator("order")
     @classmethod
     def _order(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        if sorted(v) != sorted(OBJECTIVE_LEVELS):
-            raise ValueError(f"order must be a permutation of {', '.join(OBJECTIVE_LEVELS)}; got {', '.join(v)}")
+        base = [x for x in v if x != CHANGES_LEVEL]
+        if sorted(base) != sorted(OBJECTIVE_LEVELS) or len(v) - len(base) > 1:
+            raise ValueError(f"order must be a permutation of {', '.join(OBJECTIVE_LEVELS)} (plus {CHANGES_LEVEL} "
+                             f"when re-planning from a previous plan); got {', '.join(v)}")
         return tuple(v)
 
     @field_validator("weights")
     @classmethod
     def _weights(cls, v: dict[str, float]) -> dict[str, float]:
-        unknown = set(v) - set(OBJECTIVE_LEVELS)
+        unknown = set(v) - set(OBJECTIVE_LEVELS) - {CHANGES_LEVEL}
         if unknown:
-            raise ValueError(f"unknown weight(s) {sorted(unknown)}; expected keys {list(OBJECTIVE_LEVELS)}")
+            raise ValueError(f"unknown weight(s) {sorted(unknown)}; expected keys "
+                             f"{list(OBJECTIVE_LEVELS) + [CHANGES_LEVEL]}")
         out = dict(DEFAULT_WEIGHTS)
         out.update({k: float(x) for k, x in v.items()})
         if any(x < 0 for x in out.values()):
             raise ValueError("weights must be >= 0")
         return out
+
+
+def with_changes_level(order: tuple[str, ...]) -> tuple[str, ...]:
+    """The order with the ``changes`` level, placed right after ``staffed`` unless the order
+    already names it: a re-plan staffs what it can first, then keeps the previous plan,
+    and only then balances workload and travel."""
+    if CHANGES_LEVEL in order:
+        return tuple(order)
+    k = order.index("staffed") + 1
+    return tuple(order[:k]) + (CHANGES_LEVEL,) + tuple(order[k:])

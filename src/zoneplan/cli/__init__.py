@@ -18,7 +18,7 @@ Exit codes (also in the README):
 
 from __future__ import annotations
 
-from . import demo, explain, staffing, sweep, template, zoning  # noqa: F401  (register the commands)
+from . import demo, explain, replan, staffing, sweep, template, zoning  # noqa: F401  (register the commands)
 from . import living  # noqa: F401  (review, check-review, lead, areas)
 from .common import EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_VIOLATIONS, app
 

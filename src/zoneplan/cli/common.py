@@ -172,11 +172,13 @@ class _Progress:
             self._bar.__exit__(*exc)
 
 
-def _rules(max_hops: int, max_travel: float, allow_own_township: bool, cross_county: bool, no_zones: bool):
+def _rules(max_hops: int, max_travel: float, allow_own_township: bool, cross_county: bool, no_zones: bool,
+           team_kin_hops: int = 0, max_per_township: Optional[int] = None):
     from ..options import RuleOptions
 
     return RuleOptions(max_hops=max_hops, max_travel=max_travel, allow_own_township=allow_own_township,
-                       cross_county=cross_county, use_zones=not no_zones)
+                       cross_county=cross_county, use_zones=not no_zones, team_kin_hops=team_kin_hops,
+                       max_per_township=max_per_township)
 
 
 def _solve_opts(time_limit: float, det_time: Optional[float], workers: int, seed: int, order: str,
@@ -216,6 +218,10 @@ Lang = typer.Option(None, "--lang", help="zh or en: language of plan.xlsx, plan.
                     "(default: ZONEPLAN_LANG, else the system locale).")
 Strict = typer.Option(False, "--strict", help="Refuse the input when a rule cannot protect someone "
                                               "(every data-quality gap becomes an error).")
+TeamKinHops = typer.Option(0, "--team-kin-hops", help="Team rule: no two members within H hops of each other in "
+                           "the relations graph (0: off, the default).")
+MaxPerTownship = typer.Option(None, "--max-per-township", help="Team rule: at most N township-level members of a "
+                              "team posted in one township (default: no limit).")
 
 
 def _print_quality(tables, lang: str, gaps_only: bool = True) -> None:

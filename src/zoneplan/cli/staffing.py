@@ -8,9 +8,11 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel,
-                     NoZones, Order, Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _lang_of,
-                     _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app, report_violations)
+from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
+                     NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
+                     _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
+                     report_violations)
+from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
                                                "or the file) instead of the zone column of townships.csv.")
@@ -39,6 +41,9 @@ def staff(
     zones: Optional[Path] = ZonesOpt, strict: bool = Strict,
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Split the run by county across the Dask "
                                             "cluster at this address (e.g. tcp://10.0.0.5:8786)."),
+    team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
+    previous: Optional[Path] = Previous, lock: Optional[list[str]] = Lock, forbid: Optional[list[str]] = Forbid,
+    locks_file: Optional[Path] = LocksFile, history: Optional[Path] = History,
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
@@ -48,11 +53,16 @@ def staff(
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
-    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
+    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
+                   max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     _print_quality(tables, lang, gaps_only=False)
+    extra = replan_args(previous, lock, forbid, locks_file, tables)
+    if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
+        raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: "
+                         "re-plan on this machine")
     with _Progress(True) as progress:
         if scheduler:
             from ..sweep.cluster import dask_client, staff_on_cluster
@@ -62,10 +72,14 @@ def staff(
             with dask_client(scheduler=scheduler) as client:
                 result = staff_on_cluster(client, tables, rules, opts, progress=progress)
         else:
-            result = do_staff(tables, rules, opts, progress=progress)
+            result = do_staff(tables, rules, opts, progress=progress, **extra)
     write_plan(result, tables, out, lang=lang)
     _print_summary(result, lang)
     typer.echo(pick(_SUMMARY["written"], lang, out=out))
+    if result.changes is not None:
+        typer.echo(pick(_SUMMARY["changes_file"], lang))
+    if history is not None:
+        keep_history(history, out, tables, result)
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -75,6 +89,11 @@ _SUMMARY = {
              "zh": "状态 {status}（{words}）：已配置 {staffed} 件，未配置 {unstaffed} 件，用时 {secs:.2f} 秒"},
     "level": {"en": "  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}",
               "zh": "  {name:<16} {value:>12}   最优界 {bound:>12}   差距 {gap}"},
+    "changes": {"en": "versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
+                      "{lead_changes} lead change(s)",
+                "zh": "与原方案相比：保留组员 {kept} 人次，新增 {added}，移出 {removed}，组长变更 {lead_changes} 处"},
+    "changes_file": {"en": "what changed, membership by membership, with the reason: changes.csv",
+                     "zh": "逐人变动及原因见 changes.csv"},
     "unstaffed": {"en": "not staffed:", "zh": "未配置的线索："},
     "more": {"en": "  ... and {n} more (unstaffed.csv, plan.xlsx)", "zh": "  ……另有 {n} 件（见 unstaffed.csv、plan.xlsx）"},
     "written": {"en": "plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
@@ -92,6 +111,8 @@ def _print_summary(result, lang: str = "en", show: int = 10) -> None:
     status = str(result.status)
     typer.echo(pick(_SUMMARY["head"], lang, status=status, words=pick(STATUS_WORDS.get(status, {"en": status}), lang),
                     staffed=result.staffed_cases, unstaffed=len(result.unstaffed), secs=result.wall_time))
+    if result.change_summary is not None:
+        typer.echo(pick(_SUMMARY["changes"], lang, **result.change_summary))
     for lv in result.levels.values():
         typer.echo(pick(_SUMMARY["level"], lang, name=pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
                         value=f"{lv.value:g}", bound="-" if lv.bound is None else f"{lv.bound:g}",
@@ -114,12 +135,14 @@ def check(
     cross_county: bool = CrossCounty, no_zones: bool = NoZones,
     out: Optional[Path] = typer.Option(None, "--out", help="Write violations.csv here."),
     zones: Optional[Path] = ZonesOpt, strict: bool = Strict, lang: Optional[str] = Lang,
+    team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
 ) -> None:
     """Re-check a plan against every rule, independently of the solver (exit 1 on violations)."""
     from .. import check as do_check, load
     from ..io.plan import read_assignments
 
-    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
+    rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
+                   max_per_township)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     plan = read_assignments(plan_dir, tables)
     report = do_check(tables, plan, rules)

@@ -11,8 +11,8 @@ import pandas as pd
 from ..data.tables import Tables
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "PLAN_COLUMNS", "MAP_TOWNSHIP_LIMIT",
-           "ROLE_WORDS"]
+__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "read_previous", "PLAN_COLUMNS",
+           "MAP_TOWNSHIP_LIMIT", "ROLE_WORDS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
 
@@ -43,7 +43,7 @@ def plan_files(result, tables: Tables, lang: str | None = None,
         drawn = plan_maps(result, tables, lang)
         maps = {caption: png for caption, png in drawn.values()}
         map_files = {name: png for name, (_, png) in drawn.items()}
-    return {**map_files,
+    files = {**map_files,
         "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
         "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
         "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
@@ -51,6 +51,9 @@ def plan_files(result, tables: Tables, lang: str | None = None,
         "plan.xlsx": plan_workbook(view),
         "plan.html": render_plan_html(view, maps).encode("utf-8"),
     }
+    if getattr(result, "changes", None) is not None:  # a re-plan: what changed versus the previous plan
+        files["changes.csv"] = frame_to_csv_bytes(result.changes)
+    return files
 
 
 #: Above this many townships the plan's maps are left out of a staffing run (they would take
@@ -136,3 +139,20 @@ def read_assignments(plan_dir: str | Path, tables: Tables | None = None) -> pd.D
     if "travel_minutes" not in parsed.typed:
         out = out.drop(columns="travel_minutes")
     return out.reset_index(drop=True)
+
+
+def read_previous(path: str | Path, tables: Tables | None = None) -> pd.DataFrame:
+    """A previous plan (a plan folder, its ``assignments.csv`` or a hand-made plan read as
+    :func:`read_assignments` reads it) as ``case_id, investigator_id, is_lead``, validated
+    (:func:`zoneplan.staffing.previous.previous_frame`).
+
+    Raises
+    ------
+    InputError
+        Missing file or columns, blank ids, pairs twice, unreadable roles (file, line, column).
+    """
+    from ..staffing.previous import previous_frame
+
+    p = Path(path)
+    name = (p / "assignments.csv").name if p.is_dir() else p.name
+    return previous_frame(read_assignments(p, tables), name)

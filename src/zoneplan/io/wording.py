@@ -26,6 +26,9 @@ RULE_LABELS: dict[str, dict[str, str]] = {
     "declared": {"en": "declared recusal", "zh": "申报回避"},
     "team.available": {"en": "availability", "zh": "在岗情况"},
     "team.capacity": {"en": "capacity", "zh": "承办上限"},
+    "team.kin": {"en": "kin within the team", "zh": "组内亲属回避"},
+    "team.township": {"en": "members from one township", "zh": "同一乡镇组员上限"},
+    "forbidden": {"en": "forbidden pair", "zh": "指定不得参与"},
 }
 ROLE_WORDS = {"lead": {"en": "lead", "zh": "组长"}, "member": {"en": "member", "zh": "组员"}}
 LEVEL_WORDS = {"county": {"en": "county", "zh": "县级"}, "township": {"en": "township", "zh": "乡镇级"}}
@@ -41,6 +44,7 @@ LEVEL_NAMES = {
     "staffed": {"en": "staffed (priority-weighted)", "zh": "配置案件（按优先级加权）"},
     "max_workload": {"en": "largest workload", "zh": "最大个人工作量"},
     "travel": {"en": "total travel (minutes)", "zh": "总车程（分钟）"},
+    "changes": {"en": "changes to the previous plan", "zh": "相对原方案的变动"},
     "weighted": {"en": "weighted objective", "zh": "加权目标值"},
 }
 STATUS_WORDS = {

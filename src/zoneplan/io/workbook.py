@@ -128,6 +128,8 @@ _T = {
     "max_travel": {"en": "Pool without zones: max road minutes", "zh": "无协作区时的车程范围（分钟）"},
     "allow_own_township": {"en": "Own township allowed (cross-check off)", "zh": "允许办理本乡镇案件（关闭交叉互查）"},
     "cross_county": {"en": "Pool may cross counties", "zh": "允许跨县调配"},
+    "team_kin_hops": {"en": "Team rule: no kin within hops (0: off)", "zh": "组内亲属回避：相隔层数（0 为不启用）"},
+    "max_per_township": {"en": "Team rule: members from one township at most", "zh": "同一乡镇组员上限"},
     "use_zones": {"en": "Pool by collaboration zone", "zh": "按协作区调配"},
     "time_limit": {"en": "Time limit (s)", "zh": "时限（秒）"},
     "deterministic_time": {"en": "Deterministic time per sub-solve", "zh": "每个子问题的确定性时限"},
@@ -272,7 +274,8 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     else:
         kv(_t("mode", lang), _t("mode_lex", lang, order=" > ".join(s["order"])))
     for k, v in s["rules"].items():
-        kv(_t(k, lang), yes_no(v, lang) if isinstance(v, bool) else f"{v:g}")
+        label = _t(k, lang) if k in _T else k
+        kv(label, yes_no(v, lang) if isinstance(v, bool) else "-" if v is None else f"{v:g}")
     for k, v in s["solve"].items():
         kv(_t(k, lang), "-" if v is None else f"{v:g}")
     section(_t("inputs", lang))

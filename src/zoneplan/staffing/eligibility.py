@@ -8,7 +8,8 @@ the pool are excluded by rule ``pool`` and are not enumerated (there are N x M o
 :meth:`Eligibility.explain_pair` answers for any single pair on demand.
 
 Rule ids: ``cross-check``, ``home``, ``kin``, ``declared``, ``pool``, ``team.available``,
-``team.capacity`` (nobody with no capacity left is eligible).
+``team.capacity`` (nobody with no capacity left is eligible); ``forbidden`` (a pair the
+planner forbade, :func:`forbid_pairs`).
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from ..data.tables import Tables
 from ..options import RuleOptions
 from ..travel import TravelTable, round_minutes
 
-__all__ = ["Eligibility", "build_eligibility", "RULES", "RULE_WORDS"]
+__all__ = ["Eligibility", "build_eligibility", "forbid_pairs", "RULES", "RULE_WORDS"]
 
 log = logging.getLogger(__name__)
 
-RULES = ("cross-check", "home", "kin", "declared", "team.available", "team.capacity")
+RULES = ("cross-check", "home", "kin", "declared", "team.available", "team.capacity", "forbidden")
 #: How each exclusion is counted in explanations ("4 posted locally, 2 kin of the subject").
 RULE_WORDS = {
     "cross-check": "posted locally",
@@ -36,6 +37,7 @@ RULE_WORDS = {
     "declared": "declared a conflict",
     "team.available": "unavailable",
     "team.capacity": "with no capacity left",
+    "forbidden": "forbidden by the planner",
 }
 
 
@@ -302,6 +304,27 @@ def _conflicts_for_pairs(t: Tables, rules: RuleOptions, pi: np.ndarray, pc: np.n
     for k in np.flatnonzero(avail & (cap <= 0)):
         out.append((int(pi[k]), int(pc[k]), "team.capacity", "no capacity left (max_cases reached)"))
     return out
+
+
+def forbid_pairs(el: Eligibility, inv: np.ndarray, case: np.ndarray) -> Eligibility:
+    """The same answer with the (investigator, case) index pairs ``inv``, ``case`` no longer
+    eligible, each excluded by rule ``forbidden``; ``el`` itself is not changed."""
+    import dataclasses
+
+    inv = np.asarray(inv, dtype=np.int64)
+    case = np.asarray(case, dtype=np.int64)
+    if not len(inv):
+        return el
+    n = max(1, len(el.inv_ids))
+    bad = np.isin(el.pair_case * n + el.pair_inv, case * n + inv)
+    extra = pd.DataFrame({"investigator_id": el.inv_ids[inv], "case_id": el.case_ids[case], "rule": "forbidden",
+                          "detail": "forbidden by the planner (--forbid)"})
+    excluded = pd.concat([el.excluded, extra], ignore_index=True).sort_values(
+        ["case_id", "investigator_id", "rule"], kind="stable").reset_index(drop=True)
+    keep = ~bad
+    return dataclasses.replace(el, pair_inv=el.pair_inv[keep], pair_case=el.pair_case[keep],
+                               pair_minutes=el.pair_minutes[keep], pair_cost=el.pair_cost[keep],
+                               pair_lead=el.pair_lead[keep], excluded=excluded)
 
 
 def build_eligibility(tables: Tables, rules: RuleOptions | None = None) -> Eligibility:

@@ -72,6 +72,24 @@ def precheck(inst: StaffingInstance) -> dict[int, str]:
     return out
 
 
+def _team_conflicts(inst: StaffingInstance, c: int) -> tuple[list[tuple[int, int]], list[list[int]]]:
+    """Case ``c``'s team-rule rows over its pairs: kin couples (``team.kin``) and groups of
+    pairs posted in one township (``team.township``), as instance pair indices."""
+    s, e = int(inst.case_ptr[c]), int(inst.case_ptr[c + 1])
+    where = {int(i): p for p, i in zip(range(s, e), inst.pair_inv[s:e].tolist())}
+    couples = [(where[a], where[b]) for a, b in zip(inst.kin_a.tolist(), inst.kin_b.tolist())
+               if a in where and b in where]
+    groups: list[list[int]] = []
+    if inst.per_township and inst.inv_group is not None:
+        by: dict[int, list[int]] = {}
+        for i, p in where.items():
+            g = int(inst.inv_group[i])
+            if g >= 0:
+                by.setdefault(g, []).append(p)
+        groups = [ps for _, ps in sorted(by.items()) if len(ps) > inst.per_township]
+    return couples, groups
+
+
 def _alone_greedy(inst: StaffingInstance, c: int) -> bool:
     """Whether a quick pass finds a team for case ``c`` alone (nobody else staffed)."""
     s, e = int(inst.case_ptr[c]), int(inst.case_ptr[c + 1])
@@ -89,7 +107,11 @@ def _alone_greedy(inst: StaffingInstance, c: int) -> bool:
                 chosen.append(pick)
         chosen += [p for p in range(s, e) if p not in chosen][: max(0, k - len(chosen))]
         if len(chosen) == k and all(any(p in h for p in chosen) for h in holders):
-            return True
+            couples, groups = _team_conflicts(inst, c)
+            picked = set(chosen)
+            if not any(a in picked and b in picked for a, b in couples) and \
+                    all(len(picked & set(g)) <= inst.per_township for g in groups):
+                return True
     return False
 
 
@@ -125,6 +147,19 @@ def _solo_core(inst: StaffingInstance, c: int, budget: Budget, seed: int) -> lis
         word = f"skill {inst.req_skill[r]}"
         on = m.new_bool_var(word)
         m.add(sum(have) >= 1).only_enforce_if(on)
+        groups.append((word, on))
+    couples, towns = _team_conflicts(inst, c)
+    if couples:
+        word = f"members not kin within {inst.rules.team_kin_hops} hop(s) of each other (team.kin)"
+        on = m.new_bool_var(word)
+        for a, b in couples:
+            m.add(x[a - s] + x[b - s] <= 1).only_enforce_if(on)
+        groups.append((word, on))
+    if towns:
+        word = f"at most {inst.per_township} from one township (team.township)"
+        on = m.new_bool_var(word)
+        for g in towns:
+            m.add(sum(x[p - s] for p in g) <= inst.per_township).only_enforce_if(on)
         groups.append((word, on))
     m.add_assumptions([v for _, v in groups])
     solver = cp_model.CpSolver()

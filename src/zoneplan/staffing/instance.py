@@ -14,13 +14,14 @@ the checker compute the same numbers.  Priorities are integers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..data.tables import Tables
 from ..options import RuleOptions
 from .eligibility import RULES, Eligibility, build_eligibility
+from .team import team_kin_pairs, township_groups
 
 __all__ = ["WORKLOAD_SCALE", "StaffingInstance", "build_instance", "scale_workload", "unscale_workload"]
 
@@ -74,6 +75,16 @@ class StaffingInstance:
         The largest ``current_load`` of anybody (a lower bound of the max workload).
     eligibility : Eligibility
         The conflict engine's full answer, kept for :meth:`Eligibility.explain_pair`.
+    kin_a, kin_b : int arrays
+        Team rule ``team.kin``: investigator pairs (``kin_a < kin_b``) who may not share a
+        team (within ``team_kin_hops`` of each other); empty when the rule is off.
+    inv_group, per_township : int array, int
+        Team rule ``team.township``: per investigator the posted township's code (-1 for
+        county-level staff, who are exempt) and the limit per team (0: no limit).
+    pair_prev, pair_keep_lead, case_prev_lead, pair_locked : bool arrays or None
+        Re-planning (:mod:`~zoneplan.staffing.previous`): the pair was a membership of the
+        previous plan; it led that case and may still lead it; the case had a lead; the pair
+        is locked (must be in the plan).  None without a previous plan / locks.
     """
 
     rules: RuleOptions
@@ -101,6 +112,14 @@ class StaffingInstance:
     excluded: np.ndarray
     floor: int
     eligibility: Eligibility
+    kin_a: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    kin_b: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    inv_group: np.ndarray | None = None
+    per_township: int = 0
+    pair_prev: np.ndarray | None = None
+    pair_keep_lead: np.ndarray | None = None
+    case_prev_lead: np.ndarray | None = None
+    pair_locked: np.ndarray | None = None
 
     @property
     def n_cases(self) -> int:
@@ -188,6 +207,7 @@ def build_instance(tables: Tables, rules: RuleOptions | None = None,
     counts = el.exclusion_counts()
     escalated = cs["escalated"].to_numpy(dtype=bool)
     current = scale_workload(inv["current_workload"].to_numpy(dtype=float))
+    kin_a, kin_b = team_kin_pairs(tables, rules.team_kin_hops)
     return StaffingInstance(
         rules=rules,
         case_ids=_frozen(el.case_ids), inv_ids=_frozen(el.inv_ids),
@@ -208,4 +228,6 @@ def build_instance(tables: Tables, rules: RuleOptions | None = None,
         excluded=_frozen(counts[list(RULES)].to_numpy(dtype=np.int64).reshape(n_case, len(RULES))),
         floor=int(current.max(initial=0)),
         eligibility=el,
+        kin_a=_frozen(kin_a), kin_b=_frozen(kin_b), inv_group=_frozen(township_groups(tables)),
+        per_township=int(rules.max_per_township or 0),
     )

@@ -14,9 +14,8 @@ The solver only talks to levels through these classes: the CP-SAT term
 (:mod:`~zoneplan.staffing.model`), the LP relaxation (:mod:`~zoneplan.staffing.lp`),
 the value of a plan and a cheap bound.  Adding a sum level is a small, local change: a
 subclass of :class:`SumLevel` whose :meth:`~SumLevel.coefficients` says what a staffed
-case, a member and a lead are worth (e.g. a "changes versus a previous plan" level: +1 per
-member pair not in the previous plan, -1 per member pair in it, plus the previous plan's
-size as constant), and an entry in :data:`LEVELS`.
+case, a member and a lead are worth, and an entry in :data:`LEVELS`; :class:`ChangesLevel`
+(changes versus a previous plan) is one.
 """
 
 from __future__ import annotations
@@ -188,11 +187,46 @@ class WorkloadLevel(MaxLevel):
         return plan.loads(part)
 
 
-#: The levels by name.  ``SolveOptions.order`` names them.
+@dataclass(frozen=True)
+class ChangesLevel(SumLevel):
+    """Changes versus the previous plan (minimised): memberships removed, memberships
+    added, and cases whose previous lead no longer leads them.
+
+    Linear in the model's variables: a previous membership still eligible counts
+    ``1 - x[p]``, any other pair ``x[p]``; a case that had a lead counts ``staffed[c] -
+    x[p_lead]`` where ``p_lead`` is the previous lead's pair when they may still lead it
+    (:func:`~zoneplan.staffing.model.assign_leads` keeps them as lead whenever they are on
+    the team), else ``staffed[c]``.  Previous memberships that are no longer eligible pairs
+    (closed cases, people gone, new conflicts) are changes whatever the plan; they are
+    counted once for the whole run, outside the parts.
+    """
+
+    def coefficients(self, part: Part) -> Coefficients:
+        member = np.where(part.pair_prev, -1, 1).astype(np.int64) - part.pair_keep_lead.astype(np.int64)
+        return Coefficients(case=part.case_prev_lead.astype(np.int64), member=member,
+                            constant=int(part.pair_prev.sum()))
+
+    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> tuple[int, PartPlan | None] | None:
+        """Per case: a staffed case changes at least ``|previous members still eligible -
+        team_size|`` memberships, plus its lead when its previous lead cannot lead it any
+        more; an unstaffed one loses its previous members.  Staffed cases are known when
+        ``staffed`` came earlier and the plan staffs every case, or when the case is locked."""
+        q = np.bincount(part.pair_case[part.pair_prev], minlength=part.n_cases)
+        keep_lead = np.bincount(part.pair_case[part.pair_keep_lead], minlength=part.n_cases) > 0
+        staffed_cost = np.abs(q - part.team_size) + (part.case_prev_lead & ~keep_lead)
+        locked = np.bincount(part.pair_case[part.pair_locked], minlength=part.n_cases) > 0
+        if "staffed" in earlier and plan.staffed.all():
+            return int(staffed_cost.sum()), None
+        return int(np.where(locked, staffed_cost, np.minimum(staffed_cost, q)).sum()), None
+
+
+#: The levels by name.  ``SolveOptions.order`` names them (``changes`` only when
+#: re-planning from a previous plan).
 LEVELS: dict[str, Level] = {
     "staffed": StaffedLevel("staffed", +1),
     "max_workload": WorkloadLevel("max_workload", -1, WORKLOAD_SCALE),
     "travel": TravelLevel("travel", -1),
+    "changes": ChangesLevel("changes", -1),
 }
 
 

@@ -58,8 +58,11 @@ def solve_mip(part: Part, pairs: np.ndarray, objective: Coefficients | None, *, 
     t0 = time.perf_counter()
     keep = np.zeros(part.n_pairs, dtype=bool)
     keep[np.asarray(pairs, dtype=np.int64)] = True
+    keep |= part.pair_locked  # a core always holds the locked pairs (their rows need them)
     if load_cap is not None:
         keep &= part.current_load[part.pair_inv] + part.pair_work <= load_cap
+        if (part.pair_locked & ~keep).any():  # a locked pair breaks the cap: no plan within it
+            return MipOutcome(False, None, None, None, time.perf_counter() - t0, infeasible=True)
     pairs = np.flatnonzero(keep)
     sub = part.restrict(keep)
     nx, n_c = sub.n_pairs, sub.n_cases

@@ -25,7 +25,7 @@ import numpy as np
 from ortools.sat.python import cp_model_helper as cmh
 
 from .levels import Coefficients, Level, MaxLevel, SumLevel
-from .parts import Part, PartPlan
+from .parts import Part, PartPlan, kin_pair_rows, township_pair_groups
 
 __all__ = ["PartModel", "Row", "build_model", "rows", "load_range", "assign_leads", "CONSTRAINTS"]
 
@@ -126,12 +126,14 @@ class PartModel:
 
 
 def assign_leads(part: Part, member: np.ndarray) -> np.ndarray:
-    """The lead of every team that needs one: its first member (lowest investigator index)
-    who may lead that case."""
+    """The lead of every team that needs one: the previous plan's lead when they are on the
+    team and may still lead it (so a kept team keeps its lead), else its first member
+    (lowest investigator index) who may lead that case."""
     can = member & part.pair_lead & part.needs_lead[part.pair_case]
     idx = np.flatnonzero(can)
     lead = np.zeros(part.n_pairs, dtype=bool)
     if len(idx):
+        idx = idx[np.lexsort((idx, ~part.pair_keep_lead[idx], part.pair_case[idx]))]
         first = np.r_[True, part.pair_case[idx][1:] != part.pair_case[idx][:-1]]
         lead[idx[first]] = True
     return lead
@@ -189,8 +191,28 @@ def _workload(part: Part, v: _Vars) -> Iterable[Row]:
             yield ps + [v.max_load], [work[p] for p in ps] + [-1], -_UNBOUNDED, -int(part.current_load[i])
 
 
+def _team_kin(part: Part, v: _Vars) -> Iterable[Row]:
+    """Rule ``team.kin``: at most one of two kin (within ``team_kin_hops``) per team."""
+    ps, qs = kin_pair_rows(part)
+    for p, q in zip(ps.tolist(), qs.tolist()):
+        yield [p, q], [1, 1], 0, 1
+
+
+def _per_township(part: Part, v: _Vars) -> Iterable[Row]:
+    """Rule ``team.township``: at most ``per_township`` township-level members of a team
+    posted in one township."""
+    for grp in township_pair_groups(part):
+        yield grp, [1] * len(grp), 0, int(part.per_township)
+
+
+def _locks(part: Part, v: _Vars) -> Iterable[Row]:
+    """Locked pairs are members (re-planning: ``--lock``)."""
+    for p in np.flatnonzero(part.pair_locked).tolist():
+        yield [p], [1], 1, 1
+
+
 #: The constraint families, applied in this order by :func:`build_model`.
-CONSTRAINTS: list[Family] = [_team_cover, _lead, _skills, _capacity, _workload]
+CONSTRAINTS: list[Family] = [_team_cover, _lead, _skills, _capacity, _workload, _team_kin, _per_township, _locks]
 
 
 def _text(rows: Iterable[Row]) -> str:

@@ -16,7 +16,8 @@ from scipy.sparse.csgraph import connected_components
 
 from .instance import StaffingInstance
 
-__all__ = ["Part", "PartPlan", "decompose"]
+__all__ = ["Part", "PartPlan", "decompose", "kin_pair_rows", "township_pair_groups",
+           "side_rules_ok"]
 
 
 def _ro(a: np.ndarray) -> np.ndarray:
@@ -31,7 +32,11 @@ class Part:
 
     ``cases``, ``invs`` and ``pairs`` map local indices to the instance's; local pairs keep
     the instance order (by case, then investigator).  The remaining arrays are the
-    instance's, restricted to the part.
+    instance's, restricted to the part; ``kin`` holds the part's ``team.kin`` pairs as
+    local investigator indices (rows ``a < b``), ``inv_group`` the ``team.township``
+    code per local investigator (-1 exempt) and ``per_township`` its limit (0: none).
+    ``pair_prev``, ``pair_keep_lead``, ``case_prev_lead`` and ``pair_locked`` describe
+    the previous plan and the locks (all False without them).
     """
 
     index: int
@@ -53,6 +58,23 @@ class Part:
     req_case: np.ndarray
     req_ptr: np.ndarray
     req_pairs: np.ndarray
+    kin: np.ndarray
+    inv_group: np.ndarray
+    per_township: int
+    pair_prev: np.ndarray
+    pair_keep_lead: np.ndarray
+    case_prev_lead: np.ndarray
+    pair_locked: np.ndarray
+
+    @property
+    def replanning(self) -> bool:
+        """Whether a previous plan or locks shape this part."""
+        return bool(self.pair_prev.any() or self.case_prev_lead.any() or self.pair_locked.any())
+
+    @property
+    def team_rules(self) -> bool:
+        """Whether a team rule (``team.kin``, ``team.township``) applies here."""
+        return len(self.kin) > 0 or self.per_township > 0
 
     @property
     def n_cases(self) -> int:
@@ -82,7 +104,9 @@ class Part:
             team_size=self.team_size, needs_lead=self.needs_lead, priority=self.priority, workload=self.workload,
             capacity=self.capacity, current_load=self.current_load, req_case=self.req_case,
             req_ptr=_ro(np.searchsorted(owner[inside], np.arange(len(self.req_case) + 1)).astype(np.int64)),
-            req_pairs=_ro(rp[inside]))
+            req_pairs=_ro(rp[inside]), kin=self.kin, inv_group=self.inv_group, per_township=self.per_township,
+            pair_prev=_ro(self.pair_prev[idx]), pair_keep_lead=_ro(self.pair_keep_lead[idx]),
+            case_prev_lead=self.case_prev_lead, pair_locked=_ro(self.pair_locked[idx]))
 
     def empty_plan(self) -> "PartPlan":
         """Nobody assigned: always valid."""
@@ -170,7 +194,19 @@ def _part(inst: StaffingInstance, pairs: np.ndarray, req_owner: np.ndarray, req_
         local = np.zeros(0, dtype=np.int64)
         req_ptr = np.zeros(1, dtype=np.int64)
         req_case = np.zeros(0, dtype=np.int64)
+    in_part = np.isin(inst.kin_a, gi) & np.isin(inst.kin_b, gi)
+    kin = np.stack([np.searchsorted(gi, inst.kin_a[in_part]), np.searchsorted(gi, inst.kin_b[in_part])], axis=1) \
+        if in_part.any() else np.zeros((0, 2), dtype=np.int64)
+    group = inst.inv_group[gi] if inst.inv_group is not None else np.full(len(gi), -1, dtype=np.int64)
+
+    def per_pair(a: np.ndarray | None) -> np.ndarray:
+        return _ro(np.zeros(len(pairs), dtype=bool) if a is None else a[pairs])
+
     return Part(
+        kin=_ro(kin.astype(np.int64)), inv_group=_ro(group.astype(np.int64)), per_township=inst.per_township,
+        pair_prev=per_pair(inst.pair_prev), pair_keep_lead=per_pair(inst.pair_keep_lead),
+        case_prev_lead=_ro(np.zeros(len(gc), dtype=bool) if inst.case_prev_lead is None else inst.case_prev_lead[gc]),
+        pair_locked=per_pair(inst.pair_locked),
         index=0, cases=_ro(gc), invs=_ro(gi), pairs=_ro(pairs), pair_case=_ro(lc.astype(np.int64)),
         pair_inv=_ro(li.astype(np.int64)), pair_cost=_ro(inst.pair_cost[pairs]), pair_lead=_ro(inst.pair_lead[pairs]),
         pair_work=_ro(inst.workload[inst.pair_case[pairs]]), case_ptr=_ro(case_ptr.astype(np.int64)),
@@ -179,3 +215,58 @@ def _part(inst: StaffingInstance, pairs: np.ndarray, req_owner: np.ndarray, req_
         req_case=_ro(req_case.astype(np.int64)), req_ptr=_ro(req_ptr.astype(np.int64)),
         req_pairs=_ro(local.astype(np.int64)),
     )
+
+
+def kin_pair_rows(part: Part) -> tuple[np.ndarray, np.ndarray]:
+    """Pair indices ``(p, q)``: the same case, members kin within ``team_kin_hops``
+    (rule ``team.kin``: at most one of each such couple in a team)."""
+    if not len(part.kin):
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    n = max(1, part.n_invs)
+    key = part.pair_case * n + part.pair_inv  # sorted: pairs go by case, then investigator
+    order = np.argsort(part.pair_inv, kind="stable")
+    starts = np.searchsorted(part.pair_inv[order], np.arange(part.n_invs + 1))
+    p_all, q_all = [], []
+    for a, b in part.kin.tolist():
+        pa = order[starts[a]:starts[a + 1]]
+        if not len(pa):
+            continue
+        want = part.pair_case[pa] * n + b
+        pos = np.clip(np.searchsorted(key, want), 0, len(key) - 1)
+        hit = key[pos] == want
+        p_all.append(pa[hit])
+        q_all.append(pos[hit])
+    if not p_all:
+        z = np.zeros(0, dtype=np.int64)
+        return z, z
+    return np.concatenate(p_all).astype(np.int64), np.concatenate(q_all).astype(np.int64)
+
+
+def township_pair_groups(part: Part) -> list[list[int]]:
+    """Per (case, township) with more eligible township-level people than
+    ``per_township``, their pair indices (rule ``team.township``)."""
+    if part.per_township <= 0:
+        return []
+    g = part.inv_group[part.pair_inv]
+    idx = np.flatnonzero(g >= 0)
+    if not len(idx):
+        return []
+    key = part.pair_case[idx] * (int(part.inv_group.max()) + 1) + g[idx]
+    order = np.argsort(key, kind="stable")
+    idx, key = idx[order], key[order]
+    cuts = np.flatnonzero(np.diff(key)) + 1
+    return [grp.tolist() for grp in np.split(idx, cuts) if len(grp) > part.per_township]
+
+
+def side_rules_ok(part: Part, member: np.ndarray) -> bool:
+    """Whether ``member`` keeps the locks and the team rules (the rows the LP relaxation
+    and the min-cost flow leave out)."""
+    if part.pair_locked.any() and not member[part.pair_locked].all():
+        return False
+    if not part.team_rules:
+        return True
+    ps, qs = kin_pair_rows(part)
+    if len(ps) and (member[ps] & member[qs]).any():
+        return False
+    return all(int(member[grp].sum()) <= part.per_township for grp in township_pair_groups(part))

@@ -29,6 +29,11 @@ class StaffingResult:
         ``undecided``); every investigator's new ``cases`` and total ``workload``.
     stopped : str or None
         ``"time limit"`` or ``"cancelled"`` when the search was cut short, else None.
+    changes : DataFrame or None
+        Re-planning only (``previous=``): every membership of either plan, ``case_id,
+        investigator_id, change`` (kept | added | removed | role), ``role_before,
+        role_after, reason, detail`` (:func:`~zoneplan.staffing.previous.change_frame`);
+        ``change_summary`` counts them (kept, added, removed, lead_changes, changes).
 
     The plan is always valid: it was re-checked by :func:`zoneplan.check.check`.
     """
@@ -46,6 +51,8 @@ class StaffingResult:
     check_violations: int = 0
     warnings: list[str] = field(default_factory=list)
     stopped: str | None = None
+    changes: pd.DataFrame | None = None
+    change_summary: dict[str, int] | None = None
 
     @property
     def objective(self) -> dict[str, float]:
@@ -84,6 +91,8 @@ class StaffingResult:
             "check_violations": self.check_violations,
             "warnings": list(self.warnings),
         }
+        if self.change_summary is not None:
+            out["changes"] = dict(self.change_summary)
         if include_timing:
             out["timing"] = {"wall_time": round(self.wall_time, 4), **{k: round(v, 4) for k, v in self.timings.items()}}
         return out

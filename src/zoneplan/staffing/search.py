@@ -24,7 +24,7 @@ from ..runner import Budget, cpsat_parameters
 from .levels import MaxLevel, SumLevel
 from .lp import FixedRow
 from .model import PartModel, build_model
-from .parts import Part, PartPlan
+from .parts import Part, PartPlan, side_rules_ok
 
 __all__ = ["PartState", "LevelOutcome", "OnSolution", "cpsat_sums", "cpsat_max", "combination"]
 
@@ -90,7 +90,10 @@ class PartState:
         self.fixed.append(FixedRow(level.coefficients(self.part), level.sense, int(value)))
 
     def accepts(self, plan: PartPlan) -> bool:
-        """Whether ``plan`` keeps every kept level and the workload cap."""
+        """Whether ``plan`` keeps every kept level, the workload cap, the locks and the team
+        rules."""
+        if not side_rules_ok(self.part, plan.member):
+            return False
         for f in self.fixed:
             v = f.coef.value(plan)
             if (v < f.value) if f.sense > 0 else (v > f.value):

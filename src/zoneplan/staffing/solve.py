@@ -23,28 +23,31 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..options import RuleOptions, SolveOptions
+from ..options import CHANGES_LEVEL, RuleOptions, SolveOptions, with_changes_level
 from ..results import LevelResult, Levels, Status
 from ..runner import Budget, Cancel, Cancelled, run_off_main
 from .assemble import assignments_frame, chosen_pairs, workload_frame
 from .dense import DENSE_PAIRS
+from .eligibility import build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
 from .greedy import greedy_plan
 from .instance import build_instance
 from .lexicographic import solve_lexicographic
 from .parts import decompose
+from .previous import (LockError, attach_previous, change_frame, change_summary, check_locks, outside_changes,
+                       previous_frame, resolve_locks)
 from .result import StaffingResult
 from .search import OnSolution, PartState
 from .weighted import solve_weighted
 
-__all__ = ["staff", "Progress", "finishing_reserve"]
+__all__ = ["staff", "Progress", "finishing_reserve", "LockError"]
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,8 @@ def finishing_reserve(n_invs: int, n_cases: int, open_pairs: int) -> float:
 
 def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOptions | None = None,
           progress: Progress | None = None, *, on_solution: OnSolution | None = None,
-          cancel: Cancel | None = None) -> StaffingResult:
+          cancel: Cancel | None = None, previous: pd.DataFrame | str | None = None,
+          locks: Iterable[str] = (), forbid: Iterable[str] = ()) -> StaffingResult:
     """Staff every case it can, by the hard rules, with the objective levels in order.
 
     Parameters
@@ -82,6 +86,19 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         Keep it to stop the solve from another thread: :meth:`Cancel.cancel` ends every
         search within milliseconds and ``staff`` returns the best plan found so far
         (``status`` FEASIBLE unless already proven, ``stopped == "cancelled"``).
+    previous : DataFrame or path, optional
+        Re-plan from this plan (``case_id, investigator_id`` and ``role`` or ``is_lead``;
+        or a plan folder / ``assignments.csv``): the ``changes`` level (memberships added
+        or removed, plus cases whose lead changed) joins the objective right after
+        ``staffed`` unless ``options.order`` places it; the result carries ``changes``
+        (every membership kept, added or removed, with a reason) and ``change_summary``.
+        Memberships of closed cases, of people gone, and of pairs no longer eligible are
+        simply removed (:mod:`~zoneplan.staffing.previous`).
+    locks : iterable of str
+        ``CASE`` (the whole previous team stays) or ``CASE:PERSON`` (that membership
+        stays); needs ``previous``.
+    forbid : iterable of str
+        ``CASE:PERSON`` pairs never to use.
 
     Returns
     -------
@@ -91,7 +108,13 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     Raises
     ------
     ValueError
-        Weights whose objective cannot stay exact.
+        Weights whose objective cannot stay exact; the ``changes`` level without a
+        previous plan.
+    LockError
+        A lock or forbidden pair that names unknown ids or breaks a hard rule (a
+        ``ValueError``; the message names the rule and the reason).
+    InputError
+        An unreadable previous plan (file, line, column).
     InternalError
         If the emitted plan fails the independent checker (a bug in zoneplan).
     """
@@ -99,18 +122,38 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
 
     rules = rules or RuleOptions()
     opts = options or SolveOptions()
+    prev = None if previous is None else previous_frame(previous)
+    if prev is not None:
+        opts = opts.model_copy(update={"order": with_changes_level(tuple(opts.order))})
+    elif CHANGES_LEVEL in opts.order:
+        raise ValueError("the changes level counts changes versus a previous plan; give one (previous=, "
+                         "--previous) or leave changes out of the order")
     budget = Budget(opts.time_limit, cancel)
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    inst = build_instance(tables, rules)
+    lk = resolve_locks(tables, prev, locks, forbid)
+    el = forbid_pairs(build_eligibility(tables, rules), lk.forbid_inv, lk.forbid_case)
+    inst = build_instance(tables, rules, el)
+    if prev is not None or len(lk.lock_inv):
+        inst = attach_previous(inst, prev, lk)
     pre = precheck(inst)
+    if len(lk.lock_inv):
+        check_locks(inst, tables, prev, lk, pre)
     drop = np.zeros(inst.n_cases, dtype=bool)
     drop[list(pre)] = True
     weighted = opts.mode == "weighted"
     parts = decompose(inst, drop, single=weighted)
     timings["prepare"] = time.perf_counter() - t
     t = time.perf_counter()
-    states = [PartState(p, greedy_plan(p), dense=not weighted and p.n_pairs >= DENSE_PAIRS) for p in parts]
+    states = []
+    for p in parts:
+        dense = not weighted and p.n_pairs >= DENSE_PAIRS
+        # a dense part starts from the plain greedy plan even when re-planning: its
+        # staffed level is solved alone first, and its LP cores are measured from that start
+        states.append(PartState(p, greedy_plan(p, keep=not (dense and opts.order[0] == "staffed")), dense=dense))
+    for st in states:
+        if st.part.pair_locked.any() and not st.plan.member[st.part.pair_locked].all():
+            st.plan = _locked_start(st.part, opts, budget)
     timings["greedy"] = time.perf_counter() - t
     t = time.perf_counter()
     greedy_staffed = np.zeros(inst.n_cases, dtype=bool)
@@ -136,6 +179,12 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
             decided[drop] = True
     except Cancelled:  # pragma: no cover - the searches return on cancel; kept as a guard
         levels = []
+    if prev is not None:  # previous memberships no part can keep count in the changes level too
+        outside = outside_changes(inst, prev, np.concatenate([p.cases for p in parts]) if parts else
+                                  np.zeros(0, dtype=np.int64))
+        levels = [LevelResult(lv.name, lv.sense, lv.value + outside,
+                              None if lv.bound is None else max(0.0, lv.bound) + outside, lv.proven)
+                  if lv.name == CHANGES_LEVEL else lv for lv in levels]  # no plan changes less than nothing
     timings["solve"] = time.perf_counter() - t
     stopped = "cancelled" if budget.cancel.cancelled else (
         "time limit" if search.deadline is not None and time.perf_counter() >= search.deadline else None)
@@ -159,10 +208,17 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         lines = "; ".join(f"{v.rule} {v.case_id}/{v.investigator_id}: {v.detail}" for v in report.violations[:10])
         raise InternalError(f"the solver emitted a plan its checker rejects ({len(report.violations)} "
                             f"violation(s)): {lines}")
+    _check_locks_kept(assignments, tables, lk)
+    changes = summary = None
+    if prev is not None:
+        changes = change_frame(inst, prev, assignments, unstaffed)
+        summary = change_summary(changes, prev, assignments)
     if weighted:  # the levels of a weighted plan, as the checker counts them (not optimised one by one)
         o = report.objective
         levels = levels + [LevelResult(n, "max" if n == "staffed" else "min", float(o[n]), None, False)
                            for n in ("staffed", "max_workload", "travel")]
+        if summary is not None:
+            levels.append(LevelResult(CHANGES_LEVEL, "min", float(summary["changes"]), None, False))
     proven = all(lv.proven for lv in levels if lv.bound is not None) and bool(levels)
     status = Status.OPTIMAL if proven else Status.FEASIBLE
     stats = {
@@ -177,8 +233,49 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         wall_time=time.perf_counter() - budget.start, timings=timings, seed=opts.seed,
         options={"rules": rules.model_dump(), "solve": opts.model_dump(mode="json")},
         stats=stats, check_violations=0, warnings=list(tables.warnings),
-        stopped=stopped if status != Status.OPTIMAL else None,
+        stopped=stopped if status != Status.OPTIMAL else None, changes=changes, change_summary=summary,
     )
+
+
+def _locked_start(part, opts: SolveOptions, budget: Budget):
+    """A plan of ``part`` that keeps its locks when the greedy start could not: a CP-SAT
+    feasibility solve of the part's model (locks are rows of it).
+
+    Raises
+    ------
+    LockError
+        The locks cannot be completed into teams under the hard rules.
+    """
+    from ortools.sat.python import cp_model
+
+    from ..runner import cpsat_parameters
+    from .model import build_model
+
+    pm = build_model(part)
+    solver = cp_model.CpSolver()
+    cpsat_parameters(solver, seed=opts.seed, budget=budget, deterministic_time=opts.deterministic_time)
+    status = solver.solve(pm.model)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return pm.read(solver.response_proto.solution)
+    inst_cases = sorted(set(part.pair_case[part.pair_locked].tolist()))
+    what = "cannot be completed into teams under the hard rules" if status == cp_model.INFEASIBLE \
+        else "could not be completed into teams within the time limit"
+    raise LockError(f"the locks on part {part.index} ({len(inst_cases)} case(s)) {what}")
+
+
+def _check_locks_kept(assignments: pd.DataFrame, tables: Tables, lk) -> None:
+    """The plan keeps every lock and uses no forbidden pair (else a bug: InternalError)."""
+    if not len(lk.lock_inv) and not len(lk.forbid_inv):
+        return
+    cid = tables.cases["case_id"].to_numpy(dtype=object)
+    iid = tables.investigators["investigator_id"].to_numpy(dtype=object)
+    have = set(zip(assignments["case_id"], assignments["investigator_id"]))
+    lost = [f"{cid[c]}:{iid[i]}" for i, c in zip(lk.lock_inv.tolist(), lk.lock_case.tolist())
+            if (cid[c], iid[i]) not in have]
+    used = [f"{cid[c]}:{iid[i]}" for i, c in zip(lk.forbid_inv.tolist(), lk.forbid_case.tolist())
+            if (cid[c], iid[i]) in have]
+    if lost or used:
+        raise InternalError(f"the plan breaks locks {lost} or uses forbidden pairs {used}")
 
 
 def _weighted(states: list[PartState], parts, floor: int, opts: SolveOptions, budget: Budget,

@@ -1,4 +1,7 @@
-"""Weighted mode: one objective, ``w_staffed * staffed - w_max * max_workload - w_travel * travel``.
+"""Weighted mode: one objective, ``w_staffed * staffed - w_max * max_workload - w_travel * travel``
+(``- w_changes * changes`` when re-planning from a previous plan; the changes weight
+defaults to :data:`~zoneplan.options.CHANGES_WEIGHT`, kept to 0.0001 like the others; the
+reported weighted value leaves out the previous memberships that no plan could keep).
 
 Integer scaling policy: the model works in units of 1/:data:`WEIGHT_SCALE` of a weight
 point; the staffed and travel weights are kept to 0.0001, the max_workload weight (per
@@ -18,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..options import SolveOptions
+from ..options import CHANGES_LEVEL, CHANGES_WEIGHT, SolveOptions
 from ..runner import Budget, cpsat_parameters
 from .levels import LEVELS
 from .parts import Part
@@ -40,12 +43,20 @@ def scaled_weights(weights: dict[str, float]) -> tuple[int, int, int]:
             int(round(WEIGHT_SCALE * weights["travel"])))
 
 
-def _check_exact(parts: list[Part], floor: int, weights: dict[str, float]) -> tuple[int, int, int]:
+def changes_weight(opts: SolveOptions) -> int:
+    """The scaled weight of one change; 0 unless the order holds the changes level."""
+    if CHANGES_LEVEL not in opts.order:
+        return 0
+    return int(round(WEIGHT_SCALE * opts.weights.get(CHANGES_LEVEL, CHANGES_WEIGHT)))
+
+
+def _check_exact(parts: list[Part], floor: int, weights: dict[str, float], cc: int = 0) -> tuple[int, int, int]:
     cs, cm, ct = scaled_weights(weights)
     staffed = sum(int(p.priority.sum()) for p in parts)
     top = max([floor] + [int(p.current_load.max(initial=0) + p.workload.sum()) for p in parts])
     travel = sum(LEVELS["travel"].coefficients(p).span(p) for p in parts)
-    reach = cs * staffed + cm * top + ct * travel
+    changes = sum(LEVELS[CHANGES_LEVEL].coefficients(p).span(p) for p in parts) if cc else 0
+    reach = cs * staffed + cm * top + ct * travel + cc * changes
     if reach >= EXACT_LIMIT:
         raise ValueError(
             f"--weights too large to stay exact: with staffed={weights['staffed']:g}, "
@@ -60,7 +71,8 @@ def solve_weighted(state: PartState | None, parts: list[Part], floor: int, opts:
                    on_solution: OnSolution | None = None) -> tuple[float, float | None, bool]:
     """Solve the weighted objective on the single part; returns (value, bound, proven) in
     weight points.  The state keeps the plan (its greedy plan when nothing better is found)."""
-    cs, cm, ct = _check_exact(parts, floor, opts.weights)
+    cc = changes_weight(opts)
+    cs, cm, ct = _check_exact(parts, floor, opts.weights, cc)
     if state is None:  # nothing to staff: the objective is -w_max * floor
         v = -cm * floor / WEIGHT_SCALE
         return v, v, True
@@ -71,12 +83,16 @@ def solve_weighted(state: PartState | None, parts: list[Part], floor: int, opts:
     pm.set_load_domain(max(low, floor), max(high, floor))
     si, sc, _ = pm.level_terms(LEVELS["staffed"])
     ti, tc, _ = pm.level_terms(LEVELS["travel"])
-    pm.maximise(si + [pm.max_load] + ti, [cs * a for a in sc] + [-cm] + [-ct * a for a in tc])
+    ci, cc_terms, _ = pm.level_terms(LEVELS[CHANGES_LEVEL]) if cc else ([], [], 0)
+    pm.maximise(si + [pm.max_load] + ti + ci,
+                [cs * a for a in sc] + [-cm] + [-ct * a for a in tc] + [-cc * a for a in cc_terms],
+                -cc * LEVELS[CHANGES_LEVEL].coefficients(part).constant if cc else 0)
     pm.hint(state.plan)
 
     def value_of(plan) -> int:
         return (cs * LEVELS["staffed"].value(part, plan) - cm * max(floor, plan.max_load(part))
-                - ct * LEVELS["travel"].value(part, plan))
+                - ct * LEVELS["travel"].value(part, plan)
+                - (cc * LEVELS[CHANGES_LEVEL].value(part, plan) if cc else 0))
 
     solver = cp_model.CpSolver()
     cpsat_parameters(solver, seed=opts.seed, budget=budget, deterministic_time=opts.deterministic_time)
