@@ -182,7 +182,21 @@ def test_readme_command_blocks_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     commands = [c for lang, b in blocks if lang == "bash" for c in _zoneplan_lines(b)]
     assert any("--whatif" in c for c in commands) and any("--zones" in c for c in commands)
-    for args in commands:
+    steps = [line for lang, b in blocks if lang == "bash" for line in b.splitlines()
+             if line.startswith(("zoneplan ", "cp -r "))]
+    for line in steps:
+        if line.startswith("cp -r "):  # a copy of the data, edited as the comment says
+            src, dst = shlex.split(line, comments=True)[2:4]
+            shutil.copytree(tmp_path / src, tmp_path / dst)
+            edit = re.search(r"mark (\w+) unavailable in (\S+)/investigators.csv", line)
+            assert edit, line
+            f = tmp_path / edit.group(2) / "investigators.csv"
+            inv = pd.read_csv(f, dtype=str, keep_default_na=False)
+            assert (inv["investigator_id"] == edit.group(1)).sum() == 1
+            inv.loc[inv["investigator_id"] == edit.group(1), "available"] = "false"
+            inv.to_csv(f, index=False)
+            continue
+        args = shlex.split(line, comments=True)[1:]
         if args[:1] == ["demo"]:
             args = [*args, "--lang", "en"]
         res = runner.invoke(app, args)

@@ -14,7 +14,7 @@ from zoneplan.staffing.parts import Part, PartPlan
 from zoneplan.staffing.rebalance import plan_is_valid, rebalance
 
 
-def part(capacity=(2, 2), lead=(True,) * 6, needs_lead=(False, False, False), req=()) -> Part:
+def part(capacity=(2, 2), lead=(True,) * 6, needs_lead=(False, False, False), req=(), kin=(), locked=()) -> Part:
     """``req``: (case, covering pairs) per required skill."""
     req_case = np.array([c for c, _ in req], dtype=np.int64)
     req_pairs = np.array([p for _, ps in req for p in ps], dtype=np.int64)
@@ -26,7 +26,10 @@ def part(capacity=(2, 2), lead=(True,) * 6, needs_lead=(False, False, False), re
                 pair_lead=np.array(lead), pair_work=work[pc], case_ptr=np.array([0, 2, 4, 6]),
                 team_size=np.ones(3, dtype=np.int64), needs_lead=np.array(needs_lead),
                 priority=np.ones(3, dtype=np.int64), workload=work, capacity=np.array(capacity),
-                current_load=np.zeros(2, dtype=np.int64), req_case=req_case, req_ptr=req_ptr, req_pairs=req_pairs)
+                current_load=np.zeros(2, dtype=np.int64), req_case=req_case, req_ptr=req_ptr, req_pairs=req_pairs,
+                kin=np.array(kin, dtype=np.int64).reshape(-1, 2), inv_group=np.full(2, -1, dtype=np.int64),
+                per_township=0, pair_prev=np.zeros(6, dtype=bool), pair_keep_lead=np.zeros(6, dtype=bool),
+                case_prev_lead=np.zeros(3, dtype=bool), pair_locked=np.isin(np.arange(6), list(locked)))
 
 
 def plan(members) -> PartPlan:
@@ -81,3 +84,11 @@ def test_the_preferred_move_that_would_lose_the_lead_is_passed_over_for_a_valid_
     out = rebalance(pt, plan([0, 2, 5]), FAR)
     assert out.max_load(pt) == 300 and plan_is_valid(pt, out)
     assert np.flatnonzero(out.member).tolist() == [1, 2, 4]
+
+
+def test_a_locked_membership_is_never_moved():
+    """Case 1 is locked on A (pair 2): the move of the first test (case 1 to B) would break
+    the lock, so whatever comes back keeps pair 2 and the model rows."""
+    pt = part(locked=(2,))
+    out = rebalance(pt, plan([0, 2, 5]), FAR)
+    assert out.member[2] and plan_is_valid(pt, out) and out.max_load(pt) <= 400
