@@ -18,8 +18,9 @@ Scheduler = typer.Option(None, "--scheduler", help="Address of a running Dask sc
                                                    "to run on instead of a local cluster.")
 
 _TEXT = {
-    "head": {"en": ["scenario", "zones", "staffed", "weighted", "max load", "travel", "lost mean", "lost worst", ""],
-             "zh": ["方案", "协作区", "已配置", "加权", "最大工作量", "出行分钟", "平均损失", "最多损失", ""]},
+    "head": {"en": ["scenario", "zones", "staffed", "weighted", "max load", "travel", "lost mean", "lost worst",
+                    "changes mean", ""],
+             "zh": ["方案", "协作区", "已配置", "加权", "最大工作量", "出行分钟", "平均损失", "最多损失", "平均变动", ""]},
     "best_head": {"en": ["county", "best scenario", "zones", "staffed", "max load", "travel", "runner-up"],
                   "zh": ["县（市、区）", "最佳方案", "协作区", "已配置", "最大工作量", "出行分钟", "次优方案"]},
     "best": {"en": "best scenario per county:", "zh": "各县最佳方案："},
@@ -143,8 +144,8 @@ def sweep(
     write_outputs(out, files)
     rows = [[r.scenario, _fmt(r.zones), _fmt(r.cases_staffed), _fmt(r.weighted_staffed), _fmt(r.max_workload, 2),
              _fmt(r.travel), _fmt(getattr(r, "lost_mean", None), 2), _fmt(getattr(r, "lost_worst", None)),
-             "★" if r.non_dominated else ""] for r in table.itertuples(index=False)]
-    typer.echo(text_table(_TEXT["head"][lang], rows, right=[1, 2, 3, 4, 5, 6, 7]))
+             _fmt(getattr(r, "changes_mean", None), 2), "★" if r.non_dominated else ""] for r in table.itertuples(index=False)]
+    typer.echo(text_table(_TEXT["head"][lang], rows, right=[1, 2, 3, 4, 5, 6, 7, 8]))
     typer.echo(pick(_TEXT["star"], lang))
     for r in table.itertuples(index=False):
         if r.zoning_status not in ("OPTIMAL", "CURRENT"):

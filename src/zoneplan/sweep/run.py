@@ -27,7 +27,7 @@ from ..data.tables import Tables
 from ..options import RuleOptions, SolveOptions
 from .scenarios import Scenario
 
-__all__ = ["Payload", "run_scenario", "check_scenarios", "draw_seed", "draw_dropouts", "replan_after_dropouts",
+__all__ = ["Payload", "run_scenario", "check_scenarios", "draw_seed", "draw_dropouts", "replan_after_dropouts", "staffed_cases",
            "zoning_table_for", "StaffPayload", "county_groups", "group_tables", "staff_group",
            "merge_group_results", "FLOOR_ID"]
 
@@ -150,19 +150,26 @@ def draw_dropouts(teams: dict[str, list[str]], k: int, seed: int) -> list[str]:
     return sorted(out)
 
 
-def replan_after_dropouts(payload: Payload, zoned: Tables, plan: Any, dropped: Sequence[str]) -> set[str]:
-    """The cases staffed after ``dropped`` people leave: they are marked unavailable, then re-staffed.
+def replan_after_dropouts(payload: Payload, zoned: Tables, plan: Any, dropped: Sequence[str]):
+    """The re-plan after ``dropped`` people leave: they are marked unavailable and the
+    scenario's plan is re-planned with the least change (``staff(..., previous=plan)``,
+    the changes level right after staffed), as a county would re-plan a published plan.
 
-    This is the one place that decides how a drop-out is re-planned.  Today it staffs anew;
-    with re-planning from a previous plan it becomes
-    ``staff(tables, rules, options, previous=plan.assignments)``.
+    This is the one place that decides how a drop-out is re-planned.  Returns the
+    :class:`~zoneplan.staffing.result.StaffingResult`; its ``change_summary`` counts the
+    memberships that moved.
     """
     from .. import staff
 
     inv = zoned.investigators.copy()
     inv.loc[inv["investigator_id"].isin(list(dropped)), "available"] = False
-    after = staff(dataclasses.replace(zoned, investigators=inv), payload.rules, payload.options)
-    return set(after.assignments["case_id"]) if len(after.assignments) else set()
+    return staff(dataclasses.replace(zoned, investigators=inv), payload.rules, payload.options,
+                 previous=plan.assignments)
+
+
+def staffed_cases(result: Any) -> set[str]:
+    """The cases a plan staffs."""
+    return set(result.assignments["case_id"]) if len(result.assignments) else set()
 
 
 def _county_figures(tables: Tables, plan: Any | None, zones: pd.DataFrame) -> dict[str, dict[str, Any]]:
@@ -283,13 +290,17 @@ def run_scenario(payload: Payload, sc: Scenario) -> dict[str, Any]:
             for d in range(payload.draws):
                 seed = draw_seed(payload.dropout_seed, d)
                 dropped = draw_dropouts(teams, payload.dropouts, seed)
-                lost = sorted(before - replan_after_dropouts(payload, zoned, plan, dropped))
-                draws.append({"draw": d, "seed": seed, "dropped": dropped, "lost": lost})
+                after = replan_after_dropouts(payload, zoned, plan, dropped)
+                lost = sorted(before - staffed_cases(after))
+                changes = int(after.change_summary["changes"]) if after.change_summary else 0
+                draws.append({"draw": d, "seed": seed, "dropped": dropped, "lost": lost, "changes": changes})
                 for c in counties:
                     counties[c]["lost"].append(sum(1 for x in lost if case_county[x] == c))
             n_lost = [len(d["lost"]) for d in draws]
+            n_changes = [d["changes"] for d in draws]
             row.update(dropouts=payload.dropouts, draws=payload.draws,
-                       lost_mean=round(float(np.mean(n_lost)), 2), lost_worst=int(max(n_lost)))
+                       lost_mean=round(float(np.mean(n_lost)), 2), lost_worst=int(max(n_lost)),
+                       changes_mean=round(float(np.mean(n_changes)), 2), changes_worst=int(max(n_changes)))
     for c, (st, obj) in county_status.items():
         counties.setdefault(c, {})
         counties[c] = {"zoning_status": st, "zoning_objective": obj, **counties[c]}

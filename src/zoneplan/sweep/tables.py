@@ -17,7 +17,8 @@ __all__ = ["sweep_table", "county_table", "best_per_county", "non_dominated", "b
 
 #: The columns sweep.csv starts with; the zoning measures of ``compare`` follow.
 FIRST_COLUMNS = ["scenario", "min_size", "max_size", "target_zones", "whatif", "zones", "cases_staffed",
-                 "weighted_staffed", "max_workload", "travel", "lost_mean", "lost_worst", "non_dominated",
+                 "weighted_staffed", "max_workload", "travel", "lost_mean", "lost_worst", "changes_mean",
+                 "changes_worst", "non_dominated",
                  "zoning_status", "zoning_objective", "staff_status", "cases_total", "team_travel_mean",
                  "team_travel_max", "blocked_by_conflicts", "lost_to_capacity", "dropouts", "draws"]
 
@@ -32,7 +33,7 @@ BEST_COLUMNS = ["county", "scenario", "min_size", "max_size", "target_zones", "w
 ZONED = ("OPTIMAL", "FEASIBLE", "CURRENT")
 
 _WHOLE = ("min_size", "max_size", "target_zones", "zones", "cases_staffed", "cases_total", "cases",
-          "blocked_by_conflicts", "lost_to_capacity", "dropouts", "draws", "lost_worst", "zoned", "unzoned",
+          "blocked_by_conflicts", "lost_to_capacity", "dropouts", "draws", "lost_worst", "changes_worst", "zoned", "unzoned",
           "disconnected_zones", "cross_county_zones")
 
 
