@@ -208,3 +208,25 @@ def test_changes_shortcut_never_claims_a_false_optimum(monkeypatch, seed):
     assert with_shortcut.levels["changes"].proven and without.levels["changes"].proven
     assert with_shortcut.objective["changes"] == without.objective["changes"]
     assert with_shortcut.objective["changes"] == with_shortcut.change_summary["changes"]
+
+
+def test_replan_workbook_has_a_changes_sheet_in_chinese(tmp_path):
+    """plan.xlsx of a re-plan holds 方案变动: the two removed memberships of b1 (不在岗) and
+    their two replacements (替补), with names; a fresh plan's workbook has no such sheet."""
+    import openpyxl
+
+    from zoneplan.io.plan import write_plan
+
+    t = tables(unavailable={"b1"})
+    r = zoneplan.staff(t, previous=PREVIOUS)
+    write_plan(r, t, tmp_path / "q", lang="zh")
+    ws = openpyxl.load_workbook(tmp_path / "q" / "plan.xlsx")["方案变动"]
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:5] == ("线索编号", "所在乡镇", "人员编号", "姓名", "变动")
+    body = sorted((c, i, ch, why) for c, _, i, _, ch, _, _, why, _ in rows[1:])
+    added = [x for x in body if x[2] == "新增"]
+    assert [x for x in body if x[2] == "移出"] == [("X1", "b1", "移出", "不在岗"), ("X2", "b1", "移出", "不在岗")]
+    assert sorted(c for c, *_ in added) == ["X1", "X2"] and {x[3] for x in added} == {"替补"}
+    assert rows[2][-1] != "" and "marked" not in "".join(str(r[-1]) for r in rows[1:])
+    write_plan(zoneplan.staff(t), t, tmp_path / "f", lang="zh")
+    assert "方案变动" not in openpyxl.load_workbook(tmp_path / "f" / "plan.xlsx").sheetnames

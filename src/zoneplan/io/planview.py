@@ -59,6 +59,9 @@ class PlanView:
     quality : DataFrame
         The input's data-quality report (:class:`zoneplan.data.quality.QualityReport`): one
         row per gap (whom a rule cannot protect) or note (how the input was read).
+    changes : DataFrame or None
+        A re-plan only: one row per membership added, removed or whose role changed
+        versus the previous plan, with names, the change and its reason in words.
     """
 
     lang: str
@@ -70,6 +73,7 @@ class PlanView:
     recusals: pd.DataFrame
     groups: pd.DataFrame
     quality: pd.DataFrame
+    changes: pd.DataFrame | None = None
 
 
 def _place_names(tables: Tables) -> dict[str, str]:
@@ -235,7 +239,67 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     summary = _summary(result, tables, rules, cases, teams, lang)
     return PlanView(lang=lang, summary=summary, cases=cases, teams=teams.reset_index(drop=True),
                     unstaffed=unstaffed, workload=workload, recusals=recusals.reset_index(drop=True),
-                    groups=groups, quality=_quality_frame(tables, lang))
+                    groups=groups, quality=_quality_frame(tables, lang),
+                    changes=_changes_frame(result, tables, person, place, lang))
+
+
+def _changes_frame(result, tables: Tables, person: dict[str, str], place: dict[str, str],
+                   lang: str) -> pd.DataFrame | None:
+    """The memberships a re-plan changed, for readers (kept ones left out)."""
+    from .wording import CHANGE_WORDS, ROLE_WORDS
+
+    ch = getattr(result, "changes", None)
+    if ch is None:
+        return None
+    ch = ch[ch["change"] != "kept"]
+    town = dict(zip(tables.cases["case_id"].tolist(), tables.cases["township_id"].tolist()))
+
+    def word(v: str) -> str:
+        return pick(CHANGE_WORDS[v], lang) if v in CHANGE_WORDS else v
+
+    def role(v: str) -> str:
+        return pick(ROLE_WORDS[v], lang) if v in ROLE_WORDS else v
+
+    return pd.DataFrame({
+        "case_id": ch["case_id"].to_numpy(dtype=object),
+        "township": [place.get(town.get(c, ""), "") for c in ch["case_id"].tolist()],
+        "investigator_id": ch["investigator_id"].to_numpy(dtype=object),
+        "name": [person.get(i, "") for i in ch["investigator_id"].tolist()],
+        "change": [word(v) for v in ch["change"].tolist()],
+        "role_before": [role(v) for v in ch["role_before"].tolist()],
+        "role_after": [role(v) for v in ch["role_after"].tolist()],
+        "reason": [word(v) for v in ch["reason"].tolist()],
+        "detail": [_change_detail(d, lang, place, person) for d in ch["detail"].tolist()],
+    }).reset_index(drop=True)
+
+
+_CHANGE_DETAILS = {
+    "takes the place of a removed member": "接替被移出的组员",
+    "the previous plan did not staff this case": "原方案未配置此案",
+    "moved by the objective": "按优化目标调整",
+    "still eligible; moved by the objective (capacity, workload, travel)": "仍可参与；按优化目标（承办上限、工作量、车程）调整",
+}
+
+
+def _change_detail(detail: str, lang: str, place: dict[str, str], person: dict[str, str]) -> str:
+    """A change's detail in ``lang``: fixed phrases translated, ``rule: detail`` parts as
+    the recusal list words them; anything else kept as written."""
+    from .wording import detail_text, rule_label
+
+    if lang != "zh" or not detail:
+        return detail
+    if detail in _CHANGE_DETAILS:
+        return _CHANGE_DETAILS[detail]
+    parts = []
+    for part in detail.split("; "):
+        rule, sep, rest = part.partition(": ")
+        if part.startswith("now on "):
+            parts.append("现调往 " + part[len("now on "):])
+        elif sep and rule_label(rule, lang) != rule:
+            parts.append(f"{rule_label(rule, lang)}：{detail_text(rest, lang, place, person)}")
+        else:
+            parts.append(part)
+    return "；".join(parts)
 
 
 _KIND = {"gap": {"en": "gap", "zh": "缺口"}, "note": {"en": "note", "zh": "说明"}}

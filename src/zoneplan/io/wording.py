@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from ..i18n import pick
 
-__all__ = ["RULE_LABELS", "ROLE_WORDS", "LEVEL_WORDS", "KIND_WORDS", "LEVEL_NAMES", "STATUS_WORDS",
+__all__ = ["RULE_LABELS", "CHANGE_WORDS", "ROLE_WORDS", "LEVEL_WORDS", "KIND_WORDS", "LEVEL_NAMES", "STATUS_WORDS",
            "rule_label", "role_word", "level_word", "yes_no", "detail_text", "reason_text", "zoning_text"]
 
 #: Short name per rule id (the machine id stays in the CSVs and in a column of its own).
@@ -38,6 +38,18 @@ KIND_WORDS = {
     "capacity": {"en": "lost under capacity", "zh": "人手被占用"},
     "objective": {"en": "left by the objective order", "zh": "按目标顺序未配置"},
     "undecided": {"en": "not decided within the time limit", "zh": "时限内未能确定"},
+}
+#: Words of a re-plan's ``changes`` table: the change and its reason.
+CHANGE_WORDS = {
+    "kept": {"en": "kept", "zh": "保留"}, "added": {"en": "added", "zh": "新增"},
+    "removed": {"en": "removed", "zh": "移出"}, "role": {"en": "role changed", "zh": "角色变更"},
+    "new case": {"en": "new case", "zh": "新案件"}, "replacement": {"en": "replacement", "zh": "替补"},
+    "rebalance": {"en": "rebalance", "zh": "统筹调配"}, "moved": {"en": "moved", "zh": "调往他案"},
+    "unavailable": {"en": "unavailable", "zh": "不在岗"}, "new conflict": {"en": "new conflict", "zh": "新增回避"},
+    "case closed": {"en": "case closed", "zh": "案件已结"}, "person gone": {"en": "person gone", "zh": "人员已调离"},
+    "no capacity": {"en": "no capacity", "zh": "无余力"}, "forbidden": {"en": "forbidden", "zh": "已禁止"},
+    "case unstaffed": {"en": "case unstaffed", "zh": "案件未配置"},
+    "team size": {"en": "team size", "zh": "组员人数调整"}, "lead changed": {"en": "lead changed", "zh": "组长变更"},
 }
 #: Objective levels.
 LEVEL_NAMES = {

@@ -34,6 +34,7 @@ SHEETS = {
     "workload": {"en": "Workload", "zh": "工作量"},
     "recusals": {"en": "Recusals", "zh": "回避清单"},
     "quality": {"en": "Data quality", "zh": "数据质量"},
+    "changes": {"en": "Changes", "zh": "方案变动"},
 }
 
 
@@ -84,6 +85,14 @@ _QUALITY = (
     _Col("who", "Who", "涉及人员或线索", "long"),
 )
 
+_CHANGES = (
+    _Col("case_id", "Case", "线索编号"), _Col("township", "Township", "所在乡镇"),
+    _Col("investigator_id", "Person id", "人员编号"), _Col("name", "Name", "姓名"),
+    _Col("change", "Change", "变动"), _Col("role_before", "Role before", "原角色"),
+    _Col("role_after", "Role after", "现角色"), _Col("reason", "Reason", "原因"),
+    _Col("detail", "Detail", "说明", "long"),
+)
+
 _FORMATS = {"int": "0", "num2": "0.00"}
 SUMMARY_WIDTHS = (36.0, 76.0)
 _BAND = PatternFill("solid", fgColor="EEF3F8")
@@ -91,6 +100,7 @@ _EMPTY = {
     "unstaffed": {"en": "Every case is staffed.", "zh": "所有案件均已配置。"},
     "recusals": {"en": "No conflict of interest near any case.", "zh": "各案件附近均无需回避人员。"},
     "teams": {"en": "No case is staffed.", "zh": "没有配置任何案件。"},
+    "changes": {"en": "Every team is as in the previous plan.", "zh": "各办案组与原方案相同。"},
     "workload": {"en": "No investigators.", "zh": "没有人员。"},
     "quality": {"en": "Every rule has the data it needs for everybody.", "zh": "各项规则所需数据齐全。"},
 }
@@ -145,6 +155,8 @@ _T = {
                       "zh": "每人在办、新分配、上限与余量；供纪检监察室调度"},
     "note_recusals": {"en": "every conflict of interest near a case (rule and detail, e.g. the kin path); "
                             "for the audit", "zh": "每件案件附近需回避的人员及事由（如亲属关系链）；供审查备案"},
+    "note_changes": {"en": "a re-plan: each membership added, removed or whose role changed versus the previous "
+                           "plan, and why; for publishing the change", "zh": "重新编排时：相对原方案新增、移出或角色变更的组员及原因；供发布变更"},
     "note_quality": {"en": "whom a rule cannot protect for want of data, and how the input was read; for the "
                            "planner and the audit", "zh": "因数据缺失而某项规则无法保护的人员，以及输入的读取方式；供方案制定人与审查备案"},
     "csv_note": {"en": "The CSV files beside this workbook hold the same plan for programs (ids only).",
@@ -282,7 +294,9 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     for inp in s["inputs"]:
         kv(_t("input_v", lang, table=inp["table"], file=inp["file"], rows=inp["rows"]), inp["sha256"])
     section(_t("sheets", lang))
-    for key in ("teams", "unstaffed", "workload", "recusals", "quality"):
+    for key in ("teams", "changes", "unstaffed", "workload", "recusals", "quality"):
+        if key == "changes" and view.changes is None:
+            continue
         kv(pick(SHEETS[key], lang), _t(f"note_{key}", lang))
     kv("", _t("csv_note", lang))
     kv(_t("made_by", lang), f"zoneplan {s['version']}")
@@ -294,6 +308,8 @@ def plan_workbook(view: PlanView) -> bytes:
     wb = Workbook()
     _summary_sheet(wb, view)
     _table_sheet(wb, "teams", view.teams, _TEAMS, view.lang, band_by="case_id")
+    if view.changes is not None:  # a re-plan: what changed versus the published plan
+        _table_sheet(wb, "changes", view.changes, _CHANGES, view.lang, band_by="case_id")
     _table_sheet(wb, "unstaffed", view.unstaffed, _UNSTAFFED, view.lang)
     _table_sheet(wb, "workload", view.workload, _WORKLOAD, view.lang)
     _table_sheet(wb, "recusals", view.recusals, _RECUSALS, view.lang, band_by="case_id")
