@@ -27,7 +27,7 @@ M=[
  ("team.township limit one too high", "src/zoneplan/staffing/model.py", "        yield grp, [1] * len(grp), 0, int(part.per_township)", "        yield grp, [1] * len(grp), 0, int(part.per_township) + 1", "tests/test_team_rules.py"),
  ("locks not kept", "src/zoneplan/staffing/model.py", "        yield [p], [1], 1, 1", "        yield [p], [1], 0, 1", "tests/test_replan.py tests/test_rebalance.py"),
  ("checker ignores team.kin", "src/zoneplan/check.py", "    if rules.team_kin_hops > 0:", "    if False:", "tests/test_team_rules.py"),
- ("changes level constant dropped", "src/zoneplan/staffing/dense.py", "    top = lp.value + signed.constant", "    top = lp.value", "tests/test_replan.py"),
+ ("changes level constant dropped", "src/zoneplan/staffing/dense.py", "    top = lp.value + signed.constant", "    top = lp.value", "tests/test_replan.py tests/test_team_rules.py"),
  ("rebalance validity check off", "src/zoneplan/staffing/rebalance.py", "    if not plan_is_valid(part, new) or new.max_load(part) > plan.max_load(part):", "    if new.max_load(part) > plan.max_load(part):", "tests/test_rebalance.py"),
  ("sweep drop-outs staff afresh", "src/zoneplan/sweep/run.py", ",\n                 previous=plan.assignments)", ")", "tests/test_sweep.py -k dropout"),
  ("weighted exactness check off", "src/zoneplan/staffing/weighted.py", "    if reach >= EXACT_LIMIT:", "    if False:", "tests/test_solver_core.py -k weights"),

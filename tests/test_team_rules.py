@@ -120,8 +120,22 @@ def test_dense_strategy_keeps_team_rules_and_changes(monkeypatch):
                          ("X2", "c2", "member")], columns=["case_id", "investigator_id", "role"])
     general = zoneplan.staff(t, rules, previous=prev)
     monkeypatch.setattr(solve_mod, "DENSE_PAIRS", 1)
+    from zoneplan.staffing import dense as dense_mod
+
+    mips, level_now = [], []
+    real_mip, real_sum = dense_mod.solve_mip, dense_mod._dense_sum
+    monkeypatch.setattr(dense_mod, "solve_mip", lambda *a, **k: mips.append(level_now[-1:] if a[2] is not None else ["max"]) or real_mip(*a, **k))
+    monkeypatch.setattr(dense_mod, "_dense_sum", lambda st, lv, *a, **k: level_now.append(lv.name) or
+                        real_sum(st, lv, *a, **k))
     dense = zoneplan.staff(t, rules, previous=prev)
+    # the LP bound (with the level's constant, the previous memberships, added back) proves
+    # the changes level here: one HiGHS core reaches the LP bound (with the level's constant,
+    # the previous memberships, added back), so no second solve is needed to prove it
+    assert "changes" in level_now and mips.count(["changes"]) == 1, mips
     assert dense.stats["dense_parts"] >= 1
     assert zoneplan.check(t, dense.assignments, rules).ok
     for name in ("staffed", "changes", "max_workload", "travel"):
         assert dense.objective[name] == general.objective[name], name
+    # the changes level is proven from the LP bound, which needs the level's constant back
+    lv = dense.levels["changes"]
+    assert lv.proven and lv.bound == lv.value == general.levels["changes"].value
