@@ -9,6 +9,7 @@ from typing import Any, Optional
 import typer
 
 from ..i18n import pick, resolve_lang
+from ..io.wording import CHANGE_WORDS
 from .common import MaxHops, MaxPerTownship, MaxTravel, AllowOwn, CrossCounty, NoZones, TeamKinHops, _guard, _rules, app
 
 __all__ = ["replan_args", "keep_history", "Previous", "Lock", "Forbid", "LocksFile", "History"]
@@ -48,10 +49,8 @@ HEAD = {
 }
 
 WORDS = {
-    "changed": "有变动", "new": "新案件", "dropped": "未再配备", "unavailable": "不在岗", "new conflict": "新增回避",
-    "case closed": "案件已结", "person gone": "人员已调离", "no capacity": "无余力", "forbidden": "已禁止",
-    "case unstaffed": "案件未配备", "team size": "组员人数调整", "rebalance": "统筹调配", "moved": "调往他案",
-    "OPTIMAL": "最优", "FEASIBLE": "可行",
+    **{k: v["zh"] for k, v in CHANGE_WORDS.items()},
+    "changed": "有变动", "new": "新案件", "dropped": "未再配备", "OPTIMAL": "最优", "FEASIBLE": "可行",
 }
 
 
