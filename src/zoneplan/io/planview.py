@@ -21,8 +21,8 @@ from ..data.tables import Tables
 from ..i18n import pick
 from ..options import RuleOptions
 from ..staffing.eligibility import Eligibility, build_eligibility
-from .wording import (KIND_WORDS, LEVEL_NAMES, STATUS_WORDS, detail_text, level_word, reason_text,
-                      role_word, rule_label)
+from .wording import (CHANGE_WORDS, KIND_WORDS, LEVEL_NAMES, STATUS_WORDS, detail_text, level_word,
+                      reason_text, role_word, rule_label)
 
 __all__ = ["PlanView", "plan_view", "RECUSAL_RULES"]
 
@@ -246,8 +246,6 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
 def _changes_frame(result, tables: Tables, person: dict[str, str], place: dict[str, str],
                    lang: str) -> pd.DataFrame | None:
     """The memberships a re-plan changed, for readers (kept ones left out)."""
-    from .wording import CHANGE_WORDS, ROLE_WORDS
-
     ch = getattr(result, "changes", None)
     if ch is None:
         return None
@@ -257,17 +255,14 @@ def _changes_frame(result, tables: Tables, person: dict[str, str], place: dict[s
     def word(v: str) -> str:
         return pick(CHANGE_WORDS[v], lang) if v in CHANGE_WORDS else v
 
-    def role(v: str) -> str:
-        return pick(ROLE_WORDS[v], lang) if v in ROLE_WORDS else v
-
     return pd.DataFrame({
         "case_id": ch["case_id"].to_numpy(dtype=object),
         "township": [place.get(town.get(c, ""), "") for c in ch["case_id"].tolist()],
         "investigator_id": ch["investigator_id"].to_numpy(dtype=object),
         "name": [person.get(i, "") for i in ch["investigator_id"].tolist()],
         "change": [word(v) for v in ch["change"].tolist()],
-        "role_before": [role(v) for v in ch["role_before"].tolist()],
-        "role_after": [role(v) for v in ch["role_after"].tolist()],
+        "role_before": [role_word(v, lang) for v in ch["role_before"].tolist()],
+        "role_after": [role_word(v, lang) for v in ch["role_after"].tolist()],
         "reason": [word(v) for v in ch["reason"].tolist()],
         "detail": [_change_detail(d, lang, place, person) for d in ch["detail"].tolist()],
     }).reset_index(drop=True)
@@ -284,8 +279,6 @@ _CHANGE_DETAILS = {
 def _change_detail(detail: str, lang: str, place: dict[str, str], person: dict[str, str]) -> str:
     """A change's detail in ``lang``: fixed phrases translated, ``rule: detail`` parts as
     the recusal list words them; anything else kept as written."""
-    from .wording import detail_text, rule_label
-
     if lang != "zh" or not detail:
         return detail
     if detail in _CHANGE_DETAILS:

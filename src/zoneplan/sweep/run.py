@@ -282,7 +282,7 @@ def run_scenario(payload: Payload, sc: Scenario) -> dict[str, Any]:
             from ..compare import apply_zoning
 
             zoned = apply_zoning(tables, zones)
-            before = set(plan.assignments["case_id"]) if len(plan.assignments) else set()
+            before = staffed_cases(plan)
             case_county = _case_county(tables)
             teams = _teams_by_county(case_county, plan.assignments)
             for c in counties:
