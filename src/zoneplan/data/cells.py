@@ -5,8 +5,9 @@ Every cell is read as text and cleaned the same way (:func:`clean`): Unicode NFK
 ``１.５`` -> ``1.5``, ``（`` -> ``(``), zero-width characters removed, runs of spaces
 collapsed, the ends stripped.  Values are then parsed by column kind:
 
-* **lists** split on ``;`` ``；`` ``,`` ``，`` ``、`` and line breaks, and on spaces when the
-  cell holds Chinese text (``财务 审计``); items are compared case-insensitively;
+* **lists** split on ``;`` ``；`` ``,`` ``，`` ``、`` ``/`` ``|`` ``+`` ``&`` and line breaks, and on
+  spaces when the cell holds Chinese text (``财务 审计``); items are compared case-insensitively;
+  an item with another punctuation mark or symbol in it (``财务.审计``) is refused;
 * **yes/no** accept the words and marks in :data:`TRUE_WORDS` / :data:`FALSE_WORDS`
   (``是``/``否``, ``√``/``×``, ``有``/``无``, ``true``/``false``, ``1``/``0`` ...), and for
   ``available`` also roster states (``在岗`` / ``请假``, ``休假``, ``病假``, ``借调`` ...);
@@ -30,7 +31,7 @@ import pandas as pd
 __all__ = [
     "clean", "clean_array", "key", "has_cjk", "split_list", "parse_bool", "parse_level", "parse_number",
     "TRUE_WORDS", "FALSE_WORDS", "AVAILABLE_TRUE", "AVAILABLE_FALSE", "LEVEL_WORDS", "EXCEL_ERRORS",
-    "LIST_SEPARATORS", "NO_VALUE_WORDS", "chinese_int",
+    "LIST_SEPARATORS", "NO_VALUE_WORDS", "chinese_int", "list_item_ok",
 ]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
@@ -60,8 +61,11 @@ LEVEL_WORDS = {
 #: Excel's error values: a failed formula (e.g. a VLOOKUP that found nothing).
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
                           "#GETTING_DATA", "#N/A!", "#NA"})
-LIST_SEPARATORS = ";；,，、\n"
-_LIST_SPLIT = re.compile(r"[;；,，、\n\r]+")
+#: Separators of list cells (after NFKC, so full-width ／ ｜ ＋ ＆ are these too); spaces also
+#: separate items of a cell in Chinese.  An item holding any other punctuation mark or symbol
+#: (``财务.审计``, ``财务-审计``) is refused by the loader, never read as one item by accident.
+LIST_SEPARATORS = ";；,，、/|+&\n"
+_LIST_SPLIT = re.compile(r"[;；,，、/|+&\n\r]+")
 #: Words that say "none" explicitly in an optional column (e.g. a township in no zone).
 NO_VALUE_WORDS = frozenset({"无", "-", "—", "——", "/", "none", "n/a", "空"})
 
@@ -111,6 +115,11 @@ def split_list(value: str) -> tuple[str, ...]:
     if has_cjk(value):
         parts = [q for p in parts for q in p.split(" ")]
     return tuple(sorted({p.strip().casefold() for p in parts} - {""}))
+
+
+def list_item_ok(item: str) -> bool:
+    """An item of a list cell holds no punctuation mark or symbol (an unknown separator)."""
+    return not any(unicodedata.category(ch)[0] in "PS" for ch in item)
 
 
 def parse_bool(value: str, extra_true: frozenset[str] = frozenset(),

@@ -29,12 +29,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem, column_letter, sort_problems
-from .cells import (AVAILABLE_FALSE, AVAILABLE_TRUE, NO_VALUE_WORDS, clean_array, key, parse_bool, parse_level,
-                    parse_number, split_list)
+from .cells import (AVAILABLE_FALSE, AVAILABLE_TRUE, LIST_SEPARATORS, NO_VALUE_WORDS, clean_array, key,
+                    list_item_ok, parse_bool, parse_level, parse_number, split_list)
 from .contract import NUMBER_CAP, TABLES, Column, TableSpec
 from .headers import HeaderChoice, locate_header, lookup, name_key
 from .quality import QualityItem, QualityReport
-from .resolve import Lookup, strip_note
+from .identity import SINGLE_VALUE_SEPARATORS
+from .people import resolve_people
+from .places import resolve_villages, resolve_zones
+from .resolve import Lookup
 from .sheets import WORKBOOK_SUFFIXES, Grid, frame_grid, read_csv_grid, read_workbook_grids, unreadable_suffix
 from .tables import Source, Tables
 
@@ -61,6 +64,7 @@ class _Collector:
         self.items: list[Problem] = []
         self.more = 0
         self.quality: list[QualityItem] = []
+        self._resolved: dict[tuple[str, str], tuple[dict[str, list[str]], set[str]]] = {}
 
     def add(self, p: Problem) -> None:
         if len(self.items) < self.cap:
@@ -70,6 +74,23 @@ class _Collector:
 
     def note(self, item: QualityItem) -> None:
         self.quality.append(item)
+
+    def resolved(self, what: tuple[str, str], table: str, column: str, values) -> None:
+        """Count distinct values of one kind (townships, people...) written by name or a variant;
+        :meth:`resolution_notes` makes one note per kind of them."""
+        entry = self._resolved.setdefault(what, ({}, set()))
+        entry[0].setdefault(table, []).append(column)
+        entry[1].update(values)
+
+    def resolution_notes(self) -> None:
+        for (en, zh), (where, values) in self._resolved.items():
+            if not values:
+                continue
+            places = "; ".join(f"{t}: {', '.join(dict.fromkeys(cs))}" for t, cs in where.items())
+            places_zh = "；".join(f"{t}：{'、'.join(dict.fromkeys(cs))}" for t, cs in where.items())
+            self.note(QualityItem("read", "note", "", f"{len(values)} {en} written by name or another spelling, "
+                                  f"resolved ({places})", f"{len(values)} 个{zh}以名称或其他写法填写，已对应（{places_zh}）"))
+        self._resolved = {}
 
     @property
     def failed(self) -> bool:
@@ -94,6 +115,9 @@ _EXPECT = {
     "formula": ("a value; the cell holds a formula with no saved result", "数值；该单元格是没有保存结果的公式"),
     "date": ("text or a number; Excel turned this cell into a date", "文本或数字；Excel 把该单元格变成了日期"),
     "long": ("an exact id; Excel keeps only 15 digits of a number", "准确的编号；Excel 数字只保留 15 位有效数字"),
+    "one": ("one value per cell (one person, place or id per line)", "每个单元格只填一个值（每行一个人、一个地点或一个编号）"),
+    "list": ("a list separated by 、 ， , ； ; / | + & or line breaks, without other marks in an item",
+             "以 、，,；;/|+& 或换行分隔的列表，各项中不含其他符号"),
 }
 _HINT = {
     "error": ("the formula in this cell failed (e.g. a VLOOKUP that found nothing): fix it or type the value",
@@ -102,6 +126,8 @@ _HINT = {
                 "请用 Excel/WPS 打开并保存一次工作簿，使公式保存计算结果"),
     "date": ("format the column as text (文本) and type the value again", "请把该列设置为“文本”格式后重新输入"),
     "long": ("format the column as text (文本) and type the id again", "请把该列设置为“文本”格式后重新输入编号"),
+    "one": ("this cell holds a list: put each on a line of its own", "该单元格填了多个值：请每个值单独一行"),
+    "list": ("separate the items with 、 (or another separator of the list)", "请用顿号“、”（或上述分隔符）分隔各项"),
     "fill": ("if these were merged cells, fill the value down on every line (Excel/WPS: select the column, "
              "Ctrl+G -> blanks, type = and the cell above, Ctrl+Enter)",
              "如原为合并单元格，请在每一行都填上该值（Excel/WPS：选中该列，Ctrl+G 定位空值，输入 = 上一格，Ctrl+Enter）"),
@@ -195,7 +221,7 @@ def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: _Co
                             hint=f"did you mean {names}?", hint_zh=f"是否应为 {names}？"))
             ok = False
         else:
-            col.note(QualityItem("columns", "gap", grid.name,
+            col.note(QualityItem("columns", "note", grid.name,
                                  f"column {column_letter(j)} {text!r} is not a column zoneplan reads: ignored",
                                  f"{column_letter(j)} 列“{text}”不是 zoneplan 读取的列，已忽略"))
     for c in spec.columns:
@@ -298,6 +324,7 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
     text = {f: v[keep] for f, v in text.items()}
     rows_kept = np.flatnonzero(keep) + start
     parsed = Parsed(spec, grid.name, grid.sha256, _empty_frame(spec), lines, typed, letters)
+    _gestures(grid, choice, rows_kept, parsed, col)
     # what Excel did to cells we read
     if grid.flags:
         pos = {int(r): k for k, r in enumerate(rows_kept.tolist())}
@@ -323,6 +350,55 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
     frame.index = pd.RangeIndex(len(frame))
     parsed.frame = frame
     return parsed
+
+
+#: Person and place columns that hold one value; ids refuse only the plain list separators
+#: (an id may hold ``/``).
+_ONE_VALUE_FIELDS = {("investigators", "name"), ("investigators", "home_village"), ("cases", "village"),
+                     ("townships", "zone"), ("townships", "name"), ("townships", "county")}
+
+
+def _one_value_separators(spec: TableSpec, c: Column) -> str:
+    """The list separators a single-value cell of this column may not hold ("" = any text)."""
+    if c.ref is not None or (spec.name, c.name) in _ONE_VALUE_FIELDS:
+        return SINGLE_VALUE_SEPARATORS
+    if c.unique:
+        return "、，,；;\n"
+    return ""
+
+
+def _gestures(grid: Grid, choice: HeaderChoice, rows_kept: np.ndarray, parsed: Parsed, col: _Collector) -> None:
+    """Spreadsheet gestures with a meaning: a struck-through line is refused (the planner's
+    "deleted"); hidden and coloured lines are read like the others and said in the notes."""
+    if not (grid.struck or grid.hidden or grid.coloured):
+        return
+    pos = {int(r): k for k, r in enumerate(rows_kept.tolist())}
+    read_cols = set(choice.fields)
+    for r, cols in sorted(grid.struck.items()):
+        k = pos.get(r)
+        hit = [c for c in cols if c in read_cols]
+        if k is None or not hit:
+            continue
+        whole = set(hit) == {c for c in read_cols if str(grid.cells.iat[r, c]).strip()}
+        field_name = None if whole else choice.fields[hit[0]]
+        line = int(parsed.lines[k])
+        col.add(parsed.problem(k, field_name, None,
+                               (f"a line that is not struck through; line {line} is struck through" if whole else
+                                "a cell that is not struck through", f"没有删除线的行；第 {line} 行带删除线" if whole
+                                else "没有删除线的单元格"),
+                               ("a struck-through line means deleted: delete the line, or remove the strike if it "
+                                "still counts" if whole else "delete the struck value, or remove the strike if it counts",
+                                "删除线表示已删除：请删除该行；如仍有效，请去掉删除线" if whole
+                                else "请删除带删除线的值；如仍有效，请去掉删除线")))
+    for what, rows, en, zh in (("hidden", grid.hidden, "hidden lines read like the others (hidden lines are often old "
+                                "staff: delete them if they no longer count)", "隐藏的行已照常读取（隐藏行常是旧人员，如已不算数请删除）"),
+                               ("coloured", grid.coloured, "lines with a fill colour read like the others (a colour "
+                                "often means 'to check')", "带底色的行已照常读取（底色常表示“待核实”）")):
+        lines = [int(parsed.lines[pos[r]]) for r in rows if r in pos]
+        if lines:
+            col.note(QualityItem("read", "note", grid.name, f"{en}: line(s) {', '.join(map(str, lines[:20]))}"
+                                 + (f" ... ({len(lines)} lines)" if len(lines) > 20 else ""),
+                                 f"{zh}：第 {'、'.join(map(str, lines[:20]))} 行" + (f" 等 {len(lines)} 行" if len(lines) > 20 else "")))
 
 
 def _per_unique(values: np.ndarray, fn) -> np.ndarray:
@@ -390,11 +466,20 @@ def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: _Collector, prese
         for k in np.flatnonzero(blank)[: col.cap]:
             col.add(t.problem(int(k), c.name, "", _expect("required")))
     if c.kind == "str":
+        seps = _one_value_separators(t.spec, c)
+        if seps and n and present:
+            listy = _per_unique(vals, lambda v: any(s in v for s in seps))
+            for k in np.flatnonzero(listy)[: col.cap]:
+                col.add(t.problem(int(k), c.name, str(vals[k]), _expect("one"), _HINT["one"]))
+            vals = np.where(listy, "", vals)
         return vals.astype(object)
     codes, uniques = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
     uniques = [str(u) for u in uniques]
     if c.kind == "list":
         parsed_u = [tuple(c.default) if u == "" else split_list(u) for u in uniques]
+        bad_u = np.array([not all(list_item_ok(i) for i in p) for p in parsed_u], dtype=bool)
+        if bad_u.any():
+            _bad(t, col, bad_u[codes], vals, c, _expect("list"), _HINT["list"])
         res = np.empty(n, dtype=object)
         for k, code in enumerate(codes):
             res[k] = parsed_u[code]
@@ -577,8 +662,11 @@ def _resolve_column(t: Parsed, column: str, lk: Lookup, what: tuple[str, str], c
     codes, uniques, res = lk.resolve_array(vals)
     counts = np.bincount(codes, minlength=len(uniques)) if len(vals) else np.zeros(0, dtype=np.int64)
     hows: dict[str, int] = {}
-    for r, n in zip(res, counts.tolist()):
-        hows[r.how] = hows.get(r.how, 0) + n
+    for u, r in enumerate(res):
+        hows[r.how] = hows.get(r.how, 0) + 1
+    named = [uniques[u] for u, r in enumerate(res) if r.how in ("name", "variant", "ending")]
+    if named:
+        col.resolved((what[0] + "s", what[1]), t.name, t.typed.get(column, column), named)
     resolved_u = [r.id if r.id is not None else u for u, r in zip(uniques, res)]
     close = {u: lk.suggest(uniques[u]) for u, r in enumerate(res) if r.how == "unknown" and not person}
     bad = [u for u, r in enumerate(res) if r.how == "ambiguous" or (u in close and not (outside_ok and not close[u]))]
@@ -630,92 +718,6 @@ def _ids_of(lk: Lookup, candidates) -> list[str]:
     return out[:3]
 
 
-def _resolution_note(t: Parsed, column: str, hows: dict[str, int], what: str, what_zh: str,
-                     col: _Collector) -> None:
-    n = hows.get("name", 0) + hows.get("variant", 0) + hows.get("ending", 0)
-    if n:
-        col.note(QualityItem("read", "note", t.name,
-                             f"{n} {what} in column {t.typed.get(column, column)!r} given by name or a variant "
-                             f"of the id, resolved to ids",
-                             f"“{t.typed.get(column, column)}”列中 {n} 个{what_zh}以名称或编号变体填写，已对应到编号"))
-
-
-def _resolve_people(parsed: dict[str, Parsed], people: Lookup, col: _Collector) -> None:
-    """Subjects and relation nodes: an investigator (id or unique name) or another person.
-
-    Another person is compared by key (case, spaces, full/half width), so ``刘某某（会计）``
-    and ``刘某某(会计)`` are one node.  A person written once bare (``刘某某``) and once with a
-    remark (``刘某某(会计)``) is refused: the two may or may not be one person.
-    """
-    cols = []
-    if "cases" in parsed and parsed["cases"].ok:
-        cols.append((parsed["cases"], "subject_id"))
-    if "relations" in parsed and parsed["relations"].ok:
-        cols += [(parsed["relations"], "a"), (parsed["relations"], "b")]
-    canon: dict[str, str] = {}
-    seen_at: dict[str, tuple[Parsed, int, str]] = {}
-    for t, column in cols:
-        vals = t.frame[column].to_numpy(dtype=object)
-        codes, uniques, res = people.resolve_array(vals)
-        out = []
-        n_named = 0
-        rows_of = _rows_by_code(codes, list(range(len(uniques))))
-        for u, (value, r) in enumerate(zip(uniques, res)):
-            rows = rows_of.get(u, np.zeros(0, dtype=np.int64))
-            if r.how == "blank":
-                out.append("")
-            elif r.id is not None:
-                out.append(r.id)
-                if r.how != "id":
-                    n_named += len(rows)
-            elif r.how == "ambiguous":
-                cands = _describe(people, r.candidates)
-                for k in rows[: col.cap]:
-                    col.add(t.problem(int(k), column, value,
-                                      (f"one person; {value!r} is the name of {len(r.candidates)} investigators: {cands}",
-                                       f"唯一的人员；“{value}”是 {len(r.candidates)} 名干部的姓名：{cands}"),
-                                      ("write the investigator id (人员编号)", "请填写人员编号")))
-                out.append(value)
-            else:
-                base = strip_note(value)
-                rb = people.resolve(base) if base and base != value else None
-                if rb is not None and rb.how in ("name", "variant", "id", "ambiguous"):
-                    who = _describe(people, [rb.id] if rb.id else rb.candidates)
-                    for k in rows[: col.cap]:
-                        col.add(t.problem(int(k), column, value,
-                                          (f"an investigator id, or a person who is not {who}",
-                                           f"干部编号，或不是 {who} 的其他人"),
-                                          (f"{value!r} looks like investigator {who} with a remark: write the id if "
-                                           f"it is them, or a different name if not",
-                                           f"“{value}”像是带备注的干部 {who}：如是本人请填编号，如不是请写成不同的名字")))
-                    out.append(value)
-                    continue
-                k_ = key(value)
-                canon.setdefault(k_, value)
-                seen_at.setdefault(k_, (t, int(rows[0]), column))
-                out.append(canon[k_])
-        t.frame[column] = np.array(out, dtype=object)[codes] if len(vals) else vals
-        if n_named:
-            _resolution_note(t, column, {"name": n_named}, "people", "人员", col)
-    # one person written bare and with a remark
-    by_base: dict[str, list[str]] = {}
-    for k_, v in canon.items():
-        by_base.setdefault(key(strip_note(v)), []).append(k_)
-    for base, ks in sorted(by_base.items()):
-        bare = [k_ for k_ in ks if key(strip_note(canon[k_])) == k_]
-        noted = [k_ for k_ in ks if k_ not in bare]
-        if bare and noted:
-            t, row, column = seen_at[noted[0]]
-            other = canon[bare[0]]
-            bt, brow, _ = seen_at[bare[0]]
-            col.add(t.problem(row, column, canon[noted[0]],
-                              (f"one way of writing each person; {other!r} is also written "
-                               f"(line {int(bt.lines[brow])} of {bt.name})",
-                               f"同一人只用一种写法；{bt.name} 第 {int(bt.lines[brow])} 行写作“{other}”"),
-                              ("if they are the same person, write the same text in both places; if not, add a "
-                               "remark to the other one too", "如是同一人，请两处写法一致；如不是，请给另一人也加上备注以便区分")))
-
-
 def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
     tw_t = parsed.get("townships")
     if tw_t is None or not tw_t.ok:
@@ -727,9 +729,9 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
     township_words = ("township", "乡镇")
 
     def townships_in(t: Parsed, column: str, outside_ok: bool = False) -> None:
-        hows = _resolve_column(t, column, towns, township_words, col, outside_ok=outside_ok, county=county)
-        _resolution_note(t, column, hows, "townships", "乡镇", col)
+        _resolve_column(t, column, towns, township_words, col, outside_ok=outside_ok, county=county)
 
+    resolve_zones(tw_t, col)  # one spelling per zone (places.py)
     # zones never cross counties
     if len(tw):
         z = tw[(tw["zone"] != "") & (tw["county"] != "")]  # a blank county is reported by the fill-down check
@@ -764,11 +766,8 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
     if cs_t is not None and cs_t.ok:
         _check_unique(cs_t, "case_id", col)
         townships_in(cs_t, "township_id")
-    people = None
     if inv_t is not None and inv_t.ok:
-        inv = inv_t.frame
-        people = Lookup(inv["investigator_id"].tolist(), inv["name"].tolist())
-        _resolve_people(parsed, people, col)
+        resolve_people(parsed, col)  # subjects, relations and recusals (people.py)
     rel_t = parsed.get("relations")
     if rel_t is not None and rel_t.ok:
         f = rel_t.frame
@@ -781,12 +780,10 @@ def _validate_references(parsed: dict[str, Parsed], col: _Collector) -> None:
         given = f["can_review"].to_numpy(dtype=object)
         f["can_review"] = np.where(pd.isna(given), (f["level"] == "county").to_numpy(), given).astype(bool)
     _validate_living(parsed, col, towns, county, townships_in)
+    if "townships" in parsed:
+        resolve_villages(parsed, col)  # case and home villages (places.py)
     conf_t = parsed.get("conflicts")
     if conf_t is not None and conf_t.ok:
-        if people is not None:
-            _resolution_note(conf_t, "investigator_id",
-                             _resolve_column(conf_t, "investigator_id", people, ("investigator", "干部"), col),
-                             "people", "人员", col)
         if cs_t is not None and cs_t.ok:
             cases = Lookup(cs_t.frame["case_id"].tolist())
             _resolve_column(conf_t, "case_id", cases, ("case id", "线索编号"), col)
@@ -831,7 +828,7 @@ def _validate_living(parsed: dict[str, Parsed], col: _Collector, towns: Lookup, 
         groups = [tname_of.get(t, "") for t in vf["township_id"]]  # so 柳河镇王庄村 names one village
         villages = Lookup(vf["village_id"].tolist(), vf["name"].tolist(), groups)
         for c in ("a", "b"):
-            _resolution_note(va_t, c, _resolve_column(va_t, c, villages, ("village", "村"), col), "villages", "村", col)
+            _resolve_column(va_t, c, villages, ("village", "村"), col)
         f = va_t.frame
         self_loop = (f["a"] == f["b"]).to_numpy() & (f["a"] != "").to_numpy()
         for k in np.flatnonzero(self_loop)[: col.cap]:
@@ -891,38 +888,40 @@ def _check_symmetric(t: Parsed, col: _Collector) -> None:
 
 
 def _quality(parsed: dict[str, Parsed], col: _Collector) -> None:
+    """Gaps: a named rule that cannot protect a named person or case.  Notes: what is ordinary
+    but worth knowing (people from outside the data, subjects with no known relations)."""
     inv_t, cs_t = parsed.get("investigators"), parsed.get("cases")
     tw_t = parsed.get("townships")
     if inv_t is None or not inv_t.ok or tw_t is None or not tw_t.ok:
         return
     inv = inv_t.frame
     ids = inv["investigator_id"].tolist()
+    who = [f"{i} {n}".strip() for i, n in zip(ids, inv["name"].tolist())]
     known_t = set(tw_t.frame["township_id"])
     if len(inv):
-        for column, rule_en, rule_zh in (
-                ("home_township", "the home rule cannot keep them off cases in their home township",
-                 "回避规则无法阻止他们办理籍贯乡镇的案件"),
-                ("home_village", "the home rule cannot keep them off cases in their home village",
-                 "回避规则无法阻止他们办理籍贯村的案件")):
-            if column not in inv_t.typed:
-                col.note(QualityItem("home", "gap", inv_t.name,
-                                     f"no {column} column: {rule_en} (nobody is protected)",
-                                     f"没有“{_zh(inv_t.spec, column)}”列：{rule_zh}（对所有人都无法保护）"))
-                continue
-            blank = [i for i, v in zip(ids, inv[column].tolist()) if v == ""]
-            if blank:
-                col.note(QualityItem("home", "gap", inv_t.name, f"{column} blank: {rule_en}",
-                                     f"“{inv_t.typed[column]}”为空：{rule_zh}", tuple(blank)))
-        outside = [f"{i} ({v})" for i, v in zip(ids, inv["home_township"].tolist()) if v != "" and v not in known_t]
-        if outside:
+        if "home_township" not in inv_t.typed:
             col.note(QualityItem("home", "gap", inv_t.name,
-                                 "home township not in the townships table (treated as a place outside the data)",
-                                 "籍贯乡镇不在乡镇表中（视为本地以外的地方）", tuple(outside)))
+                                 "no home township column: the home rule cannot keep anyone off cases in their "
+                                 "home township", "没有“籍贯乡镇”列：回避规则无法阻止任何人办理其籍贯乡镇的案件"))
+        else:
+            home_v = inv["home_village"].tolist()
+            blank = [w for w, t, v in zip(who, inv["home_township"].tolist(), home_v) if t == ""]
+            if blank:
+                col.note(QualityItem("home", "gap", inv_t.name,
+                                     f"{inv_t.typed['home_township']} blank: the home rule cannot keep them off cases in "
+                                     "their home township (only a home village, where given, is compared)",
+                                     f"“{_typed_zh(inv_t, 'home_township')}”为空：回避规则无法阻止他们办理籍贯乡镇的案件"
+                                     "（仅比较已填写的籍贯村）", tuple(blank)))
+        outside = [f"{w} ({v})" for w, v in zip(who, inv["home_township"].tolist()) if v != "" and v not in known_t]
+        if outside:
+            col.note(QualityItem("home", "note", inv_t.name,
+                                 "home township outside the data (no case is in it)",
+                                 "籍贯乡镇不在本次数据范围内（没有线索在该地）", tuple(outside)))
         if "level" not in inv_t.typed:
             col.note(QualityItem("level", "gap", inv_t.name,
                                  "no level column: everybody is treated as township-level staff (escalated cases "
                                  "find no county-level lead)",
-                                 "没有“层级”列：所有人都按乡镇级干部处理（提级直查的案件找不到县级组长）", tuple(ids)))
+                                 "没有“层级”列：所有人都按乡镇级干部处理（提级直查的案件找不到县级组长）", tuple(who)))
     if cs_t is None or not cs_t.ok:
         return
     cs = cs_t.frame
@@ -942,11 +941,14 @@ def _quality(parsed: dict[str, Parsed], col: _Collector) -> None:
         absent = [f"{c} ({s})" for c, s in zip(cs["case_id"], cs["subject_id"])
                   if s != "" and s not in nodes and s not in inv_set]
         if absent and len(cs):
-            where = "no relations table" if rel_t is None else "subject not in the relations table"
-            where_zh = "没有关系表" if rel_t is None else "被调查人不在关系表中"
-            col.note(QualityItem("kin", "gap", cs_t.name,
-                                 f"{where}: the kin rule cannot protect these cases",
-                                 f"{where_zh}：亲属回避规则无法保护这些线索", tuple(absent)))
+            if rel_t is None:
+                col.note(QualityItem("kin", "gap", cs_t.name, "no relations table: the kin rule cannot protect these "
+                                     "cases (only the subject, when an investigator, is kept off)",
+                                     "没有关系表：亲属回避规则无法保护这些线索（仅被调查人本人为干部时回避）", tuple(absent)))
+            else:
+                col.note(QualityItem("kin", "note", cs_t.name, "subjects with no relations listed (the kin rule finds "
+                                     "nobody to keep off their cases)", "关系表中没有其社会关系的被调查人（亲属回避规则找不到需回避的人）",
+                                     tuple(absent)))
     if rel_t is not None and rel_t.ok and len(rel_t.frame):
         import networkx as nx
 
@@ -967,6 +969,12 @@ def _quality(parsed: dict[str, Parsed], col: _Collector) -> None:
         col.note(QualityItem("skills", "gap", cs_t.name,
                              "required skills that no investigator has (cases needing them cannot be staffed)",
                              "没有任何干部具备的所需专长（需要这些专长的线索无法组队）", tuple(missing)))
+
+
+def _typed_zh(t: Parsed, column: str) -> str:
+    """The header as typed when it is Chinese, else the contract's Chinese label (for zh text)."""
+    typed = t.typed.get(column, column)
+    return typed if not typed.isascii() else _zh(t.spec, column)
 
 
 def _zh(spec: TableSpec, column: str) -> str:
@@ -1011,12 +1019,13 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         if t not in parsed and t not in require:
             parsed[t] = Parsed(TABLES[t], TABLES[t].file, "", _empty_frame(TABLES[t]), np.zeros(0, dtype=np.int64))
     _validate_references(parsed, col)
+    col.resolution_notes()
     if not col.failed:
         _quality(parsed, col)
         if strict:
             _strict_problems(col)
     col.raise_if_failed()
-    quality = QualityReport(tuple(col.quality))
+    quality = QualityReport.ranked(col.quality)
     for item in quality.gaps:
         log.info("data quality: %s", item.render("en"))
 
@@ -1133,7 +1142,7 @@ def load(path: str | Path, max_problems: int = MAX_PROBLEMS, require: tuple[str,
         raise
     col.raise_if_failed()
     if col.quality:
-        quality = QualityReport(tuple(col.quality) + tables.quality.items)
+        quality = QualityReport.ranked(list(col.quality) + list(tables.quality.items))
         tables = dataclasses.replace(tables, quality=quality, warnings=tuple(i.render("en") for i in quality.gaps))
     if p.is_dir() and (p / "boundaries.geojson").is_file():  # optional township polygons beside the tables
         from ..maps.boundaries import load_boundaries

@@ -45,11 +45,25 @@ class QualityItem:
                 "what_zh": self.what_zh, "who": list(self.who), "count": len(self.who)}
 
 
+#: Rank of the rules in the report: the conflict rules first, then what makes cases unstaffable.
+RULE_RANK = ("home", "kin", "declared", "cross-check", "level", "skills", "columns", "read")
+
+
 @dataclass(frozen=True)
 class QualityReport:
-    """Everything the loader found that a planner should know, in a stable order."""
+    """Everything the loader found that a planner should know, ranked: gaps that leave someone
+    unprotected first (conflict rules before the others), then notes on how the input was read."""
 
     items: tuple[QualityItem, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def ranked(cls, items) -> "QualityReport":
+        """A report with ``items`` in rank order (gaps, by rule; then notes; stable within)."""
+        def rank(i: QualityItem) -> tuple[int, int]:
+            r = RULE_RANK.index(i.rule) if i.rule in RULE_RANK else len(RULE_RANK)
+            return (i.kind != "gap", r)
+
+        return cls(tuple(sorted(items, key=rank)))
 
     @property
     def gaps(self) -> tuple[QualityItem, ...]:

@@ -40,7 +40,10 @@ class Grid:
     """One sheet or CSV file: ``cells`` (row r = Excel line r + 1) as text, plus what Excel knew.
 
     ``merged`` holds merged ranges as 0-based inclusive ``(r0, c0, r1, c1)``; ``flags`` maps
-    ``(r, c)`` to ``"date"``, ``"formula"`` (no saved value) or ``"long-number"``.
+    ``(r, c)`` to ``"date"``, ``"formula"`` (no saved value) or ``"long-number"``.  The
+    spreadsheet gestures that carry meaning: ``struck`` maps a row to the columns of its
+    struck-through cells (a planner's "deleted"), ``hidden`` lists hidden rows (often old
+    staff) and ``coloured`` rows with a fill colour (often "to check").
     """
 
     name: str
@@ -49,6 +52,9 @@ class Grid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     flags: dict[tuple[int, int], str] = field(default_factory=dict)
     is_workbook: bool = False
+    struck: dict[int, list[int]] = field(default_factory=dict)
+    hidden: list[int] = field(default_factory=list)
+    coloured: list[int] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -227,8 +233,38 @@ def _xlsx_grids(path: Path, raw: bytes, digest: str) -> list[Grid]:
                     text[r, c] = v
         merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         cells = pd.DataFrame(text, columns=range(width), dtype=object) if width else pd.DataFrame()
-        grids.append(Grid(f"{path.name}[{ws.title}]", digest, cells, merged, flags, is_workbook=True))
+        struck, coloured = _xlsx_gestures(book, ws, text)
+        hidden = sorted(r - 1 for r, d in ws.row_dimensions.items() if d.hidden and r - 1 < len(rows))
+        grids.append(Grid(f"{path.name}[{ws.title}]", digest, cells, merged, flags, is_workbook=True,
+                          struck=struck, hidden=hidden, coloured=coloured))
     return grids
+
+
+def _xlsx_gestures(book, ws, text: np.ndarray) -> tuple[dict[int, list[int]], list[int]]:
+    """Struck-through cells (row -> columns) and rows filled with a colour, of one sheet.
+
+    Cheap when the workbook defines no struck font and no fill (most files): nothing is scanned.
+    """
+    any_strike = any(getattr(f, "strike", False) for f in getattr(book, "_fonts", []))
+    any_fill = any(getattr(f, "fill_type", None) not in (None, "none") for f in getattr(book, "_fills", []))
+    struck: dict[int, list[int]] = {}
+    coloured: list[int] = []
+    if not (any_strike or any_fill):
+        return struck, coloured
+    for r, row in enumerate(ws.iter_rows()):
+        filled = 0
+        nonblank = 0
+        for c, cell in enumerate(row):
+            if c >= text.shape[1] or not str(text[r, c]).strip():
+                continue
+            nonblank += 1
+            if any_strike and cell.font is not None and cell.font.strike:
+                struck.setdefault(r, []).append(c)
+            if any_fill and cell.fill is not None and cell.fill.fill_type not in (None, "none"):
+                filled += 1
+        if nonblank and filled == nonblank:
+            coloured.append(r)
+    return struck, coloured
 
 
 def _xls_grids(path: Path, raw: bytes, digest: str) -> list[Grid]:
@@ -259,7 +295,17 @@ def _xls_grids(path: Path, raw: bytes, digest: str) -> list[Grid]:
                         flags[(r, c)] = flag
         merged = [(r0, c0, r1 - 1, c1 - 1) for r0, r1, c0, c1 in sh.merged_cells]
         cells = pd.DataFrame(text, columns=range(sh.ncols), dtype=object) if sh.ncols else pd.DataFrame()
-        grids.append(Grid(f"{path.name}[{sh.name}]", digest, cells, merged, flags, is_workbook=True))
+        struck: dict[int, list[int]] = {}
+        for r in range(sh.nrows):
+            for c in range(sh.ncols):
+                if text[r, c] == "":
+                    continue
+                xf = book.xf_list[sh.cell_xf_index(r, c)]
+                if book.font_list[xf.font_index].struck_out:
+                    struck.setdefault(r, []).append(c)
+        hidden = sorted(r for r, info in sh.rowinfo_map.items() if info.hidden and r < sh.nrows)
+        grids.append(Grid(f"{path.name}[{sh.name}]", digest, cells, merged, flags, is_workbook=True,
+                          struck=struck, hidden=hidden))
     return grids
 
 

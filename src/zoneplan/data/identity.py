@@ -1,0 +1,261 @@
+"""Identity keys: when two spellings name one person, one village or one zone.
+
+Every value a conflict or pool rule reads is compared by one documented key, so that the
+spellings an office types for one identity become one, and spellings that are merely *close*
+can be found and refused (:func:`near_reason`).  The keys (all after :func:`~.cells.clean`:
+Unicode NFKC, zero-width characters removed):
+
+* **people** (:func:`person_name`): spaces removed; every name-separator mark folded away
+  (:data:`NAME_SEPARATORS`: ``·`` U+00B7, ``•`` U+2022, ``・`` U+30FB, ``･`` U+FF65, ``‧``,
+  ``∙``, ``⋅``, ``.``, ``．``, hyphens, or none at all: ``阿卜杜拉·艾买提`` = ``阿卜杜拉•艾买提``
+  = ``阿卜杜拉艾买提``); remarks in brackets set aside (``刘某某（会计）`` = ``刘某某``); a title
+  or office word of :data:`TITLE_WORDS` at either end set aside (``村支书吐尔逊·买买提`` =
+  ``吐尔逊·买买提 村支书`` = ``吐尔逊·买买提``) when it is written apart from the name (a space,
+  a dot) or when at least two characters of name remain beside a title of three or more
+  characters (three beside a two-character title); case folded.  A remark holding a word of
+  :data:`DISTINCT_WORDS` (``王伟（另一人）``) says "a different person": the remark then stays
+  in the key, so the person is nobody else.
+* **villages** (:func:`village_key`): spaces and remarks removed, common place characters in
+  traditional form folded (鄉 -> 乡 ...), and the administrative ending dropped, repeatedly
+  (:data:`VILLAGE_ENDINGS`: ``英买力村委会`` = ``英买力村民委员会`` = ``英买力村`` = ``英买力``;
+  ``解放路社区居委会`` = ``解放路社区`` = ``解放路``; ``嘎查`` for 村).
+* **zones** (:func:`zone_key`): spaces removed, Chinese numbers as digits, a leading ``第``
+  before a number and the ending (协作区, 协作片区, 片区, 协作组) dropped: ``第1协作区`` =
+  ``第一协作区`` = ``第一片区``.
+
+Near misses (:func:`near_reason`) are pairs of *different* keys that an office could have
+typed for one person: the same name once a title word is removed from either end (when the
+key rule above kept it), a name of two or more characters at the start or end of a name of
+four or more, one character apart (both four or more characters, or three when written with
+a separator), or the same sounds written with other characters (:data:`SOUND_VARIANTS`, four
+or more characters).  Han names of two or three characters are never near by one character
+or by containment: ``王建国`` and ``王建军`` are ordinarily two people.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cells import chinese_int, clean, has_cjk
+
+__all__ = ["PersonName", "person_name", "person_key", "village_key", "zone_key", "near_reason",
+           "NAME_SEPARATORS", "TITLE_WORDS", "DISTINCT_WORDS", "VILLAGE_ENDINGS", "ZONE_ENDINGS",
+           "SOUND_VARIANTS", "SINGLE_VALUE_SEPARATORS", "one_edit_apart", "fold_traditional", "sound_key",
+           "strip_titles_loosely"]
+
+#: Marks offices type between the parts of a transcribed name (or between a name and a title).
+NAME_SEPARATORS = "·•・･‧∙⋅．.﹒ᐧ⸱-‐‑‒–—―_＿－"
+_SEP_RE = re.compile("[" + re.escape(NAME_SEPARATORS) + r"\s]+")
+
+#: Title and office words set aside at either end of a person's name.
+TITLE_WORDS = (
+    "村党支部书记", "党支部书记", "党总支书记", "支部书记", "村支部书记", "村支书", "支书", "副书记", "书记",
+    "村委会主任", "居委会主任", "村委主任", "村主任", "社区主任", "监委会主任", "村监委会主任", "妇女主任",
+    "治保主任", "副主任", "主任", "村委委员", "村委员", "委员", "会计", "报账员", "出纳", "文书",
+    "村民小组长", "小组长", "组长", "队长", "网格员", "村医", "校长", "所长", "站长", "局长", "科长", "股长",
+    "镇长", "乡长", "副镇长", "副乡长", "村干部", "干部", "党员", "村民", "居民", "群众", "同志", "老师", "医生",
+    "经理", "法人", "负责人", "个体户", "老板", "先生", "女士",
+)
+_TITLES = tuple(sorted(set(TITLE_WORDS), key=len, reverse=True))
+
+#: Remark words that say "this is a different person" (``王伟（另一人）``).
+DISTINCT_WORDS = ("另一人", "另一位", "另外一人", "另一个人", "非本人", "不是本人", "同名不同人", "同名", "不同人",
+                  "另有其人", "非同一人", "不是同一人", "other person", "another person", "different person",
+                  "not the same")
+
+#: Administrative endings of villages and communities, dropped (longest first, repeatedly).
+VILLAGE_ENDINGS = ("社区居民委员会", "村民委员会", "居民委员会", "社区居委会", "嘎查委员会", "村委会", "居委会",
+                   "村委", "社区", "嘎查", "行政村", "村")
+_VILLAGE_ENDINGS = tuple(sorted(set(VILLAGE_ENDINGS), key=len, reverse=True))
+
+#: Endings of zone names, dropped.
+ZONE_ENDINGS = ("纪检监察协作区", "协作片区", "协作区", "协作组", "片区")
+
+#: Cells that hold one value (a person, a place, an id) may not hold these list separators.
+SINGLE_VALUE_SEPARATORS = "、，,；;/／\n|｜"
+
+_NON_WORD = re.compile(r"[\W_]+")
+_REMARK = re.compile(r"[(\[【〔《<{「『][^)\]】〕》>}」』]*(?:[)\]】〕》>}」』]|$)")
+
+#: Traditional forms of characters common in place and office names (NFKC leaves them).
+_TRADITIONAL = str.maketrans({
+    "鄉": "乡", "鎮": "镇", "區": "区", "縣": "县", "會": "会", "員": "员", "務": "务", "衛": "卫", "莊": "庄",
+    "東": "东", "灣": "湾", "橋": "桥", "溝": "沟", "陽": "阳", "華": "华", "興": "兴", "營": "营", "關": "关",
+    "門": "门", "豐": "丰", "龍": "龙", "雲": "云", "嶺": "岭", "臺": "台", "園": "园", "廟": "庙", "閣": "阁",
+    "溪": "溪", "裡": "里", "場": "场", "廠": "厂", "頭": "头", "馬": "马", "鳳": "凤", "劉": "刘", "張": "张",
+    "陳": "陈", "楊": "杨", "趙": "赵", "黃": "黄", "吳": "吴", "孫": "孙", "鄭": "郑", "劉": "刘", "堯": "尧",
+    "黨": "党", "書": "书", "記": "记", "長": "长", "農": "农", "寧": "宁", "開": "开", "遠": "远", "豊": "丰",
+    "辦": "办", "處": "处", "政": "政", "實": "实", "灣": "湾", "塢": "坞", "壩": "坝", "鋪": "铺", "莊": "庄",
+})
+
+#: Characters offices use for one sound in transcribed names (阿不都 / 阿卜杜 / 阿布都 ...).
+SOUND_VARIANTS = ("卜不布", "杜都", "买麦迈玛", "力丽利里莉", "依伊衣", "孜兹子", "木穆姆", "合和赫", "曼满",
+                  "吐图", "逊荪孙", "努奴", "克可", "斯思司", "沙莎", "娜那纳", "尼妮", "汗罕", "热惹", "提题",
+                  "尔儿", "古姑", "扎札", "吉基", "玉尤", "亚雅", "巴八", "拉啦", "塔他", "哈罕")
+_SOUND = str.maketrans({ch: group[0] for group in SOUND_VARIANTS for ch in group})
+
+
+def fold_traditional(text: str) -> str:
+    """Common place and office characters in their simplified form (``柳河鎮`` -> ``柳河镇``)."""
+    return text.translate(_TRADITIONAL)
+
+
+@dataclass(frozen=True)
+class PersonName:
+    """A person's name as typed, taken apart: the identity ``key`` and what was set aside."""
+
+    text: str  # the cleaned cell
+    key: str  # the identity key ("" for a blank cell)
+    base: str  # the key without a distinct-person remark
+    remark: str = ""  # bracketed remarks set aside
+    title: str = ""  # a title or office word set aside
+    distinct: bool = False  # a remark says "a different person"
+    dotted: bool = False  # the name is written with a separator mark
+
+    @property
+    def plain(self) -> bool:
+        """Written without remark or title: the name alone."""
+        return not self.remark and not self.title
+
+
+def _strip_titles(tokens: list[str]) -> tuple[str, str]:
+    """The name without title words at either end, and the titles removed."""
+    removed: list[str] = []
+    # titles written apart: whole tokens at either end
+    while len(tokens) > 1 and tokens[0] in _TITLES:
+        removed.append(tokens.pop(0))
+    while len(tokens) > 1 and tokens[-1] in _TITLES:
+        removed.append(tokens.pop())
+    core = "".join(tokens)
+    changed = True
+    while changed and has_cjk(core):
+        changed = False
+        for t in _TITLES:
+            rest = len(core) - len(t)
+            if rest >= 2 and (len(t) >= 3 or rest >= 3):
+                if core.startswith(t):
+                    core, changed = core[len(t):], True
+                elif core.endswith(t):
+                    core, changed = core[:-len(t)], True
+                if changed:
+                    removed.append(t)
+                    break
+    return core, "、".join(removed)
+
+
+def person_name(value: str) -> PersonName:
+    """Take a person's cell apart into its identity key and what was set aside (see module doc)."""
+    text = clean(value)
+    if not text:
+        return PersonName("", "", "")
+    remarks = [m.group(0) for m in _REMARK.finditer(text)]
+    bare = _REMARK.sub(" ", text)
+    remark = "".join(r.strip("()[]【】〔〕《》<>{}「」『』 ") for r in remarks)
+    dotted = bool(re.search("[" + re.escape(NAME_SEPARATORS) + "]", bare.strip()))
+    tokens = [t for t in _SEP_RE.split(bare) if t]
+    if not tokens:  # the whole cell is a remark: keep it as the name
+        tokens, remark, remarks = [t for t in _SEP_RE.split(text) if t], "", []
+    core, title = _strip_titles(tokens)
+    base = core.casefold()
+    low = remark.casefold()
+    distinct = any(w in low for w in DISTINCT_WORDS)
+    key = base + "~" + _NON_WORD.sub("", low) if distinct else base
+    return PersonName(text, key, base, remark, title, distinct, dotted)
+
+
+def person_key(value: str) -> str:
+    """The identity key of a person's cell (``阿卜杜拉•艾买提`` -> ``阿卜杜拉艾买提``)."""
+    return person_name(value).key
+
+
+def strip_titles_loosely(core: str) -> str:
+    """The name without any title word at either end, keeping at least one character."""
+    changed = True
+    while changed:
+        changed = False
+        for t in _TITLES:
+            if len(core) > len(t) and (core.startswith(t) or core.endswith(t)):
+                core = core[len(t):] if core.startswith(t) else core[:-len(t)]
+                changed = True
+                break
+    return core
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """True when one substitution, insertion or deletion turns ``a`` into ``b`` (a != b)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i:] == b[i + 1:]
+
+
+def sound_key(key: str) -> str:
+    """The key with each character replaced by the first of its sound group."""
+    return key.translate(_SOUND)
+
+
+def near_reason(a: PersonName, b: PersonName) -> str | None:
+    """Why two different person keys look like one person typed two ways, or ``None``.
+
+    Reasons: ``title`` (the same name once a title word is removed), ``contains`` (a name of
+    two or more characters at the start or end of a name of four or more), ``one-apart``
+    (one character different: both four or more characters, or three or more when either is
+    written with a separator mark), ``sounds`` (the same sounds written with other characters,
+    four or more characters).  Only names in Chinese characters are compared; a remark that
+    declares a different person is never near.
+    """
+    x, y = a.base, b.base
+    if x == y or not x or not y or a.distinct or b.distinct or not (has_cjk(x) and has_cjk(y)):
+        return None
+    if strip_titles_loosely(x) == strip_titles_loosely(y):
+        return "title"
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    if len(short) >= 2 and len(long_) >= 4 and (long_.startswith(short) or long_.endswith(short)):
+        return "contains"
+    floor = 3 if (a.dotted or b.dotted) else 4
+    if min(len(x), len(y)) >= floor and one_edit_apart(x, y):
+        return "one-apart"
+    if min(len(x), len(y)) >= 4 and sound_key(x) == sound_key(y):
+        return "sounds"
+    return None
+
+
+def village_key(value: str) -> str:
+    """The identity key of a village or community (``英买力村委会`` -> ``英买力``)."""
+    s = fold_traditional(_REMARK.sub("", clean(value))).replace(" ", "").casefold()
+    changed = True
+    while changed:
+        changed = False
+        for e in _VILLAGE_ENDINGS:
+            if s.endswith(e) and len(s) > len(e):
+                s, changed = s[: -len(e)], True
+                break
+    return s
+
+
+_CN_NUM_RUN = re.compile(r"[零〇一二两三四五六七八九十百]+")
+
+
+def zone_key(value: str) -> str:
+    """The identity key of a zone name (``第一协作区`` -> ``1``, ``城区协作区`` -> ``城区``)."""
+    s = fold_traditional(clean(value)).replace(" ", "").casefold()
+
+    def digits(m: re.Match) -> str:
+        n = chinese_int(m.group(0))
+        return str(n) if n is not None else m.group(0)
+
+    s = _CN_NUM_RUN.sub(digits, s)
+    for e in ZONE_ENDINGS:
+        if s.endswith(e) and len(s) > len(e):
+            s = s[: -len(e)]
+            break
+    if s.startswith("第") and len(s) > 1 and s[1].isdigit():
+        s = s[1:]
+    return s

@@ -1,0 +1,414 @@
+"""People: every subject, relation person and recusal resolved to one identity, or refused.
+
+A person cell is resolved in this order (the first step that finds anything decides):
+
+1. an investigator id as written, or up to case, spaces and dropped leading zeros;
+2. the person key (:func:`~.identity.person_name`: separator dots, spaces, bracketed remarks
+   and title words set aside) of exactly one investigator's name -- two is *ambiguous* and
+   refused with both ("write the id");
+3. otherwise a person outside the roster, whose identity is the key: every spelling with that
+   key is one person (shown in the spelling typed most plainly and most often).
+
+Then the **near-miss rule**: a person outside the roster whose key is *near* an investigator's
+or a subject's (:func:`~.identity.near_reason`) may be that person typed another way.  When
+taking them as one would bring an investigator within :data:`NEAR_HOPS` hops of a subject (or
+of another investigator) where they are not now, the run is refused with the candidates and
+the one-line way to say "a different person" (a remark such as ``（另一人）``).  Near pairs on
+which no rule depends are listed in the data-quality notes.  Two roster lines whose names
+have one key but are spelled differently (``阿卜杜拉·艾买提`` / ``阿卜杜拉•艾买提``) are refused:
+one person entered twice, or two people the roster must tell apart.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cells import has_cjk
+from .identity import PersonName, near_reason, person_name, sound_key, strip_titles_loosely
+from .quality import QualityItem
+from .resolve import Lookup
+
+__all__ = ["resolve_people", "NEAR_HOPS", "Roster"]
+
+#: How far (relation hops) the near-miss rule looks for an investigator and a subject that one
+#: person written two ways would connect.  Above the kin rule's default (2) and its usual settings.
+NEAR_HOPS = 4
+
+_REASON_WORDS = {
+    "title": ("the same name with a title or office word", "去掉职务称谓后姓名相同"),
+    "contains": ("one name contains the other", "一个姓名包含另一个"),
+    "one-apart": ("one character apart", "只差一个字"),
+    "sounds": ("the same sounds in other characters", "音译用字不同"),
+}
+
+
+class Roster:
+    """Investigators by id and by person key (built once)."""
+
+    def __init__(self, ids: list[str], names: list[str]):
+        self.ids = [str(i) for i in ids]
+        self.names = [str(n) for n in names]
+        self.id_lookup = Lookup(self.ids)
+        self.label = dict(zip(self.ids, self.names))
+        self.parsed = {i: person_name(n) for i, n in zip(self.ids, self.names) if n}
+        self.by_key: dict[str, list[str]] = {}
+        for i, pn in self.parsed.items():
+            if pn.key:
+                self.by_key.setdefault(pn.key, []).append(i)
+
+    def describe(self, ids) -> str:
+        return ", ".join(f"{i} {self.label[i]}".strip() if self.label.get(i) else i for i in ids)
+
+    def resolve(self, value: str) -> tuple[str | None, str, tuple[str, ...]]:
+        """``(id, how, candidates)``; how is id, variant, name, spelling, ambiguous, other or blank."""
+        if value == "":
+            return None, "blank", ()
+        r = self.id_lookup.resolve(value)
+        if r.id is not None:
+            return r.id, r.how, ()
+        pn = person_name(value)
+        hit = self.by_key.get(pn.key, [])
+        if len(hit) == 1:
+            return hit[0], ("name" if self.label[hit[0]] == value else "spelling"), ()
+        if len(hit) > 1:
+            return None, "ambiguous", tuple(sorted(hit))
+        return None, "other", ()
+
+
+@dataclass
+class _Seen:
+    """Where an identity outside the roster was typed, and how."""
+
+    spellings: Counter
+    first: tuple  # (Parsed, row, column, value as typed) of one mention, for messages
+    name: PersonName
+
+
+def _display(seen: _Seen) -> str:
+    """The spelling to show for a person outside the roster: plain, dotted, most typed, first in order."""
+    def rank(item):
+        text, n = item
+        pn = person_name(text)
+        return (not pn.plain, not pn.dotted, -n, text)
+
+    return min(seen.spellings.items(), key=rank)[0]
+
+
+def _roster_duplicates(inv_t, roster: Roster, col) -> None:
+    """Two roster lines whose names have one key but are spelled differently."""
+    for key, ids in roster.by_key.items():
+        if len(ids) < 2 or len({roster.label[i] for i in ids}) < 2:
+            continue
+        rows = [int(np.flatnonzero(inv_t.frame["investigator_id"].to_numpy(dtype=object) == i)[0]) for i in ids]
+        first = rows[0]
+        for i, row in zip(ids[1:], rows[1:]):
+            other = roster.label[ids[0]]
+            col.add(inv_t.problem(row, "name", roster.label[i],
+                                  (f"one spelling per person; line {int(inv_t.lines[first])} has {other!r} "
+                                   f"({ids[0]}), the same name written another way",
+                                   f"同一人只用一种写法；第 {int(inv_t.lines[first])} 行的“{other}”（{ids[0]}）是同一姓名的另一种写法"),
+                                  ("one person entered twice? Delete one line. Two people? Write one of them as "
+                                   f"{roster.label[i]}（另一人）",
+                                   f"是否同一人录入了两次？请删除一行。如确是两个人，请把其中一人写成“{roster.label[i]}（另一人）”")))
+
+
+def _anchor_index(anchors: dict[str, PersonName]) -> dict[str, dict[str, set[str]]]:
+    """Lookup tables that find near candidates without comparing every pair."""
+    idx: dict[str, dict[str, set[str]]] = {"loose": {}, "part": {}, "del": {}, "sound": {}, "exact": {}}
+    for node, pn in anchors.items():
+        b = pn.base
+        if not b or pn.distinct or not has_cjk(b):
+            continue
+        idx["exact"].setdefault(b, set()).add(node)
+        idx["loose"].setdefault(strip_titles_loosely(b), set()).add(node)
+        if len(b) >= 4:
+            for k in range(2, len(b)):
+                idx["part"].setdefault(b[:k], set()).add(node)
+                idx["part"].setdefault(b[-k:], set()).add(node)
+            idx["sound"].setdefault(sound_key(b), set()).add(node)
+        if len(b) >= 3:
+            idx["del"].setdefault(b, set()).add(node)
+            for k in range(len(b)):
+                idx["del"].setdefault(b[:k] + b[k + 1:], set()).add(node)
+    return idx
+
+
+def _candidates(pn: PersonName, idx) -> set[str]:
+    b = pn.base
+    if not b or pn.distinct or not has_cjk(b):
+        return set()
+    out: set[str] = set()
+    out |= idx["loose"].get(strip_titles_loosely(b), set())
+    out |= idx["part"].get(b, set())
+    if len(b) >= 4:
+        for k in range(2, len(b)):
+            out |= idx["exact"].get(b[:k], set())
+            out |= idx["exact"].get(b[-k:], set())
+        out |= idx["sound"].get(sound_key(b), set())
+    if len(b) >= 3:
+        out |= idx["del"].get(b, set())
+        for k in range(len(b)):
+            out |= idx["del"].get(b[:k] + b[k + 1:], set())
+    return out
+
+
+def _bfs(graph: dict[str, set[str]], source: str, cutoff: int) -> dict[str, int]:
+    dist = {source: 0}
+    q = deque([source])
+    while q:
+        u = q.popleft()
+        if dist[u] >= cutoff:
+            continue
+        for v in graph.get(u, ()):
+            if v not in dist:
+                dist[v] = dist[u] + 1
+                q.append(v)
+    return dist
+
+
+class _Reach:
+    """Distances in the relations graph between investigators and subjects, up to a cutoff."""
+
+    def __init__(self, edges: list[tuple[str, str]], investigators: set[str], subjects: set[str], cutoff: int):
+        self.graph: dict[str, set[str]] = {}
+        for a, b in edges:
+            if a and b and a != b:
+                self.graph.setdefault(a, set()).add(b)
+                self.graph.setdefault(b, set()).add(a)
+        self.inv = investigators
+        self.subj = subjects
+        self.cutoff = cutoff
+        self._cache: dict[str, dict[str, int]] = {}
+
+    def dist(self, node: str) -> dict[str, int]:
+        if node not in self._cache:
+            self._cache[node] = _bfs(self.graph, node, self.cutoff)
+        return self._cache[node]
+
+    def merge_effect(self, x: str, y: str) -> tuple[int, str, str] | None:
+        """Taking ``x`` and ``y`` as one person: the shortest new investigator-subject (or
+        investigator-investigator) distance it creates, as (hops, a, b), or None."""
+        dx, dy = self.dist(x), self.dist(y)
+        best = None
+        for a, da in dx.items():
+            a_inv, a_subj = a in self.inv, a in self.subj
+            if not (a_inv or a_subj):
+                continue
+            for b, db in dy.items():
+                hops = da + db
+                if hops > self.cutoff or a == b or (best is not None and hops >= best[0]):
+                    continue
+                b_inv, b_subj = b in self.inv, b in self.subj
+                if not ((a_inv and (b_subj or b_inv)) or (a_subj and b_inv)):
+                    continue
+                old = self.dist(a).get(b)
+                if old is None or hops < old:
+                    best = (hops, a, b)
+        return best
+
+
+def resolve_people(parsed: dict, col) -> None:
+    """Resolve subjects, relation people and recusals in place (see the module doc).
+
+    ``parsed`` maps table names to :class:`~.load.Parsed`; problems and quality items go to
+    ``col`` (the loader's collector).
+    """
+    inv_t = parsed["investigators"]
+    roster = Roster(inv_t.frame["investigator_id"].tolist(), inv_t.frame["name"].tolist())
+    _roster_duplicates(inv_t, roster, col)
+    cols = []
+    if "cases" in parsed and parsed["cases"].ok:
+        cols.append((parsed["cases"], "subject_id"))
+    if "relations" in parsed and parsed["relations"].ok:
+        cols += [(parsed["relations"], "a"), (parsed["relations"], "b")]
+    seen: dict[str, _Seen] = {}
+    resolved: list[tuple[object, str, np.ndarray, list[str | None], list[str]]] = []
+    folded: dict[str, set[str]] = {}  # display note: spelling -> investigator / identity
+    n_named: dict[tuple[str, str], list[str]] = {}
+    for t, column in cols:
+        vals = t.frame[column].to_numpy(dtype=object)
+        codes, uniques = _factorize(vals)
+        rows_of = _rows_by_code(codes, len(uniques))
+        out: list[str | None] = []
+        for u, value in enumerate(uniques):
+            rows = rows_of[u]
+            ident, how, cands = roster.resolve(value)
+            if how == "blank":
+                out.append("")
+            elif ident is not None:
+                out.append(ident)
+                if how != "id":
+                    n_named.setdefault((t.name, t.typed.get(column, column)), []).append(value)
+                    if how == "spelling":
+                        folded.setdefault(value, set()).add(f"{ident} {roster.label[ident]}")
+            elif how == "ambiguous":
+                for k in rows[: col.cap]:
+                    col.add(t.problem(int(k), column, value,
+                                      (f"one person; {value!r} is the name of {len(cands)} investigators: "
+                                       f"{roster.describe(cands)}",
+                                       f"唯一的人员；“{value}”是 {len(cands)} 名干部的姓名：{roster.describe(cands)}"),
+                                      ("write the investigator id (人员编号)", "请填写人员编号")))
+                out.append(value)
+            else:
+                pn = person_name(value)
+                s = seen.get(pn.key)
+                if s is None:
+                    s = seen[pn.key] = _Seen(Counter(), (t, int(rows[0]), column, value), pn)
+                s.spellings[value] += len(rows)
+                out.append(None)  # filled with the identity's display below
+        resolved.append((t, column, codes, out, uniques))
+    display = {k: _display(s) for k, s in seen.items()}
+    for k, s in seen.items():
+        if len(s.spellings) > 1:
+            for sp in s.spellings:
+                if sp != display[k]:
+                    folded.setdefault(sp, set()).add(display[k])
+    # write back: investigators as ids, others as their identity's display
+    subjects: set[str] = set()
+    edges_cols: dict[str, np.ndarray] = {}
+    for t, column, codes, out, uniques in resolved:
+        final = [display[person_name(v).key] if o is None else o for o, v in zip(out, uniques)]
+        arr = np.array(final, dtype=object)[codes] if len(codes) else t.frame[column].to_numpy(dtype=object)
+        t.frame[column] = arr
+        if column == "subject_id":
+            subjects = {v for v in final if v}
+        else:
+            edges_cols[column] = arr
+    _near_misses(parsed, roster, seen, display, subjects, edges_cols, col)
+    _notes(parsed, n_named, folded, col)
+    conf_t = parsed.get("conflicts")
+    if conf_t is not None and conf_t.ok:
+        _resolve_recusals(conf_t, roster, col)
+
+
+def _near_misses(parsed, roster: Roster, seen: dict[str, _Seen], display: dict[str, str], subjects: set[str],
+                 edges_cols: dict[str, np.ndarray], col) -> None:
+    """Refuse people outside the roster who look like an investigator or a subject typed another
+    way when taking them as one would change whom the kin rules keep apart; note the others."""
+    if not seen:
+        return
+    anchors: dict[str, PersonName] = {i: pn for i, pn in roster.parsed.items()}
+    ident_of_display = {display[k]: k for k in seen}
+    for s in subjects:
+        if s in ident_of_display:
+            anchors[s] = seen[ident_of_display[s]].name
+    idx = _anchor_index(anchors)
+    pairs: list[tuple[str, str, str]] = []  # (outside display, anchor node, reason)
+    for k, s in sorted(seen.items()):
+        me = display[k]
+        for node in sorted(_candidates(s.name, idx)):
+            if node == me:
+                continue
+            why = near_reason(s.name, anchors[node])
+            if why is not None:
+                pairs.append((me, node, why))
+    if not pairs:
+        return
+    edges: list[tuple[str, str]] = []
+    if "a" in edges_cols:
+        edges = list(zip(edges_cols["a"].tolist(), edges_cols["b"].tolist()))
+    reach = _Reach(edges, set(roster.ids), subjects, NEAR_HOPS)
+    harmless: list[str] = []
+    for me, node, why in pairs:
+        effect = reach.merge_effect(me, node)
+        who = roster.describe([node]) if node in roster.label else node
+        if effect is None:
+            harmless.append(f"{me} ~ {who}")
+            continue
+        hops, a, b = effect
+        t, row, column, typed = seen[ident_of_display[me]].first
+        en_why, zh_why = _REASON_WORDS[why]
+        inv_side, other = (a, b) if a in reach.inv else (b, a)
+        link_en = (f"{roster.describe([inv_side])} would be the subject {other}" if hops == 0 else
+                   f"{roster.describe([inv_side])} would be {hops} hop(s) from "
+                   f"{'the subject ' if other in reach.subj else 'investigator '}{roster.describe([other]) if other in roster.label else other}")
+        link_zh = (f"{roster.describe([inv_side])} 即被调查人 {other}" if hops == 0 else
+                   f"{roster.describe([inv_side])} 与{'被调查人' if other in reach.subj else '干部'} "
+                   f"{roster.describe([other]) if other in roster.label else other} 相距 {hops} 步")
+        col.add(t.problem(row, column, typed,
+                          (f"a person written as in the roster or the case list, or marked as someone else; "
+                           f"{typed!r} looks like {who} ({en_why}; if one person, {link_en})",
+                           f"与花名册或线索表写法一致的人员，或注明是另一人；“{typed}”像是 {who}（{zh_why}；"
+                           f"如为同一人，{link_zh}）"),
+                          (f"if it is {who}, write the name as there; if it is someone else, write {typed}（另一人）",
+                           f"如是 {who}，请写成与其一致的姓名；如是另一人，请写成“{typed}（另一人）”")))
+    if harmless:
+        rel = parsed.get("relations")
+        name = rel.name if rel is not None else ""
+        col.note(QualityItem("kin", "note", name,
+                             "names close to an investigator or a subject, taken as different people (no kin rule "
+                             "depends on it)", "与干部或被调查人姓名相近、按不同的人处理的人员（不影响任何亲属回避）",
+                             tuple(sorted(harmless))))
+
+
+def _notes(parsed, n_named: dict[tuple[str, str], list[str]], folded: dict[str, set[str]], col) -> None:
+    for (tname, typed), values in sorted(n_named.items()):
+        col.resolved(("investigators", "干部"), tname, typed, values)
+    if folded:
+        shown = tuple(f"{sp} = {' / '.join(sorted(v))}" for sp, v in sorted(folded.items()))
+        col.note(QualityItem("read", "note", "", "names written another way (separator dots, spaces, remarks, titles) "
+                             "read as one person", "同一人的不同写法（间隔号、空格、备注、职务）已按同一人读取", shown))
+
+
+def _resolve_recusals(conf_t, roster: Roster, col) -> None:
+    vals = conf_t.frame["investigator_id"].to_numpy(dtype=object)
+    codes, uniques = _factorize(vals)
+    rows_of = _rows_by_code(codes, len(uniques))
+    out = []
+    named: list[str] = []
+    for u, value in enumerate(uniques):
+        rows = rows_of[u]
+        ident, how, cands = roster.resolve(value)
+        if ident is not None:
+            out.append(ident)
+            if how != "id":
+                named.append(value)
+            continue
+        if how == "ambiguous":
+            exp = (f"one investigator; {value!r} names {len(cands)}: {roster.describe(cands)}",
+                   f"唯一的干部；“{value}”对应 {len(cands)} 人：{roster.describe(cands)}")
+            hint = ("write the investigator id (人员编号)", "请填写人员编号")
+        else:
+            near = _closest(value, roster)
+            exp = ("a known investigator (id or name)", "已有的干部（编号或姓名）")
+            hint = (f"did you mean {roster.describe(near)}?", f"是否应为 {roster.describe(near)}？") if near else ("", "")
+        for k in rows[: col.cap]:
+            col.add(conf_t.problem(int(k), "investigator_id", value, exp, hint))
+        out.append(value)
+    conf_t.frame["investigator_id"] = np.array(out, dtype=object)[codes] if len(vals) else vals
+    if named:
+        col.resolved(("investigators", "干部"), conf_t.name, conf_t.typed.get("investigator_id", "investigator_id"), named)
+
+
+def _closest(value: str, roster: Roster) -> list[str]:
+    """Investigators whose id or name is close to ``value`` (near names first)."""
+    pn = person_name(value)
+    near = [i for i, q in roster.parsed.items() if near_reason(pn, q)]
+    if near:
+        return sorted(near)[:3]
+    hits = roster.id_lookup.suggest(value)
+    from .headers import did_you_mean
+
+    names = did_you_mean(value, sorted({n for n in roster.names if n}))
+    out = [h for h in hits if h in roster.label]
+    for n in names:
+        out += [i for i in roster.ids if roster.label[i] == n]
+    return list(dict.fromkeys(out))[:3]
+
+
+def _factorize(vals: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    import pandas as pd
+
+    codes, uniques = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
+    return codes, [str(u) for u in uniques]
+
+
+def _rows_by_code(codes: np.ndarray, n: int) -> list[np.ndarray]:
+    if n == 0:
+        return []
+    order = np.argsort(codes, kind="stable")
+    cuts = np.searchsorted(codes[order], np.arange(n + 1))
+    return [order[cuts[u]:cuts[u + 1]] for u in range(n)]

@@ -1,0 +1,245 @@
+"""Villages and zones as identities: one key per place, near misses refused or named.
+
+**Villages.**  The village universe of a township is the villages of ``villages.csv`` in it
+(when given), the villages of its cases and the home villages of people from it.  Villages are
+compared by :func:`~.identity.village_key` (the administrative ending dropped, so
+``英买力村委会`` = ``英买力村`` = ``英买力``; a village written after its own township's name,
+``柳河镇王庄村``, is ``王庄村``); every cell is rewritten to one spelling per key (the name in
+``villages.csv`` when there is one, else the spelling typed most often), so the home rule
+compares one value per village.  As before, the home rule compares villages by key in any
+township: two villages of one name in different townships count as one (it errs on the side of
+recusal).  A cell may also hold a village id of ``villages.csv``.
+
+When ``villages.csv`` lists the villages of a case's township, a case village that is not one
+of them is refused (did you mean ...); a home village that is not one of its home township's
+villages is refused when it is near one of them, and otherwise listed as a gap (compared by
+name only).  A key naming two villages of one township (``东风村`` and ``东风社区``) is refused
+with both: write the full name.  Without ``villages.csv``, a home village of a person with no
+home township (so that the village rule alone protects the case) whose key starts the key of a
+case's village, or is started by it (two characters or more: ``英买力`` / ``英买力三组``), is
+refused.  A remark with a word such as ``（另一村）`` says "another village".
+
+**Zones.**  Zone names are compared by :func:`~.identity.zone_key` (``第1协作区`` =
+``第一协作区``) and rewritten to the spelling most townships use.  A zone with one township
+while another zone's name is one character away is refused (did you mean); a one-township zone
+otherwise is a gap: its township's staff cannot work its own cases under the cross-check rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .cells import clean
+from .identity import DISTINCT_WORDS, fold_traditional, one_edit_apart, village_key, zone_key
+from .quality import QualityItem
+from .resolve import TOWNSHIP_ENDINGS
+
+__all__ = ["resolve_villages", "resolve_zones", "canonical_zones", "VILLAGE_DISTINCT_WORDS"]
+
+#: Remark words that say "another village" (besides the person words of DISTINCT_WORDS).
+VILLAGE_DISTINCT_WORDS = ("另一村", "另一个村", "不同村", "非同一村", "另一社区") + DISTINCT_WORDS
+
+
+def _distinct_village(value: str) -> bool:
+    low = value.casefold()
+    return ("(" in low or "（" in value) and any(w in low for w in VILLAGE_DISTINCT_WORDS)
+
+
+def _vkey(value: str) -> str:
+    """The village key; a village marked as another one keeps its remark in the key."""
+    k = village_key(value)
+    if _distinct_village(value):
+        k += "~" + "".join(ch for ch in clean(value) if ch.isalnum())
+    return k
+
+
+def _without_township(value: str, township_name: str) -> str:
+    """``柳河镇王庄村`` -> ``王庄村`` when the cell starts with its own township's name."""
+    if not township_name or not value:
+        return value
+    v = fold_traditional(value).replace(" ", "")
+    name = fold_traditional(township_name).replace(" ", "")
+    bases = [name] + [name[: -len(e)] for e in TOWNSHIP_ENDINGS if name.endswith(e) and len(name) > len(e)]
+    for b in sorted(set(bases), key=len, reverse=True):
+        if len(b) >= 2 and v.startswith(b) and len(v) - len(b) >= 2:
+            return v[len(b):]
+    return value
+
+
+def _near(a: str, b: str) -> bool:
+    """Two village keys an office could have typed for one village: one starts with the other
+    (two characters or more: ``英买力`` / ``英买力三组``).  ``王庄`` / ``东王庄`` are not near:
+    villages one character apart are ordinarily different villages."""
+    if a == b or not a or not b or "~" in a or "~" in b:
+        return False
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 2 and long_.startswith(short)
+
+
+def resolve_villages(parsed: dict, col) -> None:
+    """Resolve the case and home village columns in place (see the module doc)."""
+    tw = parsed["townships"].frame
+    tname = dict(zip(tw["township_id"], tw["name"]))
+    known_t = set(tname)
+    v_t = parsed.get("villages")
+    given = v_t is not None and v_t.ok and len(v_t.frame) > 0
+    listed: dict[str, dict[str, list[str]]] = {}  # township -> key -> village names
+    by_id: dict[str, str] = {}
+    if given:
+        vf = v_t.frame
+        for vid, t, name in zip(vf["village_id"], vf["township_id"], vf["name"]):
+            nm = name or vid
+            listed.setdefault(t, {}).setdefault(_vkey(nm), []).append(nm)
+            by_id[vid.casefold()] = nm
+    # mentions: (table, column, row indices, township per row)
+    mentions = []
+    cs_t, inv_t = parsed.get("cases"), parsed.get("investigators")
+    if cs_t is not None and cs_t.ok:
+        mentions.append((cs_t, "village", cs_t.frame["township_id"].to_numpy(dtype=object), True))
+    if inv_t is not None and inv_t.ok:
+        mentions.append((inv_t, "home_village", inv_t.frame["home_township"].to_numpy(dtype=object), False))
+    spell: dict[str, Counter] = {}
+    for nm_map in listed.values():
+        for k, names in nm_map.items():
+            for nm in names:
+                spell.setdefault(k, Counter())[nm] += 10**9  # the list's spelling wins
+    keyed: list[tuple] = []
+    case_keys: list[tuple[str, str, int]] = []  # (key, township, row) of case villages
+    gaps: list[str] = []
+    for t, column, towns, is_case in mentions:
+        vals = t.frame[column].to_numpy(dtype=object)
+        keys = np.empty(len(vals), dtype=object)
+        for k, (v, town) in enumerate(zip(vals.tolist(), towns.tolist())):
+            if v == "":
+                keys[k] = ""
+                continue
+            if v.casefold() in by_id:
+                v = by_id[v.casefold()]
+            v = _without_township(v, tname.get(town, ""))
+            key = _vkey(v)
+            town_list = listed.get(town) if town in known_t else None
+            if town_list is not None:
+                names = town_list.get(key)
+                exact = [n for n in (names or []) if n == v]
+                if names and len(set(names)) > 1 and not exact:
+                    col.add(t.problem(k, column, vals[k],
+                                      (f"one village of {town}; {vals[k]!r} could be {', '.join(sorted(set(names)))}",
+                                       f"{town} 的唯一一个村；“{vals[k]}”可能是 {'、'.join(sorted(set(names)))}"),
+                                      ("write the full name as in villages.csv", "请按村社区表写全称")))
+                elif not names:
+                    close = sorted({n for kk, ns in town_list.items() if _near(key, kk) for n in ns})
+                    elsewhere = sorted({f"{n} ({tt})" for tt, m in listed.items() if tt != town for n in m.get(key, [])})
+                    if is_case or close:
+                        hint_en = f"did you mean {', '.join(close[:3])}?" if close else (
+                            f"a village of that name is in {', '.join(elsewhere[:3])}: is the township right?"
+                            if elsewhere else "add the village to villages.csv, or correct the name")
+                        hint_zh = f"是否应为 {'、'.join(close[:3])}？" if close else (
+                            f"同名村在 {'、'.join(elsewhere[:3])}：乡镇是否填错？" if elsewhere else "请在村社区表中补充该村，或更正村名")
+                        col.add(t.problem(k, column, vals[k],
+                                          (f"a village of {town} {tname.get(town, '')} in villages.csv",
+                                           f"村社区表中 {town} {tname.get(town, '')} 的村"), (hint_en, hint_zh)))
+                    else:
+                        gaps.append(f"{t.frame['investigator_id'].iat[k]} ({vals[k]})")
+            spell.setdefault(key, Counter())[v] += 1
+            keys[k] = key
+            if is_case:
+                case_keys.append((key, town, k))
+        keyed.append((t, column, keys))
+    display = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spell.items()}
+    folded = sorted({f"{s} = {display[k]}" for k, c in spell.items() for s in c if s != display[k] and c[s] < 10**9})
+    for t, column, keys in keyed:
+        t.frame[column] = np.array([display[k] if k else "" for k in keys.tolist()], dtype=object)
+    if not given:
+        _village_near_misses(parsed, keyed, case_keys, col)
+    if gaps:
+        col.note(QualityItem("home", "gap", inv_t.name,
+                             "home village not among its home township's villages in villages.csv (compared by name only)",
+                             "籍贯村不在村社区表中其籍贯乡镇的村里（仅按村名比较）", tuple(gaps)))
+    if folded:
+        col.note(QualityItem("read", "note", "", "villages written another way (村委会, 社区居委会 ...) read as one village",
+                             "同一村的不同写法（村委会、社区居委会等）已按同一村读取", tuple(folded)))
+
+
+def _village_near_misses(parsed, keyed, case_keys, col) -> None:
+    """Without villages.csv: a home village near a case's village where only the village rule protects."""
+    inv_t = parsed.get("investigators")
+    cs_t = parsed.get("cases")
+    if inv_t is None or cs_t is None or not case_keys:
+        return
+    homes = next((keys for t, c, keys in keyed if c == "home_village"), None)
+    if homes is None:
+        return
+    home_t = inv_t.frame["home_township"].to_numpy(dtype=object)
+    by_key: dict[str, list[tuple[str, int]]] = {}
+    for key, town, row in case_keys:
+        by_key.setdefault(key, []).append((town, row))
+    case_list = sorted(by_key)
+    reported: set[tuple[int, str]] = set()
+    for r, hk in enumerate(homes.tolist()):
+        if not hk or hk in by_key:
+            continue
+        for ck in case_list:
+            if not _near(hk, ck):
+                continue
+            # only without a home township is the village rule alone in protecting the case
+            exposed = by_key[ck] if home_t[r] == "" else []
+            if not exposed or (r, ck) in reported:
+                continue
+            reported.add((r, ck))
+            town, row = exposed[0]
+            case_id = cs_t.frame["case_id"].iat[row]
+            cv = cs_t.frame["village"].iat[row]
+            hv = inv_t.frame["home_village"].iat[r]
+            col.add(inv_t.problem(r, "home_village", hv,
+                                  (f"a village written as in the case list, or marked as another village; {hv!r} looks "
+                                   f"like {cv!r}, the village of case {case_id}",
+                                   f"与线索表写法一致的村，或注明是另一村；“{hv}”像是线索 {case_id} 所在的“{cv}”"),
+                                  (f"if it is {cv}, write it so; if it is another village, write {hv}（另一村）",
+                                   f"如是“{cv}”，请照此填写；如是另一村，请写成“{hv}（另一村）”")))
+
+
+def canonical_zones(values: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+    """Zone names rewritten to one spelling per :func:`~.identity.zone_key` (the spelling most
+    values use, then the first in code-point order), and the spellings folded into each."""
+    keys = [zone_key(v) if v else "" for v in values]
+    counts: dict[str, Counter] = {}
+    for v, k in zip(values, keys):
+        if k:
+            counts.setdefault(k, Counter())[v] += 1
+    display = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in counts.items()}
+    folded = {display[k]: sorted(s for s in c if s != display[k]) for k, c in counts.items() if len(c) > 1}
+    return [display[k] if k else "" for k in keys], folded
+
+
+def resolve_zones(tw_t, col) -> None:
+    """Fold zone spellings in the townships table; refuse a lone zone whose name is a near miss."""
+    f = tw_t.frame
+    values, folded = canonical_zones(f["zone"].tolist())
+    f["zone"] = np.array(values, dtype=object)
+    if folded:
+        col.note(QualityItem("read", "note", tw_t.name, "zone names written another way read as one zone",
+                             "同一协作区的不同写法已按同一协作区读取",
+                             tuple(f"{'、'.join(v)} = {k}" for k, v in sorted(folded.items()))))
+    sizes = Counter(v for v in values if v)
+    lone = []
+    for zone, n in sorted(sizes.items()):
+        if n >= 2:
+            continue
+        zk = zone_key(zone)
+        close = sorted(o for o in sizes if o != zone and (one_edit_apart(clean(zone), clean(o))
+                                                           or one_edit_apart(zk, zone_key(o))))
+        row = int(np.flatnonzero(f["zone"].to_numpy(dtype=object) == zone)[0])
+        if close:
+            col.add(tw_t.problem(row, "zone", zone,
+                                 (f"a zone of two townships or more; {zone!r} holds only "
+                                  f"{f['township_id'].iat[row]}", f"至少含两个乡镇的协作区；“{zone}”只有 {f['township_id'].iat[row]}"),
+                                 (f"did you mean {', '.join(close)}?", f"是否应为 {'、'.join(close)}？")))
+        else:
+            lone.append(f"{zone} ({f['township_id'].iat[row]})")
+    if lone:
+        col.note(QualityItem("cross-check", "gap", tw_t.name,
+                             "zones of one township: under the cross-check rule its township-level staff cannot "
+                             "work its cases, so only county-level staff can", "只有一个乡镇的协作区：按交叉互查规则，"
+                             "该乡镇干部不能办理本乡镇案件，只能由县级干部办理", tuple(lone)))
