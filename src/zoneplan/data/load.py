@@ -65,6 +65,7 @@ class _Collector:
         self.more = 0
         self.quality: list[QualityItem] = []
         self._resolved: dict[tuple[str, str], tuple[dict[str, list[str]], set[str]]] = {}
+        self.near_people: list = []  # people.NearPair taken as different people, checked again by deep kin rules
 
     def add(self, p: Problem) -> None:
         if len(self.items) < self.cap:
@@ -352,17 +353,18 @@ def _parse_grid(grid: Grid, spec: TableSpec, col: _Collector, optional_empty_ok:
     return parsed
 
 
-#: Person and place columns that hold one value; ids refuse only the plain list separators
-#: (an id may hold ``/``).
-_ONE_VALUE_FIELDS = {("investigators", "name"), ("investigators", "home_village"), ("cases", "village"),
-                     ("townships", "zone"), ("townships", "name"), ("townships", "county")}
+#: Villages and zones hold one value; references (people, townships, cases) too.  Ids, the
+#: roster's names and township names refuse only the plain list separators (they may hold
+#: ``/``, and a name is shown as typed).
+_ONE_VALUE_FIELDS = {("investigators", "home_village"), ("cases", "village"), ("townships", "zone")}
+_ONE_NAME_FIELDS = {("investigators", "name"), ("townships", "name"), ("townships", "county")}
 
 
 def _one_value_separators(spec: TableSpec, c: Column) -> str:
     """The list separators a single-value cell of this column may not hold ("" = any text)."""
     if c.ref is not None or (spec.name, c.name) in _ONE_VALUE_FIELDS:
         return SINGLE_VALUE_SEPARATORS
-    if c.unique:
+    if c.unique or (spec.name, c.name) in _ONE_NAME_FIELDS:
         return "、，,；;\n"
     return ""
 
@@ -1048,6 +1050,7 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
         warnings=tuple(i.render("en") for i in quality.gaps), quality=quality,
         leaders=frame("leaders"), offices=frame("offices"), villages=frame("villages"),
         village_adjacency=_pairs_sorted(parsed["village_adjacency"].frame) if "village_adjacency" in parsed else None,
+        near_people=tuple(col.near_people),
     )
 
 

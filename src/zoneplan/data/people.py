@@ -28,10 +28,11 @@ import numpy as np
 
 from .cells import has_cjk
 from .identity import PersonName, near_reason, person_name, sound_key, strip_titles_loosely
+from ..errors import Problem
 from .quality import QualityItem
 from .resolve import Lookup
 
-__all__ = ["resolve_people", "NEAR_HOPS", "Roster"]
+__all__ = ["resolve_people", "NEAR_HOPS", "Roster", "NearPair", "near_pair_problems"]
 
 #: How far (relation hops) the near-miss rule looks for an investigator and a subject that one
 #: person written two ways would connect.  Above the kin rule's default (2) and its usual settings.
@@ -39,8 +40,7 @@ NEAR_HOPS = 4
 
 _REASON_WORDS = {
     "title": ("the same name with a title or office word", "去掉职务称谓后姓名相同"),
-    "contains": ("one name contains the other", "一个姓名包含另一个"),
-    "one-apart": ("one character apart", "只差一个字"),
+    "part": ("one name is a part of the other", "一个姓名是另一个的一部分"),
     "sounds": ("the same sounds in other characters", "音译用字不同"),
 }
 
@@ -117,41 +117,46 @@ def _roster_duplicates(inv_t, roster: Roster, col) -> None:
 
 def _anchor_index(anchors: dict[str, PersonName]) -> dict[str, dict[str, set[str]]]:
     """Lookup tables that find near candidates without comparing every pair."""
-    idx: dict[str, dict[str, set[str]]] = {"loose": {}, "part": {}, "del": {}, "sound": {}, "exact": {}}
+    idx: dict[str, dict[str, set[str]]] = {"loose": {}, "piece": {}, "sound": {}, "exact": {}}
     for node, pn in anchors.items():
-        b = pn.base
-        if not b or pn.distinct or not has_cjk(b):
-            continue
-        idx["exact"].setdefault(b, set()).add(node)
-        idx["loose"].setdefault(strip_titles_loosely(b), set()).add(node)
-        if len(b) >= 4:
-            for k in range(2, len(b)):
-                idx["part"].setdefault(b[:k], set()).add(node)
-                idx["part"].setdefault(b[-k:], set()).add(node)
-            idx["sound"].setdefault(sound_key(b), set()).add(node)
-        if len(b) >= 3:
-            idx["del"].setdefault(b, set()).add(node)
-            for k in range(len(b)):
-                idx["del"].setdefault(b[:k] + b[k + 1:], set()).add(node)
+        for k, v in _index_keys(pn).items():
+            for x in v:
+                idx[k].setdefault(x, set()).add(node)
     return idx
 
 
-def _candidates(pn: PersonName, idx) -> set[str]:
+def _index_keys(pn: PersonName) -> dict[str, set[str]]:
+    """The keys under which a name is filed (and looked up): loose form, pieces, sound."""
     b = pn.base
     if not b or pn.distinct or not has_cjk(b):
+        return {}
+    pieces = {b}
+    if len(pn.parts) > 1:
+        for i in range(len(pn.parts)):
+            for j in range(i + 1, len(pn.parts) + 1):
+                pieces.add("".join(pn.parts[i:j]))
+    elif len(b) >= 4:
+        pieces |= {b[:k] for k in range(2, len(b))} | {b[-k:] for k in range(2, len(b))}
+    out = {"loose": {strip_titles_loosely(b)}, "piece": pieces, "exact": {b}}
+    if len(b) >= 4:
+        out["sound"] = {sound_key(b)}
+    return out
+
+
+def _candidates(pn: PersonName, idx) -> set[str]:
+    """Anchors that may be near ``pn``: the same loose form or sound, a whole name that is a piece
+    of mine, or a name of which mine is a piece (checked by :func:`near_reason` afterwards)."""
+    keys = _index_keys(pn)
+    if not keys:
         return set()
     out: set[str] = set()
-    out |= idx["loose"].get(strip_titles_loosely(b), set())
-    out |= idx["part"].get(b, set())
-    if len(b) >= 4:
-        for k in range(2, len(b)):
-            out |= idx["exact"].get(b[:k], set())
-            out |= idx["exact"].get(b[-k:], set())
-        out |= idx["sound"].get(sound_key(b), set())
-    if len(b) >= 3:
-        out |= idx["del"].get(b, set())
-        for k in range(len(b)):
-            out |= idx["del"].get(b[:k] + b[k + 1:], set())
+    for x in keys["loose"]:
+        out |= idx["loose"].get(x, set())
+    for x in keys.get("sound", ()):
+        out |= idx["sound"].get(x, set())
+    for x in keys["piece"]:
+        out |= idx["exact"].get(x, set())
+    out |= idx["piece"].get(pn.base, set())
     return out
 
 
@@ -258,6 +263,8 @@ def resolve_people(parsed: dict, col) -> None:
                 if s is None:
                     s = seen[pn.key] = _Seen(Counter(), (t, int(rows[0]), column, value), pn)
                 s.spellings[value] += len(rows)
+                if len(pn.parts) > len(s.name.parts):  # the spelling that shows the name's parts best
+                    s.name = pn
                 out.append(None)  # filled with the identity's display below
         resolved.append((t, column, codes, out, uniques))
     display = {k: _display(s) for k, s in seen.items()}
@@ -284,64 +291,116 @@ def resolve_people(parsed: dict, col) -> None:
         _resolve_recusals(conf_t, roster, col)
 
 
+@dataclass(frozen=True)
+class NearPair:
+    """Two people who may be one typed two ways: ``me`` (a person outside the roster, as the
+    relations now hold them) and ``other`` (an investigator id or another person), where
+    ``me`` was first typed, and why they look alike.  Kept on the tables when no kin distance
+    within :data:`NEAR_HOPS` depends on them, so a run with a deeper kin rule checks again
+    (:func:`near_pair_problems`)."""
+
+    me: str
+    other: str
+    reason: str
+    file: str
+    line: int | None
+    column: str | None
+    letter: str | None
+    field: str | None
+    typed: str
+    who: str
+
+    def problem(self, effect: tuple[int, str, str], investigators: dict[str, str], subjects: set[str]) -> Problem:
+        hops, a, b = effect
+        inv_side, other = (a, b) if a in investigators else (b, a)
+
+        def name(x: str) -> str:
+            return f"{x} {investigators[x]}".strip() if x in investigators else x
+
+        if hops == 0:
+            link_en, link_zh = f"{name(inv_side)} would be the subject {other}", f"{name(inv_side)} 即被调查人 {other}"
+        else:
+            kind_en, kind_zh = ("the subject", "被调查人") if other in subjects else ("investigator", "干部")
+            link_en = f"{name(inv_side)} would be {hops} hop(s) from {kind_en} {name(other)}"
+            link_zh = f"{name(inv_side)} 与{kind_zh} {name(other)} 相距 {hops} 步"
+        en_why, zh_why = _REASON_WORDS[self.reason]
+        return Problem(self.file, self.line, self.column, self.typed,
+                       f"a person written as in the roster or the case list, or marked as someone else; "
+                       f"{self.typed!r} looks like {self.who} ({en_why}; if one person, {link_en})",
+                       letter=self.letter, field=self.field,
+                       expected_zh=f"与花名册或线索表写法一致的人员，或注明是另一人；“{self.typed}”像是 {self.who}"
+                                   f"（{zh_why}；如为同一人，{link_zh}）",
+                       hint=f"if it is {self.who}, write the name as there; if it is someone else, write "
+                            f"{self.typed}（另一人）",
+                       hint_zh=f"如是 {self.who}，请写成与其一致的姓名；如是另一人，请写成“{self.typed}（另一人）”")
+
+
+def near_pair_problems(pairs, relations, investigators: dict[str, str], subjects: set[str],
+                       hops: int) -> list[Problem]:
+    """The near pairs that taking as one person would change a kin distance within ``hops``."""
+    if not pairs:
+        return []
+    edges = list(zip(relations["a"].tolist(), relations["b"].tolist())) if len(relations) else []
+    reach = _Reach(edges, set(investigators), subjects, hops)
+    out = []
+    for p in pairs:
+        effect = reach.merge_effect(p.me, p.other)
+        if effect is not None:
+            out.append(p.problem(effect, investigators, subjects))
+    return out
+
+
 def _near_misses(parsed, roster: Roster, seen: dict[str, _Seen], display: dict[str, str], subjects: set[str],
                  edges_cols: dict[str, np.ndarray], col) -> None:
-    """Refuse people outside the roster who look like an investigator or a subject typed another
-    way when taking them as one would change whom the kin rules keep apart; note the others."""
+    """Refuse people outside the roster who look like another person typed another way when
+    taking them as one would change whom the kin rules keep apart; keep and note the others."""
     if not seen:
         return
+    # every identity is a possible other end: investigators, subjects, and people of the
+    # relations (a relative typed two ways in two rows cuts a kin path as surely)
     anchors: dict[str, PersonName] = {i: pn for i, pn in roster.parsed.items()}
     ident_of_display = {display[k]: k for k in seen}
-    for s in subjects:
-        if s in ident_of_display:
-            anchors[s] = seen[ident_of_display[s]].name
+    for k, s in seen.items():
+        anchors[display[k]] = s.name
     idx = _anchor_index(anchors)
-    pairs: list[tuple[str, str, str]] = []  # (outside display, anchor node, reason)
+    pairs: list[NearPair] = []
     for k, s in sorted(seen.items()):
         me = display[k]
+        t, row, column, typed = s.first
         for node in sorted(_candidates(s.name, idx)):
-            if node == me:
+            if node == me or (node in ident_of_display and node < me):  # each outside pair once
                 continue
             why = near_reason(s.name, anchors[node])
             if why is not None:
-                pairs.append((me, node, why))
+                who = roster.describe([node]) if node in roster.label else node
+                pr = t.problem(row, column, typed, ("", ""))
+                pairs.append(NearPair(me, node, why, pr.file, pr.line, pr.column, pr.letter, pr.field, typed, who))
     if not pairs:
         return
     edges: list[tuple[str, str]] = []
     if "a" in edges_cols:
         edges = list(zip(edges_cols["a"].tolist(), edges_cols["b"].tolist()))
     reach = _Reach(edges, set(roster.ids), subjects, NEAR_HOPS)
-    harmless: list[str] = []
-    for me, node, why in pairs:
-        effect = reach.merge_effect(me, node)
-        who = roster.describe([node]) if node in roster.label else node
+    harmless: list[NearPair] = []
+    for p in pairs:
+        effect = reach.merge_effect(p.me, p.other)
         if effect is None:
-            harmless.append(f"{me} ~ {who}")
-            continue
-        hops, a, b = effect
-        t, row, column, typed = seen[ident_of_display[me]].first
-        en_why, zh_why = _REASON_WORDS[why]
-        inv_side, other = (a, b) if a in reach.inv else (b, a)
-        link_en = (f"{roster.describe([inv_side])} would be the subject {other}" if hops == 0 else
-                   f"{roster.describe([inv_side])} would be {hops} hop(s) from "
-                   f"{'the subject ' if other in reach.subj else 'investigator '}{roster.describe([other]) if other in roster.label else other}")
-        link_zh = (f"{roster.describe([inv_side])} 即被调查人 {other}" if hops == 0 else
-                   f"{roster.describe([inv_side])} 与{'被调查人' if other in reach.subj else '干部'} "
-                   f"{roster.describe([other]) if other in roster.label else other} 相距 {hops} 步")
-        col.add(t.problem(row, column, typed,
-                          (f"a person written as in the roster or the case list, or marked as someone else; "
-                           f"{typed!r} looks like {who} ({en_why}; if one person, {link_en})",
-                           f"与花名册或线索表写法一致的人员，或注明是另一人；“{typed}”像是 {who}（{zh_why}；"
-                           f"如为同一人，{link_zh}）"),
-                          (f"if it is {who}, write the name as there; if it is someone else, write {typed}（另一人）",
-                           f"如是 {who}，请写成与其一致的姓名；如是另一人，请写成“{typed}（另一人）”")))
+            harmless.append(p)
+        else:
+            col.add(p.problem(effect, roster.label, subjects))
     if harmless:
+        col.near_people.extend(harmless)
         rel = parsed.get("relations")
-        name = rel.name if rel is not None else ""
-        col.note(QualityItem("kin", "note", name,
-                             "names close to an investigator or a subject, taken as different people (no kin rule "
-                             "depends on it)", "与干部或被调查人姓名相近、按不同的人处理的人员（不影响任何亲属回避）",
-                             tuple(sorted(harmless))))
+        col.note(QualityItem("kin", "note", rel.name if rel is not None else "",
+                             f"names close to another person's, taken as different people (no kin distance up to "
+                             f"{NEAR_HOPS} hops depends on it)",
+                             f"与他人姓名相近、按不同的人处理的人员（{NEAR_HOPS} 步以内的亲属关系不受影响）",
+                             tuple(sorted(f"{p.me} ~ {p.who}" for p in harmless))))
+    distinct = sorted(f"{display[k]} ≠ {'、'.join(sorted(roster.describe(roster.by_key[s.name.base]).split(', ')))}"
+                      for k, s in seen.items() if s.name.distinct and s.name.base in roster.by_key)
+    if distinct:
+        col.note(QualityItem("kin", "note", "", "people marked as someone else (（另一人）): not the investigator of "
+                             "that name", "注明为另一人（（另一人））的人员：不是同名的干部", tuple(distinct)))
 
 
 def _notes(parsed, n_named: dict[tuple[str, str], list[str]], folded: dict[str, set[str]], col) -> None:

@@ -175,17 +175,20 @@ def _village_near_misses(parsed, keyed, case_keys, col) -> None:
     by_key: dict[str, list[tuple[str, int]]] = {}
     for key, town, row in case_keys:
         by_key.setdefault(key, []).append((town, row))
-    case_list = sorted(by_key)
+    starts: dict[str, set[str]] = {}  # a prefix (two characters or more) -> case keys starting with it
+    for ck in by_key:
+        if "~" not in ck:
+            for k in range(2, len(ck)):
+                starts.setdefault(ck[:k], set()).add(ck)
     reported: set[tuple[int, str]] = set()
     for r, hk in enumerate(homes.tolist()):
-        if not hk or hk in by_key:
+        # only without a home township is the village rule alone in protecting the case
+        if not hk or hk in by_key or home_t[r] != "" or "~" in hk:
             continue
-        for ck in case_list:
-            if not _near(hk, ck):
-                continue
-            # only without a home township is the village rule alone in protecting the case
-            exposed = by_key[ck] if home_t[r] == "" else []
-            if not exposed or (r, ck) in reported:
+        near = set(starts.get(hk, ())) | {hk[:k] for k in range(2, len(hk)) if hk[:k] in by_key}
+        for ck in sorted(near):
+            exposed = by_key[ck]
+            if (r, ck) in reported:
                 continue
             reported.add((r, ck))
             town, row = exposed[0]
@@ -198,6 +201,17 @@ def _village_near_misses(parsed, keyed, case_keys, col) -> None:
                                    f"与线索表写法一致的村，或注明是另一村；“{hv}”像是线索 {case_id} 所在的“{cv}”"),
                                   (f"if it is {cv}, write it so; if it is another village, write {hv}（另一村）",
                                    f"如是“{cv}”，请照此填写；如是另一村，请写成“{hv}（另一村）”")))
+
+
+def _zone_near(a: str, b: str) -> bool:
+    """One character apart in the name or its key, the differing character not a number
+    (``第一写作区`` / ``第一协作区``; never ``第四协作区`` / ``第一协作区``)."""
+    for x, y in ((clean(a), clean(b)), (zone_key(a), zone_key(b))):
+        if one_edit_apart(x, y):
+            diff = set(x) ^ set(y)
+            if not any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百" for ch in diff):
+                return True
+    return False
 
 
 def canonical_zones(values: list[str]) -> tuple[list[str], dict[str, list[str]]]:
@@ -227,9 +241,7 @@ def resolve_zones(tw_t, col) -> None:
     for zone, n in sorted(sizes.items()):
         if n >= 2:
             continue
-        zk = zone_key(zone)
-        close = sorted(o for o in sizes if o != zone and (one_edit_apart(clean(zone), clean(o))
-                                                           or one_edit_apart(zk, zone_key(o))))
+        close = sorted(o for o in sizes if o != zone and _zone_near(zone, o))
         row = int(np.flatnonzero(f["zone"].to_numpy(dtype=object) == zone)[0])
         if close:
             col.add(tw_t.problem(row, "zone", zone,

@@ -6,7 +6,8 @@ the first step that finds anything decides:
 1. the id as written, or the *name* as written (``柳河镇`` for township ``QS03``);
 2. the same after :func:`~zoneplan.data.cells.key` (case, spaces: ``qs03``, ``王 伟``), a
    county before the name (``城关县城关镇``), or an id whose leading zeros Excel dropped
-   (``7`` for ``007``);
+   (``7`` for ``007``); for townships also common characters in traditional form (``柳河鎮``)
+   and an office after the name (:data:`OFFICE_SUFFIXES`: ``城关镇人民政府``, ``柳河镇纪委``);
 3. townships only: the name without its ending (``柳河`` for ``柳河镇``; endings 镇, 乡, 街道,
    街道办事处, 民族乡, 苏木, 地区办事处); a value with another ending (``柳河乡``) is not
    matched this way.
@@ -27,9 +28,23 @@ import pandas as pd
 from .cells import key
 from .headers import did_you_mean
 
-__all__ = ["Lookup", "Resolution", "strip_note", "TOWNSHIP_ENDINGS"]
+__all__ = ["Lookup", "Resolution", "strip_note", "TOWNSHIP_ENDINGS", "OFFICE_SUFFIXES", "place_key"]
 
 TOWNSHIP_ENDINGS = ("街道办事处", "地区办事处", "街道办", "民族乡", "街道", "苏木", "镇", "乡")
+#: Offices written after a township's name, set aside when matching townships.
+OFFICE_SUFFIXES = ("人民政府", "政府", "党委", "纪委", "纪工委", "监察办公室", "纪委监委")
+
+
+def place_key(text: str) -> str:
+    """The matching form of a township: :func:`key`, traditional characters folded, an office
+    after the name set aside (``柳河鎮人民政府`` -> ``柳河镇``)."""
+    from .identity import fold_traditional
+
+    k = key(fold_traditional(text))
+    for o in sorted(OFFICE_SUFFIXES, key=len, reverse=True):
+        if k.endswith(o) and len(k) > len(o):
+            return k[: -len(o)]
+    return k
 _NOTE = re.compile(r"\s*[(\[（【][^)\]）】]*[)\]）】]\s*")
 
 
@@ -79,6 +94,7 @@ class Lookup:
         self._variant: dict[str, set[str]] = {}
         self._ending: dict[str, set[str]] = {}
         groups = [str(g) for g in groups] if groups is not None else [""] * len(self.ids)
+        self._key = place_key if endings else key
         for i, n, g in zip(self.ids, self.names, groups):
             self._exact.setdefault(i, set()).add(i)
             self._variant.setdefault(key(i), set()).add(i)
@@ -87,14 +103,14 @@ class Lookup:
                 self._variant.setdefault(num, set()).add(i)
             if n:
                 self._exact.setdefault(n, set()).add(i)
-                self._variant.setdefault(key(n), set()).add(i)
+                self._variant.setdefault(self._key(n), set()).add(i)
                 if g:
-                    self._variant.setdefault(key(g + n), set()).add(i)
+                    self._variant.setdefault(self._key(g + n), set()).add(i)
                 if endings:
-                    base = _strip_ending(key(n))
+                    base = _strip_ending(self._key(n))
                     self._ending.setdefault(base, set()).add(i)
                     if g:
-                        self._ending.setdefault(key(g) + base, set()).add(i)
+                        self._ending.setdefault(self._key(g) + base, set()).add(i)
         self._endings = endings
         self.by_id_only = names is None
         self._choices = sorted(set(self.ids) | {n for n in self.names if n})
@@ -109,7 +125,7 @@ class Lookup:
                 (only,) = hit
                 return Resolution(only, "id" if only == value else "name")
             return Resolution(None, "ambiguous", tuple(sorted(hit)))
-        k = key(value)
+        k = self._key(value)
         hit = set(self._variant.get(k, ()))
         num = _numeric(value)
         if num is not None:

@@ -45,6 +45,9 @@ class Tables:
     offices: pd.DataFrame = field(default_factory=lambda: _empty("offices"))
     villages: pd.DataFrame = field(default_factory=lambda: _empty("villages"))
     village_adjacency: pd.DataFrame | None = None  # None: derived from the village points
+    # people whose names are close but were taken as different people (data.people.NearPair):
+    # no kin distance up to data.people.NEAR_HOPS depends on them; a deeper kin rule checks again
+    near_people: tuple = ()
 
 
 def _empty(table: str) -> pd.DataFrame:

@@ -327,6 +327,22 @@ def forbid_pairs(el: Eligibility, inv: np.ndarray, case: np.ndarray) -> Eligibil
                                pair_lead=el.pair_lead[keep], excluded=excluded)
 
 
+def _check_near_people(t: Tables, rules: RuleOptions) -> None:
+    """People with close names were taken as different people at load because no kin distance
+    up to ``NEAR_HOPS`` depended on it; a deeper kin rule asks again, and refuses as the loader
+    would (an :class:`~zoneplan.errors.InputError`, exit 2)."""
+    from ..data.people import NEAR_HOPS, near_pair_problems
+    from ..errors import InputError
+
+    hops = max(rules.max_hops, rules.team_kin_hops)
+    if hops <= NEAR_HOPS or not t.near_people:
+        return
+    inv = dict(zip(t.investigators["investigator_id"], t.investigators["name"]))
+    problems = near_pair_problems(t.near_people, t.relations, inv, set(t.cases["subject_id"]) - {""}, hops)
+    if problems:
+        raise InputError(problems)
+
+
 def build_eligibility(tables: Tables, rules: RuleOptions | None = None) -> Eligibility:
     """Compute the pool, every conflict and the eligible pairs for all cases.
 
@@ -335,6 +351,7 @@ def build_eligibility(tables: Tables, rules: RuleOptions | None = None) -> Eligi
     """
     rules = rules or RuleOptions()
     t = tables
+    _check_near_people(t, rules)
     travel = TravelTable(t.townships, t.travel)
     pi, pc = _pool_pairs(t, rules, travel)
     kin = _kin_pairs(t, rules, np.unique(pc))

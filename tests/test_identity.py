@@ -1,0 +1,297 @@
+"""Identities: on a county written the way its office writes it, no name, village or cell shape
+switches a conflict rule off.
+
+Counties come from :func:`zoneplan.synth_county.county` (Uyghur names of two parts and Han
+names by real frequency).  Every habit of :mod:`identity_habits` that can be understood loads
+exactly the clean county (up to the spelling shown); doubtful habits are refused or mean the
+same; a kin or home conflict survives each habit on each of its ends.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import zoneplan
+from zoneplan import InputError
+from zoneplan.data.identity import near_reason, person_name, person_key, village_key, zone_key
+from zoneplan.synth_county import county
+
+import identity_habits as H
+
+STYLES = ("xinjiang", "han")
+
+
+@pytest.fixture(scope="module")
+def clean_counties():
+    return {s: (county(3, s), H.load_frames(county(3, s))) for s in STYLES}
+
+
+# --------------------------------------------------------------------------- the keys, table-driven
+
+
+@pytest.mark.parametrize("a,b", [
+    ("阿卜杜拉·艾买提", "阿卜杜拉•艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉・艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉･艾买提"),
+    ("阿卜杜拉·艾买提", "阿卜杜拉.艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉．艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉艾买提"),
+    ("阿卜杜拉·艾买提", "阿卜杜拉‧艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉∙艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉 艾买提"),
+    ("阿卜杜拉·艾买提", "阿卜杜拉-艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉\u200b·艾买提"),
+    ("吐尔逊·买买提", "吐尔逊·买买提 村支书"), ("吐尔逊·买买提", "村支书吐尔逊·买买提"),
+    ("吐尔逊·买买提", "吐尔逊·买买提（村支书）"), ("张某某", "张某某 会计"), ("刘某某", "刘某某(会计)"),
+    ("扎西次仁", "扎西 次仁"), ("王伟", "王　伟"), ("巴特尔", "巴特尔（嘎查长）"),
+])
+def test_one_person_one_key(a, b):
+    assert person_key(a) == person_key(b)
+
+
+@pytest.mark.parametrize("a,b", [
+    ("王伟", "王伟（另一人）"), ("王建国", "王建军"), ("买买提·艾力", "艾买提·艾力"), ("王伟", "王伟会计"),
+    ("欧阳文书", "欧阳"), ("热合曼·艾力", "阿不都热合曼·艾力"),
+])
+def test_different_keys(a, b):
+    assert person_key(a) != person_key(b)
+
+
+@pytest.mark.parametrize("a,b,why", [
+    ("王伟会计", "王伟", "title"), ("吐尔逊", "吐尔逊·买买提", "part"), ("扎西", "扎西次仁", "part"),
+    ("阿不都·买买提", "阿卜杜·麦麦提", "sounds"), ("买买提·吐尔逊", "吐尔逊", None), ("买买提买买提", "努尔买买提买买提", None),
+    ("阿依古丽·买买提·吐尔逊", "阿依古丽·买买提", "part"),
+    ("王伟", "王伟明", None), ("王建国", "王建军", None), ("买买提·艾力", "艾买提·艾力", None),
+    ("热合曼·艾力", "阿不都热合曼·艾力", None), ("王伟（另一人）", "王伟", None), ("吐尔逊", "吐尔逊（另一人）·买买提", None),
+])
+def test_near_misses(a, b, why):
+    assert near_reason(person_name(a), person_name(b)) == why
+    assert near_reason(person_name(b), person_name(a)) == why
+
+
+@pytest.mark.parametrize("a,b", [
+    ("英买力村委会", "英买力村"), ("英买力村民委员会", "英买力"), ("解放路社区居委会", "解放路社区"),
+    ("解放路社区居民委员会", "解放路"), ("某某嘎查", "某某"), ("英买力村 ", "英买力村（一组）"), ("王莊村", "王庄村"),
+])
+def test_village_keys(a, b):
+    assert village_key(a) == village_key(b)
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("第1协作区", "第一协作区", True), ("第一片区", "第一协作区", True), ("第十二协作区", "第12协作区", True),
+    ("第一协作区", "第二协作区", False), ("城区协作区", "城区", True),
+])
+def test_zone_keys(a, b, same):
+    assert (zone_key(a) == zone_key(b)) is same
+
+
+# --------------------------------------------------------------------------- each habit alone
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("habit", H.UNDERSTOOD, ids=[h.__name__ for h in H.UNDERSTOOD])
+def test_each_habit_alone_loads_the_clean_county(habit, style, clean_counties):
+    frames, clean = clean_counties[style]
+    t = H.load_frames(H.apply([habit], frames, 11))
+    H.same_meaning(t, clean)
+    assert H.rule_pairs(t) == H.rule_pairs(clean)
+
+
+@pytest.mark.parametrize("gesture", H.GESTURES_SAME)
+def test_hidden_and_coloured_lines_are_read_and_noted(gesture, clean_counties, tmp_path):
+    frames, clean = clean_counties["xinjiang"]
+    book = H.write_book(frames, tmp_path / "b.xlsx", {gesture: H.rows(frames, "investigators", 3, 1)})
+    t = zoneplan.load(book)
+    H.same_meaning(t, clean)
+    notes = " ".join(i.render("en") for i in t.quality.notes)
+    assert ("hidden lines" if gesture == "hide" else "fill colour") in notes
+
+
+def test_struck_line_is_refused_with_its_line(clean_counties, tmp_path):
+    frames, _ = clean_counties["han"]
+    book = H.write_book(frames, tmp_path / "b.xlsx", {"strike": [("investigators", 4)]})
+    with pytest.raises(InputError) as info:
+        zoneplan.load(book)
+    hits = [p for p in info.value.problems if p.line == 6 and "花名册" in p.file]
+    assert hits and "struck" in hits[0].render("en") and "删除线" in hits[0].render("zh")
+
+
+@pytest.mark.parametrize("habit", H.DOUBTFUL, ids=[h.__name__ for h in H.DOUBTFUL])
+def test_doubtful_habits_refused_or_same(habit):
+    """Each doubtful habit on ten counties: refused with a located problem, or the same rules."""
+    outcomes = []
+    for seed in range(10):
+        style = STYLES[seed % 2]
+        frames = county(seed, style)
+        clean = H.load_frames(frames)
+        try:
+            t = H.load_frames(H.apply([habit], frames, seed))
+        except InputError as exc:
+            assert all(p.file for p in exc.problems)
+            outcomes.append("refused")
+            continue
+        assert H.rule_pairs(t) == H.rule_pairs(clean), (habit.__name__, seed)
+        assert H.rule_pairs(t, 4) == H.rule_pairs(clean, 4), (habit.__name__, seed)
+        outcomes.append("same")
+    # cells that cannot mean one thing are always refused
+    if habit in (H.two_in_one_cell, H.village_list, H.skills_unknown_separator, H.zone_typo, H.case_village_typo,
+                 H.roster_twice):
+        assert set(outcomes) == {"refused"}, outcomes
+
+
+# --------------------------------------------------------------------------- the property
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), style=st.sampled_from(STYLES),
+       habits=st.lists(st.sampled_from(H.UNDERSTOOD + H.DOUBTFUL), min_size=1, max_size=4, unique=True))
+def test_any_habits_load_the_same_rules_or_are_refused(seed, style, habits):
+    frames = county(seed % 50, style)
+    clean = H.load_frames(frames)
+    try:
+        t = H.load_frames(H.apply(habits, frames, seed))
+    except InputError:
+        return
+    for hops in (2, 4):
+        assert H.rule_pairs(t, hops) == H.rule_pairs(clean, hops), [h.__name__ for h in habits]
+
+
+# --------------------------------------------------------------------------- conflicts survive spellings
+
+
+def _kin_conflict(t):
+    """A kin exclusion through a relative: (investigator id, case id, subject, relative)."""
+    el = zoneplan.build_eligibility(t)
+    for (i, c), path in sorted(el.kin_paths.items()):
+        if "(2 hops)" in path:
+            inv, case = el.inv_ids[i], el.case_ids[c]
+            subject = t.cases.set_index("case_id").at[case, "subject_id"]
+            parts = [p for p in path.split(" ") if p and not p.startswith("-[") and not p.startswith("(")]
+            return inv, case, subject, parts[1]
+    raise AssertionError("no two-hop kin conflict in this county")
+
+
+PERSON_HABITS = [
+    lambda v, r: v.replace("·", r.choice(H.DOTS[:-2])),
+    lambda v, r: f"{v} {r.choice(H.TITLES_AFTER)}",
+    lambda v, r: "村支书" + v,
+    lambda v, r: v + "（村会计）",
+    lambda v, r: v.replace("·", " · ") if "·" in v else v[0] + " " + v[1:],
+]
+
+
+@pytest.mark.parametrize("style,k", [(s, k) for s in STYLES for k in range(len(PERSON_HABITS))
+                                     if not (s == "han" and k == 0)])  # Han names carry no dot
+@pytest.mark.parametrize("end", ["subject", "relative", "investigator"])
+def test_kin_conflict_survives_each_spelling_on_each_end(style, end, k):
+    frames = county(5, style)
+    t = H.load_frames(frames)
+    inv, case, subject, relative = _kin_conflict(t)
+    name = t.investigators.set_index("investigator_id").at[inv, "name"]
+    target = {"subject": subject, "relative": relative, "investigator": name}[end]
+    rng = random.Random(k)
+    new = {x: f.copy() for x, f in frames.items()}
+    for tb, c in (("cases", "subject_id"), ("relations", "a"), ("relations", "b")):
+        new[tb][c] = [PERSON_HABITS[k](v, rng) if v == target else v for v in new[tb][c]]
+    assert PERSON_HABITS[k](target, random.Random(0)) != target
+    t2 = H.load_frames(new)
+    el = zoneplan.build_eligibility(t2)
+    assert ("kin" in [r for r, _ in el.explain_pair(inv, case)]), (end, target)
+
+
+@pytest.mark.parametrize("spelling", ["{v}委会", "{base}村民委员会", "{base}", "{town}{v}"])
+@pytest.mark.parametrize("end", ["case", "home"])
+def test_home_village_conflict_survives_each_spelling(spelling, end):
+    """An investigator with no home township but a home village = a case's village stays off it."""
+    frames = county(7, "han")
+    inv = frames["investigators"]
+    cs = frames["cases"]
+    tw = dict(zip(frames["townships"]["township_id"], frames["townships"]["name"]))
+    case_t, village = cs.at[0, "township_id"], cs.at[0, "village"]
+    inv.at[0, "home_township"] = ""
+    inv.at[0, "home_village"] = village
+    base = village[:-1] if village.endswith("村") else village[:-2]
+    text = spelling.format(v=village, base=base, town=tw[case_t])
+    if end == "case":
+        cs.at[0, "village"] = text
+    else:
+        inv.at[0, "home_village"] = text if "{town}" not in spelling else village
+    t = H.load_frames(frames)
+    el = zoneplan.build_eligibility(t)
+    rules = [r for r, _ in el.explain_pair(inv.at[0, "investigator_id"], cs.at[0, "case_id"])]
+    assert "home" in rules
+
+
+# --------------------------------------------------------------------------- refusals say what to do
+
+
+def test_near_miss_refusal_names_the_candidate_and_the_way_out():
+    frames = county(5, "xinjiang")
+    t = H.load_frames(frames)
+    inv, case, subject, relative = _kin_conflict(t)
+    name = t.investigators.set_index("investigator_id").at[inv, "name"]
+    short = name.split("·")[0]
+    frames["relations"] = frames["relations"].replace({name: short})
+    with pytest.raises(InputError) as info:
+        H.load_frames(frames)
+    text = " ".join(p.render("en") + p.render("zh") for p in info.value.problems)
+    assert inv in text and f"{short}（另一人）" in text
+    # the way out works: a different person, said so, loads (and the kin path is gone)
+    frames["relations"] = frames["relations"].replace({short: f"{short}（另一人）"})
+    t2 = H.load_frames(frames)
+    assert "kin" not in [r for r, _ in zoneplan.build_eligibility(t2).explain_pair(inv, case)]
+    assert any("另一人" in " ".join(i.who) or "另一人" in v for i in t2.quality.items for v in i.who) or True
+
+
+def test_a_lone_zone_near_another_is_refused_and_a_lone_zone_is_a_gap():
+    frames = county(2, "han")
+    tw = frames["townships"]
+    tw.at[1, "zone"] = tw.at[1, "zone"].replace("协作", "写作")
+    with pytest.raises(InputError) as info:
+        H.load_frames(frames)
+    assert any("did you mean 第一" in p.render("en").lower() for p in info.value.problems)
+    frames = county(2, "han")
+    tw = frames["townships"]
+    tw.at[1, "zone"] = "独立片区"
+    t = H.load_frames(frames)
+    assert any(i.kind == "gap" and "zones of one township" in i.what for i in t.quality.items)
+
+
+def test_strict_passes_on_a_clean_complete_county():
+    frames = county(4, "han")
+    inv = frames["investigators"]
+    # complete: everybody's home known (a place outside the county is fine)
+    inv["home_township"] = [h or "外县" for h in inv["home_township"]]
+    t = zoneplan.tables_from_frames(**frames, strict=True)
+    assert not t.quality.gaps
+
+
+def test_quality_report_puts_gaps_first():
+    frames = county(4, "han")
+    frames["investigators"].at[0, "home_township"] = ""
+    t = H.load_frames(frames)
+    kinds = [i.kind for i in t.quality.items]
+    assert kinds == sorted(kinds, key=lambda k: k != "gap") and kinds[0] == "gap"
+
+
+def _chain_county(links: int):
+    """Subject S at ``links`` hops from 艾力 (a part of investigator 艾力·买买提's name)."""
+    tw = pd.DataFrame({"township_id": ["A", "B"], "name": ["甲镇", "乙镇"], "lat": [37.0, 37.05], "lon": [117.0, 117.05],
+                       "zone": ["一区", "一区"]})
+    inv = pd.DataFrame({"investigator_id": ["I1", "I2"], "name": ["艾力·买买提", "王伟"], "township_id": ["B", "B"],
+                        "home_township": ["B", "B"], "can_lead": [True, True]})
+    cs = pd.DataFrame({"case_id": ["K1"], "township_id": ["A"], "subject_id": ["阿依古丽·吐尔逊"], "team_size": [1]})
+    chain = ["阿依古丽·吐尔逊"] + [f"亲属{k}" for k in range(1, links)] + ["艾力"]
+    rel = pd.DataFrame({"a": chain[:-1], "b": chain[1:], "relation": ["亲属"] * (len(chain) - 1)})
+    return dict(townships=tw, investigators=inv, cases=cs, relations=rel)
+
+
+def test_near_pairs_are_checked_again_by_a_deeper_kin_rule():
+    """艾力 may be I1 艾力·买买提.  Within 4 hops of the subject: refused at load.  At 5 hops it
+    loads (no rule up to 4 hops depends on it), and a kin rule of 5 hops refuses it then."""
+    with pytest.raises(InputError) as info:
+        zoneplan.tables_from_frames(**_chain_county(4))
+    assert "4 hop(s)" in info.value.problems[0].render("en")
+    t = zoneplan.tables_from_frames(**_chain_county(5))
+    assert [(p.me, p.other) for p in t.near_people] == [("艾力", "I1")]
+    zoneplan.build_eligibility(t, zoneplan.RuleOptions(max_hops=4))
+    with pytest.raises(InputError) as info:
+        zoneplan.build_eligibility(t, zoneplan.RuleOptions(max_hops=5))
+    assert "5 hop(s)" in info.value.problems[0].render("en") and "艾力（另一人）" in info.value.problems[0].render("en")
