@@ -19,7 +19,7 @@ from openpyxl.styles import Font, PatternFill
 
 import zoneplan
 from zoneplan.data.contract import TABLES
-from zoneplan.data.identity import person_key, village_key, zone_key
+from zoneplan.data.identity import person_key, person_name, village_key, zone_key
 
 DOTS = ["•", "・", "･", ".", "．", "", " ", "‧", "-"]
 TITLES_AFTER = ["村支书", "会计", "村主任", "组长", "书记", "村委委员", "主任"]
@@ -157,9 +157,16 @@ def given_name_only(frames, rng):
 
 
 def sound_variants(frames, rng):
-    """The same sounds in other characters: 阿不都 -> 阿卜杜, 买买提 -> 麦麦提."""
-    table = str.maketrans({"不": "卜", "都": "杜", "买": "麦", "力": "丽", "伊": "依", "孜": "兹", "木": "穆"})
-    _map_people(frames, rng, lambda v, r: v.translate(table) if len(v) >= 4 else v, p=0.3)
+    """A name written in another transcription of it: 阿不都 -> 阿卜杜, 买买提 -> 麦麦提."""
+    from zoneplan.data.identity import TRANSCRIPTIONS
+
+    def other(v, r):
+        for group in TRANSCRIPTIONS:
+            for g in group:
+                if g in v and len(v) >= 4:
+                    return v.replace(g, r.choice([x for x in group if x != g]), 1)
+        return v
+    _map_people(frames, rng, other, p=0.3)
 
 
 def village_list(frames, rng):
@@ -248,7 +255,10 @@ def meaning(t) -> dict[str, pd.DataFrame]:
     ids = set(t.investigators["investigator_id"])
 
     def pk(v):
-        return v if v in ids or not v else person_key(v)
+        if v in ids or not v:
+            return v
+        pn = person_name(v)
+        return pn.sound or pn.key  # one name in another transcription is one person
 
     out = {}
     inv = t.investigators.copy()
@@ -283,6 +293,11 @@ def rule_pairs(t, max_hops: int = 2) -> tuple[frozenset, frozenset]:
     eligible = frozenset(zip(el.case_ids[el.pair_case], el.inv_ids[el.pair_inv]))
     excluded = frozenset(zip(el.excluded["case_id"], el.excluded["investigator_id"], el.excluded["rule"]))
     return eligible, excluded
+
+
+def transcription_gap(t) -> bool:
+    """The tables report a name that in another transcription is several investigators'."""
+    return any("several investigators" in i.what for i in t.quality.items)
 
 
 def apply(habits, frames, seed: int):

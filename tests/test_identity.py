@@ -40,10 +40,23 @@ def clean_counties():
     ("阿卜杜拉·艾买提", "阿卜杜拉-艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉\u200b·艾买提"),
     ("吐尔逊·买买提", "吐尔逊·买买提 村支书"), ("吐尔逊·买买提", "村支书吐尔逊·买买提"),
     ("吐尔逊·买买提", "吐尔逊·买买提（村支书）"), ("张某某", "张某某 会计"), ("刘某某", "刘某某(会计)"),
-    ("扎西次仁", "扎西 次仁"), ("王伟", "王　伟"), ("巴特尔", "巴特尔（嘎查长）"),
+    ("扎西次仁", "扎西 次仁"), ("王伟", "王　伟"), ("巴特尔", "巴特尔（嘎查长）"), ("買買提·艾力", "买买提·艾力"),
 ])
 def test_one_person_one_key(a, b):
     assert person_key(a) == person_key(b)
+
+
+@pytest.mark.parametrize("a,b,same", [
+    ("阿不都·买买提", "阿卜杜·麦麦提", True), ("吐尔逊·买买提", "图尔荪·买买提", True), ("依明·艾力", "伊明·艾力", True),
+    ("依明·艾力", "依明·艾丽", False),  # 艾力 (Ali) and 艾丽 (Aili) are two names, not two spellings
+    ("次仁多吉", "才让多吉", True), ("王伟", "王玮", False), ("依明", "伊明", False),
+    ("阿不都·买买提", "阿不都·买买提（另一人）", False),
+])
+def test_names_in_another_transcription_are_one_person_when_long(a, b, same):
+    """Four characters or more, a spelling of TRANSCRIPTIONS: one person for the rules; shorter
+    names (Han names) stay apart."""
+    pa, pb = person_name(a), person_name(b)
+    assert (bool(pa.sound) and pa.sound == pb.sound) is same
 
 
 @pytest.mark.parametrize("a,b", [
@@ -56,7 +69,7 @@ def test_different_keys(a, b):
 
 @pytest.mark.parametrize("a,b,why", [
     ("王伟会计", "王伟", "title"), ("吐尔逊", "吐尔逊·买买提", "part"), ("扎西", "扎西次仁", "part"),
-    ("阿不都·买买提", "阿卜杜·麦麦提", "sounds"), ("买买提·吐尔逊", "吐尔逊", None), ("买买提买买提", "努尔买买提买买提", None),
+    ("阿不都·买买提", "阿卜杜·麦麦提", None), ("买买提·吐尔逊", "吐尔逊", None), ("买买提买买提", "努尔买买提买买提", None),
     ("阿依古丽·买买提·吐尔逊", "阿依古丽·买买提", "part"),
     ("王伟", "王伟明", None), ("王建国", "王建军", None), ("买买提·艾力", "艾买提·艾力", None),
     ("热合曼·艾力", "阿不都热合曼·艾力", None), ("王伟（另一人）", "王伟", None), ("吐尔逊", "吐尔逊（另一人）·买买提", None),
@@ -127,8 +140,12 @@ def test_doubtful_habits_refused_or_same(habit):
             assert all(p.file for p in exc.problems)
             outcomes.append("refused")
             continue
-        assert H.rule_pairs(t) == H.rule_pairs(clean), (habit.__name__, seed)
-        assert H.rule_pairs(t, 4) == H.rule_pairs(clean, 4), (habit.__name__, seed)
+        if H.rule_pairs(t) != H.rule_pairs(clean) or H.rule_pairs(t, 4) != H.rule_pairs(clean, 4):
+            # the one documented exception: a name in a third transcription of a name that
+            # several investigators bear is reported (taken as none of them), not refused
+            assert habit is H.sound_variants and H.transcription_gap(t), (habit.__name__, seed)
+            outcomes.append("gap")
+            continue
         outcomes.append("same")
     # cells that cannot mean one thing are always refused
     if habit in (H.two_in_one_cell, H.village_list, H.skills_unknown_separator, H.zone_typo, H.case_village_typo,
@@ -150,7 +167,8 @@ def test_any_habits_load_the_same_rules_or_are_refused(seed, style, habits):
     except InputError:
         return
     for hops in (2, 4):
-        assert H.rule_pairs(t, hops) == H.rule_pairs(clean, hops), [h.__name__ for h in habits]
+        if H.rule_pairs(t, hops) != H.rule_pairs(clean, hops):
+            assert H.sound_variants in habits and H.transcription_gap(t), [h.__name__ for h in habits]
 
 
 # --------------------------------------------------------------------------- conflicts survive spellings
@@ -295,3 +313,44 @@ def test_near_pairs_are_checked_again_by_a_deeper_kin_rule():
     with pytest.raises(InputError) as info:
         zoneplan.build_eligibility(t, zoneplan.RuleOptions(max_hops=5))
     assert "5 hop(s)" in info.value.problems[0].render("en") and "艾力（另一人）" in info.value.problems[0].render("en")
+
+
+def test_a_relations_line_keeps_two_names_of_one_sound_apart():
+    """图尔荪·买买提 is 吐尔逊·买买提 in another transcription, but a relations line links the two:
+    they are two people (no self-loop refused, the relative is not the investigator)."""
+    f = _chain_county(1)
+    f["investigators"].loc[0, "name"] = "吐尔逊·买买提"
+    f["relations"] = pd.DataFrame({"a": ["吐尔逊·买买提", "图尔荪·买买提", "阿布都·麦麦提"],
+                                   "b": ["图尔荪·买买提", "阿依古丽·吐尔逊", "阿依古丽·吐尔逊"],
+                                   "relation": ["堂兄弟", "夫妻", "父女"]})
+    t = zoneplan.tables_from_frames(**f)
+    rel = t.relations
+    assert rel.at[0, "a"] == "I1" and rel.at[0, "b"] != "I1"
+    assert rel.at[1, "a"] == rel.at[0, "b"]  # the relative is one person in both lines
+    # without the linking line the relative is read as the investigator (one name, one person)
+    f["relations"] = f["relations"].iloc[1:].reset_index(drop=True)
+    t = zoneplan.tables_from_frames(**f)
+    assert t.relations.at[0, "a"] == "I1"
+    # and two people outside the roster in two transcriptions are one, unless linked
+    assert t.relations.at[1, "a"] == "阿布都·麦麦提"
+    f["relations"].loc[len(f["relations"])] = ["阿不都·买买提", "阿依古丽·吐尔逊", "父女"]
+    t = zoneplan.tables_from_frames(**f)
+    assert t.relations.at[1, "a"] == t.relations.at[2, "a"]
+
+
+def test_home_village_near_a_case_village_without_villages_csv():
+    """No home township, home village 英买力 and a case in 英买力三组: refused (the village rule
+    alone protects the case); with a home township the township rule covers it: loaded."""
+    f = _chain_county(1)
+    del f["relations"]
+    f["cases"]["village"] = ["英买力三组"]
+    f["investigators"]["home_village"] = ["英买力村", ""]
+    f["investigators"]["home_township"] = ["", "B"]
+    with pytest.raises(InputError) as info:
+        zoneplan.tables_from_frames(**f)
+    assert any("英买力三组" in p.render("en") and "另一村" in p.render("zh") for p in info.value.problems)
+    f["investigators"]["home_township"] = ["A", "B"]
+    zoneplan.tables_from_frames(**f)
+    f["investigators"]["home_township"] = ["", "B"]
+    f["investigators"]["home_village"] = ["英买力（另一村）", ""]
+    zoneplan.tables_from_frames(**f)

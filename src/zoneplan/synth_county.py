@@ -10,7 +10,9 @@ holds them) with names drawn by real frequency patterns:
   cover about 70 % of people), given names of one or two characters from a skewed pool, so
   namesakes and names one character apart occur as often as in a real county.
 
-Villages carry their administrative ending (村, 社区 in streets), some village names recur in
+Some names are written in another transcription (买买提 / 麦麦提, 吐尔逊 / 图尔荪), as clerks
+write them, so names that sound alike belong to different people as often as in a real county;
+``one_name_rate`` also writes some people by one name only.  Villages carry their administrative ending (村, 社区 in streets), some village names recur in
 several townships (团结村, 幸福村), a zone is named 第一协作区 ...; every subject has relatives,
 some of whom are linked to investigators (kin within one or two hops), and a few investigators
 are posted near their home.  Used by the identity tests (habits applied to a clean county must
@@ -34,9 +36,9 @@ UYGHUR_GIVEN = (
     "买买提", "阿不都热合曼", "艾买提", "吐尔逊", "热合曼", "阿依古丽", "古丽努尔", "阿布力孜", "努尔买买提", "艾力",
     "阿力木", "伊力哈木", "依明", "吾斯曼", "肉孜", "玉素甫", "亚森", "卡德尔", "艾山", "买合木提", "阿卜杜拉",
     "热依拉", "帕提古丽", "阿米娜", "再努尔", "祖力胡马尔", "迪丽努尔", "米热古丽", "阿娜尔古丽", "托合提", "喀斯木",
-    "吾买尔", "阿西木", "色买提", "库尔班", "沙吾提", "麦尔丹", "阿依努尔", "古丽巴哈尔", "布威", "巴拉提", "尼亚孜",
+    "吾买尔", "阿西木", "色买提", "库尔班", "沙吾提", "阿依努尔", "古丽巴哈尔", "布威", "巴拉提", "尼亚孜",
     "赛买提", "阿迪力", "阿卜来提", "居来提", "买吾兰", "吐拉克", "阿瓦古丽", "海热古丽", "努尔古丽",
-    "阿孜古丽", "买尔旦", "塔依尔", "开赛尔", "艾合买提", "依沙克", "斯拉木", "约麦尔",
+    "阿孜古丽", "买尔旦", "塔依尔", "开赛尔", "依沙克", "斯拉木", "约麦尔",
 )
 #: Han surnames with their share of the population (per mille, national figures).
 HAN_SURNAMES = (
@@ -46,6 +48,13 @@ HAN_SURNAMES = (
     ("冯", 7), ("邓", 7), ("曹", 7), ("彭", 6), ("曾", 6), ("肖", 6), ("田", 6), ("董", 5), ("袁", 5), ("潘", 5),
     ("于", 5), ("蒋", 5), ("蔡", 5),
 )
+#: Other transcriptions offices use for some names (different clerks, different people), the
+#: loader's table (zoneplan.data.identity.TRANSCRIPTIONS): different people whose names are one
+#: name in other characters, as in a real county.
+def _transcriptions() -> dict[str, tuple[str, ...]]:
+    from .data.identity import TRANSCRIPTIONS
+
+    return {g[0]: g[1:] for g in TRANSCRIPTIONS}
 _HAN_GIVEN1 = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文斌辉鹏飞宇浩凯俊峰海波宁慧"
 _HAN_GIVEN2 = "华明英兰平国芳强军红文林生成荣东丽玲霞峰杰云飞龙宇鹏斌涛辉梅春燕琴"
 _PLACE_FIRST = ("阿克", "托万", "英买", "喀拉", "克孜", "塔里", "阿瓦", "依干", "乌什", "温宿", "拜城", "库车", "沙雅",
@@ -59,6 +68,13 @@ _SKILLS = ("财务", "审计", "法律", "谈话", "国土", "工程")
 _ZONE_NAMES = ("第一协作区", "第二协作区", "第三协作区", "第四协作区", "第五协作区", "第六协作区", "第七协作区")
 
 
+def sound(name: str) -> str:
+    """A name's key by transcription (two people of one family do not share a name)."""
+    from .data.identity import person_name
+
+    return person_name(name).sound or person_name(name).key
+
+
 def _zipf(rng: np.random.Generator, n: int, s: float = 1.0) -> int:
     w = 1.0 / np.arange(1, n + 1) ** s
     return int(rng.choice(n, p=w / w.sum()))
@@ -67,13 +83,20 @@ def _zipf(rng: np.random.Generator, n: int, s: float = 1.0) -> int:
 class _Names:
     """Draws person names of one style; ``used`` keeps roster names unique when asked."""
 
-    def __init__(self, rng: np.random.Generator, style: str):
-        self.rng, self.style = rng, style
+    def __init__(self, rng: np.random.Generator, style: str, one_name_rate: float = 0.0):
+        self.rng, self.style, self.one_name_rate = rng, style, one_name_rate
+        self.transcriptions = _transcriptions()
         sw = np.array([w for _, w in HAN_SURNAMES], dtype=float)
         self._sp = sw / sw.sum()
 
     def given(self) -> str:
-        return UYGHUR_GIVEN[_zipf(self.rng, len(UYGHUR_GIVEN), 0.8)]
+        g = UYGHUR_GIVEN[_zipf(self.rng, len(UYGHUR_GIVEN), 0.8)]
+        variants = [v for k, vs in self.transcriptions.items() if k in g for v in vs if len(v) <= len(g) + 1]
+        if variants and self.rng.random() < 0.15:
+            for k, vs in self.transcriptions.items():
+                if k in g:
+                    return g.replace(k, vs[int(self.rng.integers(len(vs)))], 1)
+        return g
 
     def han(self, surname: str | None = None) -> str:
         s = surname or HAN_SURNAMES[int(self.rng.choice(len(HAN_SURNAMES), p=self._sp))][0]
@@ -84,6 +107,8 @@ class _Names:
 
     def person(self, father: str | None = None, surname: str | None = None) -> str:
         if self.style == "xinjiang" and (self.rng.random() < 0.85 or father):
+            if not father and self.rng.random() < self.one_name_rate:  # some people go by one name only
+                return self.given()
             return f"{self.given()}·{father or self.given()}"
         return self.han(surname)
 
@@ -100,11 +125,13 @@ def _frame(table: str, rows: list[dict]) -> pd.DataFrame:
 
 
 def county(seed: int = 0, style: str = "xinjiang", townships: int = 9, staff: int = 6, cases: int = 18,
-           county_staff: int = 8) -> dict[str, pd.DataFrame]:
+           county_staff: int = 8, one_name_rate: float = 0.0) -> dict[str, pd.DataFrame]:
     """One county's tables as text (see the module doc): townships, villages, investigators,
-    cases, relations, conflicts.  ``staff`` township-level investigators per township."""
+    cases, relations, conflicts.  ``staff`` township-level investigators per township;
+    ``one_name_rate`` the share of Uyghur people written with one name only (0: every name as
+    on the identity card, given name and father's name)."""
     rng = np.random.default_rng(np.random.SeedSequence([int(seed), 20261207, {"xinjiang": 1, "han": 2}[style]]))
-    names = _Names(rng, style)
+    names = _Names(rng, style, one_name_rate)
     cname = "温宿县" if style == "xinjiang" else "恒山县"
     # townships: 2-3 per zone, a street as the county seat
     tw, used_t = [], set()
@@ -198,7 +225,8 @@ def county(seed: int = 0, style: str = "xinjiang", townships: int = 9, staff: in
                 kin = names.person(father=given) if rng.random() < 0.6 else names.person()
             else:
                 kin = names.han(surname if rng.random() < 0.6 else None)
-            if kin != s and kin not in roster_names and kin not in family:
+            same = {sound(x) for x in [s, *family]}
+            if kin != s and kin not in roster_names and kin not in family and sound(kin) not in same:
                 family.append(kin)
                 rel.append({"a": s, "b": kin, "relation": _RELATION[int(rng.integers(0, 6))]})
         # an investigator in the case's zone linked to the family (1 or 2 hops)

@@ -101,7 +101,10 @@ def find_person(investigators: pd.DataFrame, query: str, places: dict[str, str])
     q = query.strip()
     if q in ids:
         return q
-    for match in (lambda x: x == q, lambda x: x.lower() == q.lower()):
+    from ..data.identity import person_key
+
+    qk = person_key(q)
+    for match in (lambda x: x == q, lambda x: x.lower() == q.lower(), lambda x: person_key(x) == qk):
         hits = [i for i, n in zip(ids, names) if n and match(n)]
         if not hits:
             hits = [i for i in ids if match(i)]

@@ -14,7 +14,11 @@ Unicode NFKC, zero-width characters removed):
   a dot) or when at least two characters of name remain beside a title of three or more
   characters (three beside a two-character title); case folded.  A remark holding a word of
   :data:`DISTINCT_WORDS` (``王伟（另一人）``) says "a different person": the remark then stays
-  in the key, so the person is nobody else.
+  in the key, so the person is nobody else.  Traditional forms of common name characters are
+  folded (``買買提`` = ``买买提``).  Names of four characters or more written in another
+  transcription of one name (:data:`TRANSCRIPTIONS`: ``阿不都·买买提`` / ``阿卜杜·麦麦提``,
+  ``吐尔逊`` / ``图尔荪``) are *one person for the conflict rules* (:attr:`PersonName.sound`),
+  as two people typed with one spelling are: offices transcribe one name several ways.
 * **villages** (:func:`village_key`): spaces and remarks removed, common place characters in
   traditional form folded (鄉 -> 乡 ...), and the administrative ending dropped, repeatedly
   (:data:`VILLAGE_ENDINGS`: ``英买力村委会`` = ``英买力村民委员会`` = ``英买力村`` = ``英买力``;
@@ -26,11 +30,11 @@ Unicode NFKC, zero-width characters removed):
 Near misses (:func:`near_reason`) are pairs of *different* keys that an office could have
 typed for one person: the same name once a title word is removed from either end (when the
 key rule above kept it), one name the first part of the other (the first part between
-separators, or the start of an unseparated name of four or more characters), or the same sounds
-written with other characters (:data:`SOUND_VARIANTS`, four or more characters).  Names one
+separators, or the start of an unseparated name of four or more characters).  Names one
 character apart are not near: in transcribed names that is most often another name (买买提,
 艾买提, 赛买提), and in Han names another person (王建国, 王建军); measured on generated
-counties, a one-character rule refused every clean Xinjiang-style county.
+counties, a one-character rule refused every clean Xinjiang-style county, and so did refusing
+names that sound alike (hence the transcription rule above makes them one person instead).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from .cells import chinese_int, clean, has_cjk
 
 __all__ = ["PersonName", "person_name", "person_key", "village_key", "zone_key", "near_reason",
            "NAME_SEPARATORS", "TITLE_WORDS", "DISTINCT_WORDS", "VILLAGE_ENDINGS", "ZONE_ENDINGS", "TITLE_PREFIXES",
-           "SOUND_VARIANTS", "SINGLE_VALUE_SEPARATORS", "one_edit_apart", "fold_traditional", "sound_key",
+           "TRANSCRIPTIONS", "SINGLE_VALUE_SEPARATORS", "one_edit_apart", "fold_traditional", "sound_key",
            "strip_titles_loosely"]
 
 #: Marks offices type between the parts of a transcribed name (or between a name and a title).
@@ -111,13 +115,34 @@ _TRADITIONAL = str.maketrans({
     "陳": "陈", "楊": "杨", "趙": "赵", "黃": "黄", "吳": "吴", "孫": "孙", "鄭": "郑", "劉": "刘", "堯": "尧",
     "黨": "党", "書": "书", "記": "记", "長": "长", "農": "农", "寧": "宁", "開": "开", "遠": "远", "豊": "丰",
     "辦": "办", "處": "处", "政": "政", "實": "实", "灣": "湾", "塢": "坞", "壩": "坝", "鋪": "铺", "莊": "庄",
+    # common in names
+    "買": "买", "麥": "麦", "爾": "尔", "遜": "逊", "熱": "热", "麗": "丽", "蘇": "苏", "納": "纳", "薩": "萨",
+    "紮": "扎", "紅": "红", "軍": "军", "偉": "伟", "強": "强", "國": "国", "閻": "阎", "顏": "颜", "謝": "谢",
+    "韓": "韩", "馮": "冯", "鄧": "邓", "蕭": "萧", "葉": "叶", "許": "许", "蔣": "蒋", "傑": "杰", "濤": "涛",
+    "鵬": "鹏", "飛": "飞", "輝": "辉", "寶": "宝", "貴": "贵", "榮": "荣", "慶": "庆", "義": "义", "禮": "礼",
+    "曉": "晓", "嬌": "娇", "靜": "静", "蘭": "兰", "艷": "艳", "錢": "钱", "蓮": "莲", "瑪": "玛", "達": "达",
+    "圖": "图", "樂": "乐", "蘊": "蕴", "維": "维", "麼": "么", "艱": "艰", "愛": "爱", "斯": "斯", "買": "买",
 })
 
-#: Characters offices use for one sound in transcribed names (阿不都 / 阿卜杜 / 阿布都 ...).
-SOUND_VARIANTS = ("卜不布", "杜都", "买麦迈玛", "力丽利里莉", "依伊衣", "孜兹子", "木穆姆", "合和赫", "曼满",
-                  "吐图", "逊荪孙", "努奴", "克可", "斯思司", "沙莎", "娜那纳", "尼妮", "汗罕", "热惹", "提题",
-                  "尔儿", "古姑", "扎札", "吉基", "玉尤", "亚雅", "巴八", "拉啦", "塔他", "哈罕")
-_SOUND = str.maketrans({ch: group[0] for group in SOUND_VARIANTS for ch in group})
+#: One name, several transcriptions: offices write a Uyghur, Kazakh, Tibetan or Mongolian name
+#: with other characters for the same sounds.  The first spelling of each group stands for all.
+TRANSCRIPTIONS = (
+    ("买买提", "麦麦提", "玛木提", "买买体"), ("阿不都", "阿卜杜", "阿布都", "阿卜都", "阿布杜"),
+    ("吐尔逊", "图尔荪", "吐尔孙", "图尔逊", "吐逊"), ("艾买提", "艾麦提", "艾合买提", "艾合麦提"),
+    ("阿布力孜", "阿不力孜", "阿布力兹", "阿卜力孜"), ("依明", "伊明"), ("阿力木", "阿里木"),
+    ("玉素甫", "尤素甫", "玉苏甫", "玉素普"), ("阿卜杜拉", "阿不都拉", "阿布都拉"), ("热合曼", "热依曼", "热合满"),
+    ("买合木提", "麦合木提", "买合穆提"), ("肉孜", "肉兹", "柔孜"), ("卡德尔", "卡迪尔"), ("亚森", "亚生", "牙森"),
+    ("阿西木", "阿希木"), ("库尔班", "库尔邦"), ("伊力哈木", "依力哈木"), ("托合提", "托乎提"), ("买吾兰", "麦吾兰"),
+    ("阿迪力", "阿地力", "阿迪利"), ("吐拉克", "图拉克"), ("古丽", "姑丽"), ("迪丽努尔", "迪力努尔"),
+    ("再努尔", "再努儿"), ("米热古丽", "米日古丽"), ("塔依尔", "塔伊尔"), ("依沙克", "伊沙克"), ("斯拉木", "司拉木"),
+    ("约麦尔", "尤麦尔"), ("居来提", "居拉提"), ("尼亚孜", "尼牙孜"), ("赛买提", "赛麦提"), ("色买提", "色麦提"),
+    ("吾买尔", "乌买尔", "吾麦尔"), ("阿卜来提", "阿不来提", "阿布来提"), ("开赛尔", "凯赛尔"),
+    ("海热古丽", "海日古丽"), ("努尔古丽", "奴尔古丽"), ("阿孜古丽", "阿兹古丽"), ("买尔旦", "麦尔旦", "买尔丹", "麦尔丹"),
+    ("吾斯曼", "乌斯曼"), ("次仁", "才让", "策仁"), ("扎西", "扎喜"), ("卓玛", "卓嘛"), ("其其格", "齐齐格"),
+)
+_TRANSCRIBE = sorted(((v, g[0]) for g in TRANSCRIPTIONS for v in g[1:]), key=lambda x: -len(x[0]))
+_TRANSCRIBE_RE = re.compile("|".join(re.escape(v) for v, _ in _TRANSCRIBE))
+_TRANSCRIBE_MAP = dict(_TRANSCRIBE)
 
 
 def fold_traditional(text: str) -> str:
@@ -137,6 +162,14 @@ class PersonName:
     distinct: bool = False  # a remark says "a different person"
     dotted: bool = False  # the name is written with a separator mark
     parts: tuple[str, ...] = ()  # the name's parts between separators (case folded)
+
+    @property
+    def sound(self) -> str:
+        """The key with each name written in its first transcription (:data:`TRANSCRIPTIONS`),
+        for names of four characters or more; "" for shorter names (Han names: 王伟 / 王玮 are
+        two people) and for a person marked as someone else."""
+        b = self.base
+        return sound_key(b) if len(b) >= 4 and not self.distinct and has_cjk(b) else ""
 
     @property
     def plain(self) -> bool:
@@ -172,7 +205,7 @@ def person_name(value: str) -> PersonName:
     if not text:
         return PersonName("", "", "")
     remarks = [m.group(0) for m in _REMARK.finditer(text)]
-    bare = _REMARK.sub(" ", text)
+    bare = fold_traditional(_REMARK.sub(" ", text))
     remark = "".join(r.strip("()[]【】〔〕《》<>{}「」『』 ") for r in remarks)
     dotted = bool(re.search("[" + re.escape(NAME_SEPARATORS) + "]", bare.strip()))
     tokens = [t for t in _SEP_RE.split(bare) if t]
@@ -223,8 +256,9 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 
 def sound_key(key: str) -> str:
-    """The key with each character replaced by the first of its sound group."""
-    return key.translate(_SOUND)
+    """The key with every transcription of :data:`TRANSCRIPTIONS` written the first way
+    (``阿卜杜麦麦提`` -> ``阿不都买买提``)."""
+    return _TRANSCRIBE_RE.sub(lambda m: _TRANSCRIBE_MAP[m.group(0)], key)
 
 
 def near_reason(a: PersonName, b: PersonName) -> str | None:
@@ -234,9 +268,8 @@ def near_reason(a: PersonName, b: PersonName) -> str | None:
     ``part`` (one name is the first part of the other: the first part or parts between
     separators, ``吐尔逊`` / ``吐尔逊·买买提`` -- a person is called by their own name, the second
     part is the father's; or, for names written without separators, the start of a name of
-    four or more characters, ``扎西`` / ``扎西次仁``), ``sounds`` (the same
-    sounds in other characters, names of four or more characters: ``阿不都·买买提`` /
-    ``阿卜杜·麦麦提``).  Names one character apart are *not* near: ``买买提`` / ``艾买提`` /
+    four or more characters, ``扎西`` / ``扎西次仁``).  Names that sound the same are not near
+    but one person (:attr:`PersonName.sound`).  Names one character apart are *not* near: ``买买提`` / ``艾买提`` /
     ``赛买提`` are different names, as ``王建国`` / ``王建军`` are different people.  Only
     names in Chinese characters are compared; a remark that declares a different person is
     never near.
@@ -252,8 +285,6 @@ def near_reason(a: PersonName, b: PersonName) -> str | None:
             return "part"
     elif len(short.parts) <= 1 and len(short.base) >= 2 and len(long_.base) >= 4 and long_.base.startswith(short.base):
         return "part"
-    if min(len(x), len(y)) >= 4 and sound_key(x) == sound_key(y):
-        return "sounds"
     return None
 
 

@@ -42,6 +42,7 @@ from .sheets import WORKBOOK_SUFFIXES, Grid, frame_grid, read_csv_grid, read_wor
 from .tables import Source, Tables
 
 __all__ = ["load", "tables_from_frames", "read_text_table", "read_side_table", "read_side", "township_lookup",
+           "investigator_lookup",
            "resolve_values", "resolve_column", "Parsed", "MAX_PROBLEMS", "STAFFING_TABLES", "match_table"]
 
 log = logging.getLogger(__name__)
@@ -1237,6 +1238,15 @@ def read_side(path: str | Path, kind: str, file_name: str | None, expected: tupl
     col.raise_if_failed()
     assert parsed is not None
     return parsed
+
+
+def investigator_lookup(tables: Tables) -> Lookup:
+    """Investigator ids and names of the loaded tables, names compared by person key (dots,
+    spaces, remarks and titles set aside: :func:`~.identity.person_key`)."""
+    from .identity import person_key
+
+    inv = tables.investigators
+    return Lookup(inv["investigator_id"].tolist(), inv["name"].tolist(), keyfn=person_key)
 
 
 def township_lookup(tables: Tables) -> Lookup:

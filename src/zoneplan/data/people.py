@@ -40,7 +40,7 @@ NEAR_HOPS = 4
 
 _REASON_WORDS = {
     "title": ("the same name with a title or office word", "去掉职务称谓后姓名相同"),
-    "part": ("one name is a part of the other", "一个姓名是另一个的一部分"),
+    "part": ("one name is the first part of the other", "一个姓名是另一个姓名的开头部分"),
     "sounds": ("the same sounds in other characters", "音译用字不同"),
 }
 
@@ -55,15 +55,19 @@ class Roster:
         self.label = dict(zip(self.ids, self.names))
         self.parsed = {i: person_name(n) for i, n in zip(self.ids, self.names) if n}
         self.by_key: dict[str, list[str]] = {}
+        self.by_sound: dict[str, list[str]] = {}
         for i, pn in self.parsed.items():
             if pn.key:
                 self.by_key.setdefault(pn.key, []).append(i)
+            if pn.sound:
+                self.by_sound.setdefault(pn.sound, []).append(i)
 
     def describe(self, ids) -> str:
         return ", ".join(f"{i} {self.label[i]}".strip() if self.label.get(i) else i for i in ids)
 
     def resolve(self, value: str) -> tuple[str | None, str, tuple[str, ...]]:
-        """``(id, how, candidates)``; how is id, variant, name, spelling, ambiguous, other or blank."""
+        """``(id, how, candidates)``; how is id, variant, name, spelling, ambiguous, other or
+        blank (names in another transcription are matched by :func:`resolve_people`)."""
         if value == "":
             return None, "blank", ()
         r = self.id_lookup.resolve(value)
@@ -85,6 +89,32 @@ class _Seen:
     spellings: Counter
     first: tuple  # (Parsed, row, column, value as typed) of one mention, for messages
     name: PersonName
+
+
+def _merge_by_sound(seen: dict[str, _Seen], apart: set[frozenset]) -> tuple[dict[str, str], set[str]]:
+    """Merge, in place, people outside the roster whose names are one name in other
+    transcriptions (:attr:`~.identity.PersonName.sound`), unless a relations row links two of
+    them (then they are two people).  Returns each key's identity key and the spellings merged
+    into another key's identity."""
+    groups: dict[str, list[str]] = {}
+    for k, s in seen.items():
+        if s.name.sound:
+            groups.setdefault(s.name.sound, []).append(k)
+    ident_of = {k: k for k in seen}
+    by_sound: set[str] = set()
+    for keys in groups.values():
+        if len(keys) < 2 or any(frozenset((x, y)) in apart for x in keys for y in keys if x < y):
+            continue
+        keys.sort()
+        rep = seen[keys[0]]
+        for k in keys[1:]:
+            other = seen.pop(k)
+            rep.spellings.update(other.spellings)
+            by_sound.update(other.spellings)
+            if len(other.name.parts) > len(rep.name.parts):
+                rep.name = other.name
+            ident_of[k] = keys[0]
+    return ident_of, by_sound
 
 
 def _display(seen: _Seen) -> str:
@@ -227,11 +257,31 @@ def resolve_people(parsed: dict, col) -> None:
     cols = []
     if "cases" in parsed and parsed["cases"].ok:
         cols.append((parsed["cases"], "subject_id"))
-    if "relations" in parsed and parsed["relations"].ok:
-        cols += [(parsed["relations"], "a"), (parsed["relations"], "b")]
+    rel_t = parsed.get("relations") if "relations" in parsed and parsed["relations"].ok else None
+    if rel_t is not None:
+        cols += [(rel_t, "a"), (rel_t, "b")]
+    # each distinct value once: an investigator, ambiguous, or a person outside the roster
+    info: dict[str, tuple[str | None, str, tuple[str, ...]]] = {}
+    for t, column in cols:
+        for v in set(t.frame[column].tolist()):
+            if v not in info:
+                info[v] = roster.resolve(v)
+    apart = _linked_pairs(rel_t, info) if rel_t is not None else set()
+    several: dict[str, tuple[str, ...]] = {}
+    for v, (ident, how, cands) in list(info.items()):
+        if how != "other":
+            continue
+        pn = person_name(v)
+        hit = roster.by_sound.get(pn.sound, []) if pn.sound else []
+        hit = [i for i in hit if frozenset((pn.key, i)) not in apart]
+        if len(hit) == 1:
+            info[v] = (hit[0], "sound", ())
+        elif len(hit) > 1:
+            several[v] = tuple(sorted(hit))
     seen: dict[str, _Seen] = {}
     resolved: list[tuple[object, str, np.ndarray, list[str | None], list[str]]] = []
-    folded: dict[str, set[str]] = {}  # display note: spelling -> investigator / identity
+    folded: dict[str, set[str]] = {}  # spelling -> investigator / identity it was read as
+    sounded: dict[str, set[str]] = {}  # the same, read as one by transcription
     n_named: dict[tuple[str, str], list[str]] = {}
     for t, column in cols:
         vals = t.frame[column].to_numpy(dtype=object)
@@ -240,15 +290,16 @@ def resolve_people(parsed: dict, col) -> None:
         out: list[str | None] = []
         for u, value in enumerate(uniques):
             rows = rows_of[u]
-            ident, how, cands = roster.resolve(value)
+            ident, how, cands = info[value]
             if how == "blank":
                 out.append("")
             elif ident is not None:
                 out.append(ident)
                 if how != "id":
                     n_named.setdefault((t.name, t.typed.get(column, column)), []).append(value)
-                    if how == "spelling":
-                        folded.setdefault(value, set()).add(f"{ident} {roster.label[ident]}")
+                    if how in ("spelling", "sound"):
+                        (sounded if how == "sound" else folded).setdefault(value, set()).add(
+                            f"{ident} {roster.label[ident]}")
             elif how == "ambiguous":
                 for k in rows[: col.cap]:
                     col.add(t.problem(int(k), column, value,
@@ -267,17 +318,17 @@ def resolve_people(parsed: dict, col) -> None:
                     s.name = pn
                 out.append(None)  # filled with the identity's display below
         resolved.append((t, column, codes, out, uniques))
+    ident_of, by_sound = _merge_by_sound(seen, apart)  # key -> identity key
     display = {k: _display(s) for k, s in seen.items()}
     for k, s in seen.items():
-        if len(s.spellings) > 1:
-            for sp in s.spellings:
-                if sp != display[k]:
-                    folded.setdefault(sp, set()).add(display[k])
+        for sp in s.spellings:
+            if sp != display[k]:
+                (sounded if sp in by_sound else folded).setdefault(sp, set()).add(display[k])
     # write back: investigators as ids, others as their identity's display
     subjects: set[str] = set()
     edges_cols: dict[str, np.ndarray] = {}
     for t, column, codes, out, uniques in resolved:
-        final = [display[person_name(v).key] if o is None else o for o, v in zip(out, uniques)]
+        final = [display[ident_of[person_name(v).key]] if o is None else o for o, v in zip(out, uniques)]
         arr = np.array(final, dtype=object)[codes] if len(codes) else t.frame[column].to_numpy(dtype=object)
         t.frame[column] = arr
         if column == "subject_id":
@@ -286,9 +337,36 @@ def resolve_people(parsed: dict, col) -> None:
             edges_cols[column] = arr
     _near_misses(parsed, roster, seen, display, subjects, edges_cols, col)
     _notes(parsed, n_named, folded, col)
+    if several:
+        # one name, several investigators by transcription: ordinary in a large Xinjiang county
+        # (refusing refused 94 of 100 generated ones, a gap failed --strict on 48 of 50:
+        # benchmarks/identity_refusals.py), so it is said in the notes, beside the way to link it
+        col.note(QualityItem("kin", "note", rel_t.name if rel_t is not None else "",
+                             "people whose name is, in another transcription, the name of several investigators: "
+                             "the kin rule takes them as none of them (write the investigator id if they are one)",
+                             "姓名按其他音译写法与多名干部相同的人员：亲属回避规则不把其当作其中任何一人（如是其中一人，请填写人员编号）",
+                             tuple(f"{v} ~ {roster.describe(c)}" for v, c in sorted(several.items()))))
+    if sounded:
+        col.note(QualityItem("kin", "note", "", "names written in another transcription of one name read as one "
+                             "person for the conflict rules (if two people, write （另一人） after one of them)",
+                             "同一姓名的不同音译写法按同一人执行回避（如确是两个人，请在其中一人姓名后注明“（另一人）”）",
+                             tuple(f"{sp} = {' / '.join(sorted(v))}" for sp, v in sorted(sounded.items()))))
     conf_t = parsed.get("conflicts")
     if conf_t is not None and conf_t.ok:
         _resolve_recusals(conf_t, roster, col)
+
+
+def _linked_pairs(rel_t, info) -> set[frozenset]:
+    """Pairs a relations row links (as identity keys, an investigator as their id): two people
+    the office says are related are two people, whatever their names sound like."""
+    out: set[frozenset] = set()
+    for a, b in zip(rel_t.frame["a"].tolist(), rel_t.frame["b"].tolist()):
+        if a and b:
+            ka = info[a][0] if info[a][0] is not None else person_name(a).key
+            kb = info[b][0] if info[b][0] is not None else person_name(b).key
+            out.add(frozenset((ka, kb)))
+            out.add(frozenset((person_name(a).key, person_name(b).key)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -310,7 +388,9 @@ class NearPair:
     typed: str
     who: str
 
-    def problem(self, effect: tuple[int, str, str], investigators: dict[str, str], subjects: set[str]) -> Problem:
+    def likeness(self, effect: tuple[int, str, str], investigators: dict[str, str],
+                 subjects: set[str]) -> tuple[str, str]:
+        """``who (why; if one person, what it changes)`` in English and Chinese."""
         hops, a, b = effect
         inv_side, other = (a, b) if a in investigators else (b, a)
 
@@ -324,15 +404,22 @@ class NearPair:
             link_en = f"{name(inv_side)} would be {hops} hop(s) from {kind_en} {name(other)}"
             link_zh = f"{name(inv_side)} 与{kind_zh} {name(other)} 相距 {hops} 步"
         en_why, zh_why = _REASON_WORDS[self.reason]
-        return Problem(self.file, self.line, self.column, self.typed,
-                       f"a person written as in the roster or the case list, or marked as someone else; "
-                       f"{self.typed!r} looks like {self.who} ({en_why}; if one person, {link_en})",
-                       letter=self.letter, field=self.field,
-                       expected_zh=f"与花名册或线索表写法一致的人员，或注明是另一人；“{self.typed}”像是 {self.who}"
-                                   f"（{zh_why}；如为同一人，{link_zh}）",
-                       hint=f"if it is {self.who}, write the name as there; if it is someone else, write "
-                            f"{self.typed}（另一人）",
-                       hint_zh=f"如是 {self.who}，请写成与其一致的姓名；如是另一人，请写成“{self.typed}（另一人）”")
+        return f"{self.who} ({en_why}; if one person, {link_en})", f"{self.who}（{zh_why}；如为同一人，{link_zh}）"
+
+
+def _near_problem(found: list[tuple["NearPair", tuple[int, str, str]]], investigators: dict[str, str],
+                  subjects: set[str]) -> Problem:
+    """One refusal for a person who looks like one or more others."""
+    p = found[0][0]
+    likes = [q.likeness(e, investigators, subjects) for q, e in found]
+    whos = " / ".join(q.who for q, _ in found)
+    return Problem(p.file, p.line, p.column, p.typed,
+                   f"a person written as in the roster or the case list, or marked as someone else; "
+                   f"{p.typed!r} looks like {', or '.join(en for en, _ in likes)}",
+                   letter=p.letter, field=p.field,
+                   expected_zh=f"与花名册或线索表写法一致的人员，或注明是另一人；“{p.typed}”像是 {'，或 '.join(zh for _, zh in likes)}",
+                   hint=f"if it is {whos}, write the name as there; if it is someone else, write {p.typed}（另一人）",
+                   hint_zh=f"如是 {whos}，请写成与其一致的姓名；如是另一人，请写成“{p.typed}（另一人）”")
 
 
 def near_pair_problems(pairs, relations, investigators: dict[str, str], subjects: set[str],
@@ -342,12 +429,12 @@ def near_pair_problems(pairs, relations, investigators: dict[str, str], subjects
         return []
     edges = list(zip(relations["a"].tolist(), relations["b"].tolist())) if len(relations) else []
     reach = _Reach(edges, set(investigators), subjects, hops)
-    out = []
+    found: dict[str, list] = {}
     for p in pairs:
         effect = reach.merge_effect(p.me, p.other)
         if effect is not None:
-            out.append(p.problem(effect, investigators, subjects))
-    return out
+            found.setdefault(p.me, []).append((p, effect))
+    return [_near_problem(v, investigators, subjects) for _, v in sorted(found.items())]
 
 
 def _near_misses(parsed, roster: Roster, seen: dict[str, _Seen], display: dict[str, str], subjects: set[str],
@@ -371,6 +458,8 @@ def _near_misses(parsed, roster: Roster, seen: dict[str, _Seen], display: dict[s
             if node == me or (node in ident_of_display and node < me):  # each outside pair once
                 continue
             why = near_reason(s.name, anchors[node])
+            if why == "part" and node in roster.label and len(anchors[node].base) < len(s.name.base):
+                why = None  # a roster name is the formal one: 买买提 on the roster is not short for 买买提·卡德尔
             if why is not None:
                 who = roster.describe([node]) if node in roster.label else node
                 pr = t.problem(row, column, typed, ("", ""))
@@ -382,12 +471,15 @@ def _near_misses(parsed, roster: Roster, seen: dict[str, _Seen], display: dict[s
         edges = list(zip(edges_cols["a"].tolist(), edges_cols["b"].tolist()))
     reach = _Reach(edges, set(roster.ids), subjects, NEAR_HOPS)
     harmless: list[NearPair] = []
+    found: dict[str, list] = {}
     for p in pairs:
         effect = reach.merge_effect(p.me, p.other)
         if effect is None:
             harmless.append(p)
         else:
-            col.add(p.problem(effect, roster.label, subjects))
+            found.setdefault(p.me, []).append((p, effect))
+    for _, v in sorted(found.items()):
+        col.add(_near_problem(v, roster.label, subjects))
     if harmless:
         col.near_people.extend(harmless)
         rel = parsed.get("relations")

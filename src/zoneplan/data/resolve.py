@@ -84,9 +84,12 @@ class Lookup:
         A group per thing (the county of a township), so ``group + name`` also matches.
     endings : bool
         Also match names without a township ending (step 3).
+    keyfn : callable, optional
+        The matching form of names in step 2 (default :func:`key`; :func:`place_key` with
+        ``endings``; people use :func:`~zoneplan.data.identity.person_key`).
     """
 
-    def __init__(self, ids, names=None, groups=None, endings: bool = False):
+    def __init__(self, ids, names=None, groups=None, endings: bool = False, keyfn=None):
         self.ids = [str(x) for x in ids]
         self.names = [str(x) for x in names] if names is not None else [""] * len(self.ids)
         self.labels = {i: n for i, n in zip(self.ids, self.names)}
@@ -94,10 +97,11 @@ class Lookup:
         self._variant: dict[str, set[str]] = {}
         self._ending: dict[str, set[str]] = {}
         groups = [str(g) for g in groups] if groups is not None else [""] * len(self.ids)
-        self._key = place_key if endings else key
+        self._key = keyfn or (place_key if endings else key)
         for i, n, g in zip(self.ids, self.names, groups):
             self._exact.setdefault(i, set()).add(i)
             self._variant.setdefault(key(i), set()).add(i)
+            self._variant.setdefault(self._key(i), set()).add(i)
             num = _numeric(i)
             if num is not None:
                 self._variant.setdefault(num, set()).add(i)

@@ -119,14 +119,14 @@ def read_assignments(plan_dir: str | Path, tables: Tables | None = None) -> pd.D
         number, or a name is shared by two people.
     """
     from ..data.cells import key
-    from ..data.load import read_side, resolve_column
+    from ..data.load import investigator_lookup, read_side, resolve_column
     from ..data.resolve import Lookup
 
     parsed = read_side(plan_dir, "plan", "assignments.csv", ("a plan folder holding assignments.csv",
                                                              "存放 assignments.csv 的方案文件夹"))
     if tables is not None:
         inv = tables.investigators
-        resolve_column(parsed, "investigator_id", Lookup(inv["investigator_id"].tolist(), inv["name"].tolist()),
+        resolve_column(parsed, "investigator_id", investigator_lookup(tables),
                        ("investigator", "干部"), keep_unknown=True)
         resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
                        keep_unknown=True)

@@ -157,14 +157,14 @@ def read_reviews(path: str | Path, tables: Tables | None = None) -> pd.DataFrame
     InputError
         The file is missing or unreadable, a column is missing, or a name is shared.
     """
-    from ..data.load import read_side, resolve_column
+    from ..data.load import investigator_lookup, read_side, resolve_column
     from ..data.resolve import Lookup
 
     parsed = read_side(path, "reviews", "reviews.csv", ("a review folder holding reviews.csv",
                                                         "存放 reviews.csv 的审核安排文件夹"))
     if tables is not None:
         inv = tables.investigators
-        resolve_column(parsed, "reviewer_id", Lookup(inv["investigator_id"].tolist(), inv["name"].tolist()),
+        resolve_column(parsed, "reviewer_id", investigator_lookup(tables),
                        ("investigator", "干部"), keep_unknown=True)
         resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
                        keep_unknown=True)

@@ -53,7 +53,10 @@ def read_zoning(path: str | Path, tables: Tables) -> pd.DataFrame:
                                                                  f"每个乡镇只出现一次；第 {seen[t]} 行已有")))
         else:
             seen[t] = int(parsed.lines[k])
-    zones = f["zone"].tolist()
+    from ..data.places import canonical_zones
+
+    zones = canonical_zones(f["zone"].tolist())[0]  # 第1协作区 = 第一协作区: one zone, one spelling
+    f["zone"] = zones
     last_filled = max((k for k, z in enumerate(zones) if z), default=-1)
     for k, z in enumerate(zones):
         if not z and k < last_filled:
