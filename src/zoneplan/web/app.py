@@ -90,6 +90,7 @@ class Desk:
         self.templates = Jinja2Templates(env=env)
         env.globals["stage_words"] = STAGE_WORDS
         env.filters["num"] = _num
+        env.filters["when"] = _when
         env.filters["minutes"] = lambda v: "" if v is None else f"{float(v):.0f}"
         self._tables: OrderedDict[str, Any] = OrderedDict()
         self._maps: OrderedDict[str, Any] = OrderedDict()
@@ -204,6 +205,18 @@ def _num(v: Any, digits: int = 2) -> str:
     if f == int(f):
         return f"{int(f):,}"
     return f"{f:,.{digits}f}"
+
+
+def _when(iso: str | None) -> str:
+    """An ISO UTC time as the server's local time, to the minute."""
+    if not iso:
+        return ""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(str(iso).replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return str(iso)
 
 
 def client_ip(request: Request) -> str:

@@ -102,7 +102,8 @@ def run(cfg, certfile=None, keyfile=None, proxies=(), open_browser=False) -> Non
 
     from .app import create_app
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("zoneplan.web").setLevel(logging.INFO)
     app = create_app(cfg)
     scheme = "https" if certfile else "http"
     url = f"{scheme}://{'127.0.0.1' if cfg.host in ('127.0.0.1', '0.0.0.0') else cfg.host}:{cfg.port}/"

@@ -19,13 +19,5 @@
       var b = ev.submitter;
       if (b && b.id === "publish" && !window.confirm("发布后此方案成为正式方案，确定发布？")) ev.preventDefault();
     });
-    // a job that finished while its page polled: reload to show the results
-    document.body.addEventListener("htmx:afterSwap", function (ev) {
-      var st = document.getElementById("job-status");
-      if (st && ["done", "failed", "cancelled"].indexOf(st.getAttribute("data-status")) >= 0 && !window.__zpReloaded) {
-        window.__zpReloaded = true;
-        window.location.reload();
-      }
-    });
   });
 })();

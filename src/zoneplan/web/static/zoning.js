@@ -161,6 +161,10 @@
         labels.push(mk);
       });
       map.fitBounds(L.featureGroup(group).getBounds(), {padding: [10, 10]});
+      layers.forEach(function (ly, k) {  // paths exist once the map has a view
+        ly.getElement().setAttribute("data-tid", town(k).id);
+        ly.getElement().setAttribute("aria-label", town(k).name);
+      });
       if (d.townships.length > 60) map.getPane("markerPane").classList.add("dense");
       var initial = app.dataset.initial;
       if (initial) { $("base").value = initial; }
