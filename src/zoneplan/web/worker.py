@@ -80,6 +80,15 @@ class _Job:
         finally:
             con.close()
 
+    def cancelled(self) -> bool:
+        """Whether the job was cancelled (asks the database, not only the watcher)."""
+        if not self.cancel.cancelled:
+            with self.lock:
+                r = self.con.execute("SELECT cancel FROM jobs WHERE id = ?", (self.id,)).fetchone()
+            if r is not None and r["cancel"]:
+                self.cancel.cancel()
+        return self.cancel.cancelled
+
     def progress(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         if now - self._last < 0.3 and done not in (0, total):
@@ -131,11 +140,11 @@ def _staff(job: _Job) -> None:
     extra: dict[str, Any] = {}
     if spec.get("previous"):
         extra["previous"] = read_previous(spec["previous"], tables)
-    if job.cancel.cancelled:
+    if job.cancelled():
         job.finish("cancelled", "已取消：未生成方案，已发布的方案保持不变。")
         return
     result = staff(tables, rules, opts, progress=job.progress, cancel=job.cancel, **extra)
-    if job.cancel.cancelled or result.stopped == "cancelled":
+    if job.cancelled() or result.stopped == "cancelled":
         job.finish("cancelled", "已取消：未生成方案，已发布的方案保持不变。")
         return
     job.step("write")
@@ -175,7 +184,7 @@ def _zone(job: _Job) -> None:
     job.step("zone")
     inp = zoning_input(tables)
     result = solve_zoning(inp, opts, cancel=job.cancel)
-    if job.cancel.cancelled:
+    if job.cancelled():
         job.finish("cancelled", "已取消：未生成划分方案。")
         return
     out: dict[str, Any] = {"status": str(result.status), "objective": result.objective, "bound": result.bound,
@@ -209,6 +218,9 @@ def _compare(job: _Job) -> None:
     named: dict[str, pd.DataFrame] = {}
     for item in spec["zonings"]:
         named[item["label"]] = current_zoning(tables) if item["path"] == "current" else read_zoning(item["path"], tables)
+    if job.cancelled():
+        job.finish("cancelled", "已取消。")
+        return
     job.step("compare")
     comp = comparison(tables, named, staffing=True, rules=RuleOptions(**spec.get("rules", {})),
                       options=SolveOptions(**spec.get("solve", {})))
