@@ -51,7 +51,7 @@ class JobManager:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["zoneplan.web.worker"])
+        self._ctx.set_forkserver_preload(["zoneplan.web._preload"])
 
     def start(self) -> None:
         for r in self.db.all("SELECT id FROM jobs WHERE status = 'running'"):

@@ -18,7 +18,6 @@ import traceback
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .db import connect, now_iso
@@ -253,14 +252,3 @@ def run_job(db_path: str, job_id: str) -> None:
             job.finish("failed", f"运行出错：{type(exc).__name__}: {exc}"[:500])
     finally:
         job._stop.set()
-
-
-def preload() -> None:  # pragma: no cover - imported by the fork server
-    """Import what every job needs, once, in the fork server."""
-    import zoneplan  # noqa: F401
-    import zoneplan.compare  # noqa: F401
-    import zoneplan.io.plan  # noqa: F401
-    import zoneplan.io.planview  # noqa: F401
-    import zoneplan.staffing  # noqa: F401
-    import zoneplan.zoning  # noqa: F401
-    _ = np
