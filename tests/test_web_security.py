@@ -404,6 +404,8 @@ def test_serve_off_loopback_requires_an_admin(tmp_path):
 
     r = CliRunner().invoke(app, ["serve", "--host", "10.1.2.3", "--state", str(tmp_path)])
     assert r.exit_code == 2 and "--create-admin" in r.output
+    r = CliRunner().invoke(app, ["serve", "--proxy", "127.0.0.1", "--state", str(tmp_path)])  # a proxy: the network
+    assert r.exit_code == 2 and "--create-admin" in r.output
     r = CliRunner().invoke(app, ["serve", "--create-admin", "root", "--password-stdin", "--state", str(tmp_path)],
                            input="short\n")
     assert r.exit_code == 2

@@ -14,13 +14,14 @@ __all__ = ["register", "serve", "build_config"]
 
 def build_config(data: Optional[Path], host: str, port: int, state: Optional[Path], db: Optional[Path], jobs: int,
                  max_upload_mb: int, max_rows: int, name: Optional[str], allowed_hosts: list[str],
-                 secure_cookies: Optional[bool], tls: bool = False, time_limit: float = 60.0):
+                 secure_cookies: Optional[bool], tls: bool = False, time_limit: float = 60.0,
+                 behind_proxy: bool = False):
     """The :class:`~zoneplan.web.config.DeskConfig` for these options (and the example county by default)."""
     from .config import DeskConfig, default_state_dir, is_loopback
     from .uploads import Limits
 
     state = Path(state) if state is not None else default_state_dir()
-    local = is_loopback(host)
+    local = is_loopback(host) and not behind_proxy  # a proxy brings the network to a loopback desk
     if data is None and local:
         from ..cli.demo import examples_dir
 
@@ -64,7 +65,7 @@ def serve(
     from ..cli.common import EXIT_INPUT
 
     cfg = build_config(data, host, port, state, db, jobs, max_upload_mb, max_rows, name, allowed_host,
-                       None, tls=certfile is not None, time_limit=time_limit)
+                       None, tls=certfile is not None, time_limit=time_limit, behind_proxy=bool(proxy))
     if create_admin is not None:
         from . import auth
         from .db import Db, init_db
@@ -83,12 +84,13 @@ def serve(
         d.audit("account_create", account="命令行", username=create_admin, is_admin=True)
         typer.echo(f"管理员账号「{create_admin}」已创建（{cfg.db_path}）。")
         return
-    if not cfg.local:
+    if cfg.accounts:
         from .db import Db, init_db
 
         init_db(cfg.db_path)
         if Db(cfg.db_path).one("SELECT 1 FROM accounts WHERE is_admin = 1 AND active = 1") is None:
-            typer.echo("error: listening on another address than 127.0.0.1 requires accounts; create the first "
+            typer.echo("error: listening on another address than 127.0.0.1 (or behind a proxy) requires accounts; "
+                       "create the first "
                        f"admin first:  zoneplan serve --create-admin NAME --state {cfg.state}", err=True)
             raise typer.Exit(EXIT_INPUT)
     run(cfg, certfile=certfile, keyfile=keyfile, proxies=proxy, open_browser=open_browser)
