@@ -89,6 +89,7 @@ class Desk:
                                  undefined=jinja2.ChainableUndefined)
         self.templates = Jinja2Templates(env=env)
         env.globals["stage_words"] = STAGE_WORDS
+        env.filters["stage"] = stage_text
         env.filters["num"] = _num
         env.filters["when"] = _when
         env.filters["minutes"] = lambda v: "" if v is None else f"{float(v):.0f}"
@@ -193,6 +194,23 @@ class Desk:
         from .datasets import add_dataset_from_path
 
         return add_dataset_from_path(self, path, name)
+
+
+def stage_text(stage: str) -> str:
+    """A solve stage (``progress(stage, ...)``) in Chinese: ``levels staffed, travel`` -> 逐级优化：…"""
+    if stage in STAGE_WORDS:
+        return STAGE_WORDS[stage]
+    from ..i18n import pick
+    from ..io.wording import LEVEL_NAMES
+
+    head, _, rest = stage.partition(" ")
+    if head not in ("level", "levels"):
+        return stage
+    cap = " under the workload cap"
+    note = "（不超过最大工作量）" if rest.endswith(cap) else ""
+    names = [n.strip() for n in rest.removesuffix(cap).split(",") if n.strip()]
+    words = [pick(LEVEL_NAMES[n], "zh") if n in LEVEL_NAMES else n for n in names]
+    return "逐级优化：" + "、".join(words) + note
 
 
 def _num(v: Any, digits: int = 2) -> str:

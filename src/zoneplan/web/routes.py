@@ -32,6 +32,14 @@ ACTION_WORDS = {"login": "登录", "login_failed": "登录失败", "login_refuse
                 "template": "下载模板"}
 
 
+DETAIL_WORDS = {"dataset": "数据版本", "job": "任务", "kind": "类型", "rules": "规则", "solve": "求解", "zoning": "协作区方案",
+                "file": "文件", "sha256": "SHA-256", "bytes": "字节", "ok": "通过", "problems": "问题数",
+                "refused": "拒绝原因", "entry": "方案记录", "staffed": "已配置", "inputs": "输入文件哈希",
+                "person": "人员", "case": "线索", "name": "名称", "zones": "协作区数", "options": "参数",
+                "previous": "原方案", "dropouts": "不在岗人员", "username": "用户名", "space_id": "工作区",
+                "is_admin": "管理员", "wait": "需等待（秒）", "parent": "上级", "zonings": "方案"}
+
+
 def _int(form, name: str, default: int, lo: int, hi: int, label: str) -> int:
     raw = str(form.get(name, "") or "").strip()
     if not raw:
@@ -671,6 +679,7 @@ async def space_audit(request: Request, desk: Desk):
     space = desk.space(request, request.path_params["sid"])
     rows = desk.db.all("SELECT * FROM audit WHERE space = ? ORDER BY id DESC LIMIT 500", space["id"])
     return render(request, "audit.html", tab="audit", rows=_audit_rows(rows), spaces={space["id"]: space["name"]},
+                  detail_words=DETAIL_WORDS,
                   **_ctx(desk, space))
 
 
@@ -738,6 +747,7 @@ async def admin_audit(request: Request, desk: Desk):
     ok, n = verify_audit(desk.db.con())
     spaces = {s["id"]: s["name"] for s in desk.db.all("SELECT id, name FROM spaces")}
     return render(request, "audit.html", title="审计日志", rows=_audit_rows(rows), spaces=spaces, chain_ok=ok,
+                  detail_words=DETAIL_WORDS,
                   chain_lines=n, admin_view=True)
 
 

@@ -19,11 +19,22 @@
       .then(function (r) { return r.json().catch(function () { return {ok: false, problems: [{text: "服务器返回错误（" + r.status + "）"}]}; })
         .then(function (j) { j.__status = r.status; return j; }); });
   }
-  function colorOf(zone) {
-    if (!zone) return "#ffffff";
-    var names = Object.keys(zoneSet()).sort();
-    return PALETTE[names.indexOf(zone) % PALETTE.length];
+  var colors = {};
+  function recolor() {  // neighbouring zones get different colours (greedy, in zone order)
+    var nb = {};
+    data.edges.forEach(function (e) {
+      var za = zones[town(e[0]).id], zb = zones[town(e[1]).id];
+      if (za && zb && za !== zb) { (nb[za] = nb[za] || {})[zb] = true; (nb[zb] = nb[zb] || {})[za] = true; }
+    });
+    colors = {};
+    Object.keys(zoneSet()).sort().forEach(function (z, k) {
+      var used = {};
+      Object.keys(nb[z] || {}).forEach(function (o) { if (colors[o]) used[colors[o]] = true; });
+      var c = PALETTE.filter(function (p) { return !used[p]; });
+      colors[z] = c.length ? c[k % Math.min(c.length, 4)] : PALETTE[k % PALETTE.length];
+    });
   }
+  function colorOf(zone) { return zone ? (colors[zone] || "#999999") : "#ffffff"; }
   function zoneSet() { var s = {}; Object.keys(zones).forEach(function (t) { if (zones[t]) s[zones[t]] = true; }); return s; }
   function town(k) { return data.townships[k]; }
   function idx(id) { for (var k = 0; k < data.townships.length; k++) if (data.townships[k].id === id) return k; return -1; }
@@ -42,6 +53,7 @@
             fillColor: excluded ? "#dddddd" : colorOf(z), fillOpacity: z ? 0.75 : 0.25};
   }
   function redraw() {
+    recolor();
     layers.forEach(function (ly, k) { ly.setStyle(style(k)); });
     labels.forEach(function (lb, k) {
       var t = town(k), div = lb.getElement && lb.getElement();
@@ -165,7 +177,12 @@
         ly.getElement().setAttribute("data-tid", town(k).id);
         ly.getElement().setAttribute("aria-label", town(k).name);
       });
-      if (d.townships.length > 60) map.getPane("markerPane").classList.add("dense");
+      if (d.townships.length > 40) {  // many townships: names show once zoomed in
+        var base = map.getZoom(), pane = map.getPane("markerPane");
+        var dense = function () { pane.classList.toggle("dense", map.getZoom() < base + 1.5); };
+        map.on("zoomend", dense);
+        dense();
+      }
       var initial = app.dataset.initial;
       if (initial) { $("base").value = initial; }
       return load(initial || "");
