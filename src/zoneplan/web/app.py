@@ -13,8 +13,10 @@ by its id *and* its workspace.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import threading
 import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
@@ -26,8 +28,8 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from starlette.routing import Mount, Route
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
@@ -93,11 +95,12 @@ class Desk:
         env.filters["num"] = _num
         env.filters["when"] = _when
         env.filters["minutes"] = lambda v: "" if v is None else f"{float(v):.0f}"
+        self._lock = threading.RLock()  # the caches are shared by the request threads
         self._tables: OrderedDict[str, Any] = OrderedDict()
         self._maps: OrderedDict[str, Any] = OrderedDict()
         self._el: OrderedDict[str, Any] = OrderedDict()
-        if config.accounts is False and self.db.one("SELECT 1 FROM accounts LIMIT 1"):
-            object.__setattr__(config, "accounts", True)  # accounts exist: they are used, on loopback too
+        if not config.accounts and self.db.one("SELECT 1 FROM accounts LIMIT 1"):
+            self.config = dataclasses.replace(config, accounts=True)  # accounts exist: used on loopback too
 
     # -- scoping -----------------------------------------------------------------------------
 
@@ -137,35 +140,38 @@ class Desk:
     def tables(self, ds) -> Any:
         """The loaded tables of a dataset (a small LRU cache)."""
         key = ds["id"]
-        if key in self._tables:
-            self._tables.move_to_end(key)
-            return self._tables[key]
-        import zoneplan
+        with self._lock:
+            if key in self._tables:
+                self._tables.move_to_end(key)
+                return self._tables[key]
+            import zoneplan
 
-        t = zoneplan.load(ds["path"])
-        self._tables[key] = t
-        while len(self._tables) > 8:
-            self._tables.popitem(last=False)
-        return t
+            t = zoneplan.load(ds["path"])
+            self._tables[key] = t
+            while len(self._tables) > 8:
+                self._tables.popitem(last=False)
+            return t
 
     def map_data(self, ds) -> dict[str, Any]:
         key = ds["id"]
-        if key not in self._maps:
-            from .zoningview import map_data
+        with self._lock:
+            if key not in self._maps:
+                from .zoningview import map_data
 
-            self._maps[key] = map_data(self.tables(ds))
-            while len(self._maps) > 8:
-                self._maps.popitem(last=False)
-        return self._maps[key]
+                self._maps[key] = map_data(self.tables(ds))
+                while len(self._maps) > 8:
+                    self._maps.popitem(last=False)
+            return self._maps[key]
 
     def eligibility(self, job, tables, rules) -> Any:
-        if job["id"] not in self._el:
-            from .. import build_eligibility
+        with self._lock:
+            if job["id"] not in self._el:
+                from .. import build_eligibility
 
-            self._el[job["id"]] = build_eligibility(tables, rules)
-            while len(self._el) > 8:
-                self._el.popitem(last=False)
-        return self._el[job["id"]]
+                self._el[job["id"]] = build_eligibility(tables, rules)
+                while len(self._el) > 8:
+                    self._el.popitem(last=False)
+            return self._el[job["id"]]
 
     def job(self, space, jid: str):
         row = self.db.one("SELECT * FROM jobs WHERE id = ? AND space = ?", jid, space["id"])

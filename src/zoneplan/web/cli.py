@@ -109,7 +109,7 @@ def run(cfg, certfile=None, keyfile=None, proxies=(), open_browser=False) -> Non
     app = create_app(cfg)
     scheme = "https" if certfile else "http"
     url = f"{scheme}://{'127.0.0.1' if cfg.host in ('127.0.0.1', '0.0.0.0') else cfg.host}:{cfg.port}/"
-    mode = "单用户本机模式（不需登录）" if not cfg.accounts else "账号模式（需要登录）"
+    mode = "单用户本机模式（不需登录）" if not app.state.desk.config.accounts else "账号模式（需要登录）"
     typer.echo(f"协作区与办案组规划台：{url}  {mode}；数据目录 {cfg.state}；按 Ctrl-C 停止。")
     if open_browser:
         import threading

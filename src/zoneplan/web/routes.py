@@ -338,7 +338,6 @@ async def job_explain(request: Request, desk: Desk):
     spec = job["spec"]
 
     def work():
-        import zoneplan
         from ..compare import tables_under_zoning
 
         ds = desk.db.one("SELECT * FROM datasets WHERE id = ? AND space = ?", spec["dataset"], space["id"])
