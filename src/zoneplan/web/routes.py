@@ -256,9 +256,43 @@ async def job_page(request: Request, desk: Desk):
     elif job["status"] == "done" and job["kind"] == "compare":
         cmp = read_json(Path(job["spec"]["dir"]) / "compare.json")
         ctx = {"compare": cmp, "measure_rows": _measure_rows(cmp["summary"] if cmp else []), "cell": _measure_cell}
+    elif job["status"] == "done" and job["kind"] == "zone" and job["result"].get("zoning_id"):
+        ctx = {"zone_rows": await run_in_threadpool(_zone_rows, job["spec"]["zoning_file"]),
+               "whatif_text": _whatif_text(desk, space, job["spec"])}
     pub = desk.published(space)
     return render(request, "job.html", tab="jobs", job=job, kind_words=KIND_WORDS, status_words=STATUS_WORDS,
                   is_published=bool(pub and pub["job"] == job["id"]), **ctx, **_ctx(desk, space))
+
+
+def _zone_rows(path: str) -> list[dict[str, Any]]:
+    """A solved zoning's zones: members by name, hub, villages (from its zones.csv)."""
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    rows = []
+    for z, g in df[df["zone"] != ""].groupby("zone", sort=False):
+        rows.append({"zone": z, "townships": "、".join(n or t for n, t in zip(g["name"], g["township_id"])),
+                     "hub": g["hub_name"].iloc[0] or g["hub"].iloc[0], "villages": g["zone_villages"].iloc[0],
+                     "staff": g["zone_staff"].iloc[0]})
+    left = df.loc[df["zone"] == "", "name"].tolist()
+    if left:
+        rows.append({"zone": "（不划入）", "townships": "、".join(left), "hub": "", "villages": "", "staff": ""})
+    return rows
+
+
+def _whatif_text(desk: Desk, space, spec: dict[str, Any]) -> list[str]:
+    """The what-ifs a zoning job was given, in words."""
+    o = spec.get("options", {})
+    ds = desk.db.one("SELECT * FROM datasets WHERE id = ? AND space = ?", spec.get("dataset"), space["id"])
+    names = {t["id"]: t["name"] for t in desk.map_data(ds)["townships"]} if ds is not None else {}
+    n = lambda t: names.get(t, t)  # noqa: E731
+    out = [f"每区 {o.get('min_size')}–{o.get('max_size')} 个乡镇" + (f"，每县 {o['target_zones']} 个协作区"
+                                                                    if o.get("target_zones") else "")]
+    out += [f"{n(a)} 与 {n(b)} 在同一协作区" for a, b in o.get("together", [])]
+    out += [f"{n(a)} 与 {n(b)} 不在同一协作区" for a, b in o.get("apart", [])]
+    out += [f"{n(t)} 不划入任何协作区" for t in o.get("exclude", [])]
+    out += [f"保留协作区「{z}」" for z in o.get("keep", [])]
+    return out
 
 
 @page
