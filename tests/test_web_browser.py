@@ -94,6 +94,9 @@ def test_round_trip_upload_fix_staff_read_download(desk, browser, tmp_path):
     shot(d, "04-staff-form")
     d.find_element(*_by("#staff-run")).click()
     wait_until(lambda: "/jobs/" in d.current_url)
+    job_url = d.current_url
+    d.get(space + "/data")  # leave the page while the job runs, then come back: the job is still there
+    d.get(job_url)
     wait_until(lambda: _job_done(d) and d.find_elements(*_by("#teams")), timeout=180)
     assert _job_done(d).get_attribute("data-status") == "done"
     shot(d, "05-plan")

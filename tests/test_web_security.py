@@ -415,3 +415,14 @@ def test_serve_off_loopback_requires_an_admin(tmp_path):
     con = sqlite3.connect(tmp_path / "desk.sqlite")
     h = con.execute("SELECT pw_hash, is_admin FROM accounts WHERE username = 'root'").fetchone()
     assert h[0].startswith("$argon2id$") and h[1] == 1
+
+
+def test_serve_without_arguments_is_the_local_example_desk(tmp_path):
+    from zoneplan.web.cli import build_config
+
+    cfg = build_config(None, "127.0.0.1", 8000, tmp_path / "s", None, 1, 20, 200_000, None, [], None)
+    assert not cfg.accounts and not cfg.secure_cookies and cfg.seed_data.name == "county"
+    app = create_app(cfg)
+    c = TestClient(app, base_url="http://127.0.0.1:8000")
+    r = c.get("/")
+    assert r.status_code == 200 and "恒平县" in r.text and "本机单用户模式" in r.text
