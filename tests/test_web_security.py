@@ -294,6 +294,25 @@ def test_bad_uploads_are_refused_and_nothing_is_kept(world, name, make, status, 
         assert hashlib.sha256(data).hexdigest() in line["detail"]
 
 
+def test_a_chunked_upload_without_length_is_cut_off(world):
+    bob, b = world["bob"], world["b"]
+    before = _datasets(world)
+    boundary = "zpboundary"
+
+    def body():
+        yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{bob.csrf}\r\n"
+               f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.xlsx\"\r\n"
+               "Content-Type: application/octet-stream\r\n\r\n").encode()
+        for _ in range(6):
+            yield b"0" * (1024 * 1024)
+        yield f"\r\n--{boundary}--\r\n".encode()
+
+    r = bob.client.post(f"/s/{b}/upload", content=body(), follow_redirects=False,
+                        headers={"content-type": f"multipart/form-data; boundary={boundary}"})
+    assert r.status_code == 413 and "超过上限" in r.text
+    assert _datasets(world) == before
+
+
 def test_zoning_that_breaks_a_rule_is_refused_by_the_server(world):
     bob, b = world["bob"], world["b"]
     r = bob.post_json(f"/s/{b}/zonings", {"name": "坏方案", "zones": {"T01": "Z", "T16": "Z"}, "min_size": 2,

@@ -290,8 +290,8 @@ class DeskMiddleware:
             msg = await receive()
             if msg["type"] == "http.request":
                 received += len(msg.get("body", b""))
-                if received > limit:
-                    raise _BodyTooLarge()
+                if received > limit:  # no Content-Length (chunked): refused while it arrives
+                    raise HTTPException(413, _too_large_text(cfg))
             return msg
 
         set_cookie: list[str] = []
@@ -324,14 +324,7 @@ class DeskMiddleware:
                 message = {**message, "headers": hdrs}
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, send_wrapped)
-        except _BodyTooLarge:
-            await _too_large(send, cfg)
-
-
-class _BodyTooLarge(Exception):
-    pass
+        await self.app(scope, limited_receive, send_wrapped)
 
 
 async def _plain(send, status: int, text: str) -> None:
@@ -341,9 +334,13 @@ async def _plain(send, status: int, text: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-async def _too_large(send, cfg: DeskConfig) -> None:
-    text = (f"上传的内容超过上限 {cfg.limits.max_bytes // 1024 // 1024} MB，已拒绝，未保存任何内容。"
+def _too_large_text(cfg: DeskConfig) -> str:
+    return (f"上传的内容超过上限 {cfg.limits.max_bytes // 1024 // 1024} MB，已拒绝，未保存任何内容。"
             "请只上传本县（市、区）的数据。")
+
+
+async def _too_large(send, cfg: DeskConfig) -> None:
+    text = _too_large_text(cfg)
     body = (f"<!doctype html><meta charset=utf-8><title>文件过大</title><p>{text}</p>"
             "<p><a href=\"javascript:history.back()\">返回</a></p>").encode()
     await send({"type": "http.response.start", "status": 413,
