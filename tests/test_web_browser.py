@@ -137,6 +137,10 @@ def test_round_trip_upload_fix_staff_read_download(desk, browser, tmp_path):
     teams = next(df for name, df in book.items() if "办案组" in name)
     assert set(teams.astype(str).stack()) >= want
     shot(d, "06-after-download")
+    import httpx  # the printable plan as PDF, printed on the server by its Chromium
+
+    pdf = httpx.get(d.find_element(*_by("#dl-plan-pdf")).get_attribute("href"), timeout=180)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF") and len(pdf.content) > 20_000
 
     # publish, then re-plan with one person dropped out: the diff names who moved and why
     d.find_element(*_by("#publish")).click()

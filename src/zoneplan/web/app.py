@@ -49,6 +49,7 @@ COOKIE = "zp_session"
 PLAN_DOWNLOADS = {
     "plan.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "plan.html": "text/html; charset=utf-8",
+    "plan.pdf": "application/pdf",
     "map_zones.png": "image/png",
     "map_assignments.png": "image/png",
     "assignments.csv": "text/csv; charset=utf-8",
@@ -60,7 +61,8 @@ PLAN_DOWNLOADS = {
 DOWNLOAD_WORDS = {"plan.xlsx": "办案组方案.xlsx", "plan.html": "办案组方案（打印版）.html",
                   "map_zones.png": "协作区地图.png", "map_assignments.png": "人员调配图.png",
                   "assignments.csv": "assignments.csv", "unstaffed.csv": "unstaffed.csv",
-                  "workload.csv": "workload.csv", "changes.csv": "changes.csv", "report.json": "report.json"}
+                  "workload.csv": "workload.csv", "changes.csv": "changes.csv", "report.json": "report.json",
+                  "plan.pdf": "办案组方案（打印版）.pdf"}
 
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; "
@@ -474,6 +476,44 @@ def job_view(job) -> dict[str, Any]:
     d["created_text"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(job["created"]))
     d["elapsed"] = ((job["finished"] or time.time()) - (job["started"] or job["created"])) if job["started"] else 0
     return d
+
+
+def chromium() -> str | None:
+    """The system's Chromium, for plan.pdf (None when not installed)."""
+    import shutil
+
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None)
+
+
+def render_pdf(plan_dir: Path, timeout: float = 120) -> Path | None:
+    """``plan.pdf`` next to ``plan.html`` (which holds no script and loads nothing), printed by headless Chromium;
+    made once and kept.  None when no browser is installed or printing fails."""
+    import os
+    import subprocess
+    import tempfile
+
+    pdf = plan_dir / "plan.pdf"
+    if pdf.is_file():
+        return pdf
+    exe = chromium()
+    if exe is None or not (plan_dir / "plan.html").is_file():
+        return None
+    with tempfile.TemporaryDirectory(prefix="zp-pdf-") as tmp:
+        out = Path(tmp) / "plan.pdf"
+        cmd = [exe, "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-quic",
+               f"--user-data-dir={tmp}/profile", "--no-pdf-header-footer", f"--print-to-pdf={out}",
+               (plan_dir / "plan.html").resolve().as_uri()]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            cmd.insert(1, "--no-sandbox")  # Chromium refuses its sandbox as root
+        try:
+            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
+            return None
+        os.replace(out, pdf)
+    return pdf
 
 
 def read_json(path: Path) -> Any:

@@ -241,7 +241,10 @@ def _plan_context(job: dict[str, Any]) -> dict[str, Any]:
         teams.setdefault(m["case_id"], []).append(m)
     for members in teams.values():
         members.sort(key=lambda m: (not m["is_lead"], m["investigator_id"]))
-    files = [n for n in PLAN_DOWNLOADS if (jdir / "plan" / n).is_file()]
+    from .app import chromium
+
+    files = [n for n in PLAN_DOWNLOADS if (jdir / "plan" / n).is_file()
+             or (n == "plan.pdf" and (jdir / "plan" / "plan.html").is_file() and chromium())]
     return {"view": view, "teams": teams, "files": files, "diff": read_json(jdir / "diff.json"),
             "download_words": DOWNLOAD_WORDS}
 
@@ -345,6 +348,10 @@ async def job_file(request: Request, desk: Desk):
     if name not in PLAN_DOWNLOADS or job["status"] != "done":
         raise HTTPException(404)
     path = Path(job["spec"]["dir"]) / "plan" / name
+    if name == "plan.pdf":
+        from .app import render_pdf
+
+        path = await run_in_threadpool(render_pdf, path.parent) or path
     if not path.is_file():
         raise HTTPException(404)
     data = await run_in_threadpool(path.read_bytes)
@@ -352,7 +359,7 @@ async def job_file(request: Request, desk: Desk):
 
     desk.audit(request, "download", space=space["id"], job=job["id"], file=name,
                sha256=hashlib.sha256(data).hexdigest())
-    inline = name in ("plan.html",) or name.endswith(".png")
+    inline = name in ("plan.html", "plan.pdf") or name.endswith(".png")
     return download(data, f"{space['name']}-{DOWNLOAD_WORDS[name]}", PLAN_DOWNLOADS[name], inline=inline)
 
 
