@@ -64,6 +64,14 @@ def serve(
     """Start the planner's web desk: upload a workbook, staff, read and publish the plan, zone on the map."""
     from ..cli.common import EXIT_INPUT
 
+    try:
+        import argon2  # noqa: F401
+        import starlette  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ImportError as exc:
+        typer.echo(f"error: the web desk needs its extra packages ({exc.name} is missing): "
+                   'pip install "zoneplan[web]"', err=True)
+        raise typer.Exit(EXIT_INPUT)
     cfg = build_config(data, host, port, state, db, jobs, max_upload_mb, max_rows, name, allowed_host,
                        None, tls=certfile is not None, time_limit=time_limit, behind_proxy=bool(proxy))
     if create_admin is not None:
