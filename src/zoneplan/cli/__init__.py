@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from . import demo, explain, replan, staffing, sweep, template, zoning  # noqa: F401  (register the commands)
 from . import living  # noqa: F401  (review, check-review, lead, areas)
+from ..web.cli import register as _register_serve
 from .common import EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_VIOLATIONS, app
+
+_register_serve(app)  # zoneplan serve: the web desk (zoneplan.web)
 
 __all__ = ["app", "main", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL"]
 
