@@ -59,6 +59,23 @@ def test_names_in_another_transcription_are_one_person_when_long(a, b, same):
     assert (bool(pa.sound) and pa.sound == pb.sound) is same
 
 
+def test_every_transcription_of_a_name_has_one_key():
+    """Each group of TRANSCRIPTIONS reads as one name, also inside a longer name and next to
+    another group's spelling (阿卜杜拉 holds 阿卜杜, a spelling of 阿不都)."""
+    from zoneplan.data.identity import TRANSCRIPTIONS, sound_key
+
+    spellings = [(g, group) for group in TRANSCRIPTIONS for g in group]
+    for group in TRANSCRIPTIONS:
+        for prefix, suffix in (("", ""), ("努尔", ""), ("", "江"), ("阿依", "古丽")):
+            assert len({sound_key(prefix + g + suffix) for g in group}) == 1, group
+        # a spelling of another group inside this one, written any of that group's ways
+        for g in group:
+            for part, other in spellings:
+                if part in g and other is not group:
+                    mixed = {sound_key(g.replace(part, x, 1)) for x in other}
+                    assert mixed == {sound_key(group[0])}, (g, part)
+
+
 @pytest.mark.parametrize("a,b", [
     ("王伟", "王伟（另一人）"), ("王建国", "王建军"), ("买买提·艾力", "艾买提·艾力"), ("王伟", "王伟会计"),
     ("欧阳文书", "欧阳"), ("热合曼·艾力", "阿不都热合曼·艾力"),

@@ -140,7 +140,9 @@ TRANSCRIPTIONS = (
     ("海热古丽", "海日古丽"), ("努尔古丽", "奴尔古丽"), ("阿孜古丽", "阿兹古丽"), ("买尔旦", "麦尔旦", "买尔丹", "麦尔丹"),
     ("吾斯曼", "乌斯曼"), ("次仁", "才让", "策仁"), ("扎西", "扎喜"), ("卓玛", "卓嘛"), ("其其格", "齐齐格"),
 )
-_TRANSCRIBE = sorted(((v, g[0]) for g in TRANSCRIPTIONS for v in g[1:]), key=lambda x: -len(x[0]))
+# every spelling (the first too) maps to the first, longest first, so that 阿卜杜拉 is read whole
+# before the 阿卜杜 inside it
+_TRANSCRIBE = sorted(((v, g[0]) for g in TRANSCRIPTIONS for v in g), key=lambda x: -len(x[0]))
 _TRANSCRIBE_RE = re.compile("|".join(re.escape(v) for v, _ in _TRANSCRIBE))
 _TRANSCRIBE_MAP = dict(_TRANSCRIBE)
 
@@ -257,8 +259,15 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 def sound_key(key: str) -> str:
     """The key with every transcription of :data:`TRANSCRIPTIONS` written the first way
-    (``阿卜杜麦麦提`` -> ``阿不都买买提``)."""
-    return _TRANSCRIBE_RE.sub(lambda m: _TRANSCRIBE_MAP[m.group(0)], key)
+    (``阿卜杜麦麦提`` -> ``阿不都买买提``), repeated until nothing changes, so that a name mixing
+    two groups' spellings (``阿布杜拉``: 阿布杜 for 阿不都, inside 阿不都拉 for 阿卜杜拉) reads as
+    the name."""
+    for _ in range(4):
+        new = _TRANSCRIBE_RE.sub(lambda m: _TRANSCRIBE_MAP[m.group(0)], key)
+        if new == key:
+            break
+        key = new
+    return key
 
 
 def near_reason(a: PersonName, b: PersonName) -> str | None:

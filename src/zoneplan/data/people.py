@@ -128,21 +128,35 @@ def _display(seen: _Seen) -> str:
 
 
 def _roster_duplicates(inv_t, roster: Roster, col) -> None:
-    """Two roster lines whose names have one key but are spelled differently."""
+    """Two roster lines whose names have one key: refused when spelled differently, or when they
+    are posted in one township with one home township (one person entered twice); otherwise two
+    namesakes, said in the notes (a reference by that name is refused as ambiguous)."""
+    f = inv_t.frame
+    index = {i: k for k, i in enumerate(f["investigator_id"].tolist())}
+    place = {i: (f["township_id"].iat[index[i]], f["home_township"].iat[index[i]]) for i in roster.ids}
+    namesakes = []
     for key, ids in roster.by_key.items():
-        if len(ids) < 2 or len({roster.label[i] for i in ids}) < 2:
+        if len(ids) < 2:
             continue
-        rows = [int(np.flatnonzero(inv_t.frame["investigator_id"].to_numpy(dtype=object) == i)[0]) for i in ids]
-        first = rows[0]
-        for i, row in zip(ids[1:], rows[1:]):
-            other = roster.label[ids[0]]
-            col.add(inv_t.problem(row, "name", roster.label[i],
-                                  (f"one spelling per person; line {int(inv_t.lines[first])} has {other!r} "
-                                   f"({ids[0]}), the same name written another way",
-                                   f"同一人只用一种写法；第 {int(inv_t.lines[first])} 行的“{other}”（{ids[0]}）是同一姓名的另一种写法"),
+        first = ids[0]
+        for i in ids[1:]:
+            spelled = roster.label[i] != roster.label[first]
+            if not spelled and place[i] != place[first]:
+                namesakes.append(f"{first}, {i} {roster.label[i]}")
+                continue
+            other, line = roster.label[first], int(inv_t.lines[index[first]])
+            why_en = "the same name written another way" if spelled else "the same name, post and home"
+            why_zh = "是同一姓名的另一种写法" if spelled else "姓名、工作乡镇和籍贯乡镇都相同"
+            col.add(inv_t.problem(index[i], "name", roster.label[i],
+                                  (f"one line per person; line {line} has {other!r} ({first}), {why_en}",
+                                   f"每人一行；第 {line} 行的“{other}”（{first}）{why_zh}"),
                                   ("one person entered twice? Delete one line. Two people? Write one of them as "
                                    f"{roster.label[i]}（另一人）",
                                    f"是否同一人录入了两次？请删除一行。如确是两个人，请把其中一人写成“{roster.label[i]}（另一人）”")))
+    if namesakes:
+        col.note(QualityItem("kin", "note", inv_t.name, "namesakes on the roster (posted or from different "
+                             "places): relations, subjects and recusals must name them by id",
+                             "花名册中同名的人员（工作或籍贯乡镇不同）：关系表、被调查人和回避表中请用人员编号", tuple(namesakes)))
 
 
 def _anchor_index(anchors: dict[str, PersonName]) -> dict[str, dict[str, set[str]]]:

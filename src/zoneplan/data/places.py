@@ -27,11 +27,12 @@ otherwise is a gap: its township's staff cannot work its own cases under the cro
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
 
-from .cells import clean
+from .cells import chinese_int, clean
 from .identity import DISTINCT_WORDS, fold_traditional, one_edit_apart, village_key, zone_key
 from .quality import QualityItem
 from .resolve import TOWNSHIP_ENDINGS
@@ -203,10 +204,17 @@ def _village_near_misses(parsed, keyed, case_keys, col) -> None:
                                    f"如是“{cv}”，请照此填写；如是另一村，请写成“{hv}（另一村）”")))
 
 
+def _zone_text(value: str) -> str:
+    """A zone name with numbers as digits, its ending kept (``第二写作区`` -> ``第2写作区``)."""
+    s = fold_traditional(clean(value)).replace(" ", "")
+    return re.sub(r"[零〇一二两三四五六七八九十百]+", lambda m: str(chinese_int(m.group(0)) or m.group(0)), s)
+
+
 def _zone_near(a: str, b: str) -> bool:
-    """One character apart in the name or its key, the differing character not a number
-    (``第一写作区`` / ``第一协作区``; never ``第四协作区`` / ``第一协作区``)."""
-    for x, y in ((clean(a), clean(b)), (zone_key(a), zone_key(b))):
+    """One character apart in the name (numbers as digits) or its key, the differing character
+    not a number (``第一写作区`` / ``第一协作区``, ``第2写作区`` / ``第二协作区``; never
+    ``第四协作区`` / ``第一协作区``)."""
+    for x, y in ((clean(a), clean(b)), (_zone_text(a), _zone_text(b)), (zone_key(a), zone_key(b))):
         if one_edit_apart(x, y):
             diff = set(x) ^ set(y)
             if not any(ch.isdigit() or ch in "零〇一二两三四五六七八九十百" for ch in diff):
