@@ -45,6 +45,10 @@ from .resolve import Lookup
 from .sheets import WORKBOOK_SUFFIXES, Grid, frame_grid, read_csv_grid, read_workbook_grids, unreadable_suffix
 from .tables import Source, Tables
 
+__all__ = ["load", "tables_from_frames", "read_text_table", "read_side_table", "read_side", "township_lookup",
+           "investigator_lookup", "resolve_values", "resolve_column", "Parsed", "MAX_PROBLEMS", "STAFFING_TABLES",
+           "match_table"]
+
 log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 50
