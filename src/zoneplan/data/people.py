@@ -128,12 +128,13 @@ def _display(seen: _Seen) -> str:
 
 
 def _roster_duplicates(inv_t, roster: Roster, col) -> None:
-    """Two roster lines whose names have one key: refused when spelled differently, or when they
-    are posted in one township with one home township (one person entered twice); otherwise two
+    """Two roster lines whose names have one key: refused when spelled differently, or when the
+    two lines agree in everything but the id (one person entered twice); otherwise two
     namesakes, said in the notes (a reference by that name is refused as ambiguous)."""
     f = inv_t.frame
     index = {i: k for k, i in enumerate(f["investigator_id"].tolist())}
-    place = {i: (f["township_id"].iat[index[i]], f["home_township"].iat[index[i]]) for i in roster.ids}
+    others = [c for c in f.columns if c not in ("investigator_id", "name")]
+    place = {i: tuple(str(f[c].iat[index[i]]) for c in others) for i in roster.ids}  # the line but its id
     namesakes = []
     for key, ids in roster.by_key.items():
         if len(ids) < 2:
@@ -145,8 +146,8 @@ def _roster_duplicates(inv_t, roster: Roster, col) -> None:
                 namesakes.append(f"{first}, {i} {roster.label[i]}")
                 continue
             other, line = roster.label[first], int(inv_t.lines[index[first]])
-            why_en = "the same name written another way" if spelled else "the same name, post and home"
-            why_zh = "是同一姓名的另一种写法" if spelled else "姓名、工作乡镇和籍贯乡镇都相同"
+            why_en = "the same name written another way" if spelled else "the same line but for the id"
+            why_zh = "是同一姓名的另一种写法" if spelled else "除编号外完全相同"
             col.add(inv_t.problem(index[i], "name", roster.label[i],
                                   (f"one line per person; line {line} has {other!r} ({first}), {why_en}",
                                    f"每人一行；第 {line} 行的“{other}”（{first}）{why_zh}"),

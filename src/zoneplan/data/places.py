@@ -152,8 +152,7 @@ def resolve_villages(parsed: dict, col) -> None:
     folded = sorted({f"{s} = {display[k]}" for k, c in spell.items() for s in c if s != display[k] and c[s] < 10**9})
     for t, column, keys in keyed:
         t.frame[column] = np.array([display[k] if k else "" for k in keys.tolist()], dtype=object)
-    if not given:
-        _village_near_misses(parsed, keyed, case_keys, col)
+    _village_near_misses(parsed, keyed, case_keys, col)
     if gaps:
         col.note(QualityItem("home", "gap", inv_t.name,
                              "home village not among its home township's villages in villages.csv (compared by name only)",
