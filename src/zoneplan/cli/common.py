@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from ..errors import InputError, InternalError
 
 __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
-           "EXIT_INTERRUPTED", "INTERRUPTED", "raise_on_interrupt", "report_violations"]
+           "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "raise_on_interrupt", "report_violations"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 #: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
 EXIT_INTERRUPTED = 130
 INTERRUPTED = "interrupted; nothing was written"
+#: The interrupt came after an output folder was put in place in full (it stays so).
+INTERRUPTED_AFTER = "interrupted after writing {folders} in full; nothing else was written"
 
 #: Set by the console entry point: leave with ``os._exit`` after an interrupt, so solver
 #: threads still winding down never meet interpreter shutdown.
@@ -64,8 +66,24 @@ def raise_on_interrupt() -> None:
         signal.signal(signal.SIGTERM, _on_signal)
 
 
-def _interrupted() -> None:
-    _err(INTERRUPTED)
+def _written_since(mark: int) -> list:
+    """Output folders the command put in place since ``mark`` (none when nothing was written)."""
+    write = sys.modules.get("zoneplan.io.write")  # not imported yet: nothing can have been written
+    return [] if write is None else write.written()[mark:]
+
+
+def _write_mark() -> int:
+    write = sys.modules.get("zoneplan.io.write")
+    return 0 if write is None else len(write.written())
+
+
+def _interrupted(mark: int = 0) -> None:
+    """Say what is on disk, remove any temporary folder, exit 130."""
+    write = sys.modules.get("zoneplan.io.write")
+    if write is not None:
+        write.discard_pending()
+    done = _written_since(mark)
+    _err(INTERRUPTED_AFTER.format(folders=", ".join(f"{p}/" for p in done)) if done else INTERRUPTED)
     if HARD_EXIT["on"]:  # pragma: no cover - the real command line only
         sys.stdout.flush()
         sys.stderr.flush()
@@ -94,10 +112,12 @@ def _guard(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         raise_on_interrupt()
+        SIGNALLED["on"] = False  # a signal of an earlier command run in this process is not ours
+        mark = _write_mark()
         try:
             return _run(fn, *args, **kwargs)
         except KeyboardInterrupt:
-            _interrupted()
+            _interrupted(mark)
         except InputError as exc:
             lang = _lang_of(kwargs)
             n = len(exc.problems) + exc.more
@@ -159,6 +179,9 @@ class _Progress:
         return self
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        from ..runner import fault_point
+
+        fault_point("during-solve")
         log.info("%s: %d/%d parts", stage, done, total)
         if self._bar is None:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +13,8 @@ from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, Max
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
                      report_violations)
+from ..io.plan import write_seconds
+from ..runner import process_elapsed
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
@@ -50,6 +53,7 @@ def staff(
     from ..i18n import pick, resolve_lang
     from ..io.plan import write_plan
     from ..io.write import check_output_dir
+    from ..runner import Cancel, fault_point
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
@@ -58,11 +62,15 @@ def staff(
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
+    fault_point("after-load")
     _print_quality(tables, lang, gaps_only=False)
     extra = replan_args(previous, lock, forbid, locks_file, tables)
     if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
         raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: "
                          "re-plan on this machine")
+    # --time-limit covers the whole command: what start-up and loading took, and the
+    # estimated time to write the files, come off the solve's share
+    cancel = Cancel(deadline=time.perf_counter() + time_limit - process_elapsed() - write_seconds(tables))
     with _Progress(True) as progress:
         if scheduler:
             from ..sweep.cluster import dask_client, staff_on_cluster
@@ -72,7 +80,8 @@ def staff(
             with dask_client(scheduler=scheduler) as client:
                 result = staff_on_cluster(client, tables, rules, opts, progress=progress)
         else:
-            result = do_staff(tables, rules, opts, progress=progress, **extra)
+            result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, **extra)
+    fault_point("before-write")
     write_plan(result, tables, out, lang=lang)
     _print_summary(result, lang)
     typer.echo(pick(_SUMMARY["written"], lang, out=out))

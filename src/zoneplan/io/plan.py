@@ -11,7 +11,7 @@ import pandas as pd
 from ..data.tables import Tables
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "read_previous", "PLAN_COLUMNS",
+__all__ = ["plan_files", "write_plan", "write_seconds", "plan_maps", "read_assignments", "read_previous", "PLAN_COLUMNS",
            "MAP_TOWNSHIP_LIMIT", "ROLE_WORDS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
@@ -92,6 +92,13 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
                                       assignment_map_png(tables, result.assignments, lang=lang,
                                                          boundaries=tables.boundaries))
     return out
+
+
+def write_seconds(tables: Tables) -> float:
+    """Estimated seconds to write the plan files of ``tables`` on one core (a command's
+    time limit keeps this much for writing).  Measured on 2 cores, see ``benchmarks/``."""
+    maps = 0.0 if len(tables.townships) > MAP_TOWNSHIP_LIMIT else 0.8
+    return 0.2 + maps + 2e-6 * (len(tables.investigators) + 20 * len(tables.cases))
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,
