@@ -194,7 +194,7 @@ def test_time_limit_covers_what_is_already_spent(monkeypatch, tmp_path):
 
     data = tmp_path / "pref"
     write_instance(generate("prefecture", seed=0), data)
-    monkeypatch.setattr(staffing, "process_elapsed", lambda: 10.0)
+    monkeypatch.setattr(staffing, "command_elapsed", lambda: 10.0)
     out = tmp_path / "plan"
     res = CliRunner().invoke(app, ["staff", str(data), "--out", str(out), "--time-limit", "10"])
     assert res.exit_code == 3, res.output
@@ -219,7 +219,7 @@ def test_the_solve_gets_the_limit_less_start_up_and_writing(monkeypatch, tmp_pat
         return real(*args, cancel=cancel, **kw)
 
     monkeypatch.setattr(zoneplan, "staff", spy)
-    monkeypatch.setattr(staffing, "process_elapsed", lambda: 2.0)
+    monkeypatch.setattr(staffing, "command_elapsed", lambda: 2.0)
     monkeypatch.setattr(staffing, "write_seconds", lambda tables: 3.0)
     res = CliRunner().invoke(app, ["staff", str(TUT), "--out", str(tmp_path / "p"), "--time-limit", "60"])
     assert res.exit_code == 0, res.output

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ..errors import InputError, InternalError
 
 __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
-           "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "raise_on_interrupt", "report_violations"]
+           "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "command_elapsed", "raise_on_interrupt", "report_violations"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 #: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
@@ -91,6 +91,19 @@ def _interrupted(mark: int = 0) -> None:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
+#: When the running command started: ``perf_counter`` at the guard's entry, plus what the
+#: process had spent before it (interpreter start-up, imports) for the console command.
+_STARTED = {"at": 0.0, "before": 0.0}
+
+
+def command_elapsed() -> float:
+    """Seconds the running command has taken so far (start-up included for the console
+    command; from the call for a command run inside another program, e.g. a test)."""
+    import time
+
+    return _STARTED["before"] + time.perf_counter() - _STARTED["at"]
+
+
 def _run(fn: Callable, *args, **kwargs):
     try:
         return fn(*args, **kwargs)
@@ -114,6 +127,12 @@ def _guard(fn: Callable) -> Callable:
         raise_on_interrupt()
         SIGNALLED["on"] = False  # a signal of an earlier command run in this process is not ours
         mark = _write_mark()
+        import time
+
+        from ..runner import process_elapsed
+
+        _STARTED["at"] = time.perf_counter()
+        _STARTED["before"] = process_elapsed() if HARD_EXIT["on"] else 0.0
         try:
             return _run(fn, *args, **kwargs)
         except KeyboardInterrupt:

@@ -12,9 +12,8 @@ import typer
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
-                     report_violations)
-from ..io.plan import write_seconds
-from ..runner import process_elapsed
+                     command_elapsed, report_violations)
+from ..io.plan import LAYOUTS, write_seconds
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
@@ -47,6 +46,9 @@ def staff(
     team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
     previous: Optional[Path] = Previous, lock: Optional[list[str]] = Lock, forbid: Optional[list[str]] = Forbid,
     locks_file: Optional[Path] = LocksFile, history: Optional[Path] = History,
+    reports: str = typer.Option("auto", "--reports", help="Files for people: 'single' (one plan.xlsx and plan.html), "
+                                "'county' (one workbook and report per county, plus an index), or 'auto' (per "
+                                "county above 500 townships in several counties)."),
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
@@ -61,6 +63,8 @@ def staff(
                    max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
+    if reports not in LAYOUTS:
+        raise ValueError(f"--reports expects one of {', '.join(LAYOUTS)}, got {reports!r}")
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     fault_point("after-load")
     _print_quality(tables, lang, gaps_only=False)
@@ -70,7 +74,7 @@ def staff(
                          "re-plan on this machine")
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
-    cancel = Cancel(deadline=time.perf_counter() + time_limit - process_elapsed() - write_seconds(tables))
+    cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables))
     with _Progress(True) as progress:
         if scheduler:
             from ..sweep.cluster import dask_client, staff_on_cluster
@@ -82,7 +86,7 @@ def staff(
         else:
             result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, **extra)
     fault_point("before-write")
-    write_plan(result, tables, out, lang=lang)
+    write_plan(result, tables, out, lang=lang, layout=reports)
     _print_summary(result, lang)
     typer.echo(pick(_SUMMARY["written"], lang, out=out))
     if result.changes is not None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -11,49 +12,129 @@ import pandas as pd
 from ..data.tables import Tables
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "write_seconds", "plan_maps", "read_assignments", "read_previous", "PLAN_COLUMNS",
+__all__ = ["plan_files", "iter_plan_files", "write_plan", "write_seconds", "plan_maps", "split_by_county",
+           "county_file_names", "SPLIT_TOWNSHIPS", "LAYOUTS", "PLAN_NAMES", "read_assignments", "read_previous", "PLAN_COLUMNS",
            "MAP_TOWNSHIP_LIMIT", "ROLE_WORDS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
 
 
+#: Above this many townships a run over several counties (a province, the country) is
+#: written for people as one workbook and one report per county plus an index, not as one
+#: workbook with every recusal pair of the country (``layout="auto"``).
+SPLIT_TOWNSHIPS = 500
+LAYOUTS = ("auto", "single", "county")
+#: Top-level names the plan writer owns in ``--out``: an earlier run's file or folder of one
+#: of these names that this run does not write is not carried over.
+PLAN_NAMES = ("assignments.csv", "unstaffed.csv", "workload.csv", "report.json", "changes.csv", "plan.xlsx",
+              "plan.html", "map_zones.png", "map_assignments.png", "counties")
+
+
+def split_by_county(tables: Tables, layout: str = "auto") -> bool:
+    """Whether the plan is written per county (see :data:`SPLIT_TOWNSHIPS`)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    if layout != "auto":
+        return layout == "county"
+    tw = tables.townships
+    return len(tw) > SPLIT_TOWNSHIPS and tw["county"].nunique() > 1
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\\/:*?"<>|]+')
+
+
+def county_file_names(counties: list[str]) -> dict[str, str]:
+    """A file name (without extension) per county: the county's name with characters no file
+    system takes replaced by ``_``; names that would collide get ``-2``, ``-3``..."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for county in sorted(counties, key=str):
+        base = _UNSAFE.sub("_", str(county)).strip(" .") or "county"
+        name, k = base, 1
+        while name.lower() in used:
+            k += 1
+            name = f"{base}-{k}"
+        used.add(name.lower())
+        out[county] = name
+    return out
+
+
 def plan_files(result, tables: Tables, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """The plan files as bytes.
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> dict[str, bytes]:
+    """The plan files as bytes, name -> bytes (see :func:`iter_plan_files`)."""
+    return dict(iter_plan_files(result, tables, lang, maps, layout))
+
+
+def iter_plan_files(result, tables: Tables, lang: str | None = None,
+                    maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> Iterator[tuple[str, bytes]]:
+    """The plan files, one at a time (name, bytes), so a large plan is never held at once.
 
     For programs: ``assignments.csv``, ``unstaffed.csv``, ``workload.csv`` (ids, stable
-    columns) and ``report.json``.  For people: ``plan.xlsx`` (a sheet per reader) and
-    ``plan.html`` (the printable report), in ``lang`` (default: :func:`zoneplan.i18n.resolve_lang`).
-    ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) go into
-    the report; by default the maps of :func:`plan_maps`, which are also written as files.
+    columns) and ``report.json`` -- always for the whole run.  For people, in ``lang``
+    (default: :func:`zoneplan.i18n.resolve_lang`):
+
+    * one county, or a run of at most :data:`SPLIT_TOWNSHIPS` townships (``layout="auto"``,
+      or ``"single"``): ``plan.xlsx`` (a sheet per reader) and ``plan.html`` (the printable
+      report, with the maps of :func:`plan_maps`, also written as files);
+    * a province or national run (``"auto"`` above that size, or ``"county"``):
+      ``counties/<county>.xlsx`` and ``counties/<county>.html`` for each county, and as the
+      index ``plan.xlsx`` (the run's summary, a line per county, its unstaffed cases and
+      data quality) and ``plan.html`` (the same, with links).  No maps at that size.
+
+    ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) replace
+    the default maps of a single report.
     """
     from ..i18n import resolve_lang
-    from .planview import plan_view
-    from .report import render_plan_html
-    from .workbook import plan_workbook
+    from .planview import county_views, plan_view
+    from .report import render_index_html, render_plan_html
+    from .workbook import county_note, index_workbook, plan_workbook
 
+    lang = resolve_lang(lang)
+    split = split_by_county(tables, layout)
+    counties = sorted({c for c in tables.townships["county"].tolist()}, key=str) if split else []
+    names = county_file_names(counties)
     report = result.report()
     report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
                         for name, s in sorted(tables.sources.items())}
     report["data_quality"] = tables.quality.to_dict()
-    lang = resolve_lang(lang)
-    view = plan_view(result, tables, lang=lang)
-    map_files: dict[str, bytes] = {}
-    if maps is None:
-        drawn = plan_maps(result, tables, lang)
-        maps = {caption: png for caption, png in drawn.values()}
-        map_files = {name: png for name, (_, png) in drawn.items()}
-    files = {**map_files,
-        "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
-        "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
-        "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
-        "report.json": json_bytes(report),
-        "plan.xlsx": plan_workbook(view),
-        "plan.html": render_plan_html(view, maps).encode("utf-8"),
-    }
+    report["outputs"] = {"layout": "county" if split else "single",
+                         "counties": {c: {"workbook": f"counties/{n}.xlsx", "report": f"counties/{n}.html"}
+                                      for c, n in names.items()}}
+    yield "assignments.csv", frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f")
+    yield "unstaffed.csv", frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]])
+    yield "workload.csv", frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]])
     if getattr(result, "changes", None) is not None:  # a re-plan: what changed versus the previous plan
-        files["changes.csv"] = frame_to_csv_bytes(result.changes)
-    return files
+        yield "changes.csv", frame_to_csv_bytes(result.changes)
+    yield "report.json", json_bytes(report)
+    view = plan_view(result, tables, lang=lang)
+    if not split:
+        if maps is None:
+            drawn = plan_maps(result, tables, lang)
+            maps = {caption: png for caption, png in drawn.values()}
+            for name, (_, png) in drawn.items():
+                yield name, png
+        yield "plan.xlsx", plan_workbook(view)
+        yield "plan.html", render_plan_html(view, maps).encode("utf-8")
+        return
+    rows = []
+    note = county_note(lang, len(counties))
+    for county, sub in county_views(view):
+        name = names.get(county) or county_file_names([county])[county]
+        yield f"counties/{name}.xlsx", plan_workbook(sub, with_quality=False, extra=[note])
+        yield f"counties/{name}.html", render_plan_html(sub, {}).encode("utf-8")
+        w = sub.workload
+        s = sub.summary
+        rows.append({"county": county, "townships": s["townships"], "investigators": s["investigators"],
+                     "cases": s["cases"], "staffed": s["cases_staffed"], "unstaffed": s["cases_unstaffed"],
+                     "points": s["staffed_points"], "people": s["people_used"],
+                     "max_workload": float(w["workload"].max()) if len(w) else 0.0,
+                     "travel": float(sub.teams["travel_minutes"].sum()),
+                     "workbook": f"counties/{name}.xlsx", "report": f"counties/{name}.html"})
+    table = pd.DataFrame(rows, columns=["county", "townships", "investigators", "cases", "staffed", "unstaffed",
+                                        "points", "people", "max_workload", "travel", "workbook", "report"])
+    yield "plan.xlsx", index_workbook(view, table)
+    links = [{**r, "max_workload": f"{r['max_workload']:.2f}"} for r in rows]
+    yield "plan.html", render_index_html(view, links).encode("utf-8")
 
 
 #: Above this many townships the plan's maps are left out of a staffing run (they would take
@@ -102,9 +183,10 @@ def write_seconds(tables: Tables) -> float:
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None) -> list[Path]:
-    """Write the plan files (see :func:`plan_files`) atomically into ``out_dir``."""
-    return write_outputs(out_dir, plan_files(result, tables, lang, maps))
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> list[Path]:
+    """Write the plan files (see :func:`iter_plan_files`) atomically into ``out_dir``; files of
+    an earlier plan this one does not write (e.g. its ``counties/`` folder) are not kept."""
+    return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout), owned=PLAN_NAMES)
 
 
 #: Role words of a hand-made plan.

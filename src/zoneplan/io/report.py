@@ -11,14 +11,21 @@ alone; print CSS gives A4 pages, a page break before each zone, and cards never 
 from __future__ import annotations
 
 import base64
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import jinja2
+from markupsafe import Markup, escape
 
 from ..i18n import pick
 from .planview import PlanView
 
-__all__ = ["render_plan_html", "ZONE_MAP_PREFIX", "TEXTS"]
+__all__ = ["render_plan_html", "render_index_html", "ZONE_MAP_PREFIX", "TEXTS", "CARD_LIMIT"]
+
+#: A report of more cases than this has no per-case cards: each zone lists its cases in one
+#: table (case, place, team or reason), and who was excluded from which case and why is in
+#: the workbook's recusal sheet.  A card takes a third of an A4 page; 300 cards are about
+#: 100 pages, and a county of a province or national run is far below it.
+CARD_LIMIT = 300
 
 #: A map whose key is ``"zone:<zone id>"`` goes on that zone's page; other keys are captions
 #: of maps shown on the summary page, in the order given.
@@ -85,6 +92,24 @@ TEXTS: dict[str, dict[str, str]] = {
                    "zh": "本案乡镇所在协作区（无协作区时 {m} 分钟车程内），以及县级人员"},
     "pool_travel": {"en": "within {m} road minutes, plus county-level staff",
                     "zh": "{m} 分钟车程内，以及县级人员"},
+    "cards_off": {"en": "This report covers {n} cases, more than the {limit} it shows as cards: each case is one "
+                        "line below; who was excluded from which case, and why, is in plan.xlsx (sheet Recusals).",
+                  "zh": "本报告共 {n} 件线索，超过以卡片显示的上限 {limit} 件：每件线索在下表中占一行；"
+                        "各案回避人员及事由见 plan.xlsx 的“回避清单”表。"},
+    "team_col": {"en": "Team (lead first) or why none", "zh": "办案组（组长在前）或未配置原因"},
+    "status_col": {"en": "Status", "zh": "状态"},
+    "counties_h": {"en": "Counties: a workbook and a report each", "zh": "各县区方案：每县一份工作簿和一份报告"},
+    "counties_note": {"en": "This run covers {n} counties. Each county's teams, unstaffed cases, workload and "
+                            "recusal list are in its own workbook and report (folder counties/); this page and "
+                            "plan.xlsx give the whole run.",
+                      "zh": "本次共涉及 {n} 个县区。各县区的办案组、未配置案件、工作量与回避清单分别见各自的工作簿和报告"
+                            "（counties 文件夹）；本页和 plan.xlsx 为全部汇总。"},
+    "county": {"en": "County", "zh": "县区"}, "townships_col": {"en": "Townships", "zh": "乡镇"},
+    "cases_col2": {"en": "Cases", "zh": "线索"}, "staffed_col": {"en": "Staffed", "zh": "已配齐"},
+    "unstaffed_col": {"en": "Unstaffed", "zh": "未配置"}, "people_col": {"en": "People on teams", "zh": "参与人员"},
+    "max_load_col": {"en": "Largest workload", "zh": "最大工作量"},
+    "files_col": {"en": "Files", "zh": "文件"}, "report_link": {"en": "report", "zh": "报告"},
+    "book_link": {"en": "workbook", "zh": "工作簿"},
     "files_note": {"en": "The same plan is in plan.xlsx (sheets for each reader) and, for programs, in the CSV files.",
                    "zh": "同一方案另见 plan.xlsx（按用途分表），以及供程序读取的 CSV 文件。"},
 }
@@ -128,13 +153,33 @@ def _by_case(frame) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _excluded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per excluded person of a case: every rule with its detail."""
-    people: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        p = people.setdefault(r["investigator_id"], {"name": r["name"], "id": r["investigator_id"], "rules": []})
-        p["rules"].append({"rule": r["rule_label"], "detail": r["detail_short"]})
-    return list(people.values())
+def _excluded_html(view: PlanView, colon: str, semicolon: str) -> dict[str, tuple[int, Markup]]:
+    """Per case: how many people were excluded, and the list as HTML (one ``<li>`` per person,
+    every rule with its detail), built in one pass over the recusal table (escaped here)."""
+    rec = view.recusals
+    out: dict[str, tuple[int, Markup]] = {}
+    if not len(rec):
+        return out
+    colon, semicolon = str(escape(colon)), str(escape(semicolon))
+    cases, ids = rec["case_id"].tolist(), rec["investigator_id"].tolist()
+    names = [str(escape(n or i)) for n, i in zip(rec["name"].tolist(), ids)]
+    ids_e = [str(escape(i)) for i in ids]
+    rules = [str(escape(r)) for r in rec["rule_label"].tolist()]
+    details = [str(escape(d)) for d in rec["detail_short"].tolist()]
+    k, n = 0, len(cases)
+    while k < n:
+        case, items, people = cases[k], [], 0
+        while k < n and cases[k] == case:
+            pid, parts = ids[k], []
+            head = k
+            while k < n and cases[k] == case and ids[k] == pid:
+                parts.append(f'<span class="r">{rules[k]}</span>{colon}{details[k]}')
+                k += 1
+            items.append(f"<li><strong>{names[head]}</strong> <span class=\"note\">{ids_e[head]}</span> —\n        "
+                         f"{semicolon.join(parts)}</li>")
+            people += 1
+        out[case] = (people, Markup("\n      ".join(items)))
+    return out
 
 
 def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
@@ -145,11 +190,21 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         return pick(TEXTS[key], lang, **kw)
 
     teams = _by_case(view.teams)
-    recusals = _by_case(view.recusals)
     reasons = dict(zip(view.unstaffed["case_id"], view.unstaffed["reason"]))
+    show_cards = len(view.cases) <= CARD_LIMIT
+    excluded_of = _excluded_html(view, t("colon"), t("semicolon")) if show_cards else {}
     cards: dict[str, list[dict[str, Any]]] = {}
+    lines: dict[str, list[dict[str, Any]]] = {}
     for c in view.cases.to_dict("records"):
-        excluded = _excluded(recusals.get(c["case_id"], []))
+        if not show_cards:
+            team = teams.get(c["case_id"], [])
+            lines.setdefault(c["group"], []).append({
+                "id": c["case_id"], "township": c["township"], "village": c["village"], "staffed": bool(c["staffed"]),
+                "what": sep.join(f"{m['name'] or m['investigator_id']}（{m['role']}）" if lang == "zh"
+                                 else f"{m['name'] or m['investigator_id']} ({m['role']})" for m in team)
+                if team else str(reasons.get(c["case_id"], ""))})
+            continue
+        n_excluded, excluded = excluded_of.get(c["case_id"], (0, Markup("")))
         card = {
             "id": c["case_id"], "township": c["township"], "village": c["village"], "subject": c["subject_id"],
             "staffed": bool(c["staffed"]), "priority": int(c["priority"]), "team_size": int(c["team_size"]),
@@ -159,7 +214,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
                       "posted": m["posted"], "level": m["level"], "minutes": _minutes(float(m["travel_minutes"]))}
                      for m in teams.get(c["case_id"], [])],
             "reason": str(reasons.get(c["case_id"], "")),
-            "excluded_h": t("excluded_h", n=len(excluded)),
+            "excluded_h": t("excluded_h", n=n_excluded),
             "excluded": excluded,
         }
         cards.setdefault(c["group"], []).append(card)
@@ -174,7 +229,8 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         png = maps.get(f"{ZONE_MAP_PREFIX}{g.group}")
         groups.append({"title": title, "line": t("group_line", n=g.township_count, townships=g.townships,
                                                    staff=g.staff, cases=g.cases, staffed=g.staffed),
-                       "map": _data_uri(png) if png else None, "cards": cards.get(g.group, [])})
+                       "map": _data_uri(png) if png else None, "cards": cards.get(g.group, []),
+                       "lines": lines.get(g.group, [])})
     w = view.workload
     top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
     levels = {lv["level"]: lv for lv in s["levels"]}
@@ -217,6 +273,8 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
                      for r in used.itertuples(index=False)],
         "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-")),
         "inputs": s["inputs"],
+        "cards_note": None if show_cards else t("cards_off", n=len(view.cases), limit=CARD_LIMIT),
+        "counties": [], "counties_note": None,
     }
 
 
@@ -232,5 +290,47 @@ def render_plan_html(view: PlanView, maps: Mapping[str, bytes] | None = None) ->
         PNG images to embed.  A key ``"zone:<zone id>"`` puts the map on that zone's page;
         any other key is the caption of a map on the summary page.
     """
-    return _env().get_template("plan.html.j2").render(**_context(view, dict(maps or {})))
+    return _template().render(**_context(view, dict(maps or {})))
+
+
+def render_index_html(view: PlanView, counties: Sequence[Mapping[str, Any]],
+                      maps: Mapping[str, bytes] | None = None) -> str:
+    """The index report of a run split by county: the run's summary, its unstaffed cases and
+    levels, then one line per county with links to its report and workbook.
+
+    ``counties``: per county ``county, townships, cases, staffed, unstaffed, people,
+    max_workload, report, workbook`` (the last two: paths relative to the index).
+    """
+    ctx = _context(view.__class__(**{**view.__dict__, "cases": view.cases.iloc[0:0], "groups": view.groups.iloc[0:0],
+                                     "teams": view.teams.iloc[0:0], "recusals": view.recusals.iloc[0:0]}),
+                   dict(maps or {}))
+    full = _context_summary(view)
+    ctx.update(full)
+    ctx["workload"] = []
+    ctx["counties"] = list(counties)
+    ctx["counties_note"] = pick(TEXTS["counties_note"], view.lang, n=len(counties))
+    ctx["cards_note"] = None
+    return _template().render(**ctx)
+
+
+def _context_summary(view: PlanView) -> dict[str, Any]:
+    """The summary figures of ``view`` that depend on its teams and workload."""
+    lang, s = view.lang, view.summary
+    w = view.workload
+    top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
+    levels = {lv["level"]: lv for lv in s["levels"]}
+    travel = levels.get("travel", {}).get("value", float(view.teams["travel_minutes"].round().sum()))
+    return {"workload_line": pick(TEXTS["workload_line"], lang,
+                                  value=_load(float(top["workload"].iloc[0])) if len(top) else "0",
+                                  who=_who(list(zip(top["investigator_id"], top["name"]))[:3], lang) or "-",
+                                  travel=_num(float(travel)), trips=len(view.teams))}
+
+
+_TEMPLATE: list[jinja2.Template] = []
+
+
+def _template() -> jinja2.Template:
+    if not _TEMPLATE:  # compiled once per process (a split run renders thousands of reports)
+        _TEMPLATE.append(_env().get_template("plan.html.j2"))
+    return _TEMPLATE[0]
 
