@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from ..errors import InputError, InternalError
 
 __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
-           "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "command_elapsed", "raise_on_interrupt", "report_violations"]
+           "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "command_elapsed", "require_cluster", "raise_on_interrupt", "report_violations"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 #: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
@@ -171,6 +171,16 @@ def _guard(fn: Callable) -> Callable:
             raise typer.Exit(EXIT_INTERNAL)
 
     return wrapper
+
+
+def require_cluster(what: str) -> None:
+    """Refuse, before any work, a command that needs Dask where the ``cluster`` extra is not
+    installed (exit 2 with how to install it)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ValueError(f"{what} runs on Dask, which is not installed here: install it with "
+                         "pip install 'zoneplan[cluster]' (or pip install 'dask[distributed]')") from None
 
 
 def _setup_logging(verbose: bool) -> None:

@@ -12,7 +12,7 @@ import typer
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
-                     command_elapsed, report_violations)
+                     command_elapsed, report_violations, require_cluster)
 from ..io.plan import LAYOUTS, write_seconds
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
@@ -63,6 +63,8 @@ def staff(
                    max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
+    if scheduler:
+        require_cluster("staff --scheduler")
     if reports not in LAYOUTS:
         raise ValueError(f"--reports expects one of {', '.join(LAYOUTS)}, got {reports!r}")
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
