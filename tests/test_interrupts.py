@@ -220,7 +220,7 @@ def test_the_solve_gets_the_limit_less_start_up_and_writing(monkeypatch, tmp_pat
 
     monkeypatch.setattr(zoneplan, "staff", spy)
     monkeypatch.setattr(staffing, "command_elapsed", lambda: 2.0)
-    monkeypatch.setattr(staffing, "write_seconds", lambda tables: 3.0)
+    monkeypatch.setattr(staffing, "write_seconds", lambda tables, layout="auto": 3.0)
     res = CliRunner().invoke(app, ["staff", str(TUT), "--out", str(tmp_path / "p"), "--time-limit", "60"])
     assert res.exit_code == 0, res.output
     # 60 - 2 spent - 3 for writing = 55 s from when the limit was set (just before the call)

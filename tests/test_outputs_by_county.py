@@ -120,3 +120,28 @@ def test_the_sheet_writer_escapes_and_reads_back():
     assert s.freeze_panes == "A2" and s.auto_filter.ref == "A1:C3" and s.row_dimensions[3].height == 32
     assert s["B2"].number_format == "0.00" and s["A3"].fill.fgColor.rgb.endswith("EEF3F8")
     assert column_text(["a&b", None, float("nan")]) == ["a&amp;b", "", ""]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_one_pass_county_files_equal_each_countys_own_view(prefecture, lang):
+    """The split run builds every county's files in one pass over the plan; each equals, byte
+    for byte, the workbook and report of that county's own view (county_views)."""
+    from zoneplan.io.bycounty import county_files
+    from zoneplan.io.planview import county_views, plan_view
+    from zoneplan.io.report import render_plan_html
+    from zoneplan.io.workbook import county_note, plan_workbook
+
+    t = zoneplan.load(prefecture)
+    r = zoneplan.staff(t)
+    view = plan_view(r, t, lang=lang)
+    names = county_file_names(sorted(set(t.townships["county"])))
+    note = county_note(lang, len(names))
+    own = {c: v for c, v in county_views(view)}
+    seen = 0
+    for county, name, book, html, line in county_files(view, names, note):
+        sub = own[county]
+        assert book == plan_workbook(sub, with_quality=False, extra=[note]), county
+        assert html.decode("utf-8") == render_plan_html(sub, {}), county
+        assert line["cases"] == len(sub.cases) and line["workbook"] == f"counties/{name}.xlsx"
+        seen += 1
+    assert seen == len(names) == len(own)

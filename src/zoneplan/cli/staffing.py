@@ -76,7 +76,7 @@ def staff(
                          "re-plan on this machine")
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
-    cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables))
+    cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
     with _Progress(True) as progress:
         if scheduler:
             from ..sweep.cluster import dask_client, staff_on_cluster

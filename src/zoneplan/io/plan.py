@@ -85,7 +85,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     the default maps of a single report.
     """
     from ..i18n import resolve_lang
-    from .planview import county_views, plan_view
+    from .planview import plan_view
     from .report import render_index_html, render_plan_html
     from .workbook import county_note, index_workbook, plan_workbook
 
@@ -116,20 +116,13 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
         yield "plan.xlsx", plan_workbook(view)
         yield "plan.html", render_plan_html(view, maps).encode("utf-8")
         return
+    from .bycounty import county_files
+
     rows = []
-    note = county_note(lang, len(counties))
-    for county, sub in county_views(view):
-        name = names.get(county) or county_file_names([county])[county]
-        yield f"counties/{name}.xlsx", plan_workbook(sub, with_quality=False, extra=[note])
-        yield f"counties/{name}.html", render_plan_html(sub, {}).encode("utf-8")
-        w = sub.workload
-        s = sub.summary
-        rows.append({"county": county, "townships": s["townships"], "investigators": s["investigators"],
-                     "cases": s["cases"], "staffed": s["cases_staffed"], "unstaffed": s["cases_unstaffed"],
-                     "points": s["staffed_points"], "people": s["people_used"],
-                     "max_workload": float(w["workload"].max()) if len(w) else 0.0,
-                     "travel": float(sub.teams["travel_minutes"].sum()),
-                     "workbook": f"counties/{name}.xlsx", "report": f"counties/{name}.html"})
+    for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties))):
+        yield f"counties/{name}.xlsx", book
+        yield f"counties/{name}.html", html
+        rows.append(line)
     table = pd.DataFrame(rows, columns=["county", "townships", "investigators", "cases", "staffed", "unstaffed",
                                         "points", "people", "max_workload", "travel", "workbook", "report"])
     yield "plan.xlsx", index_workbook(view, table)
@@ -175,11 +168,20 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
     return out
 
 
-def write_seconds(tables: Tables) -> float:
-    """Estimated seconds to write the plan files of ``tables`` on one core (a command's
-    time limit keeps this much for writing).  Measured on 2 cores, see ``benchmarks/``."""
+def write_seconds(tables: Tables, layout: str = "auto") -> float:
+    """Estimated seconds to write the plan files of ``tables`` (a command's time limit keeps
+    this much for writing).
+
+    Measured on this project's 2-core machine (``benchmarks/wholerun.py``, RESULTS.md *Whole
+    runs*): about 0.3 s of fixed cost, 0.8 s for the two maps of a run of at most 500
+    townships, 1.5 µs per cell of the tables for people (13 per investigator, about 100 per
+    case with its team and recusal rows) and, per county of a split run, 25 ms for its own
+    workbook and report.
+    """
     maps = 0.0 if len(tables.townships) > MAP_TOWNSHIP_LIMIT else 0.8
-    return 0.2 + maps + 2e-6 * (len(tables.investigators) + 20 * len(tables.cases))
+    cells = 13 * len(tables.investigators) + 100 * len(tables.cases)
+    per_county = 0.025 * tables.townships["county"].nunique() if split_by_county(tables, layout) else 0.0
+    return 0.3 + maps + 1.5e-6 * cells + per_county
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,

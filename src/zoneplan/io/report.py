@@ -14,6 +14,7 @@ import base64
 from typing import Any, Mapping, Sequence
 
 import jinja2
+import numpy as np
 from markupsafe import Markup, escape
 
 from ..i18n import pick
@@ -162,10 +163,10 @@ def _excluded_html(view: PlanView, colon: str, semicolon: str) -> dict[str, tupl
         return out
     colon, semicolon = str(escape(colon)), str(escape(semicolon))
     cases, ids = rec["case_id"].tolist(), rec["investigator_id"].tolist()
-    names = [str(escape(n or i)) for n, i in zip(rec["name"].tolist(), ids)]
-    ids_e = [str(escape(i)) for i in ids]
-    rules = [str(escape(r)) for r in rec["rule_label"].tolist()]
-    details = [str(escape(d)) for d in rec["detail_short"].tolist()]
+    names = _e([n or i for n, i in zip(rec["name"].tolist(), ids)])
+    ids_e = _e(ids)
+    rules = _e(rec["rule_label"].tolist())
+    details = _e(rec["detail_short"].tolist())
     k, n = 0, len(cases)
     while k < n:
         case, items, people = cases[k], [], 0
@@ -182,6 +183,91 @@ def _excluded_html(view: PlanView, colon: str, semicolon: str) -> dict[str, tupl
     return out
 
 
+def _e(values) -> list[str]:
+    """Each value as escaped HTML text (None: empty), escaped in one pass over the joined
+    column (as markupsafe escapes: & < > " ')."""
+    strs = ["" if v is None else str(v) for v in values]
+    if not strs:
+        return []
+    sep = "\x1e"
+    joined = sep.join(strs)
+    if joined.count(sep) != len(strs) - 1:  # pragma: no cover - a separator inside a value
+        return [str(escape(x)) for x in strs]
+    return str(escape(joined)).split(sep)
+
+
+def card_html(view: PlanView) -> dict[str, str]:
+    """Every case's card (``<article>``), in one pass over the plan: the team and its lead or
+    why there is none, and who was excluded and why.  All text escaped here."""
+    lang = view.lang
+    t = {k: str(escape(pick(v, lang))) for k, v in TEXTS.items() if "{" not in pick(v, lang)}
+    excluded_of = _excluded_html(view, pick(TEXTS["colon"], lang), pick(TEXTS["semicolon"], lang))
+    tm = view.teams
+    team_rows: dict[str, list[str]] = {}
+    for case, name, iid, role, lead, posted, level, minutes in zip(
+            tm["case_id"].tolist(), _e(tm["name"].tolist()), _e(tm["investigator_id"].tolist()),
+            _e(tm["role"].tolist()), tm["is_lead"].tolist(), _e(tm["posted"].tolist()), _e(tm["level"].tolist()),
+            tm["travel_minutes"].tolist()):
+        cls = ' class="lead"' if lead else ""
+        team_rows.setdefault(case, []).append(
+            f'        <tr{cls}><td>{name or iid} <span class="note">{iid}</span></td>'
+            f'<td>{role}</td><td>{posted}</td><td>{level}</td><td class="n">{_minutes(float(minutes))}</td></tr>\n')
+    reasons = dict(zip(view.unstaffed["case_id"].tolist(), _e(view.unstaffed["reason"].tolist())))
+    team_head = (f'    <table class="team">\n      <thead><tr><th>{t["name"]}</th><th>{t["role"]}</th><th>{t["posted"]}'
+                 f'</th><th>{t["level_col"]}</th><th class="n">{t["minutes"]}</th></tr></thead>\n      <tbody>\n')
+    c = view.cases
+    out: dict[str, str] = {}
+    for cid, cid_e, town, village, subject, staffed, prio, size, skills, needs_lead, escalated, load in zip(
+            c["case_id"].tolist(), _e(c["case_id"].tolist()), _e(c["township"].tolist()), _e(c["village"].tolist()),
+            _e(c["subject_id"].tolist()), c["staffed"].tolist(), c["priority"].tolist(), c["team_size"].tolist(),
+            _e(c["required_skills"].tolist()), c["needs_lead"].tolist(), c["escalated"].tolist(),
+            c["workload"].tolist()):
+        where = f"{town} · {t['village']} {village}" if village else town
+        facts = [f'<span>{t["priority"]} {int(prio)}</span><span>{t["team_size"]} {int(size)}</span>']
+        if escalated:
+            facts.append(f'<span>{t["escalated"]}</span>')
+        elif needs_lead:
+            facts.append(f'<span>{t["needs_lead"]}</span>')
+        if skills:
+            facts.append(f'<span>{t["skills"]} {skills}</span>')
+        facts.append(f'<span>{t["workload"]} {_load(float(load))}</span>')
+        if subject:
+            facts.append(f'<span>{t["subject"]} {subject}</span>')
+        rows = team_rows.get(cid)
+        if rows:
+            body = team_head + "".join(rows) + "      </tbody>\n    </table>\n"
+        else:
+            body = (f'    <p class="reason"><strong>{t["reason"]}{t["colon"]}</strong>{reasons.get(cid, "")}</p>\n')
+        n_ex, ex = excluded_of.get(cid, (0, ""))
+        if n_ex:
+            excl = (f'      <h4>{escape(pick(TEXTS["excluded_h"], lang, n=n_ex))}</h4>\n      <ul>\n      {ex}\n'
+                    '      </ul>\n')
+        else:
+            excl = f'      <p class="note">{t["none_excluded"]}</p>\n'
+        out[cid] = (f'  <article class="card {"ok" if staffed else "no"}" id="case-{cid_e}">\n    <header>\n'
+                    f'      <span class="id">{cid_e}</span>\n      <span class="where">{where}</span>\n'
+                    f'      <span class="badge">{t["staffed"] if staffed else t["unstaffed"]}</span>\n    </header>\n'
+                    f'    <div class="facts">\n      {"".join(facts)}\n    </div>\n{body}'
+                    f'    <div class="excluded">\n{excl}    </div>\n  </article>\n')
+    return out
+
+
+def workload_html(view: PlanView) -> dict[str, str]:
+    """The appendix row of every person with new cases, by id (escaped)."""
+    w = view.workload
+    used = (w["new_cases"] > 0).to_numpy()
+    w = w.loc[used]
+    out = {}
+    for iid, iid_e, name, posted, level, cur, new, mx, spare, load, cases in zip(
+            w["investigator_id"].tolist(), _e(w["investigator_id"].tolist()), _e(w["name"].tolist()),
+            _e(w["posted"].tolist()), _e(w["level"].tolist()), w["current_cases"].tolist(), w["new_cases"].tolist(),
+            w["max_cases"].tolist(), w["spare"].tolist(), w["workload"].tolist(), _e(w["cases"].tolist())):
+        out[iid] = (f'      <tr><td>{name or iid_e} <span class="note">{iid_e}</span></td><td>{posted}</td>'
+                    f'<td>{level}</td><td class="n">{int(cur)}</td><td class="n">{int(new)}</td><td class="n">{int(mx)}'
+                    f'</td><td class="n">{int(spare)}</td><td class="n">{_load(float(load))}</td><td>{cases}</td></tr>\n')
+    return out
+
+
 def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
     lang, s = view.lang, view.summary
     sep = "、" if lang == "zh" else ", "
@@ -192,10 +278,13 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
     teams = _by_case(view.teams)
     reasons = dict(zip(view.unstaffed["case_id"], view.unstaffed["reason"]))
     show_cards = len(view.cases) <= CARD_LIMIT
-    excluded_of = _excluded_html(view, t("colon"), t("semicolon")) if show_cards else {}
-    cards: dict[str, list[dict[str, Any]]] = {}
+    html_of = card_html(view) if show_cards else {}
+    cards: dict[str, list[str]] = {}
     lines: dict[str, list[dict[str, Any]]] = {}
     for c in view.cases.to_dict("records"):
+        if show_cards:
+            cards.setdefault(c["group"], []).append(html_of[c["case_id"]])
+            continue
         if not show_cards:
             team = teams.get(c["case_id"], [])
             lines.setdefault(c["group"], []).append({
@@ -204,20 +293,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
                                  else f"{m['name'] or m['investigator_id']} ({m['role']})" for m in team)
                 if team else str(reasons.get(c["case_id"], ""))})
             continue
-        n_excluded, excluded = excluded_of.get(c["case_id"], (0, Markup("")))
-        card = {
-            "id": c["case_id"], "township": c["township"], "village": c["village"], "subject": c["subject_id"],
-            "staffed": bool(c["staffed"]), "priority": int(c["priority"]), "team_size": int(c["team_size"]),
-            "skills": c["required_skills"], "needs_lead": bool(c["needs_lead"]), "escalated": bool(c["escalated"]),
-            "workload": _load(float(c["workload"])),
-            "team": [{"name": m["name"], "id": m["investigator_id"], "role": m["role"], "lead": bool(m["is_lead"]),
-                      "posted": m["posted"], "level": m["level"], "minutes": _minutes(float(m["travel_minutes"]))}
-                     for m in teams.get(c["case_id"], [])],
-            "reason": str(reasons.get(c["case_id"], "")),
-            "excluded_h": t("excluded_h", n=n_excluded),
-            "excluded": excluded,
-        }
-        cards.setdefault(c["group"], []).append(card)
+
     groups = []
     for g in view.groups.itertuples(index=False):
         if g.is_zone:
@@ -229,18 +305,19 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         png = maps.get(f"{ZONE_MAP_PREFIX}{g.group}")
         groups.append({"title": title, "line": t("group_line", n=g.township_count, townships=g.townships,
                                                    staff=g.staff, cases=g.cases, staffed=g.staffed),
-                       "map": _data_uri(png) if png else None, "cards": cards.get(g.group, []),
+                       "map": _data_uri(png) if png else None,
+                       "cards_html": Markup("".join(cards.get(g.group, []))),
                        "lines": lines.get(g.group, [])})
     w = view.workload
     top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
-    levels = {lv["level"]: lv for lv in s["levels"]}
-    travel = levels.get("travel", {}).get("value", float(view.teams["travel_minutes"].round().sum()))
+    # whole minutes per member, as the travel level counts them (the view may be one county's)
+    travel = float(np.floor(view.teams["travel_minutes"].to_numpy(dtype=float) + 0.5).sum())
     rules = s["rules"]
     pool = (t("pool_zones", m=f"{rules['max_travel']:g}") if rules.get("use_zones")
             else t("pool_travel", m=f"{rules['max_travel']:g}"))
     mode = (" > ".join(s["order"]) if s["mode"] != "weighted"
             else ", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
-    used = w.loc[w["new_cases"] > 0]
+    rows_of = workload_html(view)
     return {
         "lang": "zh-CN" if lang == "zh" else "en",
         "t": {k: pick(v, lang) for k, v in TEXTS.items()},
@@ -267,10 +344,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         "levels": [{**lv, "value": _num(float(lv["value"])), "bound": None if lv["bound"] is None else _num(float(lv["bound"]))} for lv in s["levels"]],
         "maps": [{"caption": k, "src": _data_uri(v)} for k, v in maps.items() if not k.startswith(ZONE_MAP_PREFIX)],
         "groups": groups,
-        "workload": [{"id": r.investigator_id, "name": r.name, "posted": r.posted, "level": r.level,
-                      "cur": int(r.current_cases), "new": int(r.new_cases), "max": int(r.max_cases),
-                      "spare": int(r.spare), "load": _load(float(r.workload)), "cases": r.cases}
-                     for r in used.itertuples(index=False)],
+        "workload_html": Markup("".join(rows_of[i] for i in view.workload["investigator_id"].tolist() if i in rows_of)),
         "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-")),
         "inputs": s["inputs"],
         "cards_note": None if show_cards else t("cards_off", n=len(view.cases), limit=CARD_LIMIT),
@@ -306,7 +380,7 @@ def render_index_html(view: PlanView, counties: Sequence[Mapping[str, Any]],
                    dict(maps or {}))
     full = _context_summary(view)
     ctx.update(full)
-    ctx["workload"] = []
+    ctx["workload_html"] = Markup("")
     ctx["counties"] = list(counties)
     ctx["counties_note"] = pick(TEXTS["counties_note"], view.lang, n=len(counties))
     ctx["cards_note"] = None
@@ -318,8 +392,7 @@ def _context_summary(view: PlanView) -> dict[str, Any]:
     lang, s = view.lang, view.summary
     w = view.workload
     top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
-    levels = {lv["level"]: lv for lv in s["levels"]}
-    travel = levels.get("travel", {}).get("value", float(view.teams["travel_minutes"].round().sum()))
+    travel = float(np.floor(view.teams["travel_minutes"].to_numpy(dtype=float) + 0.5).sum())
     return {"workload_line": pick(TEXTS["workload_line"], lang,
                                   value=_load(float(top["workload"].iloc[0])) if len(top) else "0",
                                   who=_who(list(zip(top["investigator_id"], top["name"]))[:3], lang) or "-",

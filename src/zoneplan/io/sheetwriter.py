@@ -260,7 +260,7 @@ def _quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def book_bytes(sheets: Sequence[Sheet], compresslevel: int = 6) -> bytes:
+def book_bytes(sheets: Sequence[Sheet], compresslevel: int = 1) -> bytes:
     """The workbook as .xlsx bytes (deterministic: the same sheets give the same bytes)."""
     names = [s.name for s in sheets]
     if len(set(names)) != len(names):
@@ -338,6 +338,9 @@ def book_bytes(sheets: Sequence[Sheet], compresslevel: int = 6) -> bytes:
                            ("xl/styles.xml", _STYLES_XML)):
             z.writestr(entry(name), text.encode("utf-8"))
         for k, s in enumerate(sheets, start=1):
+            if s.rows <= 5_000:  # small: one piece (compressing many small writes costs more)
+                z.writestr(entry(f"xl/worksheets/sheet{k}.xml"), "".join(s._xml()).encode("utf-8"))
+                continue
             with z.open(entry(f"xl/worksheets/sheet{k}.xml"), "w", force_zip64=s.rows > 50_000) as fh:
                 for chunk in s._xml():
                     fh.write(chunk.encode("utf-8"))

@@ -240,10 +240,11 @@ def _table_sheet(key: str, frame: pd.DataFrame, cols: Sequence[_Col], lang: str,
     return ws
 
 
-def _summary_sheet(view: PlanView, extra: Sequence[tuple[str, str]] = ()) -> Sheet:
+def _summary_sheet(view: PlanView, extra: Sequence[tuple[str, str]] = (), tail: list[str] | None = None) -> Sheet:
     """Two columns, label and value, in sections; printable on one portrait page.
     ``extra``: (label, value) lines added to the result section (e.g. where the county
-    workbooks are)."""
+    workbooks are).  ``tail``: the rows after the result section, already built (the same
+    for every county of a split run)."""
     lang, s = view.lang, view.summary
     ws = Sheet(pick(SHEETS["summary"], lang), widths=SUMMARY_WIDTHS, landscape=False)
     ws.add_row([(_t("title", lang), "title")], height=30)
@@ -269,6 +270,10 @@ def _summary_sheet(view: PlanView, extra: Sequence[tuple[str, str]] = ()) -> She
     kv(_t("people", lang), _t("people_v", lang, n=s["people_used"], total=s["investigators"]))
     for label, value in extra:
         kv(label, value)
+    if tail is not None:
+        ws.chunks.extend(tail)
+        ws.rows += len(tail)
+        return ws
     section(_t("levels", lang))
     for lv in s["levels"]:
         kv(lv["label"], _t("level_v", lang, value=f"{lv['value']:g}", bound="-" if lv["bound"] is None else f"{lv['bound']:g}",
