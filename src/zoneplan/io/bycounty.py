@@ -218,7 +218,7 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
                    "staffed_points": int(c_prio[ci][staffed].sum()), "priority_total": int(c_prio[ci].sum()),
                    "people_used": people_used, "investigators": int(len(wi)),
                    "townships": int(township_count.get(county, 0)),
-                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals")}
+                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"), "run_counties": nc}
         # workbook: the summary (its tail is the same for every county), then the tables
         head_view = PlanView(lang=lang, summary=summary, cases=view.cases.iloc[0:0], teams=view.teams.iloc[0:0],
                              unstaffed=view.unstaffed.iloc[0:0], workload=view.workload.iloc[0:0],
@@ -267,6 +267,7 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
             "levels": levels_ctx, "maps": [], "groups": groups,
             "workload_html": Markup("".join(work_rows[w_ids[j]] for j in wi if w_ids[j] in work_rows)),
             "options_line": options_line, "inputs": s["inputs"], "cards_note": None,
+            "levels_note": t("levels_run", n=nc),
             "counties": [], "counties_note": None,
         }
         html = _template().render(**ctx).encode("utf-8")

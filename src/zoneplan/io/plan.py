@@ -172,15 +172,17 @@ def write_seconds(tables: Tables, layout: str = "auto") -> float:
     """Estimated seconds to write the plan files of ``tables`` (a command's time limit keeps
     this much for writing).
 
-    Measured on this project's 2-core machine (``benchmarks/wholerun.py``, RESULTS.md *Whole
-    runs*): about 0.3 s of fixed cost, 0.8 s for the two maps of a run of at most 500
-    townships, 1.5 µs per cell of the tables for people (13 per investigator, about 100 per
-    case with its team and recusal rows) and, per county of a split run, 25 ms for its own
-    workbook and report.
+    Calibrated on this project's 2-core machine (``benchmarks/wholerun.py``; RESULTS.md,
+    *Whole runs*), on a quiet machine: 0.3 s of fixed cost; 1.5 s for the maps of a run of at
+    most 500 townships (matplotlib's import included); 1.5 µs per cell of the tables for
+    people (13 per investigator, about 100 per case with its team and recusal rows; the
+    conflict engine's exclusions are listed again for the recusal sheet); and for a run
+    split by county 3 ms per county (its workbook and report from the slices).  On a loaded
+    machine every term grows alike (2-3 times at a load of 6 on 2 cores).
     """
-    maps = 0.0 if len(tables.townships) > MAP_TOWNSHIP_LIMIT else 0.8
+    maps = 0.0 if len(tables.townships) > MAP_TOWNSHIP_LIMIT or not len(tables.cases) else 1.5
     cells = 13 * len(tables.investigators) + 100 * len(tables.cases)
-    per_county = 0.025 * tables.townships["county"].nunique() if split_by_county(tables, layout) else 0.0
+    per_county = 0.003 * tables.townships["county"].nunique() if split_by_county(tables, layout) else 0.0
     return 0.3 + maps + 1.5e-6 * cells + per_county
 
 

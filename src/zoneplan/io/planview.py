@@ -384,6 +384,7 @@ def county_views(view: PlanView) -> Iterator[tuple[str, PlanView]]:
         parts["changes"] = by(view.changes, [case_county.get(c, "") for c in view.changes["case_id"].tolist()])
     townships = view.groups.groupby("county")["township_count"].sum().to_dict() if len(view.groups) else {}
     counties = sorted(set().union(*(set(p) for p in parts.values())), key=str)
+    n_run = len(counties)
     empty = np.zeros(0, dtype=np.int64)
     for county in counties:
         frames = {k: getattr(view, k).take(parts[k].get(county, empty)).reset_index(drop=True) for k in parts}
@@ -398,7 +399,7 @@ def county_views(view: PlanView) -> Iterator[tuple[str, PlanView]]:
                    "people_used": int(teams["investigator_id"].nunique()),
                    "investigators": int(len(frames["workload"])),
                    "townships": int(townships.get(county, 0)),
-                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals")}
+                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"), "run_counties": n_run}
         yield county, PlanView(lang=view.lang, summary=summary, cases=cases, teams=teams,
                                unstaffed=frames["unstaffed"], workload=frames["workload"],
                                recusals=frames["recusals"], groups=frames["groups"],

@@ -99,6 +99,8 @@ TEXTS: dict[str, dict[str, str]] = {
                         "各案回避人员及事由见 plan.xlsx 的“回避清单”表。"},
     "team_col": {"en": "Team (lead first) or why none", "zh": "办案组（组长在前）或未配置原因"},
     "status_col": {"en": "Status", "zh": "状态"},
+    "levels_run": {"en": "These are the levels of the whole run ({n} counties); this county's own figures are above.",
+                   "zh": "以上为整次方案（共 {n} 个县区）的目标值；本县区的数字见前文。"},
     "counties_h": {"en": "Counties: a workbook and a report each", "zh": "各县区方案：每县一份工作簿和一份报告"},
     "counties_note": {"en": "This run covers {n} counties. Each county's teams, unstaffed cases, workload and "
                             "recusal list are in its own workbook and report (folder counties/); this page and "
@@ -348,6 +350,7 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-")),
         "inputs": s["inputs"],
         "cards_note": None if show_cards else t("cards_off", n=len(view.cases), limit=CARD_LIMIT),
+        "levels_note": t("levels_run", n=s["run_counties"]) if s.get("run_counties") else None,
         "counties": [], "counties_note": None,
     }
 
