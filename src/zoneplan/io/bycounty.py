@@ -87,10 +87,20 @@ class _Table:
         long = [(k, 70.0 if c.key in ("reason", "detail", "what") else 36.0) for k, c in enumerate(cols)
                 if c.kind == "long"]
         self.long_widths = long
-        heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)] if long else [None] * n
+        self.data, self.kinds, self.shaded, self.local = data, [c.kind for c in cols], shaded, local
+        self.heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)] if long else [None] * n
         self.header = Sheet("x")
         self.header.add_row([(h, "header") for h in self.headers], height=30.0)
-        self.rows = _local_rows(data, [c.kind for c in cols], shaded, heights, local) if n else []
+        self._rows: list[str] = []
+        self._first = 0
+
+    def load(self, k0: int, k1: int) -> None:
+        """Build the row XML of counties ``k0 .. k1 - 1`` (a batch: the rows of the whole run
+        are never held at once)."""
+        a, b = int(self.sl.start[k0]), int(self.sl.start[k1])
+        self._first = a
+        self._rows = _local_rows([col[a:b] for col in self.data], self.kinds, self.shaded[a:b], self.heights[a:b],
+                                 self.local[a:b]) if b > a else []
 
     def sheet(self, k: int) -> Sheet:
         a, b = self.sl.start[k], self.sl.start[k + 1]
@@ -104,7 +114,7 @@ class _Table:
             widths.append(float(min(60, max(6, max(widest, display_width(h)) + 2))))
         ws = Sheet(pick(SHEETS[self.key], self.lang), widths=widths, freeze_header=True, print_titles=True,
                    landscape=True, autofilter=f"A1:{_letter(len(self.cols))}{n + 1}" if n else None)
-        ws.chunks = [self.header.chunks[0], "".join(self.rows[a:b])]
+        ws.chunks = [self.header.chunks[0], "".join(self._rows[a - self._first:b - self._first])]
         ws.rows, ws.cols = n + 1, len(self.cols)
         if not n:
             ws.add_row([(pick(_EMPTY[self.key], self.lang), "note")])
@@ -165,8 +175,8 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
                _Table("workload", view.workload, _WORKLOAD, lang, s_work),
                _Table("recusals", view.recusals, _RECUSALS, lang, s_rec, band_by="case_id")]
 
-    # the report's pieces, built once
-    cards = card_html(view)
+    # the report's pieces, built once (the cards a batch at a time)
+    cards: dict[str, str] = {}
     work_rows = workload_html(view)
     c = view.cases
     c_ids, c_group, c_staffed = c["case_id"].tolist(), c["group"].tolist(), c["staffed"].to_numpy(dtype=bool)
@@ -198,6 +208,11 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
     summary_tail: list[str] | None = None
 
     for k, county in enumerate(counties):
+        if k % _BATCH == 0:  # the next batch of counties: their table rows and case cards
+            k1 = min(nc, k + _BATCH)
+            for tb in tables:
+                tb.load(k, k1)
+            cards = card_html(_batch(view, [x.order[x.start[k]:x.start[k1]] for x in (s_cases, s_teams, s_un, s_rec)]))
         ci = s_cases.rows(k)
         if len(ci) > CARD_LIMIT:  # a large county: the general path (table of cases instead of cards)
             from .planview import county_views
@@ -273,6 +288,19 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
         html = _template().render(**ctx).encode("utf-8")
         yield county, names[county], book, html, _line(county, names[county], summary,
                                                        float(loads.max()) if len(wi) else 0.0, travel)
+
+
+#: Counties whose table rows and cards are built together (bounds the memory of a national run).
+_BATCH = 200
+
+
+def _batch(view: PlanView, rows: list[np.ndarray]) -> PlanView:
+    """The cases, teams, unstaffed cases and recusals at ``rows`` (positions in each frame)."""
+    cases, teams, unstaffed, recusals = rows
+    return PlanView(lang=view.lang, summary=view.summary, cases=view.cases.take(cases),
+                    teams=view.teams.take(teams), unstaffed=view.unstaffed.take(unstaffed),
+                    workload=view.workload.iloc[0:0], recusals=view.recusals.take(recusals),
+                    groups=view.groups.iloc[0:0], quality=view.quality.iloc[0:0])
 
 
 #: Rows of the summary sheet before its first part that is the same for every county
