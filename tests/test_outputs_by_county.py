@@ -33,6 +33,7 @@ def split_run(prefecture, tmp_path_factory):
     res = CliRunner().invoke(app, ["staff", str(prefecture), "--out", str(out), "--reports", "county",
                                    "--lang", "zh"])
     assert res.exit_code == 0, res.output
+    assert "counties 文件夹中为各县区的工作簿和报告" in res.output
     return out
 
 

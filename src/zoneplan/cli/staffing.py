@@ -13,7 +13,7 @@ from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, Max
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
                      command_elapsed, report_violations, require_cluster)
-from ..io.plan import LAYOUTS, write_seconds
+from ..io.plan import LAYOUTS, split_by_county, write_seconds
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
@@ -90,7 +90,10 @@ def staff(
     fault_point("before-write")
     write_plan(result, tables, out, lang=lang, layout=reports)
     _print_summary(result, lang)
-    typer.echo(pick(_SUMMARY["written"], lang, out=out))
+    if split_by_county(tables, reports):
+        typer.echo(pick(_SUMMARY["written_split"], lang, out=out, n=tables.townships["county"].nunique()))
+    else:
+        typer.echo(pick(_SUMMARY["written"], lang, out=out))
     if result.changes is not None:
         typer.echo(pick(_SUMMARY["changes_file"], lang))
     if history is not None:
@@ -107,6 +110,11 @@ _SUMMARY = {
     "changes": {"en": "versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
                       "{lead_changes} lead change(s)",
                 "zh": "与原方案相比：保留组员 {kept} 人次，新增 {added}，移出 {removed}，组长变更 {lead_changes} 处"},
+    "written_split": {"en": "plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; counties/: a "
+                            "workbook and a report per county; assignments.csv, unstaffed.csv, workload.csv, "
+                            "report.json)",
+                      "zh": "方案已写入 {out}/（plan.xlsx、plan.html 为 {n} 个县区的汇总索引，counties 文件夹中为各县区的"
+                            "工作簿和报告；assignments.csv、unstaffed.csv、workload.csv、report.json 供程序读取）"},
     "changes_file": {"en": "what changed, membership by membership, with the reason: changes.csv",
                      "zh": "逐人变动及原因见 changes.csv"},
     "unstaffed": {"en": "not staffed:", "zh": "未配置的线索："},
