@@ -17,10 +17,20 @@ def _quit(signum, frame):  # pragma: no cover - exercised by the interrupt tests
     os._exit(130)
 
 
+def _fault_at_start() -> None:
+    """``ZONEPLAN_FAULT=start:SIGNAL``: the signal arrives before the package is imported
+    (the interrupt tests; see :func:`zoneplan.runner.fault_point`, not importable yet)."""
+    for item in os.environ.get("ZONEPLAN_FAULT", "").split(","):
+        point, _, action = item.strip().partition(":")
+        if point == "start":
+            os.kill(os.getpid(), getattr(signal, "SIG" + (action or "INT").upper()))
+
+
 def main() -> None:
     """Install the quiet handlers, then load and run the command line."""
     signal.signal(signal.SIGINT, _quit)
     signal.signal(signal.SIGTERM, _quit)
+    _fault_at_start()
     from zoneplan.cli import main as run
 
     run()

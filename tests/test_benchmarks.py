@@ -96,3 +96,15 @@ def test_report_helpers():
     row = {"kind": "staffing", "scale": "county", "solver": "greedy", "status": "HEURISTIC", "repeats": 1,
            "staffed": 3.0, "wall_median": 0.1, "wall_min": 0.1, "wall_max": 0.1, "check_violations": 0}
     assert "| county | greedy | HEURISTIC | 3 |" in markdown([row])
+
+
+def test_whole_run_benchmark_measures_a_real_command():
+    """benchmarks/wholerun.py runs the command as a planner would and reports wall time, the
+    peak memory of the process tree and what was written (no timing is asserted)."""
+    from benchmarks.wholerun import run_once
+
+    from conftest import EXAMPLES
+
+    row = run_once(EXAMPLES / "tutorial", ["--lang", "en"])
+    assert row["exit"] == 0 and row["status"] == "OPTIMAL"
+    assert row["files"] >= 8 and row["wall_s"] > 0 and row["peak_tree_mib"] > 20

@@ -118,3 +118,42 @@ def test_weighted_mode_and_order():
     assert r2.objective["travel"] == 0 and r2.objective["staffed"] == 2
     kinds = dict(zip(r2.unstaffed["case_id"], r2.unstaffed["kind"]))
     assert kinds == {"X2": "objective", "X3": "objective", "X4": "objective", "X5": "infeasible"}
+
+
+def test_cluster_commands_say_how_to_install_dask_when_it_is_missing(tmp_path, monkeypatch):
+    """Dask is the ``cluster`` extra: without it, sweep and staff --scheduler refuse with the
+    install command (exit 2), before loading anything; other commands never import it."""
+    import builtins
+
+    real = builtins.__import__
+
+    def no_dask(name, *args, **kwargs):
+        if name.split(".")[0] in ("dask", "distributed"):
+            raise ImportError(f"No module named {name!r}")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_dask)
+    res = run("sweep", TUT, "--out", tmp_path / "s")
+    assert res.exit_code == 2 and "pip install 'zoneplan[cluster]'" in res.output
+    res = run("staff", TUT, "--out", tmp_path / "p", "--scheduler", "tcp://127.0.0.1:1")
+    assert res.exit_code == 2 and "pip install 'zoneplan[cluster]'" in res.output
+    res = run("staff", TUT, "--out", tmp_path / "p")
+    assert res.exit_code == 0, res.output
+    assert not (tmp_path / "s").exists()
+
+
+def test_declared_dependencies_cover_what_the_package_imports():
+    """rich (the progress bar) is declared; Dask only in the cluster extra (which the test
+    extra brings); no font package: the font subset ships in the package."""
+    import tomllib
+
+    from conftest import ROOT
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    deps = " ".join(meta["dependencies"])
+    assert "rich" in deps and "dask" not in deps and "pylopdf" not in deps
+    extras = meta["optional-dependencies"]
+    assert any("dask[distributed]" in d for d in extras["cluster"]) and "zoneplan[cluster]" in extras["test"]
+    from zoneplan.maps.fonts import bundled_font_path
+
+    assert bundled_font_path() is not None and (bundled_font_path().parent / "OFL.txt").is_file()

@@ -53,7 +53,7 @@ def sheets(monkeypatch):
 
 @pytest.fixture
 def bundled_only(monkeypatch):
-    """A machine without any Chinese font: only the dependency's Noto Sans SC is left."""
+    """A machine without any Chinese font: only the subset shipped in the package is left."""
     def clear():
         for f in (fonts.cjk_font, fonts.font_families, fonts._chain, fonts._char_ok):
             f.cache_clear()
@@ -101,9 +101,9 @@ def test_test_data_is_large_and_has_rare_characters():
 
 
 def test_bundled_font_has_every_character_of_real_names(bundled_only):
-    """The dependency's font covers the test names (698 characters) by its own cmap."""
+    """The shipped font covers the test names (698 characters, rare place names included) by its own cmap."""
     choice = fonts.cjk_font()
-    assert choice is not None and choice.source == "bundled" and choice.family == "Noto Sans SC"
+    assert choice is not None and choice.source == "bundled" and choice.family == "ZonePlan Sans SC"
     font = FT2Font(choice.path)
     text = (DATA / "townships_zh.csv").read_text("utf-8") + (DATA / "words_zh.txt").read_text("utf-8")
     needed = {ch for ch in text if ord(ch) > 0x2E80}

@@ -98,14 +98,6 @@ def test_cancel_from_another_thread_returns_the_best_plan_so_far(prefecture):
     _consistent(r)
 
 
-def test_time_limit_bounds_the_whole_run(prefecture):
-    t, _ = prefecture
-    r = zoneplan.staff(t, options=SolveOptions(time_limit=0.15))
-    assert r.wall_time < 0.15 + 0.35  # the finishing reserve is an estimate; generous slack for a busy machine
-    assert zoneplan.check(t, r.assignments).ok
-    _consistent(r)
-
-
 def _unsolvable_when_cut_short():
     """X needs a lead and skill f in a team of one: L can lead, F has f, nobody both.
     Cannot be staffed at all -- but only a diagnostic solve can tell."""

@@ -12,10 +12,17 @@ thread pool whose results never depend on the number of threads.
 * :func:`cpsat_parameters` sets the parameters every CP-SAT call of zoneplan shares.  CP-SAT
   must not install its own SIGINT handler (``catch_sigint_signal``): with several solves
   on threads its handlers race each other and Python's (``std::bad_function_call``).
+* :func:`process_elapsed` is the time since the process started (interpreter start-up
+  included), so a command's time limit can cover everything the command does.
+* :func:`fault_point` marks a named point of a run where a test may inject a signal
+  (``ZONEPLAN_FAULT``); the interrupt tests use it instead of sleeping and hoping.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,7 +31,8 @@ from typing import Any, Iterator, TypeVar
 
 from ortools.sat.python import cp_model
 
-__all__ = ["Cancel", "Budget", "parallel_map", "run_off_main", "cpsat_parameters", "Cancelled"]
+__all__ = ["Cancel", "Budget", "parallel_map", "run_off_main", "cpsat_parameters", "Cancelled", "process_elapsed",
+           "fault_point", "FAULT_POINTS"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -45,7 +53,11 @@ class Cancel:
     False
     """
 
-    def __init__(self) -> None:
+    def __init__(self, deadline: float | None = None) -> None:
+        #: ``time.perf_counter()`` value by which every run using this handle must stop
+        #: searching (None: only the run's own time limit); a command sets it so that its
+        #: whole run, writing included, stays within ``--time-limit``.
+        self.deadline = deadline
         self._event = threading.Event()
         self._lock = threading.Lock()
         self._stoppers: dict[int, Callable[[], Any]] = {}
@@ -87,12 +99,19 @@ class Cancel:
 
 
 class Budget:
-    """The deadline of a whole run (``None``: no limit) and its cancel handle."""
+    """The deadline of a whole run (``None``: no limit) and its cancel handle.
+
+    The deadline is the earlier of ``start + seconds`` and the cancel handle's own
+    ``deadline`` (set by a command whose time limit also covers loading and writing).
+    """
 
     def __init__(self, seconds: float | None, cancel: Cancel | None = None, start: float | None = None):
         self.start = time.perf_counter() if start is None else start
         self.deadline = None if seconds is None else self.start + seconds
         self.cancel = cancel or Cancel()
+        outer = self.cancel.deadline
+        if outer is not None:
+            self.deadline = outer if self.deadline is None else min(self.deadline, outer)
 
     def remaining(self) -> float | None:
         """Seconds left (never negative), or None without a limit."""
@@ -117,6 +136,54 @@ class Budget:
         b = Budget(None, self.cancel, self.start)
         b.deadline = time.perf_counter() + left
         return b
+
+
+def process_elapsed() -> float:
+    """Seconds since this process started, interpreter start-up and imports included.
+
+    Linux: from ``/proc`` (the kernel's start time of the process, 10 ms steps); elsewhere
+    the time since :mod:`zoneplan.runner` was imported (start-up before it is not seen).
+    """
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        with open("/proc/uptime", "rb") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):  # pragma: no cover - not Linux
+        return time.perf_counter() - _IMPORTED
+
+
+_IMPORTED = time.perf_counter()
+
+#: The named points of a command where :func:`fault_point` may inject a signal, in run order.
+#: ``start`` is checked by the console entry point itself (before the package is imported).
+FAULT_POINTS = ("start", "after-load", "during-solve", "before-write", "while-writing-temp", "before-swap",
+                "after-swap", "between-renames")
+
+
+def fault_point(name: str) -> None:
+    """Fault injection for tests: send this process the signal ``ZONEPLAN_FAULT`` names for
+    point ``name``.
+
+    ``ZONEPLAN_FAULT`` holds ``point:SIGNAL`` items separated by commas, e.g.
+    ``after-swap:INT`` or ``before-swap:KILL`` (``INT``, ``TERM``, ``KILL``); unset (always, in
+    real use), this does nothing.  The signal is sent with ``os.kill`` to the process itself,
+    so it arrives exactly there: a Python handler runs before the next line, ``KILL`` ends
+    the process on the spot.
+    """
+    spec = os.environ.get("ZONEPLAN_FAULT")
+    if not spec:
+        return
+    for item in spec.split(","):
+        point, _, action = item.strip().partition(":")
+        if point == name:
+            sig = getattr(signal, "SIG" + (action or "INT").upper(), None)
+            if sig is None:
+                raise ValueError(f"ZONEPLAN_FAULT: unknown signal {action!r} at point {name!r}")
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.kill(os.getpid(), sig)
 
 
 def cpsat_parameters(solver: cp_model.CpSolver, *, seed: int, budget: Budget | None = None,

@@ -14,12 +14,14 @@ from pydantic import ValidationError
 from ..errors import InputError, InternalError
 
 __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
-           "EXIT_INTERRUPTED", "INTERRUPTED", "raise_on_interrupt", "report_violations"]
+           "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "command_elapsed", "require_cluster", "raise_on_interrupt", "report_violations"]
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 #: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
 EXIT_INTERRUPTED = 130
 INTERRUPTED = "interrupted; nothing was written"
+#: The interrupt came after an output folder was put in place in full (it stays so).
+INTERRUPTED_AFTER = "interrupted after writing {folders} in full; nothing else was written"
 
 #: Set by the console entry point: leave with ``os._exit`` after an interrupt, so solver
 #: threads still winding down never meet interpreter shutdown.
@@ -64,13 +66,42 @@ def raise_on_interrupt() -> None:
         signal.signal(signal.SIGTERM, _on_signal)
 
 
-def _interrupted() -> None:
-    _err(INTERRUPTED)
+def _written_since(mark: int) -> list:
+    """Output folders the command put in place since ``mark`` (none when nothing was written)."""
+    write = sys.modules.get("zoneplan.io.write")  # not imported yet: nothing can have been written
+    return [] if write is None else write.written()[mark:]
+
+
+def _write_mark() -> int:
+    write = sys.modules.get("zoneplan.io.write")
+    return 0 if write is None else len(write.written())
+
+
+def _interrupted(mark: int = 0) -> None:
+    """Say what is on disk, remove any temporary folder, exit 130."""
+    write = sys.modules.get("zoneplan.io.write")
+    if write is not None:
+        write.discard_pending()
+    done = _written_since(mark)
+    _err(INTERRUPTED_AFTER.format(folders=", ".join(f"{p}/" for p in done)) if done else INTERRUPTED)
     if HARD_EXIT["on"]:  # pragma: no cover - the real command line only
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_INTERRUPTED)
+
+
+#: When the running command started: ``perf_counter`` at the guard's entry, plus what the
+#: process had spent before it (interpreter start-up, imports) for the console command.
+_STARTED = {"at": 0.0, "before": 0.0}
+
+
+def command_elapsed() -> float:
+    """Seconds the running command has taken so far (start-up included for the console
+    command; from the call for a command run inside another program, e.g. a test)."""
+    import time
+
+    return _STARTED["before"] + time.perf_counter() - _STARTED["at"]
 
 
 def _run(fn: Callable, *args, **kwargs):
@@ -94,10 +125,18 @@ def _guard(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         raise_on_interrupt()
+        SIGNALLED["on"] = False  # a signal of an earlier command run in this process is not ours
+        mark = _write_mark()
+        import time
+
+        from ..runner import process_elapsed
+
+        _STARTED["at"] = time.perf_counter()
+        _STARTED["before"] = process_elapsed() if HARD_EXIT["on"] else 0.0
         try:
             return _run(fn, *args, **kwargs)
         except KeyboardInterrupt:
-            _interrupted()
+            _interrupted(mark)
         except InputError as exc:
             lang = _lang_of(kwargs)
             n = len(exc.problems) + exc.more
@@ -134,6 +173,16 @@ def _guard(fn: Callable) -> Callable:
     return wrapper
 
 
+def require_cluster(what: str) -> None:
+    """Refuse, before any work, a command that needs Dask where the ``cluster`` extra is not
+    installed (exit 2 with how to install it)."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        raise ValueError(f"{what} runs on Dask, which is not installed here: install it with "
+                         "pip install 'zoneplan[cluster]' (or pip install 'dask[distributed]')") from None
+
+
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
@@ -159,6 +208,9 @@ class _Progress:
         return self
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        from ..runner import fault_point
+
+        fault_point("during-solve")
         log.info("%s: %d/%d parts", stage, done, total)
         if self._bar is None:
             return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Optional
 
@@ -11,7 +12,8 @@ import typer
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
-                     report_violations)
+                     command_elapsed, report_violations, require_cluster)
+from ..io.plan import LAYOUTS, split_by_county, write_seconds
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
@@ -44,12 +46,16 @@ def staff(
     team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
     previous: Optional[Path] = Previous, lock: Optional[list[str]] = Lock, forbid: Optional[list[str]] = Forbid,
     locks_file: Optional[Path] = LocksFile, history: Optional[Path] = History,
+    reports: str = typer.Option("auto", "--reports", help="Files for people: 'single' (one plan.xlsx and plan.html), "
+                                "'county' (one workbook and report per county, plus an index), or 'auto' (per "
+                                "county above 500 townships in several counties)."),
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
     from ..i18n import pick, resolve_lang
     from ..io.plan import write_plan
     from ..io.write import check_output_dir
+    from ..runner import Cancel, fault_point
 
     _setup_logging(verbose)
     lang = resolve_lang(lang)
@@ -57,12 +63,20 @@ def staff(
                    max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
+    if scheduler:
+        require_cluster("staff --scheduler")
+    if reports not in LAYOUTS:
+        raise ValueError(f"--reports expects one of {', '.join(LAYOUTS)}, got {reports!r}")
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
+    fault_point("after-load")
     _print_quality(tables, lang, gaps_only=False)
     extra = replan_args(previous, lock, forbid, locks_file, tables)
     if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
         raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: "
                          "re-plan on this machine")
+    # --time-limit covers the whole command: what start-up and loading took, and the
+    # estimated time to write the files, come off the solve's share
+    cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
     with _Progress(True) as progress:
         if scheduler:
             from ..sweep.cluster import dask_client, staff_on_cluster
@@ -72,10 +86,14 @@ def staff(
             with dask_client(scheduler=scheduler) as client:
                 result = staff_on_cluster(client, tables, rules, opts, progress=progress)
         else:
-            result = do_staff(tables, rules, opts, progress=progress, **extra)
-    write_plan(result, tables, out, lang=lang)
+            result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, **extra)
+    fault_point("before-write")
+    write_plan(result, tables, out, lang=lang, layout=reports)
     _print_summary(result, lang)
-    typer.echo(pick(_SUMMARY["written"], lang, out=out))
+    if split_by_county(tables, reports):
+        typer.echo(pick(_SUMMARY["written_split"], lang, out=out, n=tables.townships["county"].nunique()))
+    else:
+        typer.echo(pick(_SUMMARY["written"], lang, out=out))
     if result.changes is not None:
         typer.echo(pick(_SUMMARY["changes_file"], lang))
     if history is not None:
@@ -92,6 +110,11 @@ _SUMMARY = {
     "changes": {"en": "versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
                       "{lead_changes} lead change(s)",
                 "zh": "与原方案相比：保留组员 {kept} 人次，新增 {added}，移出 {removed}，组长变更 {lead_changes} 处"},
+    "written_split": {"en": "plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; counties/: a "
+                            "workbook and a report per county; assignments.csv, unstaffed.csv, workload.csv, "
+                            "report.json)",
+                      "zh": "方案已写入 {out}/（plan.xlsx、plan.html 为 {n} 个县区的汇总索引，counties 文件夹中为各县区的"
+                            "工作簿和报告；assignments.csv、unstaffed.csv、workload.csv、report.json 供程序读取）"},
     "changes_file": {"en": "what changed, membership by membership, with the reason: changes.csv",
                      "zh": "逐人变动及原因见 changes.csv"},
     "unstaffed": {"en": "not staffed:", "zh": "未配置的线索："},

@@ -9,7 +9,7 @@ import pandas as pd
 import typer
 
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order, Strict,
-                     TimeLimit, Verbose, Weights, _guard, _Progress, _rules, _setup_logging, _solve_opts, app)
+                     TimeLimit, Verbose, Weights, _guard, _Progress, _rules, _setup_logging, _solve_opts, app, require_cluster)
 
 #: Exit code after Ctrl-C (128 + SIGINT), as shells report it.
 EXIT_INTERRUPTED = 130
@@ -99,6 +99,7 @@ def sweep(
     from ..sweep.tables import best_per_county, best_zoning, county_table, sweep_table
     from .present import STATUS_WORDS, text_table
 
+    require_cluster("zoneplan sweep")
     _setup_logging(verbose)
     _quiet_dask(verbose)
     lang = resolve_lang(lang)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -11,49 +12,122 @@ import pandas as pd
 from ..data.tables import Tables
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "write_plan", "plan_maps", "read_assignments", "read_previous", "PLAN_COLUMNS",
+__all__ = ["plan_files", "iter_plan_files", "write_plan", "write_seconds", "plan_maps", "split_by_county",
+           "county_file_names", "SPLIT_TOWNSHIPS", "LAYOUTS", "PLAN_NAMES", "read_assignments", "read_previous", "PLAN_COLUMNS",
            "MAP_TOWNSHIP_LIMIT", "ROLE_WORDS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
 
 
+#: Above this many townships a run over several counties (a province, the country) is
+#: written for people as one workbook and one report per county plus an index, not as one
+#: workbook with every recusal pair of the country (``layout="auto"``).
+SPLIT_TOWNSHIPS = 500
+LAYOUTS = ("auto", "single", "county")
+#: Top-level names the plan writer owns in ``--out``: an earlier run's file or folder of one
+#: of these names that this run does not write is not carried over.
+PLAN_NAMES = ("assignments.csv", "unstaffed.csv", "workload.csv", "report.json", "changes.csv", "plan.xlsx",
+              "plan.html", "map_zones.png", "map_assignments.png", "counties")
+
+
+def split_by_county(tables: Tables, layout: str = "auto") -> bool:
+    """Whether the plan is written per county (see :data:`SPLIT_TOWNSHIPS`)."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {layout!r}")
+    if layout != "auto":
+        return layout == "county"
+    tw = tables.townships
+    return len(tw) > SPLIT_TOWNSHIPS and tw["county"].nunique() > 1
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\\/:*?"<>|]+')
+
+
+def county_file_names(counties: list[str]) -> dict[str, str]:
+    """A file name (without extension) per county: the county's name with characters no file
+    system takes replaced by ``_``; names that would collide get ``-2``, ``-3``..."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for county in sorted(counties, key=str):
+        base = _UNSAFE.sub("_", str(county)).strip(" .") or "county"
+        name, k = base, 1
+        while name.lower() in used:
+            k += 1
+            name = f"{base}-{k}"
+        used.add(name.lower())
+        out[county] = name
+    return out
+
+
 def plan_files(result, tables: Tables, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """The plan files as bytes.
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> dict[str, bytes]:
+    """The plan files as bytes, name -> bytes (see :func:`iter_plan_files`)."""
+    return dict(iter_plan_files(result, tables, lang, maps, layout))
+
+
+def iter_plan_files(result, tables: Tables, lang: str | None = None,
+                    maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> Iterator[tuple[str, bytes]]:
+    """The plan files, one at a time (name, bytes), so a large plan is never held at once.
 
     For programs: ``assignments.csv``, ``unstaffed.csv``, ``workload.csv`` (ids, stable
-    columns) and ``report.json``.  For people: ``plan.xlsx`` (a sheet per reader) and
-    ``plan.html`` (the printable report), in ``lang`` (default: :func:`zoneplan.i18n.resolve_lang`).
-    ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) go into
-    the report; by default the maps of :func:`plan_maps`, which are also written as files.
+    columns) and ``report.json`` -- always for the whole run.  For people, in ``lang``
+    (default: :func:`zoneplan.i18n.resolve_lang`):
+
+    * one county, or a run of at most :data:`SPLIT_TOWNSHIPS` townships (``layout="auto"``,
+      or ``"single"``): ``plan.xlsx`` (a sheet per reader) and ``plan.html`` (the printable
+      report, with the maps of :func:`plan_maps`, also written as files);
+    * a province or national run (``"auto"`` above that size, or ``"county"``):
+      ``counties/<county>.xlsx`` and ``counties/<county>.html`` for each county, and as the
+      index ``plan.xlsx`` (the run's summary, a line per county, its unstaffed cases and
+      data quality) and ``plan.html`` (the same, with links).  No maps at that size.
+
+    ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) replace
+    the default maps of a single report.
     """
     from ..i18n import resolve_lang
     from .planview import plan_view
-    from .report import render_plan_html
-    from .workbook import plan_workbook
+    from .report import render_index_html, render_plan_html
+    from .workbook import county_note, index_workbook, plan_workbook
 
+    lang = resolve_lang(lang)
+    split = split_by_county(tables, layout)
+    counties = sorted({c for c in tables.townships["county"].tolist()}, key=str) if split else []
+    names = county_file_names(counties)
     report = result.report()
     report["inputs"] = {name: {"file": s.path, "sha256": s.sha256, "rows": len(s.rows)}
                         for name, s in sorted(tables.sources.items())}
     report["data_quality"] = tables.quality.to_dict()
-    lang = resolve_lang(lang)
-    view = plan_view(result, tables, lang=lang)
-    map_files: dict[str, bytes] = {}
-    if maps is None:
-        drawn = plan_maps(result, tables, lang)
-        maps = {caption: png for caption, png in drawn.values()}
-        map_files = {name: png for name, (_, png) in drawn.items()}
-    files = {**map_files,
-        "assignments.csv": frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f"),
-        "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
-        "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
-        "report.json": json_bytes(report),
-        "plan.xlsx": plan_workbook(view),
-        "plan.html": render_plan_html(view, maps).encode("utf-8"),
-    }
+    report["outputs"] = {"layout": "county" if split else "single",
+                         "counties": {c: {"workbook": f"counties/{n}.xlsx", "report": f"counties/{n}.html"}
+                                      for c, n in names.items()}}
+    yield "assignments.csv", frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f")
+    yield "unstaffed.csv", frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]])
+    yield "workload.csv", frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]])
     if getattr(result, "changes", None) is not None:  # a re-plan: what changed versus the previous plan
-        files["changes.csv"] = frame_to_csv_bytes(result.changes)
-    return files
+        yield "changes.csv", frame_to_csv_bytes(result.changes)
+    yield "report.json", json_bytes(report)
+    view = plan_view(result, tables, lang=lang)
+    if not split:
+        if maps is None:
+            drawn = plan_maps(result, tables, lang)
+            maps = {caption: png for caption, png in drawn.values()}
+            for name, (_, png) in drawn.items():
+                yield name, png
+        yield "plan.xlsx", plan_workbook(view)
+        yield "plan.html", render_plan_html(view, maps).encode("utf-8")
+        return
+    from .bycounty import county_files
+
+    rows = []
+    for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties))):
+        yield f"counties/{name}.xlsx", book
+        yield f"counties/{name}.html", html
+        rows.append(line)
+    table = pd.DataFrame(rows, columns=["county", "townships", "investigators", "cases", "staffed", "unstaffed",
+                                        "points", "people", "max_workload", "travel", "workbook", "report"])
+    yield "plan.xlsx", index_workbook(view, table)
+    links = [{**r, "max_workload": f"{r['max_workload']:.2f}"} for r in rows]
+    yield "plan.html", render_index_html(view, links).encode("utf-8")
 
 
 #: Above this many townships the plan's maps are left out of a staffing run (they would take
@@ -94,10 +168,29 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
     return out
 
 
+def write_seconds(tables: Tables, layout: str = "auto") -> float:
+    """Estimated seconds to write the plan files of ``tables`` (a command's time limit keeps
+    this much for writing).
+
+    Calibrated on this project's 2-core machine (``benchmarks/wholerun.py``; RESULTS.md,
+    *Whole runs*), on a quiet machine: 0.3 s of fixed cost; 1.5 s for the maps of a run of at
+    most 500 townships (matplotlib's import included); 1.5 µs per cell of the tables for
+    people (13 per investigator, about 100 per case with its team and recusal rows; the
+    conflict engine's exclusions are listed again for the recusal sheet); and for a run
+    split by county 3 ms per county (its workbook and report from the slices).  On a loaded
+    machine every term grows alike (2-3 times at a load of 6 on 2 cores).
+    """
+    maps = 0.0 if len(tables.townships) > MAP_TOWNSHIP_LIMIT or not len(tables.cases) else 1.5
+    cells = 13 * len(tables.investigators) + 100 * len(tables.cases)
+    per_county = 0.003 * tables.townships["county"].nunique() if split_by_county(tables, layout) else 0.0
+    return 0.3 + maps + 1.5e-6 * cells + per_county
+
+
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None) -> list[Path]:
-    """Write the plan files (see :func:`plan_files`) atomically into ``out_dir``."""
-    return write_outputs(out_dir, plan_files(result, tables, lang, maps))
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> list[Path]:
+    """Write the plan files (see :func:`iter_plan_files`) atomically into ``out_dir``; files of
+    an earlier plan this one does not write (e.g. its ``counties/`` folder) are not kept."""
+    return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout), owned=PLAN_NAMES)
 
 
 #: Role words of a hand-made plan.

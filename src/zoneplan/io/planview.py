@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ from ..staffing.eligibility import Eligibility, build_eligibility
 from .wording import (CHANGE_WORDS, KIND_WORDS, LEVEL_NAMES, STATUS_WORDS, detail_text, level_word,
                       reason_text, role_word, rule_label)
 
-__all__ = ["PlanView", "plan_view", "RECUSAL_RULES"]
+__all__ = ["PlanView", "plan_view", "county_views", "RECUSAL_RULES"]
 
 #: The rules that make a conflict of interest (回避): the recusal list holds these.  Being
 #: unavailable or full is no conflict; those people show in the workload table.
@@ -115,6 +115,8 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
         Language of labels and reasons inside cells.
     """
     rules = RuleOptions(**result.options.get("rules", {}))
+    if eligibility is None:  # the solve's own conflict engine when it kept it (no second run)
+        eligibility = getattr(result, "eligibility", None)
     el = eligibility if eligibility is not None else build_eligibility(tables, rules)
     tw, inv, cs = tables.townships, tables.investigators, tables.cases
     place = _place_names(tables)
@@ -148,14 +150,16 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
 
     # teams: one row per member, lead first
     case_row = cases.set_index("case_id")
+    a_inv = a["investigator_id"].tolist()
+    level_words = {x: level_word(x, lang) for x in set(level.values())}
     teams = pd.DataFrame({
         "case_id": a["case_id"].to_numpy(dtype=object),
         **_lookup(case_row, a["case_id"], ("zone", "township", "village")),
         "investigator_id": a["investigator_id"].to_numpy(dtype=object),
         "name": a["investigator_id"].map(person).to_numpy(dtype=object),
-        "level": [level_word(level[i], lang) for i in a["investigator_id"]],
-        "posted": [place[posted[i]] for i in a["investigator_id"]],
-        "role": [role_word(r, lang) for r in a["role"]],
+        "level": [level_words[level[i]] for i in a_inv],
+        "posted": [place[posted[i]] for i in a_inv],
+        "role": [role_word(r, lang) for r in a["role"].tolist()],
         "is_lead": (a["role"] == "lead").to_numpy(dtype=bool),
         "travel_minutes": a["travel_minutes"].to_numpy(dtype=float),
     })
@@ -181,9 +185,10 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     workload = pd.DataFrame({
         "investigator_id": ids,
         "name": inv["name"].to_numpy(dtype=object),
-        "level": [level_word(x, lang) for x in inv["level"]],
-        "posted": [place[t] for t in inv["township_id"]],
-        "zone": [zone_of.get(t, "") for t in inv["township_id"]],
+        "level": [level_words.get(x) or level_word(x, lang) for x in inv["level"].tolist()],
+        "posted": [place[t] for t in inv["township_id"].tolist()],
+        "zone": [zone_of.get(t, "") for t in inv["township_id"].tolist()],
+        "county": [county_of.get(t, "") for t in inv["township_id"].tolist()],
         "available": inv["available"].to_numpy(dtype=bool),
         "current_cases": cur,
         "new_cases": new,
@@ -208,15 +213,23 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     ex = ex.drop_duplicates(["case_id", "investigator_id", "rule"])
     order = {r: k for k, r in enumerate(RECUSAL_RULES)}
     ex = ex.assign(_r=ex["rule"].map(order)).sort_values(["case_id", "investigator_id", "_r"], kind="stable")
+    ex_rules, ex_details = ex["rule"].tolist(), ex["detail"].tolist()
+    labels = {r: rule_label(r, lang) for r in set(ex_rules)}
+    long_text: dict[str, str] = {}  # many details repeat (the same posting, the same home village)
+    short_text: dict[str, str] = {}
+    for d in ex_details:
+        if d not in long_text:
+            long_text[d] = detail_text(d, lang, place, person)
+            short_text[d] = detail_text(d, lang, place, person, short=True)
     recusals = pd.DataFrame({
         "case_id": ex["case_id"].to_numpy(dtype=object),
         **_lookup(case_row, ex["case_id"], ("township", "village", "subject_id")),
         "investigator_id": ex["investigator_id"].to_numpy(dtype=object),
         "name": ex["investigator_id"].map(person).to_numpy(dtype=object),
-        "posted": [place[posted[i]] for i in ex["investigator_id"]],
-        "rule_label": [rule_label(r, lang) for r in ex["rule"]],
-        "detail": [detail_text(d, lang, place, person) for d in ex["detail"]],
-        "detail_short": [detail_text(d, lang, place, person, short=True) for d in ex["detail"]],
+        "posted": [place[posted[i]] for i in ex["investigator_id"].tolist()],
+        "rule_label": [labels[r] for r in ex_rules],
+        "detail": [long_text[d] for d in ex_details],
+        "detail_short": [short_text[d] for d in ex_details],
         "rule": ex["rule"].to_numpy(dtype=object),
     })
 
@@ -341,3 +354,53 @@ def _summary(result, tables: Tables, rules: RuleOptions, cases: pd.DataFrame, te
                    for n, s in sorted(tables.sources.items())],
         "version": __version__,
     }
+
+
+def county_views(view: PlanView) -> Iterator[tuple[str, PlanView]]:
+    """The plan cut by county: for each county (in name order), a view of its cases, teams,
+    unstaffed cases, people, recusals and zones, with the summary counted for that county
+    (the run's status, levels, options and inputs stay those of the whole run).
+
+    A person belongs to the county of the township where they are posted; a team row, an
+    unstaffed case and a recusal to the county of the case.  The data-quality frame is the
+    run's and is left empty here (the index workbook holds it once).
+    """
+    case_county = dict(zip(view.cases["case_id"].tolist(), view.cases["county"].tolist()))
+
+    def by(frame: pd.DataFrame, keys: list) -> dict[Any, np.ndarray]:
+        if not len(frame):
+            return {}
+        return pd.Series(range(len(frame))).groupby(pd.Series(keys, dtype=object), sort=False).indices
+
+    parts = {
+        "cases": by(view.cases, view.cases["county"].tolist()),
+        "teams": by(view.teams, [case_county.get(c, "") for c in view.teams["case_id"].tolist()]),
+        "unstaffed": by(view.unstaffed, [case_county.get(c, "") for c in view.unstaffed["case_id"].tolist()]),
+        "workload": by(view.workload, view.workload["county"].tolist()),
+        "recusals": by(view.recusals, [case_county.get(c, "") for c in view.recusals["case_id"].tolist()]),
+        "groups": by(view.groups, view.groups["county"].tolist()),
+    }
+    if view.changes is not None:
+        parts["changes"] = by(view.changes, [case_county.get(c, "") for c in view.changes["case_id"].tolist()])
+    townships = view.groups.groupby("county")["township_count"].sum().to_dict() if len(view.groups) else {}
+    counties = sorted(set().union(*(set(p) for p in parts.values())), key=str)
+    n_run = len(counties)
+    empty = np.zeros(0, dtype=np.int64)
+    for county in counties:
+        frames = {k: getattr(view, k).take(parts[k].get(county, empty)).reset_index(drop=True) for k in parts}
+        cases, teams = frames["cases"], frames["teams"]
+        staffed = cases["staffed"].to_numpy(dtype=bool)
+        summary = {**view.summary,
+                   "counties": [county] if county else [],
+                   "cases": int(len(cases)), "cases_staffed": int(staffed.sum()),
+                   "cases_unstaffed": int((~staffed).sum()),
+                   "staffed_points": int(cases["priority"].to_numpy()[staffed].sum()),
+                   "priority_total": int(cases["priority"].sum()),
+                   "people_used": int(teams["investigator_id"].nunique()),
+                   "investigators": int(len(frames["workload"])),
+                   "townships": int(townships.get(county, 0)),
+                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"), "run_counties": n_run}
+        yield county, PlanView(lang=view.lang, summary=summary, cases=cases, teams=teams,
+                               unstaffed=frames["unstaffed"], workload=frames["workload"],
+                               recusals=frames["recusals"], groups=frames["groups"],
+                               quality=view.quality.iloc[0:0], changes=frames.get("changes"))

@@ -11,14 +11,22 @@ alone; print CSS gives A4 pages, a page break before each zone, and cards never 
 from __future__ import annotations
 
 import base64
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import jinja2
+import numpy as np
+from markupsafe import Markup, escape
 
 from ..i18n import pick
 from .planview import PlanView
 
-__all__ = ["render_plan_html", "ZONE_MAP_PREFIX", "TEXTS"]
+__all__ = ["render_plan_html", "render_index_html", "ZONE_MAP_PREFIX", "TEXTS", "CARD_LIMIT"]
+
+#: A report of more cases than this has no per-case cards: each zone lists its cases in one
+#: table (case, place, team or reason), and who was excluded from which case and why is in
+#: the workbook's recusal sheet.  A card takes a third of an A4 page; 300 cards are about
+#: 100 pages, and a county of a province or national run is far below it.
+CARD_LIMIT = 300
 
 #: A map whose key is ``"zone:<zone id>"`` goes on that zone's page; other keys are captions
 #: of maps shown on the summary page, in the order given.
@@ -85,6 +93,26 @@ TEXTS: dict[str, dict[str, str]] = {
                    "zh": "本案乡镇所在协作区（无协作区时 {m} 分钟车程内），以及县级人员"},
     "pool_travel": {"en": "within {m} road minutes, plus county-level staff",
                     "zh": "{m} 分钟车程内，以及县级人员"},
+    "cards_off": {"en": "This report covers {n} cases, more than the {limit} it shows as cards: each case is one "
+                        "line below; who was excluded from which case, and why, is in plan.xlsx (sheet Recusals).",
+                  "zh": "本报告共 {n} 件线索，超过以卡片显示的上限 {limit} 件：每件线索在下表中占一行；"
+                        "各案回避人员及事由见 plan.xlsx 的“回避清单”表。"},
+    "team_col": {"en": "Team (lead first) or why none", "zh": "办案组（组长在前）或未配置原因"},
+    "status_col": {"en": "Status", "zh": "状态"},
+    "levels_run": {"en": "These are the levels of the whole run ({n} counties); this county's own figures are above.",
+                   "zh": "以上为整次方案（共 {n} 个县区）的目标值；本县区的数字见前文。"},
+    "counties_h": {"en": "Counties: a workbook and a report each", "zh": "各县区方案：每县一份工作簿和一份报告"},
+    "counties_note": {"en": "This run covers {n} counties. Each county's teams, unstaffed cases, workload and "
+                            "recusal list are in its own workbook and report (folder counties/); this page and "
+                            "plan.xlsx give the whole run.",
+                      "zh": "本次共涉及 {n} 个县区。各县区的办案组、未配置案件、工作量与回避清单分别见各自的工作簿和报告"
+                            "（counties 文件夹）；本页和 plan.xlsx 为全部汇总。"},
+    "county": {"en": "County", "zh": "县区"}, "townships_col": {"en": "Townships", "zh": "乡镇"},
+    "cases_col2": {"en": "Cases", "zh": "线索"}, "staffed_col": {"en": "Staffed", "zh": "已配齐"},
+    "unstaffed_col": {"en": "Unstaffed", "zh": "未配置"}, "people_col": {"en": "People on teams", "zh": "参与人员"},
+    "max_load_col": {"en": "Largest workload", "zh": "最大工作量"},
+    "files_col": {"en": "Files", "zh": "文件"}, "report_link": {"en": "report", "zh": "报告"},
+    "book_link": {"en": "workbook", "zh": "工作簿"},
     "files_note": {"en": "The same plan is in plan.xlsx (sheets for each reader) and, for programs, in the CSV files.",
                    "zh": "同一方案另见 plan.xlsx（按用途分表），以及供程序读取的 CSV 文件。"},
 }
@@ -128,13 +156,118 @@ def _by_case(frame) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
-def _excluded(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One entry per excluded person of a case: every rule with its detail."""
-    people: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        p = people.setdefault(r["investigator_id"], {"name": r["name"], "id": r["investigator_id"], "rules": []})
-        p["rules"].append({"rule": r["rule_label"], "detail": r["detail_short"]})
-    return list(people.values())
+def _excluded_html(view: PlanView, colon: str, semicolon: str) -> dict[str, tuple[int, Markup]]:
+    """Per case: how many people were excluded, and the list as HTML (one ``<li>`` per person,
+    every rule with its detail), built in one pass over the recusal table (escaped here)."""
+    rec = view.recusals
+    out: dict[str, tuple[int, Markup]] = {}
+    if not len(rec):
+        return out
+    colon, semicolon = str(escape(colon)), str(escape(semicolon))
+    cases, ids = rec["case_id"].tolist(), rec["investigator_id"].tolist()
+    names = _e([n or i for n, i in zip(rec["name"].tolist(), ids)])
+    ids_e = _e(ids)
+    rules = _e(rec["rule_label"].tolist())
+    details = _e(rec["detail_short"].tolist())
+    k, n = 0, len(cases)
+    while k < n:
+        case, items, people = cases[k], [], 0
+        while k < n and cases[k] == case:
+            pid, parts = ids[k], []
+            head = k
+            while k < n and cases[k] == case and ids[k] == pid:
+                parts.append(f'<span class="r">{rules[k]}</span>{colon}{details[k]}')
+                k += 1
+            items.append(f"<li><strong>{names[head]}</strong> <span class=\"note\">{ids_e[head]}</span> —\n        "
+                         f"{semicolon.join(parts)}</li>")
+            people += 1
+        out[case] = (people, Markup("\n      ".join(items)))
+    return out
+
+
+def _e(values) -> list[str]:
+    """Each value as escaped HTML text (None: empty), escaped in one pass over the joined
+    column (as markupsafe escapes: & < > " ')."""
+    strs = ["" if v is None else str(v) for v in values]
+    if not strs:
+        return []
+    sep = "\x1e"
+    joined = sep.join(strs)
+    if joined.count(sep) != len(strs) - 1:  # pragma: no cover - a separator inside a value
+        return [str(escape(x)) for x in strs]
+    return str(escape(joined)).split(sep)
+
+
+def card_html(view: PlanView) -> dict[str, str]:
+    """Every case's card (``<article>``), in one pass over the plan: the team and its lead or
+    why there is none, and who was excluded and why.  All text escaped here."""
+    lang = view.lang
+    t = {k: str(escape(pick(v, lang))) for k, v in TEXTS.items() if "{" not in pick(v, lang)}
+    excluded_of = _excluded_html(view, pick(TEXTS["colon"], lang), pick(TEXTS["semicolon"], lang))
+    tm = view.teams
+    team_rows: dict[str, list[str]] = {}
+    for case, name, iid, role, lead, posted, level, minutes in zip(
+            tm["case_id"].tolist(), _e(tm["name"].tolist()), _e(tm["investigator_id"].tolist()),
+            _e(tm["role"].tolist()), tm["is_lead"].tolist(), _e(tm["posted"].tolist()), _e(tm["level"].tolist()),
+            tm["travel_minutes"].tolist()):
+        cls = ' class="lead"' if lead else ""
+        team_rows.setdefault(case, []).append(
+            f'        <tr{cls}><td>{name or iid} <span class="note">{iid}</span></td>'
+            f'<td>{role}</td><td>{posted}</td><td>{level}</td><td class="n">{_minutes(float(minutes))}</td></tr>\n')
+    reasons = dict(zip(view.unstaffed["case_id"].tolist(), _e(view.unstaffed["reason"].tolist())))
+    team_head = (f'    <table class="team">\n      <thead><tr><th>{t["name"]}</th><th>{t["role"]}</th><th>{t["posted"]}'
+                 f'</th><th>{t["level_col"]}</th><th class="n">{t["minutes"]}</th></tr></thead>\n      <tbody>\n')
+    c = view.cases
+    out: dict[str, str] = {}
+    for cid, cid_e, town, village, subject, staffed, prio, size, skills, needs_lead, escalated, load in zip(
+            c["case_id"].tolist(), _e(c["case_id"].tolist()), _e(c["township"].tolist()), _e(c["village"].tolist()),
+            _e(c["subject_id"].tolist()), c["staffed"].tolist(), c["priority"].tolist(), c["team_size"].tolist(),
+            _e(c["required_skills"].tolist()), c["needs_lead"].tolist(), c["escalated"].tolist(),
+            c["workload"].tolist()):
+        where = f"{town} · {t['village']} {village}" if village else town
+        facts = [f'<span>{t["priority"]} {int(prio)}</span><span>{t["team_size"]} {int(size)}</span>']
+        if escalated:
+            facts.append(f'<span>{t["escalated"]}</span>')
+        elif needs_lead:
+            facts.append(f'<span>{t["needs_lead"]}</span>')
+        if skills:
+            facts.append(f'<span>{t["skills"]} {skills}</span>')
+        facts.append(f'<span>{t["workload"]} {_load(float(load))}</span>')
+        if subject:
+            facts.append(f'<span>{t["subject"]} {subject}</span>')
+        rows = team_rows.get(cid)
+        if rows:
+            body = team_head + "".join(rows) + "      </tbody>\n    </table>\n"
+        else:
+            body = (f'    <p class="reason"><strong>{t["reason"]}{t["colon"]}</strong>{reasons.get(cid, "")}</p>\n')
+        n_ex, ex = excluded_of.get(cid, (0, ""))
+        if n_ex:
+            excl = (f'      <h4>{escape(pick(TEXTS["excluded_h"], lang, n=n_ex))}</h4>\n      <ul>\n      {ex}\n'
+                    '      </ul>\n')
+        else:
+            excl = f'      <p class="note">{t["none_excluded"]}</p>\n'
+        out[cid] = (f'  <article class="card {"ok" if staffed else "no"}" id="case-{cid_e}">\n    <header>\n'
+                    f'      <span class="id">{cid_e}</span>\n      <span class="where">{where}</span>\n'
+                    f'      <span class="badge">{t["staffed"] if staffed else t["unstaffed"]}</span>\n    </header>\n'
+                    f'    <div class="facts">\n      {"".join(facts)}\n    </div>\n{body}'
+                    f'    <div class="excluded">\n{excl}    </div>\n  </article>\n')
+    return out
+
+
+def workload_html(view: PlanView) -> dict[str, str]:
+    """The appendix row of every person with new cases, by id (escaped)."""
+    w = view.workload
+    used = (w["new_cases"] > 0).to_numpy()
+    w = w.loc[used]
+    out = {}
+    for iid, iid_e, name, posted, level, cur, new, mx, spare, load, cases in zip(
+            w["investigator_id"].tolist(), _e(w["investigator_id"].tolist()), _e(w["name"].tolist()),
+            _e(w["posted"].tolist()), _e(w["level"].tolist()), w["current_cases"].tolist(), w["new_cases"].tolist(),
+            w["max_cases"].tolist(), w["spare"].tolist(), w["workload"].tolist(), _e(w["cases"].tolist())):
+        out[iid] = (f'      <tr><td>{name or iid_e} <span class="note">{iid_e}</span></td><td>{posted}</td>'
+                    f'<td>{level}</td><td class="n">{int(cur)}</td><td class="n">{int(new)}</td><td class="n">{int(mx)}'
+                    f'</td><td class="n">{int(spare)}</td><td class="n">{_load(float(load))}</td><td>{cases}</td></tr>\n')
+    return out
 
 
 def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
@@ -145,24 +278,24 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         return pick(TEXTS[key], lang, **kw)
 
     teams = _by_case(view.teams)
-    recusals = _by_case(view.recusals)
     reasons = dict(zip(view.unstaffed["case_id"], view.unstaffed["reason"]))
-    cards: dict[str, list[dict[str, Any]]] = {}
+    show_cards = len(view.cases) <= CARD_LIMIT
+    html_of = card_html(view) if show_cards else {}
+    cards: dict[str, list[str]] = {}
+    lines: dict[str, list[dict[str, Any]]] = {}
     for c in view.cases.to_dict("records"):
-        excluded = _excluded(recusals.get(c["case_id"], []))
-        card = {
-            "id": c["case_id"], "township": c["township"], "village": c["village"], "subject": c["subject_id"],
-            "staffed": bool(c["staffed"]), "priority": int(c["priority"]), "team_size": int(c["team_size"]),
-            "skills": c["required_skills"], "needs_lead": bool(c["needs_lead"]), "escalated": bool(c["escalated"]),
-            "workload": _load(float(c["workload"])),
-            "team": [{"name": m["name"], "id": m["investigator_id"], "role": m["role"], "lead": bool(m["is_lead"]),
-                      "posted": m["posted"], "level": m["level"], "minutes": _minutes(float(m["travel_minutes"]))}
-                     for m in teams.get(c["case_id"], [])],
-            "reason": str(reasons.get(c["case_id"], "")),
-            "excluded_h": t("excluded_h", n=len(excluded)),
-            "excluded": excluded,
-        }
-        cards.setdefault(c["group"], []).append(card)
+        if show_cards:
+            cards.setdefault(c["group"], []).append(html_of[c["case_id"]])
+            continue
+        if not show_cards:
+            team = teams.get(c["case_id"], [])
+            lines.setdefault(c["group"], []).append({
+                "id": c["case_id"], "township": c["township"], "village": c["village"], "staffed": bool(c["staffed"]),
+                "what": sep.join(f"{m['name'] or m['investigator_id']}（{m['role']}）" if lang == "zh"
+                                 else f"{m['name'] or m['investigator_id']} ({m['role']})" for m in team)
+                if team else str(reasons.get(c["case_id"], ""))})
+            continue
+
     groups = []
     for g in view.groups.itertuples(index=False):
         if g.is_zone:
@@ -174,17 +307,19 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         png = maps.get(f"{ZONE_MAP_PREFIX}{g.group}")
         groups.append({"title": title, "line": t("group_line", n=g.township_count, townships=g.townships,
                                                    staff=g.staff, cases=g.cases, staffed=g.staffed),
-                       "map": _data_uri(png) if png else None, "cards": cards.get(g.group, [])})
+                       "map": _data_uri(png) if png else None,
+                       "cards_html": Markup("".join(cards.get(g.group, []))),
+                       "lines": lines.get(g.group, [])})
     w = view.workload
     top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
-    levels = {lv["level"]: lv for lv in s["levels"]}
-    travel = levels.get("travel", {}).get("value", float(view.teams["travel_minutes"].round().sum()))
+    # whole minutes per member, as the travel level counts them (the view may be one county's)
+    travel = float(np.floor(view.teams["travel_minutes"].to_numpy(dtype=float) + 0.5).sum())
     rules = s["rules"]
     pool = (t("pool_zones", m=f"{rules['max_travel']:g}") if rules.get("use_zones")
             else t("pool_travel", m=f"{rules['max_travel']:g}"))
     mode = (" > ".join(s["order"]) if s["mode"] != "weighted"
             else ", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
-    used = w.loc[w["new_cases"] > 0]
+    rows_of = workload_html(view)
     return {
         "lang": "zh-CN" if lang == "zh" else "en",
         "t": {k: pick(v, lang) for k, v in TEXTS.items()},
@@ -211,12 +346,12 @@ def _context(view: PlanView, maps: Mapping[str, bytes]) -> dict[str, Any]:
         "levels": [{**lv, "value": _num(float(lv["value"])), "bound": None if lv["bound"] is None else _num(float(lv["bound"]))} for lv in s["levels"]],
         "maps": [{"caption": k, "src": _data_uri(v)} for k, v in maps.items() if not k.startswith(ZONE_MAP_PREFIX)],
         "groups": groups,
-        "workload": [{"id": r.investigator_id, "name": r.name, "posted": r.posted, "level": r.level,
-                      "cur": int(r.current_cases), "new": int(r.new_cases), "max": int(r.max_cases),
-                      "spare": int(r.spare), "load": _load(float(r.workload)), "cases": r.cases}
-                     for r in used.itertuples(index=False)],
+        "workload_html": Markup("".join(rows_of[i] for i in view.workload["investigator_id"].tolist() if i in rows_of)),
         "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-")),
         "inputs": s["inputs"],
+        "cards_note": None if show_cards else t("cards_off", n=len(view.cases), limit=CARD_LIMIT),
+        "levels_note": t("levels_run", n=s["run_counties"]) if s.get("run_counties") else None,
+        "counties": [], "counties_note": None,
     }
 
 
@@ -232,5 +367,46 @@ def render_plan_html(view: PlanView, maps: Mapping[str, bytes] | None = None) ->
         PNG images to embed.  A key ``"zone:<zone id>"`` puts the map on that zone's page;
         any other key is the caption of a map on the summary page.
     """
-    return _env().get_template("plan.html.j2").render(**_context(view, dict(maps or {})))
+    return _template().render(**_context(view, dict(maps or {})))
+
+
+def render_index_html(view: PlanView, counties: Sequence[Mapping[str, Any]],
+                      maps: Mapping[str, bytes] | None = None) -> str:
+    """The index report of a run split by county: the run's summary, its unstaffed cases and
+    levels, then one line per county with links to its report and workbook.
+
+    ``counties``: per county ``county, townships, cases, staffed, unstaffed, people,
+    max_workload, report, workbook`` (the last two: paths relative to the index).
+    """
+    ctx = _context(view.__class__(**{**view.__dict__, "cases": view.cases.iloc[0:0], "groups": view.groups.iloc[0:0],
+                                     "teams": view.teams.iloc[0:0], "recusals": view.recusals.iloc[0:0]}),
+                   dict(maps or {}))
+    full = _context_summary(view)
+    ctx.update(full)
+    ctx["workload_html"] = Markup("")
+    ctx["counties"] = list(counties)
+    ctx["counties_note"] = pick(TEXTS["counties_note"], view.lang, n=len(counties))
+    ctx["cards_note"] = None
+    return _template().render(**ctx)
+
+
+def _context_summary(view: PlanView) -> dict[str, Any]:
+    """The summary figures of ``view`` that depend on its teams and workload."""
+    lang, s = view.lang, view.summary
+    w = view.workload
+    top = w.loc[w["workload"] == w["workload"].max()] if len(w) else w
+    travel = float(np.floor(view.teams["travel_minutes"].to_numpy(dtype=float) + 0.5).sum())
+    return {"workload_line": pick(TEXTS["workload_line"], lang,
+                                  value=_load(float(top["workload"].iloc[0])) if len(top) else "0",
+                                  who=_who(list(zip(top["investigator_id"], top["name"]))[:3], lang) or "-",
+                                  travel=_num(float(travel)), trips=len(view.teams))}
+
+
+_TEMPLATE: list[jinja2.Template] = []
+
+
+def _template() -> jinja2.Template:
+    if not _TEMPLATE:  # compiled once per process (a split run renders thousands of reports)
+        _TEMPLATE.append(_env().get_template("plan.html.j2"))
+    return _TEMPLATE[0]
 

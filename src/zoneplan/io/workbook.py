@@ -9,22 +9,19 @@ and column names follow ``lang``.  The CSVs stay the machine format; this file i
 
 from __future__ import annotations
 
-from copy import copy
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import pandas as pd
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..i18n import pick
 from .planview import PlanView
+from .sheetwriter import Sheet, book_bytes
 from .wording import yes_no
-from .xlsx import HEADER_FILL, HEADER_FONT, fit_columns, print_setup, style_header, workbook_bytes, wrap_height
+from .xlsx import display_width, wrap_height
 
-__all__ = ["plan_workbook", "SHEETS"]
+__all__ = ["plan_workbook", "index_workbook", "county_note", "SHEETS"]
 
 #: Sheet names per language, in workbook order.
 SHEETS = {
@@ -35,6 +32,7 @@ SHEETS = {
     "recusals": {"en": "Recusals", "zh": "回避清单"},
     "quality": {"en": "Data quality", "zh": "数据质量"},
     "changes": {"en": "Changes", "zh": "方案变动"},
+    "counties": {"en": "Counties", "zh": "各县区"},
 }
 
 
@@ -93,9 +91,17 @@ _CHANGES = (
     _Col("detail", "Detail", "说明", "long"),
 )
 
-_FORMATS = {"int": "0", "num2": "0.00"}
+_COUNTIES = (
+    _Col("county", "County", "县区"), _Col("townships", "Townships", "乡镇数", "int"),
+    _Col("investigators", "Investigators", "人员数", "int"), _Col("cases", "Cases", "线索数", "int"),
+    _Col("staffed", "Staffed", "已配齐", "int"), _Col("unstaffed", "Unstaffed", "未配置", "int"),
+    _Col("points", "Priority points", "配置得分", "int"), _Col("people", "People on teams", "参与人员", "int"),
+    _Col("max_workload", "Largest workload", "最大工作量", "num2"),
+    _Col("travel", "Travel (min)", "总车程（分钟）", "num2"),
+    _Col("workbook", "Workbook", "工作簿"), _Col("report", "Report", "报告"),
+)
+
 SUMMARY_WIDTHS = (36.0, 76.0)
-_BAND = PatternFill("solid", fgColor="EEF3F8")
 _EMPTY = {
     "unstaffed": {"en": "Every case is staffed.", "zh": "所有案件均已配置。"},
     "recusals": {"en": "No conflict of interest near any case.", "zh": "各案件附近均无需回避人员。"},
@@ -159,6 +165,15 @@ _T = {
                            "plan, and why; for publishing the change", "zh": "重新编排时：相对原方案新增、移出或角色变更的组员及原因；供发布变更"},
     "note_quality": {"en": "whom a rule cannot protect for want of data, and how the input was read; for the "
                            "planner and the audit", "zh": "因数据缺失而某项规则无法保护的人员，以及输入的读取方式；供方案制定人与审查备案"},
+    "note_counties": {"en": "one line per county, with its own workbook and report (folder counties/)",
+                      "zh": "每个县区一行，附该县区的工作簿和报告（counties 文件夹）"},
+    "county_books": {"en": "County workbooks", "zh": "各县区工作簿"},
+    "county_books_v": {"en": "{n} counties: one workbook and one report each, in counties/ (sheet {sheet})",
+                       "zh": "{n} 个县区，每县一份工作簿和一份报告，见 counties 文件夹（“{sheet}”表）"},
+    "index_of": {"en": "This county's plan is part of a run over {n} counties; the whole run and its data "
+                       "quality are in ../plan.xlsx.",
+                 "zh": "本县区方案属于一次共 {n} 个县区的方案编制；全部汇总及数据质量见上级文件夹的 plan.xlsx。"},
+    "part_of": {"en": "Part of", "zh": "所属方案"},
     "csv_note": {"en": "The CSV files beside this workbook hold the same plan for programs (ids only).",
                  "zh": "同一文件夹中的 CSV 文件是供程序读取的同一方案（仅含编号）。"},
 }
@@ -168,105 +183,82 @@ def _t(key: str, lang: str, **kw: object) -> str:
     return pick(_T[key], lang, **kw)
 
 
-def _cell_value(v: Any, kind: str, lang: str) -> Any:
+def _column_values(values: list[Any], kind: str, lang: str) -> list[Any]:
+    """A column's cell values: yes/no words, whole numbers, floats (None for NaN), text."""
     if kind == "bool":
-        return yes_no(bool(v), lang)
+        yes, no = yes_no(True, lang), yes_no(False, lang)
+        return [yes if v else no for v in values]
     if kind == "int":
-        return int(v)
+        return [int(v) for v in values]
     if kind == "num2":
-        return None if pd.isna(v) else float(v)
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v)
+        return [None if v is None or v != v else float(v) for v in values]
+    return ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in values]
 
 
-def _cell_styles(wb: Workbook, cols: Sequence[_Col]) -> list[tuple[Any, Any]]:
-    """Per column, the cell style (plain, shaded) built once on a scratch cell and then copied:
-    setting style objects cell by cell costs openpyxl a hash per cell (25 s for 200k cells)."""
-    scratch = wb.create_sheet("_styles")
+def _widths(cols: Sequence[_Col], headers: Sequence[str], data: Sequence[list[Any]],
+            low: int = 6, high: int = 60) -> list[float]:
+    """Each column as wide as its widest cell (CJK counted double), within ``low``..``high``;
+    wrapped (``long``) columns a fixed readable width."""
     out = []
-    for k, c in enumerate(cols, start=1):
-        pair = []
-        for shaded in (False, True):
-            cell = scratch.cell(row=1 + shaded, column=k)
-            cell.alignment = Alignment(wrap_text=c.kind == "long", vertical="top",
-                                       horizontal={"bool": "center", "text": "left", "long": "left"}.get(c.kind),
-                                       indent=1 if c.kind in ("text", "long") else 0)
-            if c.kind in _FORMATS:
-                cell.number_format = _FORMATS[c.kind]
-            if shaded:
-                cell.fill = _BAND
-            pair.append(cell._style)
-        out.append(tuple(pair))
-    wb.remove(scratch)
+    for c, h, vals in zip(cols, headers, data):
+        if c.kind == "long":
+            out.append(70.0 if c.key in ("reason", "detail", "what") else 36.0)
+            continue
+        if c.kind == "num2":
+            texts = [f"{v:.2f}" for v in vals if v is not None]
+        else:
+            texts = [v if isinstance(v, str) else str(v) for v in vals]
+        uniq = set(texts)
+        widest = max((display_width(v) for v in uniq), default=0)
+        out.append(float(min(high, max(low, max(widest, display_width(h)) + 2))))
     return out
 
 
-def _table_sheet(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Col], lang: str,
-                 band_by: str | None = None) -> Worksheet:
-    ws = wb.create_sheet(pick(SHEETS[key], lang))
+def _table_sheet(key: str, frame: pd.DataFrame, cols: Sequence[_Col], lang: str,
+                 band_by: str | None = None) -> Sheet:
     headers = [c.zh if lang == "zh" else c.en for c in cols]
-    ws.append(headers)
-    style_header(ws)
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    print_setup(ws)
-    texts: list[list[Any]] = [[h] for h in headers]
-    styles = _cell_styles(wb, cols)
-    data = [frame[c.key].tolist() for c in cols]
-    bands = frame[band_by].tolist() if band_by is not None else [None] * len(frame)
-    last, shade = object(), True
-    for r, band in enumerate(bands, start=2):
-        if band_by is not None and band != last:
-            last, shade = band, not shade
-        for k, c in enumerate(cols, start=1):
-            v = _cell_value(data[k - 1][r - 2], c.kind, lang)
-            cell = ws.cell(row=r, column=k, value=v)
-            cell._style = copy(styles[k - 1][band_by is not None and shade])
-            texts[k - 1].append(f"{v:.2f}" if c.kind == "num2" and v is not None else v)
+    data = [_column_values(frame[c.key].tolist(), c.kind, lang) for c in cols]
+    widths = _widths(cols, headers, data)
     n = len(frame)
-    if n:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{n + 1}"
+    ws = Sheet(pick(SHEETS[key], lang), widths=widths, freeze_header=True, print_titles=True, landscape=True,
+               autofilter=f"A1:{get_column_letter(len(cols))}{n + 1}" if n else None)
+    if band_by is not None:
+        shaded, last, shade = [], object(), True
+        for band in frame[band_by].tolist():
+            if band != last:
+                last, shade = band, not shade
+            shaded.append(shade)
     else:
-        ws.cell(row=2, column=1, value=pick(_EMPTY[key], lang)).font = Font(italic=True, color="595959")
-    fit_columns(ws, ((k, vals) for k, (c, vals) in enumerate(zip(cols, texts), start=1) if c.kind != "long"))
-    long = [(k, 70.0 if c.key in ("reason", "detail", "what") else 36.0) for k, c in enumerate(cols, start=1)
-            if c.kind == "long"]
-    for k, width in long:  # wrapped: wide enough to read, not as wide as the longest text
-        ws.column_dimensions[get_column_letter(k)].width = width
-    for r in range(2, n + 2):
-        height = wrap_height((texts[k - 1][r - 1], width) for k, width in long)
-        if height is not None:
-            ws.row_dimensions[r].height = height
+        shaded = None
+    long = [(k, w) for k, (c, w) in enumerate(zip(cols, widths)) if c.kind == "long"]
+    heights = None
+    if long and n:
+        heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)]
+    ws.table(headers, data, [c.kind for c in cols], shaded=shaded, heights=heights)
+    if not n:
+        ws.add_row([(pick(_EMPTY[key], lang), "note")])
     return ws
 
 
-def _summary_sheet(wb: Workbook, view: PlanView) -> None:
-    """Two columns, label and value, in sections; printable on one portrait page."""
+def _summary_sheet(view: PlanView, extra: Sequence[tuple[str, str]] = (), tail: list[str] | None = None) -> Sheet:
+    """Two columns, label and value, in sections; printable on one portrait page.
+    ``extra``: (label, value) lines added to the result section (e.g. where the county
+    workbooks are).  ``tail``: the rows after the result section, already built (the same
+    for every county of a split run)."""
     lang, s = view.lang, view.summary
-    ws = wb.active
-    ws.title = pick(SHEETS["summary"], lang)
-    print_setup(ws, landscape=False)
-    ws.append([_t("title", lang)])
-    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
-    ws.row_dimensions[1].height = 30
+    ws = Sheet(pick(SHEETS["summary"], lang), widths=SUMMARY_WIDTHS, landscape=False)
+    ws.add_row([(_t("title", lang), "title")], height=30)
 
     def section(title: str) -> None:
-        ws.append([])
-        ws.append([title, ""])
-        for cell in ws[ws.max_row]:
-            cell.font = HEADER_FONT
-            cell.fill = HEADER_FILL
-        ws.row_dimensions[ws.max_row].height = 20
+        ws.add_row([])
+        ws.add_row([(title, "section"), ("", "section")], height=20)
 
     def kv(label: str, value: object) -> None:
-        ws.append([label, value])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-        ws.cell(row=ws.max_row, column=1).alignment = Alignment(vertical="top")
-        ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
-        height = wrap_height([(value, SUMMARY_WIDTHS[1])])
-        if height is not None:
-            ws.row_dimensions[ws.max_row].height = height
+        ws.add_row([(label, "label"), (value, "value")], height=wrap_height([(value, SUMMARY_WIDTHS[1])]))
 
-    counties = ("、" if lang == "zh" else ", ").join(s["counties"]) or "-"
+    counties = ("、" if lang == "zh" else ", ").join(s["counties"][:20]) or "-"
+    if len(s["counties"]) > 20:
+        counties += (f" 等 {len(s['counties'])} 个县区" if lang == "zh" else f" and {len(s['counties']) - 20} more")
     section(_t("result", lang))
     kv(_t("status", lang), _t("status_v", lang, words=s["status_words"], status=s["status"]))
     kv(_t("scope", lang), _t("scope_v", lang, counties=counties, townships=s["townships"],
@@ -276,6 +268,12 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     kv("", _t("staffed_note", lang))
     kv(_t("unstaffed", lang), _t("unstaffed_v", lang, n=s["cases_unstaffed"], sheet=pick(SHEETS["unstaffed"], lang)))
     kv(_t("people", lang), _t("people_v", lang, n=s["people_used"], total=s["investigators"]))
+    for label, value in extra:
+        kv(label, value)
+    if tail is not None:
+        ws.chunks.extend(tail)
+        ws.rows += len(tail)
+        return ws
     section(_t("levels", lang))
     for lv in s["levels"]:
         kv(lv["label"], _t("level_v", lang, value=f"{lv['value']:g}", bound="-" if lv["bound"] is None else f"{lv['bound']:g}",
@@ -294,24 +292,45 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     for inp in s["inputs"]:
         kv(_t("input_v", lang, table=inp["table"], file=inp["file"], rows=inp["rows"]), inp["sha256"])
     section(_t("sheets", lang))
-    for key in ("teams", "changes", "unstaffed", "workload", "recusals", "quality"):
+    for key in s.get("sheet_keys", ("teams", "changes", "unstaffed", "workload", "recusals", "quality")):
         if key == "changes" and view.changes is None:
             continue
         kv(pick(SHEETS[key], lang), _t(f"note_{key}", lang))
     kv("", _t("csv_note", lang))
     kv(_t("made_by", lang), f"zoneplan {s['version']}")
-    ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = SUMMARY_WIDTHS
+    return ws
 
 
-def plan_workbook(view: PlanView) -> bytes:
-    """``plan.xlsx`` as bytes (byte-stable: the same view gives the same bytes)."""
-    wb = Workbook()
-    _summary_sheet(wb, view)
-    _table_sheet(wb, "teams", view.teams, _TEAMS, view.lang, band_by="case_id")
+def plan_workbook(view: PlanView, with_quality: bool = True, extra: Sequence[tuple[str, str]] = ()) -> bytes:
+    """``plan.xlsx`` as bytes (byte-stable: the same view gives the same bytes).
+
+    ``with_quality=False`` leaves the data-quality sheet out (a county's workbook of a
+    split plan: the index workbook holds it once for the whole run)."""
+    sheets = [_summary_sheet(view, extra), _table_sheet("teams", view.teams, _TEAMS, view.lang, band_by="case_id")]
     if view.changes is not None:  # a re-plan: what changed versus the published plan
-        _table_sheet(wb, "changes", view.changes, _CHANGES, view.lang, band_by="case_id")
-    _table_sheet(wb, "unstaffed", view.unstaffed, _UNSTAFFED, view.lang)
-    _table_sheet(wb, "workload", view.workload, _WORKLOAD, view.lang)
-    _table_sheet(wb, "recusals", view.recusals, _RECUSALS, view.lang, band_by="case_id")
-    _table_sheet(wb, "quality", view.quality, _QUALITY, view.lang)
-    return workbook_bytes(wb)
+        sheets.append(_table_sheet("changes", view.changes, _CHANGES, view.lang, band_by="case_id"))
+    sheets.append(_table_sheet("unstaffed", view.unstaffed, _UNSTAFFED, view.lang))
+    sheets.append(_table_sheet("workload", view.workload, _WORKLOAD, view.lang))
+    sheets.append(_table_sheet("recusals", view.recusals, _RECUSALS, view.lang, band_by="case_id"))
+    if with_quality:
+        sheets.append(_table_sheet("quality", view.quality, _QUALITY, view.lang))
+    return book_bytes(sheets)
+
+
+def index_workbook(view: PlanView, counties: pd.DataFrame) -> bytes:
+    """``plan.xlsx`` of a run split by county: the run's summary, one line per county (with
+    the file names of its workbook and report), the run's unstaffed cases and data quality."""
+    lang = view.lang
+    extra = [(_t("county_books", lang), _t("county_books_v", lang, n=len(counties),
+                                           sheet=pick(SHEETS["counties"], lang)))]
+    summary = {**view.summary, "sheet_keys": ("counties", "unstaffed", "quality")}
+    sheets = [_summary_sheet(PlanView(**{**view.__dict__, "summary": summary}), extra),
+              _table_sheet("counties", counties, _COUNTIES, lang),
+              _table_sheet("unstaffed", view.unstaffed, _UNSTAFFED, lang),
+              _table_sheet("quality", view.quality, _QUALITY, lang)]
+    return book_bytes(sheets)
+
+
+def county_note(lang: str, n: int) -> tuple[str, str]:
+    """The summary line of a county workbook that points to the index."""
+    return _t("part_of", lang), _t("index_of", lang, n=n)

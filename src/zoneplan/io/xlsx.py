@@ -7,6 +7,7 @@ zip entries); :func:`workbook_bytes` fixes both, so the same content gives the s
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import io
 import re
 import unicodedata
@@ -35,6 +36,11 @@ def display_width(text: object) -> int:
     s = "" if text is None else str(text)
     if s.isascii():
         return len(s)
+    return _wide_width(s)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _wide_width(s: str) -> int:  # names, places and reasons repeat across rows and counties
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in s)
 
 

@@ -1,4 +1,4 @@
-"""A Simplified-Chinese font for the maps, found on the machine or shipped with a dependency.
+"""A Simplified-Chinese font for the maps, found on the machine or shipped with zoneplan.
 
 Order of search (the first font that has the glyphs of ``乡镇街道协作区`` wins):
 
@@ -7,12 +7,20 @@ Order of search (the first font that has the glyphs of ``乡镇街道协作区``
    Source Han Sans SC, Microsoft YaHei, PingFang SC, WenQuanYi, SimHei...);
 3. the same fonts found by file name in the usual font folders of Linux, Windows and macOS
    (matplotlib's font cache may predate a font installed later);
-4. Noto Sans SC 2.004 (SIL Open Font License 1.1) from the ``pylopdf-fonts-zh-cn``
-   dependency, which every install has.
+4. ZonePlan Sans SC, shipped inside the package (``maps/fonts/``): an 11 MB subset of Noto
+   Sans CJK SC 2.004 (SIL Open Font License 1.1; licence and provenance in
+   ``maps/fonts/OFL.txt``) holding the Han characters of GB 18030 in the Basic Multilingual
+   Plane (GBK and Extension A), so a bare server without Chinese fonts still draws names; a
+   rarer character falls back to the id.
+
+Why this order: an office machine (Windows: Microsoft YaHei, SimHei; macOS: PingFang;
+Linux: Debian/Ubuntu ``fonts-noto-cjk``) already has a complete, maintained Chinese font,
+installed and patched by its own IT; the shipped subset is only the floor, under the
+font's own licence and with no package from outside the project.
 
 Japanese, Korean and Traditional-Chinese faces are never chosen: their glyph forms differ
 from the ones a mainland reader expects.  The maps draw every text with the chosen family,
-then Noto Sans SC, then DejaVu Sans (matplotlib's per-glyph fallback), inside a
+then ZonePlan Sans SC, then DejaVu Sans (matplotlib's per-glyph fallback), inside a
 ``rc_context`` -- matplotlib's global settings are left alone.  A name that none of them
 can draw is replaced by its id (see :func:`renderable`), so no glyph is ever missing.
 """
@@ -113,13 +121,13 @@ def _add(path: str) -> None:
         font_manager.fontManager.addfont(path)
 
 
+#: The family name of the subset shipped with the package.
+BUNDLED_FAMILY = "ZonePlan Sans SC"
+
+
 def bundled_font_path() -> Path | None:
-    """The Noto Sans SC file shipped by the ``pylopdf-fonts-zh-cn`` dependency (None if absent)."""
-    try:
-        import pylopdf_fonts_zh_cn as pkg
-    except ImportError:
-        return None
-    path = Path(pkg.sans_path()) if hasattr(pkg, "sans_path") else Path(pkg.__file__).parent / "NotoSansSC-Regular.otf"
+    """The ZonePlan Sans SC file shipped inside the package (None if the package data is missing)."""
+    path = Path(__file__).parent / "fonts" / "ZonePlanSansSC-Regular.otf"
     return path if path.is_file() else None
 
 
@@ -178,7 +186,7 @@ def cjk_font() -> FontChoice | None:
         path = bundled_font_path()
         if path is not None:
             _add(str(path))
-            entry = _known("Noto Sans SC")
+            entry = _known(BUNDLED_FAMILY)
             choice = _entry_choice(entry, "bundled") if entry is not None else None
     if choice is None:
         logger.warning("no Chinese font found; map labels show township ids instead of Chinese names")
@@ -189,7 +197,7 @@ def cjk_font() -> FontChoice | None:
 
 @lru_cache(maxsize=1)
 def font_families() -> tuple[str, ...]:
-    """Families for every map text, in fallback order: the chosen font, Noto Sans SC, DejaVu Sans."""
+    """Families for every map text, in fallback order: the chosen font, ZonePlan Sans SC, DejaVu Sans."""
     fams: list[str] = []
     choice = cjk_font()
     if choice is not None:
@@ -198,8 +206,8 @@ def font_families() -> tuple[str, ...]:
             path = bundled_font_path()
             if path is not None:
                 _add(str(path))
-                if _known("Noto Sans SC") is not None and "Noto Sans SC" not in fams:
-                    fams.append("Noto Sans SC")
+                if _known(BUNDLED_FAMILY) is not None and BUNDLED_FAMILY not in fams:
+                    fams.append(BUNDLED_FAMILY)
     fams.append(LATIN)
     return tuple(fams)
 

@@ -1,0 +1,316 @@
+"""A plan written per county: every county's workbook and report, built in one pass.
+
+A national run has 2,000 counties; building each county's files from its own slice of the
+plan (a pandas selection, a template, a workbook per county) costs some 50 ms a county,
+100 s in all.  Here every table row, every case card and every appendix row is built once
+for the whole run, in county order, with row numbers counted within its county; each
+county's files are then its slices joined, a header, and the summary rows that differ
+(the rest of the summary sheet is the same text for every county and is built once).
+The files are the same as :func:`zoneplan.io.workbook.plan_workbook` and
+:func:`zoneplan.io.report.render_plan_html` would write for a county's view
+(:func:`zoneplan.io.planview.county_views`); a test compares them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from ..i18n import pick
+from .planview import PlanView
+from .report import CARD_LIMIT, TEXTS, _data_uri, _load, _num, _template, _who, card_html, workload_html
+from .sheetwriter import Sheet, book_bytes, column_text
+from .workbook import (_CHANGES, _EMPTY, _RECUSALS, _TEAMS, _UNSTAFFED, _WORKLOAD, SHEETS, _Col, _column_values,
+                       _summary_sheet)
+from .xlsx import display_width, wrap_height
+
+__all__ = ["county_files"]
+
+
+def _codes(keys: list, counties: list) -> np.ndarray:
+    index = {c: k for k, c in enumerate(counties)}
+    return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
+
+
+class _Slices:
+    """Rows of one frame in county order: ``order`` (positions in the frame), and for
+    county ``k`` the rows ``order[start[k]:start[k + 1]]``."""
+
+    def __init__(self, codes: np.ndarray, n_counties: int):
+        self.order = np.argsort(codes, kind="stable")
+        self.start = np.searchsorted(codes[self.order], np.arange(n_counties + 1))
+
+    def rows(self, k: int) -> np.ndarray:
+        return self.order[self.start[k]:self.start[k + 1]]
+
+
+class _Table:
+    """One table sheet for every county at once: row XML with county-local row numbers,
+    per-county column widths."""
+
+    def __init__(self, key: str, frame: pd.DataFrame, cols: Sequence[_Col], lang: str, sl: _Slices,
+                 band_by: str | None = None):
+        self.key, self.cols, self.lang, self.sl = key, cols, lang, sl
+        self.headers = [c.zh if lang == "zh" else c.en for c in cols]
+        order = sl.order
+        n = len(order)
+        data = []
+        for c in cols:
+            v = frame[c.key].tolist()
+            data.append(_column_values([v[i] for i in order], c.kind, lang) if n else [])
+        self.width_of_rows = []
+        for c, vals in zip(cols, data):  # display width of every cell, by distinct value
+            if c.kind == "long":
+                self.width_of_rows.append(None)
+                continue
+            texts = [f"{v:.2f}" if v is not None else "" for v in vals] if c.kind == "num2" else \
+                [v if isinstance(v, str) else str(v) for v in vals]
+            w = {t: display_width(t) for t in set(texts)}
+            self.width_of_rows.append(np.fromiter((w[t] for t in texts), dtype=np.int64, count=len(texts)))
+        # county-local row numbers (header on row 1) and band shading restarting per county
+        county_of_row = np.repeat(np.arange(len(sl.start) - 1), np.diff(sl.start))
+        local = np.arange(n) - sl.start[county_of_row] + 2
+        if band_by is not None and n:
+            band_values = frame[band_by].tolist()
+            band = [band_values[i] for i in order]
+            new = np.ones(n, dtype=bool)
+            new[1:] = [(a != b) for a, b in zip(band[1:], band[:-1])]
+            new[sl.start[:-1][np.diff(sl.start) > 0]] = True
+            group = np.cumsum(new)
+            first = group[sl.start[county_of_row]]
+            shaded = ((group - first) % 2 == 1).tolist()  # as plan_workbook: the first group plain
+        else:
+            shaded = [False] * n
+        long = [(k, 70.0 if c.key in ("reason", "detail", "what") else 36.0) for k, c in enumerate(cols)
+                if c.kind == "long"]
+        self.long_widths = long
+        self.data, self.kinds, self.shaded, self.local = data, [c.kind for c in cols], shaded, local
+        self.heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)] if long else [None] * n
+        self.header = Sheet("x")
+        self.header.add_row([(h, "header") for h in self.headers], height=30.0)
+        self._rows: list[str] = []
+        self._first = 0
+
+    def load(self, k0: int, k1: int) -> None:
+        """Build the row XML of counties ``k0 .. k1 - 1`` (a batch: the rows of the whole run
+        are never held at once)."""
+        a, b = int(self.sl.start[k0]), int(self.sl.start[k1])
+        self._first = a
+        self._rows = _local_rows([col[a:b] for col in self.data], self.kinds, self.shaded[a:b], self.heights[a:b],
+                                 self.local[a:b]) if b > a else []
+
+    def sheet(self, k: int) -> Sheet:
+        a, b = self.sl.start[k], self.sl.start[k + 1]
+        n = b - a
+        widths = []
+        for c, h, w in zip(self.cols, self.headers, self.width_of_rows):
+            if c.kind == "long":
+                widths.append(70.0 if c.key in ("reason", "detail", "what") else 36.0)
+                continue
+            widest = int(w[a:b].max()) if n else 0
+            widths.append(float(min(60, max(6, max(widest, display_width(h)) + 2))))
+        ws = Sheet(pick(SHEETS[self.key], self.lang), widths=widths, freeze_header=True, print_titles=True,
+                   landscape=True, autofilter=f"A1:{_letter(len(self.cols))}{n + 1}" if n else None)
+        ws.chunks = [self.header.chunks[0], "".join(self._rows[a - self._first:b - self._first])]
+        ws.rows, ws.cols = n + 1, len(self.cols)
+        if not n:
+            ws.add_row([(pick(_EMPTY[self.key], self.lang), "note")])
+        return ws
+
+
+def _letter(k: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(k)
+
+
+def _local_rows(data: list[list[Any]], kinds: list[str], shaded: list[bool], heights: list, local: np.ndarray
+                ) -> list[str]:
+    """Row XML of every row, numbered ``local`` (the same cells as :meth:`Sheet.table`)."""
+    from .sheetwriter import _ID, _no_empty_values, _number
+
+    letters = [_letter(k + 1) for k in range(len(data))]
+    prepared, plain, band = [], [], []
+    for k, (values, kind) in enumerate(zip(data, kinds)):
+        s0, s1 = _ID[kind], _ID[f"{kind}.band"]
+        if kind in ("int", "num2"):
+            prepared.append([_number(v) for v in values])
+            cell = '<c r="' + letters[k] + '{r}" s="{s}"><v>%s</v></c>'
+        else:
+            prepared.append(column_text(values))
+            cell = '<c r="' + letters[k] + '{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+        plain.append(cell.replace("{s}", str(s0)))
+        band.append(cell.replace("{s}", str(s1)))
+    templates = {False: "".join(plain), True: "".join(band)}
+    out = []
+    for vals, sh, ht, r in zip(zip(*prepared), shaded, heights, local.tolist()):
+        head = f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">'
+        out.append(_no_empty_values(head + templates[bool(sh)].replace("{r}", str(r)) % vals + "</row>"))
+    return out
+
+
+def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
+                 ) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
+    """For each county (in name order): its name, its file stem, its workbook, its report, and
+    its line of the index (figures and file names)."""
+    lang = view.lang
+    counties = sorted(names, key=str)
+    nc = len(counties)
+    case_county = dict(zip(view.cases["case_id"].tolist(), view.cases["county"].tolist()))
+
+    def by_case(frame: pd.DataFrame) -> _Slices:
+        return _Slices(_codes([case_county.get(c) for c in frame["case_id"].tolist()], counties), nc)
+
+    s_cases = _Slices(_codes(view.cases["county"].tolist(), counties), nc)
+    s_teams, s_un, s_rec = by_case(view.teams), by_case(view.unstaffed), by_case(view.recusals)
+    s_work = _Slices(_codes(view.workload["county"].tolist(), counties), nc)
+    s_groups = _Slices(_codes(view.groups["county"].tolist(), counties), nc)
+    tables = [_Table("teams", view.teams, _TEAMS, lang, s_teams, band_by="case_id")]
+    if view.changes is not None:
+        tables.append(_Table("changes", view.changes, _CHANGES, lang, by_case(view.changes), band_by="case_id"))
+    tables += [_Table("unstaffed", view.unstaffed, _UNSTAFFED, lang, s_un),
+               _Table("workload", view.workload, _WORKLOAD, lang, s_work),
+               _Table("recusals", view.recusals, _RECUSALS, lang, s_rec, band_by="case_id")]
+
+    # the report's pieces, built once (the cards a batch at a time)
+    cards: dict[str, str] = {}
+    work_rows = workload_html(view)
+    c = view.cases
+    c_ids, c_group, c_staffed = c["case_id"].tolist(), c["group"].tolist(), c["staffed"].to_numpy(dtype=bool)
+    c_prio = c["priority"].to_numpy(dtype=np.int64)
+    t_inv, t_travel = view.teams["investigator_id"].tolist(), view.teams["travel_minutes"].to_numpy(dtype=float)
+    w = view.workload
+    w_ids, w_names, w_load = w["investigator_id"].tolist(), w["name"].tolist(), w["workload"].to_numpy(dtype=float)
+    un = view.unstaffed
+    un_rows = [{"id": a, "township": b, "kind": k, "reason": r} for a, b, k, r in
+               zip(un["case_id"].tolist(), un["township"].tolist(), un["kind"].tolist(), un["reason"].tolist())]
+    g = view.groups
+    g_rows = list(g.itertuples(index=False))
+    s = view.summary
+    sep = "、" if lang == "zh" else ", "
+    tx = {k: pick(v, lang) for k, v in TEXTS.items()}
+
+    def t(key: str, **kw: object) -> str:
+        return pick(TEXTS[key], lang, **kw)
+
+    levels_ctx = [{**lv, "value": _num(float(lv["value"])),
+                   "bound": None if lv["bound"] is None else _num(float(lv["bound"]))} for lv in s["levels"]]
+    rules = s["rules"]
+    pool = (t("pool_zones", m=f"{rules['max_travel']:g}") if rules.get("use_zones")
+            else t("pool_travel", m=f"{rules['max_travel']:g}"))
+    mode = (" > ".join(s["order"]) if s["mode"] != "weighted"
+            else ", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
+    options_line = t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-"))
+    township_count = g.groupby("county")["township_count"].sum().to_dict() if len(g) else {}
+    summary_tail: list[str] | None = None
+
+    for k, county in enumerate(counties):
+        if k % _BATCH == 0:  # the next batch of counties: their table rows and case cards
+            k1 = min(nc, k + _BATCH)
+            for tb in tables:
+                tb.load(k, k1)
+            cards = card_html(_batch(view, [x.order[x.start[k]:x.start[k1]] for x in (s_cases, s_teams, s_un, s_rec)]))
+        ci = s_cases.rows(k)
+        if len(ci) > CARD_LIMIT:  # a large county: the general path (table of cases instead of cards)
+            from .planview import county_views
+            from .report import render_plan_html
+            from .workbook import plan_workbook
+
+            sub = next(v for cc, v in county_views(view) if cc == county)
+            line = _line(county, names[county], sub.summary, float(sub.workload["workload"].max())
+                         if len(sub.workload) else 0.0, float(sub.teams["travel_minutes"].sum()))
+            yield county, names[county], plan_workbook(sub, with_quality=False, extra=[note]), \
+                render_plan_html(sub, {}).encode("utf-8"), line
+            continue
+        ti, wi = s_teams.rows(k), s_work.rows(k)
+        staffed = c_staffed[ci]
+        people_used = len({t_inv[i] for i in ti})
+        summary = {**s, "counties": [county] if county else [], "cases": int(len(ci)),
+                   "cases_staffed": int(staffed.sum()), "cases_unstaffed": int((~staffed).sum()),
+                   "staffed_points": int(c_prio[ci][staffed].sum()), "priority_total": int(c_prio[ci].sum()),
+                   "people_used": people_used, "investigators": int(len(wi)),
+                   "townships": int(township_count.get(county, 0)),
+                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"), "run_counties": nc}
+        # workbook: the summary (its tail is the same for every county), then the tables
+        head_view = PlanView(lang=lang, summary=summary, cases=view.cases.iloc[0:0], teams=view.teams.iloc[0:0],
+                             unstaffed=view.unstaffed.iloc[0:0], workload=view.workload.iloc[0:0],
+                             recusals=view.recusals.iloc[0:0], groups=view.groups.iloc[0:0],
+                             quality=view.quality.iloc[0:0], changes=view.changes)
+        ws = _summary_sheet(head_view, [note], tail=summary_tail)
+        if summary_tail is None:
+            summary_tail = ws.chunks[_HEAD_ROWS:]
+        book = book_bytes([ws, *(tb.sheet(k) for tb in tables)])
+        # report
+        loads = w_load[wi]
+        top = [j for j in wi if w_load[j] == loads.max()] if len(wi) else []
+        travel = float(np.floor(t_travel[ti] + 0.5).sum())  # whole minutes per member, as the travel level
+        groups = []
+        cases_by_group: dict[str, list[str]] = {}
+        for i in ci:
+            cases_by_group.setdefault(c_group[i], []).append(cards[c_ids[i]])
+        county_groups = [g_rows[gi] for gi in s_groups.rows(k)]
+        any_zone = any(gr.is_zone for gr in county_groups)
+        for gr in county_groups:
+            title = t("zone_h", zone=gr.group) if gr.is_zone else (t("nozone_h", county=gr.county or "-") if any_zone
+                                                                     else t("county_h", county=gr.county or "-"))
+            groups.append({"title": title, "line": t("group_line", n=gr.township_count, townships=gr.townships,
+                                                        staff=gr.staff, cases=gr.cases, staffed=gr.staffed),
+                           "map": None, "lines": [], "cards_html": Markup("".join(cases_by_group.get(gr.group, [])))})
+        ctx = {
+            "lang": "zh-CN" if lang == "zh" else "en", "t": tx, "title": t("title"),
+            "subtitle": county, "made_by": t("made_by", version=s["version"]),
+            "lead_para": t("lead_para", cases=len(ci), counties=county or "-", staffed=summary["cases_staffed"],
+                           unstaffed=summary["cases_unstaffed"]),
+            "status_line": t("status", status=s["status"], words=s["status_words"]),
+            "status_ok": s["status"] == "OPTIMAL",
+            "points_para": t("points", points=summary["staffed_points"], total=summary["priority_total"]),
+            "workload_line": t("workload_line", value=_load(float(loads.max())) if len(wi) else "0",
+                               who=_who([(w_ids[j], w_names[j]) for j in top][:3], lang) or "-",
+                               travel=_num(travel), trips=len(ti)),
+            "kpis": [
+                {"value": summary["cases_staffed"], "label": t("kpi_cases"), "of": t("of", n=len(ci)), "warn": False},
+                {"value": summary["staffed_points"], "label": t("kpi_points"),
+                 "of": t("of", n=summary["priority_total"]), "warn": False},
+                {"value": summary["cases_unstaffed"], "label": t("kpi_unstaffed"), "of": t("of", n=len(ci)),
+                 "warn": summary["cases_unstaffed"] > 0},
+                {"value": people_used, "label": t("kpi_people"), "of": t("of", n=len(wi)), "warn": False},
+            ],
+            "unstaffed": [un_rows[i] for i in s_un.rows(k)],
+            "levels": levels_ctx, "maps": [], "groups": groups,
+            "workload_html": Markup("".join(work_rows[w_ids[j]] for j in wi if w_ids[j] in work_rows)),
+            "options_line": options_line, "inputs": s["inputs"], "cards_note": None,
+            "levels_note": t("levels_run", n=nc),
+            "counties": [], "counties_note": None,
+        }
+        html = _template().render(**ctx).encode("utf-8")
+        yield county, names[county], book, html, _line(county, names[county], summary,
+                                                       float(loads.max()) if len(wi) else 0.0, travel)
+
+
+#: Counties whose table rows and cards are built together (bounds the memory of a national run).
+_BATCH = 200
+
+
+def _batch(view: PlanView, rows: list[np.ndarray]) -> PlanView:
+    """The cases, teams, unstaffed cases and recusals at ``rows`` (positions in each frame)."""
+    cases, teams, unstaffed, recusals = rows
+    return PlanView(lang=view.lang, summary=view.summary, cases=view.cases.take(cases),
+                    teams=view.teams.take(teams), unstaffed=view.unstaffed.take(unstaffed),
+                    workload=view.workload.iloc[0:0], recusals=view.recusals.take(recusals),
+                    groups=view.groups.iloc[0:0], quality=view.quality.iloc[0:0])
+
+
+#: Rows of the summary sheet before its first part that is the same for every county
+#: (title, blank, section, 7 lines of result, the line pointing to the index).
+_HEAD_ROWS = 11
+
+
+def _line(county: str, name: str, summary: dict[str, Any], max_workload: float, travel: float) -> dict[str, Any]:
+    return {"county": county, "townships": summary["townships"], "investigators": summary["investigators"],
+            "cases": summary["cases"], "staffed": summary["cases_staffed"], "unstaffed": summary["cases_unstaffed"],
+            "points": summary["staffed_points"], "people": summary["people_used"], "max_workload": max_workload,
+            "travel": travel, "workbook": f"counties/{name}.xlsx", "report": f"counties/{name}.html"}
+

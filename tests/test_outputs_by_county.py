@@ -1,0 +1,152 @@
+"""A province or national run writes, for people, one workbook and one report per county plus
+an index; the machine files stay whole.  Tried on a generated prefecture (11 counties) with
+``--reports county`` (the layout ``auto`` picks above 500 townships)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import zoneplan
+from zoneplan.cli import app
+from zoneplan.io.plan import county_file_names, split_by_county
+from zoneplan.io.sheetwriter import Sheet, book_bytes, column_text
+from zoneplan.synth import generate, write
+
+
+@pytest.fixture(scope="module")
+def prefecture(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("pref")
+    write(generate("prefecture", seed=0), folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def split_run(prefecture, tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "plan"
+    res = CliRunner().invoke(app, ["staff", str(prefecture), "--out", str(out), "--reports", "county",
+                                   "--lang", "zh"])
+    assert res.exit_code == 0, res.output
+    assert "counties 文件夹中为各县区的工作簿和报告" in res.output
+    return out
+
+
+def _frame(book, sheet):
+    rows = list(book[sheet].iter_rows(values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def test_a_workbook_and_a_report_per_county_and_an_index(prefecture, split_run):
+    t = zoneplan.load(prefecture)
+    counties = sorted(set(t.townships["county"]))
+    names = county_file_names(counties)
+    files = sorted(p.name for p in (split_run / "counties").iterdir())
+    assert files == sorted([f"{names[c]}.xlsx" for c in counties] + [f"{names[c]}.html" for c in counties])
+    report = json.loads((split_run / "report.json").read_text())
+    assert report["outputs"]["layout"] == "county"
+    assert report["outputs"]["counties"][counties[0]]["workbook"] == f"counties/{names[counties[0]]}.xlsx"
+    index = openpyxl.load_workbook(split_run / "plan.xlsx")
+    assert index.sheetnames == ["概要", "各县区", "未配置案件", "数据质量"]
+    lines = _frame(index, "各县区")
+    assert lines["县区"].tolist() == counties
+    html = (split_run / "plan.html").read_text(encoding="utf-8")
+    for c in counties:
+        assert f'href="counties/{names[c]}.html"' in html and f'href="counties/{names[c]}.xlsx"' in html
+
+
+def test_each_county_book_holds_exactly_its_own_teams_people_and_recusals(prefecture, split_run):
+    t = zoneplan.load(prefecture)
+    plan = pd.read_csv(split_run / "assignments.csv", dtype={"case_id": str, "investigator_id": str})
+    county_of_town = dict(zip(t.townships["township_id"], t.townships["county"]))
+    case_county = dict(zip(t.cases["case_id"], t.cases["township_id"].map(county_of_town)))
+    inv_county = dict(zip(t.investigators["investigator_id"], t.investigators["township_id"].map(county_of_town)))
+    names = county_file_names(sorted(set(t.townships["county"])))
+    el = zoneplan.build_eligibility(t)
+    near = el.excluded[el.excluded["rule"].isin(["cross-check", "home", "kin", "declared"])]
+    seen_pairs, seen_people = 0, 0
+    for county, name in names.items():
+        book = openpyxl.load_workbook(split_run / "counties" / f"{name}.xlsx")
+        assert "数据质量" not in book.sheetnames  # once, in the index
+        teams = _frame(book, "办案组").dropna(subset=["人员编号"])
+        mine = plan[plan["case_id"].map(case_county) == county]
+        assert sorted(zip(teams["线索编号"], teams["人员编号"])) == sorted(zip(mine["case_id"], mine["investigator_id"]))
+        people = _frame(book, "工作量")
+        assert set(people["人员编号"]) == {i for i, c in inv_county.items() if c == county}
+        rec = _frame(book, "回避清单").dropna(subset=["人员编号"])
+        expect = near[near["case_id"].map(case_county) == county]
+        assert set(zip(rec["线索编号"], rec["人员编号"], rec["规则代码"])) == \
+            set(zip(expect["case_id"], expect["investigator_id"], expect["rule"]))
+        seen_pairs += len(teams)
+        seen_people += len(people)
+        page = (split_run / "counties" / f"{name}.html").read_text(encoding="utf-8")
+        assert len(re.findall(r'<article class="card', page)) == sum(case_county[c] == county for c in t.cases["case_id"])
+    assert seen_pairs == len(plan) and seen_people == len(t.investigators)
+
+
+def test_the_layout_follows_the_size_and_an_earlier_split_does_not_linger(prefecture, split_run, tmp_path):
+    t = zoneplan.load(prefecture)
+    assert not split_by_county(t)  # 134 townships: one workbook
+    out = tmp_path / "plan"
+    import shutil
+
+    shutil.copytree(split_run, out)
+    (out / "mine.txt").write_text("keep me")
+    res = CliRunner().invoke(app, ["staff", str(prefecture), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert not (out / "counties").exists() and (out / "mine.txt").exists()
+    book = openpyxl.load_workbook(out / "plan.xlsx")
+    assert "回避清单" in book.sheetnames or "Recusals" in book.sheetnames
+
+
+def test_county_file_names_are_safe_and_distinct():
+    names = county_file_names(["甲县", "a/b", "A/B", "", "c:d*"])
+    assert names["A/B"] == "A_B" and names["a/b"] == "a_b-2" and names[""] == "county"
+    assert names["c:d*"] == "c_d_" and len(set(n.lower() for n in names.values())) == 5
+
+
+def test_the_sheet_writer_escapes_and_reads_back():
+    ws = Sheet("表<1>", widths=(10, 10, 10), freeze_header=True, autofilter="A1:C3", print_titles=True)
+    ws.table(["a", "b", "c"], [["<x>&y", "bad\x01char"], [1.5, None], [True, False]], ["text", "num2", "bool"],
+             shaded=[False, True], heights=[None, 32])
+    book = openpyxl.load_workbook(io.BytesIO(book_bytes([ws])))
+    s = book["表<1>"]
+    assert [c.value for c in s[2]] == ["<x>&y", 1.5, "True"]
+    assert s["A3"].value == "badchar" and s["B3"].value is None
+    assert s.freeze_panes == "A2" and s.auto_filter.ref == "A1:C3" and s.row_dimensions[3].height == 32
+    assert s["B2"].number_format == "0.00" and s["A3"].fill.fgColor.rgb.endswith("EEF3F8")
+    assert column_text(["a&b", None, float("nan")]) == ["a&amp;b", "", ""]
+
+
+@pytest.mark.parametrize("lang, batch", [("zh", 200), ("en", 3)])
+def test_the_one_pass_county_files_equal_each_countys_own_view(prefecture, lang, batch, monkeypatch):
+    """The split run builds every county's files in one pass over the plan (a batch of counties
+    at a time); each equals, byte for byte, the workbook and report of that county's own view
+    (county_views)."""
+    import zoneplan.io.bycounty as bycounty
+    from zoneplan.io.bycounty import county_files
+
+    monkeypatch.setattr(bycounty, "_BATCH", batch)
+    from zoneplan.io.planview import county_views, plan_view
+    from zoneplan.io.report import render_plan_html
+    from zoneplan.io.workbook import county_note, plan_workbook
+
+    t = zoneplan.load(prefecture)
+    r = zoneplan.staff(t)
+    view = plan_view(r, t, lang=lang)
+    names = county_file_names(sorted(set(t.townships["county"])))
+    note = county_note(lang, len(names))
+    own = {c: v for c, v in county_views(view)}
+    seen = 0
+    for county, name, book, html, line in county_files(view, names, note):
+        sub = own[county]
+        assert book == plan_workbook(sub, with_quality=False, extra=[note]), county
+        assert html.decode("utf-8") == render_plan_html(sub, {}), county
+        assert line["cases"] == len(sub.cases) and line["workbook"] == f"counties/{name}.xlsx"
+        seen += 1
+    assert seen == len(names) == len(own)
