@@ -31,6 +31,22 @@ M=[
  ("rebalance validity check off", "src/zoneplan/staffing/rebalance.py", "    if not plan_is_valid(part, new) or new.max_load(part) > plan.max_load(part):", "    if new.max_load(part) > plan.max_load(part):", "tests/test_rebalance.py"),
  ("sweep drop-outs staff afresh", "src/zoneplan/sweep/run.py", ",\n                 previous=plan.assignments)", ")", "tests/test_sweep.py -k dropout"),
  ("weighted exactness check off", "src/zoneplan/staffing/weighted.py", "    if reach >= EXACT_LIMIT:", "    if False:", "tests/test_solver_core.py -k weights"),
+ ("identity: • not folded", "src/zoneplan/data/identity.py", 'NAME_SEPARATORS = "·•・', 'NAME_SEPARATORS = "·・', "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: title list emptied", "src/zoneplan/data/identity.py", 'TITLE_WORDS = (\n', 'TITLE_WORDS = () and (\n', "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: near-miss refusal off", "src/zoneplan/data/people.py", "        if effect is None:\n", "        if True:\n", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: village endings emptied", "src/zoneplan/data/identity.py", 'VILLAGE_ENDINGS = ("社区居民委员会"', 'VILLAGE_ENDINGS = () and ("社区居民委员会"', "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: remarks kept in the key", "src/zoneplan/data/identity.py", '    bare = fold_traditional(_REMARK.sub(" ", text))', '    bare = fold_traditional(text)', "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: transcription rule off", "src/zoneplan/data/identity.py", '        return sound_key(b) if len(b) >= 4', '        return "" if len(b) >= 4', "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: linked pairs merged", "src/zoneplan/data/people.py", "        hit = [i for i in hit if frozenset((pn.key, i)) not in apart]", "        pass", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: roster entered twice accepted", "src/zoneplan/data/people.py", "        if len(ids) < 2:\n            continue\n        first", "        if True:\n            continue\n        first", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: village near-miss off", "src/zoneplan/data/places.py", "        for ck in sorted(near):", "        for ck in []:", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: case village not in villages.csv accepted", "src/zoneplan/data/places.py", "                    if is_case or close:", "                    if False:", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: lone near zone accepted", "src/zoneplan/data/places.py", "        if close:\n", "        if False:\n", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: struck lines read", "src/zoneplan/data/parse.py", "        if k is None or not hit:\n            continue", "        if True:\n            continue", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: one-value cells accept lists", "src/zoneplan/data/parse.py", "        if seps and n and present:", "        if False:", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: list items with marks accepted", "src/zoneplan/data/parse.py", "        if bad_u.any():", "        if False:", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: distinct remark ignored", "src/zoneplan/data/identity.py", "    distinct = any(w in low for w in DISTINCT_WORDS)", "    distinct = False", "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: first-part rule off", "src/zoneplan/data/identity.py", '            return "part"\n    elif', '            return None\n    elif', "tests/test_identity.py tests/test_input_trust.py"),
 ]
 sel = sys.argv[1:] 
 for name, f, old, new, tests in M:
