@@ -55,14 +55,14 @@ def assess(parsed: dict[str, Parsed], col: Collector) -> None:
         col.note(QualityItem("kin", "gap", cs_t.name, "no subject column: the kin rule protects no case",
                              "没有“被调查人”列：亲属回避规则对所有线索都无法起作用"))
     else:
-        no_subject = [c for c, s in zip(cs["case_id"], cs["subject_id"]) if s == ""]
+        no_subject = [c for c, s in zip(cs["case_id"].tolist(), cs["subject_id"].tolist()) if s == ""]
         if no_subject:
             col.note(QualityItem("kin", "gap", cs_t.name, "no subject given: the kin rule cannot protect these cases",
                                  "未填被调查人：亲属回避规则无法保护这些线索", tuple(no_subject)))
         nodes: set[str] = set()
         if rel_t is not None and rel_t.ok:
             nodes = set(rel_t.frame["a"]) | set(rel_t.frame["b"])
-        absent = [f"{c} ({s})" for c, s in zip(cs["case_id"], cs["subject_id"])
+        absent = [f"{c} ({s})" for c, s in zip(cs["case_id"].tolist(), cs["subject_id"].tolist())
                   if s != "" and s not in nodes and s not in inv_set]
         if absent and len(cs):
             if rel_t is None:
@@ -78,7 +78,7 @@ def assess(parsed: dict[str, Parsed], col: Collector) -> None:
 
         f = rel_t.frame
         g = nx.Graph()
-        g.add_edges_from((a, b) for a, b in zip(f["a"], f["b"]) if a and b)
+        g.add_edges_from((a, b) for a, b in zip(f["a"].tolist(), f["b"].tolist()) if a and b)
         anchors = inv_set | set(cs["subject_id"])
         loose = sorted(n for comp in nx.connected_components(g) if not (comp & anchors) for n in comp)
         if loose:
@@ -87,8 +87,8 @@ def assess(parsed: dict[str, Parsed], col: Collector) -> None:
                                  "through others: they can be on no kin path (a misspelt name?)",
                                  "关系表中与任何干部、被调查人都不相连（经他人也不相连）的人员：不会出现在任何亲属关系链上（姓名是否写错？）",
                                  tuple(loose)))
-    held = {s for sk in inv["skills"] for s in sk}
-    missing = sorted({s for sk in cs["required_skills"] for s in sk} - held)
+    held = {s for sk in inv["skills"].tolist() for s in sk}
+    missing = sorted({s for sk in cs["required_skills"].tolist() for s in sk} - held)
     if missing:
         col.note(QualityItem("skills", "gap", cs_t.name,
                              "required skills that no investigator has (cases needing them cannot be staffed)",

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .cells import chinese_int, clean, has_cjk
 
@@ -104,6 +105,8 @@ ZONE_ENDINGS = ("纪检监察协作区", "协作片区", "协作区", "协作组
 SINGLE_VALUE_SEPARATORS = "、，,；;/／\n|｜"
 
 _NON_WORD = re.compile(r"[\W_]+")
+#: ASCII that needs the full reading: separators other than a space, brackets.
+_ASCII_SPECIAL = re.compile(r"[.\-_()\[\]{}<>]")
 _REMARK = re.compile(r"[(\[【〔《<{「『][^)\]】〕》>}」』]*(?:[)\]】〕》>}」』]|$)")
 
 #: Traditional forms of characters common in place and office names (NFKC leaves them).
@@ -201,11 +204,16 @@ def _strip_titles(tokens: list[str]) -> tuple[str, str]:
     return core, "、".join(removed)
 
 
+@lru_cache(maxsize=1 << 16)
 def person_name(value: str) -> PersonName:
     """Take a person's cell apart into its identity key and what was set aside (see module doc)."""
     text = clean(value)
     if not text:
         return PersonName("", "", "")
+    if text.isascii() and not _ASCII_SPECIAL.search(text):  # an id or a Latin name: no titles, no remarks
+        tokens = text.split(" ")
+        base = "".join(tokens).casefold()
+        return PersonName(text, base, base, dotted=False, parts=tuple(t.casefold() for t in tokens))
     remarks = [m.group(0) for m in _REMARK.finditer(text)]
     bare = fold_traditional(_REMARK.sub(" ", text))
     remark = "".join(r.strip("()[]【】〔〕《》<>{}「」『』 ") for r in remarks)
@@ -312,6 +320,8 @@ def _leading_run(text: str, parts: tuple[str, ...]) -> bool:
 
 def village_key(value: str) -> str:
     """The identity key of a village or community (``英买力村委会`` -> ``英买力``)."""
+    if value.isascii() and "(" not in value and "[" not in value:  # an id or a Latin name: no endings
+        return value.replace(" ", "").casefold()
     s = fold_traditional(_REMARK.sub("", clean(value))).replace(" ", "").casefold()
     changed = True
     while changed:

@@ -4,6 +4,8 @@ by kind (:mod:`.cells`).  The second and third stages of the loader (:mod:`.load
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -335,7 +337,8 @@ def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: Collector, presen
     if c.kind == "str":
         seps = _one_value_separators(t.spec, c)
         if seps and n and present:
-            listy = _per_unique(vals, lambda v: any(s in v for s in seps))
+            has_sep = re.compile("[" + re.escape(seps) + "]").search
+            listy = _per_unique(vals, lambda v: has_sep(v) is not None)
             for k in np.flatnonzero(listy)[: col.cap]:
                 col.add(t.problem(int(k), c.name, str(vals[k]), expect("one"), HINT["one"]))
             vals = np.where(listy, "", vals)

@@ -21,7 +21,7 @@ one person entered twice, or two people the roster must tell apart.
 
 from __future__ import annotations
 
-from collections import Counter, deque
+from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +65,7 @@ class Roster:
     def describe(self, ids) -> str:
         return ", ".join(f"{i} {self.label[i]}".strip() if self.label.get(i) else i for i in ids)
 
-    def resolve(self, value: str) -> tuple[str | None, str, tuple[str, ...]]:
+    def resolve(self, value: str, pn: PersonName | None = None) -> tuple[str | None, str, tuple[str, ...]]:
         """``(id, how, candidates)``; how is id, variant, name, spelling, ambiguous, other or
         blank (names in another transcription are matched by :func:`resolve_people`)."""
         if value == "":
@@ -73,7 +73,7 @@ class Roster:
         r = self.id_lookup.resolve(value)
         if r.id is not None:
             return r.id, r.how, ()
-        pn = person_name(value)
+        pn = pn or person_name(value)
         hit = self.by_key.get(pn.key, [])
         if len(hit) == 1:
             return hit[0], ("name" if self.label[hit[0]] == value else "spelling"), ()
@@ -86,7 +86,7 @@ class Roster:
 class _Seen:
     """Where an identity outside the roster was typed, and how."""
 
-    spellings: Counter
+    spellings: dict[str, int]  # spelling -> cells
     first: tuple  # (Parsed, row, column, value as typed) of one mention, for messages
     name: PersonName
 
@@ -109,7 +109,8 @@ def _merge_by_sound(seen: dict[str, _Seen], apart: set[frozenset]) -> tuple[dict
         rep = seen[keys[0]]
         for k in keys[1:]:
             other = seen.pop(k)
-            rep.spellings.update(other.spellings)
+            for sp, n in other.spellings.items():
+                rep.spellings[sp] = rep.spellings.get(sp, 0) + n
             by_sound.update(other.spellings)
             if len(other.name.parts) > len(rep.name.parts):
                 rep.name = other.name
@@ -119,6 +120,8 @@ def _merge_by_sound(seen: dict[str, _Seen], apart: set[frozenset]) -> tuple[dict
 
 def _display(seen: _Seen) -> str:
     """The spelling to show for a person outside the roster: plain, dotted, most typed, first in order."""
+    if len(seen.spellings) == 1:
+        return next(iter(seen.spellings))
     def rank(item):
         text, n = item
         pn = person_name(text)
@@ -132,28 +135,36 @@ def _roster_duplicates(inv_t, roster: Roster, col) -> None:
     two lines agree in everything but the id (one person entered twice); otherwise two
     namesakes, said in the notes (a reference by that name is refused as ambiguous)."""
     f = inv_t.frame
-    index = {i: k for k, i in enumerate(f["investigator_id"].tolist())}
+    if not any(len(ids) > 1 for ids in roster.by_key.values()):
+        return
+    ids_all = f["investigator_id"].tolist()
+    keys = [roster.parsed[i].key if i in roster.parsed else "" for i in ids_all]
     others = [c for c in f.columns if c not in ("investigator_id", "name")]
-    place = {i: tuple(str(f[c].iat[index[i]]) for c in others) for i in roster.ids}  # the line but its id
+    g = f[others].copy()
+    g["_key"] = keys
+    dup = g.duplicated(subset=["_key", *others], keep="first").to_numpy() & (np.array(keys, dtype=object) != "")
+    first_of: dict[str, int] = {}
     namesakes = []
-    for key, ids in roster.by_key.items():
-        if len(ids) < 2:
+    for k, (i, key) in enumerate(zip(ids_all, keys)):
+        if not key:
             continue
-        first = ids[0]
-        for i in ids[1:]:
-            spelled = roster.label[i] != roster.label[first]
-            if not spelled and place[i] != place[first]:
-                namesakes.append(f"{first}, {i} {roster.label[i]}")
-                continue
-            other, line = roster.label[first], int(inv_t.lines[index[first]])
-            why_en = "the same name written another way" if spelled else "the same line but for the id"
-            why_zh = "是同一姓名的另一种写法" if spelled else "除编号外完全相同"
-            col.add(inv_t.problem(index[i], "name", roster.label[i],
-                                  (f"one line per person; line {line} has {other!r} ({first}), {why_en}",
-                                   f"每人一行；第 {line} 行的“{other}”（{first}）{why_zh}"),
-                                  ("one person entered twice? Delete one line. Two people? Write one of them as "
-                                   f"{roster.label[i]}（另一人）",
-                                   f"是否同一人录入了两次？请删除一行。如确是两个人，请把其中一人写成“{roster.label[i]}（另一人）”")))
+        j = first_of.setdefault(key, k)
+        if j == k:
+            continue
+        first = ids_all[j]
+        spelled = roster.label[i] != roster.label[first]
+        if not spelled and not dup[k]:
+            namesakes.append(f"{first}, {i} {roster.label[i]}")
+            continue
+        other, line = roster.label[first], int(inv_t.lines[j])
+        why_en = "the same name written another way" if spelled else "the same line but for the id"
+        why_zh = "是同一姓名的另一种写法" if spelled else "除编号外完全相同"
+        col.add(inv_t.problem(k, "name", roster.label[i],
+                              (f"one line per person; line {line} has {other!r} ({first}), {why_en}",
+                               f"每人一行；第 {line} 行的“{other}”（{first}）{why_zh}"),
+                              ("one person entered twice? Delete one line. Two people? Write one of them as "
+                               f"{roster.label[i]}（另一人）",
+                               f"是否同一人录入了两次？请删除一行。如确是两个人，请把其中一人写成“{roster.label[i]}（另一人）”")))
     if namesakes:
         col.note(QualityItem("kin", "note", inv_t.name, "namesakes on the roster (posted or from different "
                              "places): relations, subjects and recusals must name them by id",
@@ -277,16 +288,18 @@ def resolve_people(parsed: dict, col) -> None:
         cols += [(rel_t, "a"), (rel_t, "b")]
     # each distinct value once: an investigator, ambiguous, or a person outside the roster
     info: dict[str, tuple[str | None, str, tuple[str, ...]]] = {}
+    names: dict[str, PersonName] = {}  # each distinct value taken apart once
     for t, column in cols:
         for v in set(t.frame[column].tolist()):
             if v not in info:
-                info[v] = roster.resolve(v)
-    apart = _linked_pairs(rel_t, info) if rel_t is not None else set()
+                names[v] = pn = person_name(v)
+                info[v] = roster.resolve(v, pn)
+    apart = _linked_pairs(rel_t, info, names) if rel_t is not None else set()
     several: dict[str, tuple[str, ...]] = {}
     for v, (ident, how, cands) in list(info.items()):
         if how != "other":
             continue
-        pn = person_name(v)
+        pn = names[v]
         hit = roster.by_sound.get(pn.sound, []) if pn.sound else []
         hit = [i for i in hit if frozenset((pn.key, i)) not in apart]
         if len(hit) == 1:
@@ -324,11 +337,11 @@ def resolve_people(parsed: dict, col) -> None:
                                       ("write the investigator id (人员编号)", "请填写人员编号")))
                 out.append(value)
             else:
-                pn = person_name(value)
+                pn = names[value]
                 s = seen.get(pn.key)
                 if s is None:
-                    s = seen[pn.key] = _Seen(Counter(), (t, int(rows[0]), column, value), pn)
-                s.spellings[value] += len(rows)
+                    s = seen[pn.key] = _Seen({}, (t, int(rows[0]), column, value), pn)
+                s.spellings[value] = s.spellings.get(value, 0) + len(rows)
                 if len(pn.parts) > len(s.name.parts):  # the spelling that shows the name's parts best
                     s.name = pn
                 out.append(None)  # filled with the identity's display below
@@ -343,7 +356,7 @@ def resolve_people(parsed: dict, col) -> None:
     subjects: set[str] = set()
     edges_cols: dict[str, np.ndarray] = {}
     for t, column, codes, out, uniques in resolved:
-        final = [display[ident_of[person_name(v).key]] if o is None else o for o, v in zip(out, uniques)]
+        final = [display[ident_of[names[v].key]] if o is None else o for o, v in zip(out, uniques)]
         arr = np.array(final, dtype=object)[codes] if len(codes) else t.frame[column].to_numpy(dtype=object)
         t.frame[column] = arr
         if column == "subject_id":
@@ -371,16 +384,20 @@ def resolve_people(parsed: dict, col) -> None:
         _resolve_recusals(conf_t, roster, col)
 
 
-def _linked_pairs(rel_t, info) -> set[frozenset]:
-    """Pairs a relations row links (as identity keys, an investigator as their id): two people
-    the office says are related are two people, whatever their names sound like."""
+def _linked_pairs(rel_t, info, names: dict[str, PersonName]) -> set[frozenset]:
+    """Pairs a relations row links (as identity keys, an investigator as their id) where one end
+    has a name that other transcriptions could match: two people the office says are related are
+    two people, whatever their names sound like."""
+    sounding = {v for v, pn in names.items() if pn.sound}
     out: set[frozenset] = set()
+    if not sounding:
+        return out
     for a, b in zip(rel_t.frame["a"].tolist(), rel_t.frame["b"].tolist()):
-        if a and b:
-            ka = info[a][0] if info[a][0] is not None else person_name(a).key
-            kb = info[b][0] if info[b][0] is not None else person_name(b).key
+        if a and b and (a in sounding or b in sounding):
+            ka = info[a][0] if info[a][0] is not None else names[a].key
+            kb = info[b][0] if info[b][0] is not None else names[b].key
             out.add(frozenset((ka, kb)))
-            out.add(frozenset((person_name(a).key, person_name(b).key)))
+            out.add(frozenset((names[a].key, names[b].key)))
     return out
 
 
@@ -460,13 +477,17 @@ def _near_misses(parsed, roster: Roster, seen: dict[str, _Seen], display: dict[s
         return
     # every identity is a possible other end: investigators, subjects, and people of the
     # relations (a relative typed two ways in two rows cuts a kin path as surely)
-    anchors: dict[str, PersonName] = {i: pn for i, pn in roster.parsed.items()}
+    # only names in Chinese characters can be near (ids and Latin names never are)
+    cjk_seen = {k: s for k, s in seen.items() if has_cjk(k)}
+    if not cjk_seen:
+        return
+    anchors: dict[str, PersonName] = {i: pn for i, pn in roster.parsed.items() if has_cjk(pn.base)}
     ident_of_display = {display[k]: k for k in seen}
-    for k, s in seen.items():
+    for k, s in cjk_seen.items():
         anchors[display[k]] = s.name
     idx = _anchor_index(anchors)
     pairs: list[NearPair] = []
-    for k, s in sorted(seen.items()):
+    for k, s in sorted(cjk_seen.items()):
         me = display[k]
         t, row, column, typed = s.first
         for node in sorted(_candidates(s.name, idx)):

@@ -28,7 +28,8 @@ otherwise is a gap: its township's staff cannot work its own cases under the cro
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,6 +49,7 @@ def _distinct_village(value: str) -> bool:
     return ("(" in low or "（" in value) and any(w in low for w in VILLAGE_DISTINCT_WORDS)
 
 
+@lru_cache(maxsize=1 << 20)
 def _vkey(value: str) -> str:
     """The village key; a village marked as another one keeps its remark in the key."""
     k = village_key(value)
@@ -56,15 +58,24 @@ def _vkey(value: str) -> str:
     return k
 
 
+@lru_cache(maxsize=None)
+def _township_bases(township_name: str) -> tuple[str, ...]:
+    """A township's name, and without its ending, longest first (两 characters or more)."""
+    name = fold_traditional(township_name).replace(" ", "")
+    bases = {name} | {name[: -len(e)] for e in TOWNSHIP_ENDINGS if name.endswith(e) and len(name) > len(e)}
+    return tuple(sorted((b for b in bases if len(b) >= 2), key=len, reverse=True))
+
+
 def _without_township(value: str, township_name: str) -> str:
     """``柳河镇王庄村`` -> ``王庄村`` when the cell starts with its own township's name."""
     if not township_name or not value:
         return value
+    bases = _township_bases(township_name)
+    if not any(value.startswith(b[:1]) for b in bases):  # the common case: nothing to strip
+        return value
     v = fold_traditional(value).replace(" ", "")
-    name = fold_traditional(township_name).replace(" ", "")
-    bases = [name] + [name[: -len(e)] for e in TOWNSHIP_ENDINGS if name.endswith(e) and len(name) > len(e)]
-    for b in sorted(set(bases), key=len, reverse=True):
-        if len(b) >= 2 and v.startswith(b) and len(v) - len(b) >= 2:
+    for b in bases:
+        if v.startswith(b) and len(v) - len(b) >= 2:
             return v[len(b):]
     return value
 
@@ -101,23 +112,25 @@ def resolve_villages(parsed: dict, col) -> None:
         mentions.append((cs_t, "village", cs_t.frame["township_id"].to_numpy(dtype=object), True))
     if inv_t is not None and inv_t.ok:
         mentions.append((inv_t, "home_village", inv_t.frame["home_township"].to_numpy(dtype=object), False))
-    spell: dict[str, Counter] = {}
+    spell: dict[str, Counter] = defaultdict(Counter)
     for nm_map in listed.values():
         for k, names in nm_map.items():
             for nm in names:
-                spell.setdefault(k, Counter())[nm] += 10**9  # the list's spelling wins
+                spell[k][nm] += 10**9  # the list's spelling wins
     keyed: list[tuple] = []
     case_keys: list[tuple[str, str, int]] = []  # (key, township, row) of case villages
     gaps: list[str] = []
     for t, column, towns, is_case in mentions:
         vals = t.frame[column].to_numpy(dtype=object)
         keys = np.empty(len(vals), dtype=object)
-        for k, (v, town) in enumerate(zip(vals.tolist(), towns.tolist())):
-            if v == "":
-                keys[k] = ""
+        rows_of: dict[tuple[str, str], list[int]] = {}  # each (village, township) once
+        for k, pair in enumerate(zip(vals.tolist(), towns.tolist())):
+            rows_of.setdefault(pair, []).append(k)
+        for (typed, town), rows in rows_of.items():
+            if typed == "":
+                keys[rows] = ""
                 continue
-            if v.casefold() in by_id:
-                v = by_id[v.casefold()]
+            v = by_id.get(typed.casefold(), typed)
             v = _without_township(v, tname.get(town, ""))
             key = _vkey(v)
             town_list = listed.get(town) if town in known_t else None
@@ -125,10 +138,11 @@ def resolve_villages(parsed: dict, col) -> None:
                 names = town_list.get(key)
                 exact = [n for n in (names or []) if n == v]
                 if names and len(set(names)) > 1 and not exact:
-                    col.add(t.problem(k, column, vals[k],
-                                      (f"one village of {town}; {vals[k]!r} could be {', '.join(sorted(set(names)))}",
-                                       f"{town} 的唯一一个村；“{vals[k]}”可能是 {'、'.join(sorted(set(names)))}"),
-                                      ("write the full name as in villages.csv", "请按村社区表写全称")))
+                    for k in rows[: col.cap]:
+                        col.add(t.problem(k, column, typed,
+                                          (f"one village of {town}; {typed!r} could be {', '.join(sorted(set(names)))}",
+                                           f"{town} 的唯一一个村；“{typed}”可能是 {'、'.join(sorted(set(names)))}"),
+                                          ("write the full name as in villages.csv", "请按村社区表写全称")))
                 elif not names:
                     close = sorted({n for kk, ns in town_list.items() if _near(key, kk) for n in ns})
                     elsewhere = sorted({f"{n} ({tt})" for tt, m in listed.items() if tt != town for n in m.get(key, [])})
@@ -138,15 +152,16 @@ def resolve_villages(parsed: dict, col) -> None:
                             if elsewhere else "add the village to villages.csv, or correct the name")
                         hint_zh = f"是否应为 {'、'.join(close[:3])}？" if close else (
                             f"同名村在 {'、'.join(elsewhere[:3])}：乡镇是否填错？" if elsewhere else "请在村社区表中补充该村，或更正村名")
-                        col.add(t.problem(k, column, vals[k],
-                                          (f"a village of {town} {tname.get(town, '')} in villages.csv",
-                                           f"村社区表中 {town} {tname.get(town, '')} 的村"), (hint_en, hint_zh)))
+                        for k in rows[: col.cap]:
+                            col.add(t.problem(k, column, typed,
+                                              (f"a village of {town} {tname.get(town, '')} in villages.csv",
+                                               f"村社区表中 {town} {tname.get(town, '')} 的村"), (hint_en, hint_zh)))
                     else:
-                        gaps.append(f"{t.frame['investigator_id'].iat[k]} ({vals[k]})")
-            spell.setdefault(key, Counter())[v] += 1
-            keys[k] = key
+                        gaps += [f"{t.frame['investigator_id'].iat[k]} ({typed})" for k in rows]
+            spell[key][v] += len(rows)
+            keys[rows] = key
             if is_case:
-                case_keys.append((key, town, k))
+                case_keys += [(key, town, k) for k in rows]
         keyed.append((t, column, keys))
     display = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spell.items()}
     folded = sorted({f"{s} = {display[k]}" for k, c in spell.items() for s in c if s != display[k] and c[s] < 10**9})

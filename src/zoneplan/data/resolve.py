@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ TOWNSHIP_ENDINGS = ("街道办事处", "地区办事处", "街道办", "民族�
 OFFICE_SUFFIXES = ("人民政府", "政府", "党委", "纪委", "纪工委", "监察办公室", "纪委监委")
 
 
+@lru_cache(maxsize=1 << 20)
 def place_key(text: str) -> str:
     """The matching form of a township: :func:`key`, traditional characters folded, an office
     after the name set aside (``柳河鎮人民政府`` -> ``柳河镇``)."""
@@ -100,8 +102,10 @@ class Lookup:
         self._key = keyfn or (place_key if endings else key)
         for i, n, g in zip(self.ids, self.names, groups):
             self._exact.setdefault(i, set()).add(i)
-            self._variant.setdefault(key(i), set()).add(i)
-            self._variant.setdefault(self._key(i), set()).add(i)
+            ki = key(i)
+            self._variant.setdefault(ki, set()).add(i)
+            if not i.isascii():  # an ASCII id has no other matching form
+                self._variant.setdefault(self._key(i), set()).add(i)
             num = _numeric(i)
             if num is not None:
                 self._variant.setdefault(num, set()).add(i)
