@@ -136,15 +136,24 @@ def county_workbook(path: Path, edit=None) -> Path:
 def wait_until(fn, timeout: float = 120, step: float = 0.25):
     """Poll ``fn`` until it returns something true (bounded by ``timeout``)."""
     try:
-        from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+        from selenium.common.exceptions import (
+            NoSuchElementException,
+            StaleElementReferenceException,
+            WebDriverException,
+        )
         passing: tuple = (StaleElementReferenceException, NoSuchElementException)
     except ImportError:
         passing = ()
+        WebDriverException = ()  # noqa: N806
     end = time.monotonic() + timeout
     while True:
         try:
             v = fn()
         except passing:  # the page was reloading under the query
+            v = None
+        except WebDriverException as e:  # Chrome's own word for a node htmx swapped out mid-read
+            if "does not belong to the document" not in str(e):
+                raise
             v = None
         if v:
             return v
