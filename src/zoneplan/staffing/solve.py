@@ -34,6 +34,7 @@ from ..options import CHANGES_LEVEL, RuleOptions, SolveOptions, with_changes_lev
 from ..results import LevelResult, Levels, Status
 from ..runner import Budget, Cancel, Cancelled, run_off_main
 from .assemble import assignments_frame, chosen_pairs, workload_frame
+from .canonical import TIE_BREAK, canonical_tables
 from .dense import DENSE_PAIRS
 from .eligibility import build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
@@ -122,6 +123,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
 
     rules = rules or RuleOptions()
     opts = options or SolveOptions()
+    tables = canonical_tables(tables)  # ids in a fixed order: the plan does not depend on row order
     prev = None if previous is None else previous_frame(previous)
     if prev is not None:
         opts = opts.model_copy(update={"order": with_changes_level(tuple(opts.order))})
@@ -163,16 +165,19 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     search = budget.until(reserve=finishing_reserve(inst.n_invs, inst.n_cases, open_pairs))
     order = tuple(opts.order)
     decided = np.zeros(inst.n_cases, dtype=bool)
+    canonical = False
     try:
         if weighted:
             levels, all_proven = _weighted(states, parts, inst.floor, opts, search, on_solution)
             if all_proven:
                 decided[:] = True
         else:
-            totals, staffed_proven = solve_lexicographic(states, order, inst.floor, opts, search, progress,
-                                                         on_solution)
+            totals, staffed_proven = solve_lexicographic(states, order + (TIE_BREAK,), inst.floor, opts, search,
+                                                         progress, on_solution)
+            canonical = all(x.proven for x in totals)
             levels = [LevelResult(x.level.name, "max" if x.level.sense > 0 else "min", x.level.to_user(x.value),
-                                  None if x.bound is None else x.level.to_user(x.bound), x.proven) for x in totals]
+                                  None if x.bound is None else x.level.to_user(x.bound), x.proven) for x in totals
+                      if x.level.name != TIE_BREAK]
             for st, ok in zip(states, staffed_proven):
                 if ok:
                     decided[st.part.cases] = True
@@ -227,6 +232,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         "dense_parts": int(sum(st.dense for st in states)),
         "largest_part_pairs": max((p.n_pairs for p in parts), default=0),
         "solves": int(sum(st.solves for st in states)), "precheck_unstaffable": len(pre),
+        "canonical": bool(canonical),
     }
     return StaffingResult(
         status=status, levels=Levels(levels), assignments=assignments, unstaffed=unstaffed, workload=workload,
