@@ -257,6 +257,14 @@ below the plan's maximum, then bisection): an LP
             mip = solve_mip(part, np.flatnonzero(support | state.plan.member), None, minimise_max=True,
                             fixed=fixed, load_cap=cap, budget=improve, seed=opts.seed)
             state.solves += 1
+            if (mip.plan is None or level.value(part, mip.plan) > cap) and part.n_pairs <= WHOLE_PROBE_PAIRS:
+                # none on the core: a small part asks the same of every pair, which decides it
+                mip = solve_mip(part, np.arange(part.n_pairs), None, minimise_max=True, fixed=fixed,
+                                load_cap=cap, budget=improve, seed=opts.seed)
+                state.solves += 1
+                if mip.infeasible:
+                    bound = cap + g
+                    continue
             if mip.plan is None or level.value(part, mip.plan) > cap:
                 break  # LP-feasible, but no plan within cap on the core: undecided
             state.plan = mip.plan
@@ -276,6 +284,10 @@ below the plan's maximum, then bisection): an LP
 
 #: Share of the max level's time the single-member moves may take at most.
 REBALANCE_SHARE = 0.2
+
+#: A probe whose core holds no plan within the cap asks HiGHS over every pair of a part
+#: this small (an exact answer either way).
+WHOLE_PROBE_PAIRS = 5_000
 
 #: Binary search over the attainable maxima when at most this many lie in the gap.
 PROBE_STEPS = 16

@@ -215,7 +215,9 @@ def _run(state: PartState, opts: SolveOptions, budget: Budget, det_time: float |
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             break
         bound = float(solver.best_objective_bound)
-        if np.isfinite(bound):  # every stage's bound holds: keep the tightest (maximised objective)
+        # every stage's bound holds: keep the tightest (maximised objective); a stage that
+        # found no solution (UNKNOWN) reports 0 for its bound, which is no bound
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and np.isfinite(bound):
             best = bound if best is None else min(best, bound)
         if status == cp_model.OPTIMAL:
             break

@@ -207,13 +207,14 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     workload = workload_frame(inst, pairs)
     timings["explain"] = time.perf_counter() - t
     t = time.perf_counter()
-    report = check(tables, assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules)
+    report = check(tables, assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules,
+                   locks=_lock_ids(tables, lk.lock_inv, lk.lock_case),
+                   forbid=_lock_ids(tables, lk.forbid_inv, lk.forbid_case))
     timings["check"] = time.perf_counter() - t
     if not report.ok:
         lines = "; ".join(f"{v.rule} {v.case_id}/{v.investigator_id}: {v.detail}" for v in report.violations[:10])
         raise InternalError(f"the solver emitted a plan its checker rejects ({len(report.violations)} "
                             f"violation(s)): {lines}")
-    _check_locks_kept(assignments, tables, lk)
     changes = summary = None
     if prev is not None:
         changes = change_frame(inst, prev, assignments, unstaffed)
@@ -269,19 +270,11 @@ def _locked_start(part, opts: SolveOptions, budget: Budget):
     raise LockError(f"the locks on part {part.index} ({len(inst_cases)} case(s)) {what}")
 
 
-def _check_locks_kept(assignments: pd.DataFrame, tables: Tables, lk) -> None:
-    """The plan keeps every lock and uses no forbidden pair (else a bug: InternalError)."""
-    if not len(lk.lock_inv) and not len(lk.forbid_inv):
-        return
+def _lock_ids(tables: Tables, inv: np.ndarray, case: np.ndarray) -> list[tuple[str, str]]:
+    """Index pairs of the (id-ordered) tables as (case_id, investigator_id)."""
     cid = tables.cases["case_id"].to_numpy(dtype=object)
     iid = tables.investigators["investigator_id"].to_numpy(dtype=object)
-    have = set(zip(assignments["case_id"], assignments["investigator_id"]))
-    lost = [f"{cid[c]}:{iid[i]}" for i, c in zip(lk.lock_inv.tolist(), lk.lock_case.tolist())
-            if (cid[c], iid[i]) not in have]
-    used = [f"{cid[c]}:{iid[i]}" for i, c in zip(lk.forbid_inv.tolist(), lk.forbid_case.tolist())
-            if (cid[c], iid[i]) in have]
-    if lost or used:
-        raise InternalError(f"the plan breaks locks {lost} or uses forbidden pairs {used}")
+    return [(cid[c], iid[i]) for i, c in zip(inv.tolist(), case.tolist())]
 
 
 def _weighted(states: list[PartState], parts, floor: int, opts: SolveOptions, budget: Budget,

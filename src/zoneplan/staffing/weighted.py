@@ -117,7 +117,8 @@ def solve_weighted(state: PartState | None, parts: list[Part], floor: int, opts:
         if value_of(plan) >= value_of(state.plan):
             state.plan = plan
     value = value_of(state.plan)
-    bound = None if status == cp_model.UNKNOWN and not np.isfinite(solver.best_objective_bound) \
-        else int(np.floor(solver.best_objective_bound + 1e-9))
+    # with no solution found (UNKNOWN) CP-SAT reports 0 as its bound: no bound at all
+    bound = int(np.floor(solver.best_objective_bound + 1e-9)) \
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and np.isfinite(solver.best_objective_bound) else None
     proven = status == cp_model.OPTIMAL
     return value / WEIGHT_SCALE, (value if proven else bound) / WEIGHT_SCALE if bound is not None else None, proven
