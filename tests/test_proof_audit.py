@@ -209,3 +209,19 @@ def test_a_false_claim_is_caught():
         r.levels = Levels(levels.values())
         with pytest.raises(AssertionError):
             audit(r, tables, rules, truth, order)
+
+
+def test_the_checker_reports_broken_locks_and_forbidden_pairs():
+    """The audit's lock check is the checker's: a locked membership missing from a plan and
+    a forbidden one in it are violations."""
+    from conftest import EXAMPLES
+
+    t = zoneplan.load(EXAMPLES / "tutorial")
+    plan = zoneplan.staff(t).assignments
+    kept = tuple(plan[["case_id", "investigator_id"]].iloc[0])
+    assert zoneplan.check(t, plan, locks=[kept], forbid=[("X1", "nobody")]).ok
+    rep = zoneplan.check(t, plan.iloc[1:], locks=[kept])
+    assert [(v.rule, v.case_id, v.investigator_id) for v in rep.violations if v.rule.startswith("plan.")] == \
+        [("plan.locked", *kept)]
+    rep = zoneplan.check(t, plan, forbid=[kept])
+    assert [(v.rule, v.case_id, v.investigator_id) for v in rep.violations] == [("plan.forbidden", *kept)]
