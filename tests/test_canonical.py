@@ -174,3 +174,15 @@ def test_random_instances_are_canonical(seed, dense_case):
     r = _solve(_shuffled(_padded(frames, seed), seed + 1))
     if "A0001" not in set(r.assignments["investigator_id"]):
         _same(base, r, padded=True)
+
+
+def test_weighted_mode_is_canonical_too():
+    """One weighted objective, then the least tie-break weight among its optimal plans."""
+    frames = _example("county")
+    opts = SolveOptions(mode="weighted")
+    base = _solve(frames, opts)
+    assert base.stats["canonical"]
+    _same(base, _solve(_shuffled(frames, 5), opts))
+    r = _solve(_shuffled(_padded(frames, 2), 3), opts)
+    if "A0001" not in set(r.assignments["investigator_id"]):
+        _same(base, r, padded=True)

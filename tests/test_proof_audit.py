@@ -69,19 +69,19 @@ def _with_changes(order):
     return tuple(order[:k]) + ("changes",) + tuple(order[k:])
 
 
-@pytest.mark.parametrize("seed", range(30))
+@pytest.mark.parametrize("seed", range(18))
 def test_sparse_claims_hold(seed):
     tables, rules = random_case(seed)
     _audit_all(tables, rules, ORDERS[seed % len(ORDERS)], seed)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(6))
 def test_dense_claims_hold(seed, dense):
     tables, rules = random_case(1000 + seed, dense=True)
     _audit_all(tables, rules, ORDERS[seed % len(ORDERS)], seed)
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", range(3))
 def test_dense_claims_hold_when_column_generation_is_cut(seed, dense, monkeypatch):
     """Small first LP cores (two nearest pairs per case), so column generation takes several
     rounds, and a cancel at every point the run asks: LPs, probes and cores stopped half way."""
@@ -92,7 +92,7 @@ def test_dense_claims_hold_when_column_generation_is_cut(seed, dense, monkeypatc
     _audit_all(tables, rules, ORDERS[(seed * 5) % len(ORDERS)], seed, every_cancel=True)
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", range(2))
 def test_county_claims_hold(seed):
     """A generated county (one part of 20 cases, 61 people), where CP-SAT stopped at its
     first plan leaves levels unproven."""
@@ -137,15 +137,14 @@ def _replan_case(seed: int, dense_case: bool):
     return tables, rules, prev, locks, forbid
 
 
-@pytest.mark.parametrize("seed,dense_case", [(s, False) for s in range(12)] + [(2000 + s, True) for s in range(6)])
+@pytest.mark.parametrize("seed,dense_case", [(s, False) for s in range(8)] + [(2000 + s, True) for s in range(4)])
 def test_replans_keep_locks_and_claims_hold(seed, dense_case, monkeypatch):
     if dense_case:
         import zoneplan.staffing.solve as solve
 
         monkeypatch.setattr(solve, "DENSE_PAIRS", 0)
-    case = _replan_case(seed, dense_case)
-    if case is None:
-        pytest.skip("no re-plan to draw from this seed")
+    case = next((c for c in (_replan_case(seed + 100 * j, dense_case) for j in range(6)) if c is not None), None)
+    assert case is not None, "no re-plan drawn from six seeds"
     tables, rules, prev, locks, forbid = case
     order = ORDERS[seed % len(ORDERS)]
     try:
@@ -157,7 +156,7 @@ def test_replans_keep_locks_and_claims_hold(seed, dense_case, monkeypatch):
             exact_levels(tables, rules, _with_changes(order), previous=prev, locks=locks, forbid=forbid)
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(5))
 def test_weighted_claims_hold(seed):
     if seed < 2:
         from zoneplan.synth import generate

@@ -169,6 +169,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     try:
         if weighted:
             levels, all_proven = _weighted(states, parts, inst.floor, opts, search, on_solution)
+            canonical = all_proven and all(st.exact for st in states)
             if all_proven:
                 decided[:] = True
         else:
