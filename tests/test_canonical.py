@@ -186,3 +186,20 @@ def test_weighted_mode_is_canonical_too():
     r = _solve(_shuffled(_padded(frames, 2), 3), opts)
     if "A0001" not in set(r.assignments["investigator_id"]):
         _same(base, r, padded=True)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dense_strategy_is_canonical(seed, monkeypatch):
+    """Every part through the dense strategy (LP cores, HiGHS, the tie-break on the pairs a
+    plan optimal for every level can use): shuffled and padded, the same plan."""
+    import zoneplan.staffing.solve as solve
+    from audit import _frames
+
+    monkeypatch.setattr(solve, "DENSE_PAIRS", 0)
+    frames = {k: v for k, v in _frames(np.random.default_rng(seed), True).items() if v is not None}
+    base = _solve(frames)
+    assert base.stats["canonical"] and base.stats["dense_parts"] == base.stats["parts"]
+    _same(base, _solve(_shuffled(frames, seed)))
+    r = _solve(_shuffled(_padded(frames, seed), seed + 1))
+    if "A0001" not in set(r.assignments["investigator_id"]):
+        _same(base, r, padded=True)
