@@ -81,10 +81,11 @@ def test_dense_claims_hold(seed, dense):
     _audit_all(tables, rules, ORDERS[seed % len(ORDERS)], seed)
 
 
-@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("seed", [0, 3, 4, 9])
 def test_dense_claims_hold_when_column_generation_is_cut(seed, dense, monkeypatch):
     """Small first LP cores (two nearest pairs per case), so column generation takes several
-    rounds, and a cancel at every point the run asks: LPs, probes and cores stopped half way."""
+    rounds, and a cancel at every point the run asks: LPs, probes and cores stopped half way
+    (seeds 3, 4 and 9 stop the max level's probes with a plan above the optimum)."""
     import zoneplan.staffing.lp as lp
 
     monkeypatch.setattr(lp, "NEAREST", 2)
