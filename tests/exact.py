@@ -19,6 +19,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+import exact_solve
 import zoneplan
 from zoneplan.check import travel_minutes
 
@@ -67,34 +68,36 @@ class _Model:
 
     def solve(self, objective: dict[int, float], sense: int) -> tuple[float, np.ndarray]:
         """Optimise ``sense * objective`` (+1 maximise); every column is integer."""
-        import highspy
-
-        h = highspy.Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("mip_rel_gap", 0.0)
-        h.setOptionValue("mip_abs_gap", 0.5)  # integral objectives: within 0.5 is optimal
-        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
         n = len(self.lb)
-        inf = highspy.kHighsInf
         cost = np.zeros(n)
         for j, a in objective.items():
             cost[j] += -sense * a
-        h.addVars(n, np.array(self.lb, dtype=float), np.array(self.ub, dtype=float))
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32),
-                                np.array([highspy.HighsVarType.kInteger] * n))
-        for terms, lo, hi in self.rows:
-            idx = np.array(list(terms), dtype=np.int32)
-            val = np.array([terms[k] for k in terms], dtype=float)
-            h.addRow(-inf if lo == -math.inf else lo, inf if hi == math.inf else hi, len(idx), idx, val)
-        h.run()
-        status = h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise AssertionError(f"oracle: HiGHS ended with {h.modelStatusToString(status)}")
-        x = np.round(np.array(h.getSolution().col_value)).astype(np.int64)
+        data = {"lb": self.lb, "ub": self.ub, "cost": cost.tolist(),
+                "rows": [(list(t), [t[k] for k in t], lo, hi) for t, lo, hi in self.rows]}
+        x = np.asarray(_highs(data), dtype=np.int64)
         value = sum(a * x[j] for j, a in objective.items())
         return float(value), x
+
+
+def _highs(data: dict) -> list[int]:
+    """Solve in this process, or in a child of its own when highspy cannot be imported beside
+    OR-Tools (some wheel pairs ship clashing ``libhighs`` builds)."""
+    try:
+        import highspy  # noqa: F401
+    except ImportError:
+        import json
+        import pathlib
+        import subprocess
+        import sys
+
+        here = str(pathlib.Path(__file__).resolve().parent)
+        child = f"import sys; sys.path.insert(0, {here!r}); import exact_solve; exact_solve.main()"
+        out = subprocess.run([sys.executable, "-c", child], input=json.dumps(exact_solve.to_json(data)),
+                             capture_output=True, text=True, check=False)
+        if out.returncode:
+            raise AssertionError(f"oracle: the HiGHS child failed: {out.stderr[-2000:]}")
+        return json.loads(out.stdout.strip().splitlines()[-1])  # highspy prints a banner first
+    return exact_solve.solve(data)
 
 
 def exact_levels(tables, rules=None, order=("staffed", "max_workload", "travel"), *, previous=None,
