@@ -59,6 +59,10 @@ FULL_PARAMETERS: dict[str, object] = {"linearization_level": 2}
 #: search it has not proven by then is one it would take seconds or minutes over.
 LEAN_DT = 0.01
 
+#: Parts up to this many pairs are searched in two stages; larger models (the cores of
+#: dense parts) with the lean parameters alone.
+STAGED_PAIRS = 5_000
+
 #: The stages of every CP-SAT search: (parameters, deterministic time cap or None).
 STAGES: tuple[tuple[dict[str, object], float | None], ...] = ((SPARSE_PARAMETERS, LEAN_DT), (FULL_PARAMETERS, None))
 
@@ -194,8 +198,11 @@ def _run(state: PartState, opts: SolveOptions, budget: Budget, det_time: float |
     pm.hint(state.plan if state.hint is None else state.hint)
     left = det_time
     status, best = cp_model.UNKNOWN, None
-    for stage, (params, cap) in enumerate(STAGES):
-        if stage == 0 and state.lean_failed and len(STAGES) > 1:
+    # a large model (a dense part's core) stays lean: presolve and cuts cost more than they
+    # win there (the lean search is what the dense strategy's core search was measured with)
+    stages = STAGES if state.part.n_pairs <= STAGED_PAIRS else ((STAGES[0][0], None),)
+    for stage, (params, cap) in enumerate(stages):
+        if stage == 0 and state.lean_failed and len(stages) > 1:
             continue
         if budget.stopped or (left is not None and left <= 0):
             break
