@@ -13,7 +13,8 @@ asks whether it was cancelled (one worker: the same point every run).
 :func:`audit` checks a result against :func:`exact.exact_levels`: the plan passes the
 independent checker (locks and forbidden pairs included), each level's value is the
 plan's, every bound holds for the true lexicographic optimum, a proven level equals it,
-and a level is proven only when every earlier level is.
+a level is proven only when every earlier level is, and a plan said to be canonical has
+the least tie-break weight among the optimal plans.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 import zoneplan
+from exact import plan_tie_weight
 from zoneplan import Cancel, RuleOptions
 
 TOWNS = ["A", "B", "C", "D", "E"]
@@ -136,14 +138,25 @@ def audit(r, tables, rules, truth: dict[str, float], order, *, locks=(), forbid=
             assert math.isclose(lv.value, t, abs_tol=1e-6), f"{name} proven at {lv.value}, optimum {t}"
         earlier = earlier and lv.proven
     assert (r.status == "OPTIMAL") == all(r.levels[n].proven for n in order), (r.status, dict(r.levels))
+    _audit_canonical(r, truth)
 
 
-def audit_weighted(r, tables, rules, truth: float) -> None:
-    """The weighted level: a bound that holds, and proven only at the optimum."""
+def _audit_canonical(r, truth: dict[str, float]) -> None:
+    """A plan said to be canonical has the least tie-break weight of the optimal plans."""
+    if r.stats.get("canonical") and "tie_break" in truth:
+        assert r.status == "OPTIMAL", "canonical, but not every level proven"
+        got = plan_tie_weight(r.assignments)
+        assert got == truth["tie_break"], f"canonical plan of tie-break weight {got}, least {truth['tie_break']}"
+
+
+def audit_weighted(r, tables, rules, truth: dict[str, float]) -> None:
+    """The weighted level: a bound that holds, and proven only at the optimum; a canonical
+    plan of least tie-break weight among the optima."""
     assert zoneplan.check(tables, r.assignments, rules).ok
-    lv = r.levels["weighted"]
-    assert lv.value <= truth + 1e-6
+    lv, best = r.levels["weighted"], truth["weighted"]
+    assert lv.value <= best + 1e-6
     if lv.bound is not None:
-        assert lv.bound >= truth - 1e-6, (lv, truth)
+        assert lv.bound >= best - 1e-6, (lv, best)
     if lv.proven:
-        assert math.isclose(lv.value, truth, abs_tol=1e-6), (lv, truth)
+        assert math.isclose(lv.value, best, abs_tol=1e-6), (lv, best)
+    _audit_canonical(r, truth)

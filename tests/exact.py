@@ -100,8 +100,35 @@ def _highs(data: dict) -> list[int]:
     return exact_solve.solve(data)
 
 
+_M64 = (1 << 64) - 1
+
+
+def _mix(x: int) -> int:
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & _M64
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & _M64
+    return x ^ (x >> 31)
+
+
+def _h(text: str) -> int:
+    h = 0xCBF29CE484222325
+    for ch in text:
+        h = ((h ^ ord(ch)) * 0x100000001B3) & _M64
+    return _mix(h ^ len(text))
+
+
+def tie_weight(case_id: str, investigator_id: str) -> int:
+    """The README's tie-break weight of a membership, computed here from its definition (the
+    formula in ``zoneplan.staffing.canonical.tie_weights``), not by the solver's code."""
+    return (_mix((_h(case_id) * 0x9E3779B97F4A7C15 + _mix(_h(investigator_id))) & _M64) >> 44) + 1
+
+
+def plan_tie_weight(plan: pd.DataFrame) -> int:
+    """The tie-break weight of a plan: its memberships' weights, summed."""
+    return sum(tie_weight(c, i) for c, i in zip(plan["case_id"], plan["investigator_id"]))
+
+
 def exact_levels(tables, rules=None, order=("staffed", "max_workload", "travel"), *, previous=None,
-                 locks=(), forbid=(), weights=None) -> Exact:
+                 locks=(), forbid=(), weights=None, tie_break: bool = False) -> Exact:
     """The exact lexicographic optimum of ``order`` (or of the weighted objective).
 
     Parameters
@@ -117,6 +144,9 @@ def exact_levels(tables, rules=None, order=("staffed", "max_workload", "travel")
     weights : dict, optional
         Weighted mode: ``{"staffed": .., "max_workload": .., "travel": .., "changes": ..}``;
         the result then has the single level ``weighted``.
+    tie_break : bool
+        Then also the least tie-break weight (:func:`tie_weight`) among the optimal plans,
+        as the level ``tie_break``.
     """
     rules = rules or zoneplan.RuleOptions()
     inv = tables.investigators.set_index("investigator_id")
@@ -225,9 +255,11 @@ def exact_levels(tables, rules=None, order=("staffed", "max_workload", "travel")
             for j, a in terms.items():
                 obj[j] = obj.get(j, 0.0) + sense * w.get(name, 0) * a
         value, sol = m.solve(obj, +1)
-        if previous is not None:
-            value -= w.get("changes", 0) * const
-        return Exact({"weighted": value / WEIGHT_SCALE}, _plan(pairs, x, lead, sol))
+        out = {"weighted": (value - (w.get("changes", 0) * const if previous is not None else 0)) / WEIGHT_SCALE}
+        if tie_break:
+            m.row(obj, value, math.inf)
+            out["tie_break"], sol = m.solve({x[p]: float(tie_weight(*p)) for p in pairs}, -1)
+        return Exact(out, _plan(pairs, x, lead, sol))
     out: dict[str, float] = {}
     sol = None
     for name in order:
@@ -235,6 +267,8 @@ def exact_levels(tables, rules=None, order=("staffed", "max_workload", "travel")
         value, sol = m.solve(terms, sense)
         m.row(terms, value if sense > 0 else -math.inf, value if sense < 0 else math.inf)
         out[name] = (value + (const if name == "changes" else 0.0)) / scale
+    if tie_break:
+        out["tie_break"], sol = m.solve({x[p]: float(tie_weight(*p)) for p in pairs}, -1)
     return Exact(out, _plan(pairs, x, lead, sol))
 
 

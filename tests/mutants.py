@@ -59,7 +59,7 @@ M = [
  ("tie-break level dropped", "src/zoneplan/staffing/solve.py", "order + (TIE_BREAK,)", "order", "tests/test_canonical.py"),
  ("tables not put in id order", "src/zoneplan/staffing/solve.py", "    tables = canonical_tables(tables)", "    tables = tables", "tests/test_canonical.py"),
  ("dense tie-break skipped", "src/zoneplan/staffing/dense.py", "if face is None or face.sum() > TIE_FACE_PAIRS:", "if True:", "tests/test_canonical.py -k dense_strategy"),
- ("weighted tie-break skipped", "src/zoneplan/staffing/weighted.py", "    if proven:\n        state.exact = _tie_break(", "    if False:\n        state.exact = _tie_break(", "tests/test_canonical.py -k weighted"),
+ ("weighted tie-break skipped", "src/zoneplan/staffing/weighted.py", "    if proven:\n        state.exact = _tie_break(", "    if False:\n        state.exact = _tie_break(", "tests/test_proof_audit.py -k weighted"),
  ("tie weights from row positions", "src/zoneplan/staffing/canonical.py", "_mix(hi[pair_inv])", "_mix(pair_inv.astype(np.uint64))", "tests/test_canonical.py"),
  # issue 17: the prefecture-hard part closes only with the second CP-SAT stage
  ("second CP-SAT stage off", "src/zoneplan/staffing/search.py", "((SPARSE_PARAMETERS, LEAN_DT), (FULL_PARAMETERS, None))", "((SPARSE_PARAMETERS, None),)", "tests/test_prefecture_hard.py"),

@@ -6,7 +6,8 @@ under tiny deterministic limits and cancelled at fixed points, every result is c
 :func:`audit.audit` against the exact lexicographic optimum of an independent HiGHS model
 built from the tables (:mod:`exact`): the plan passes the independent checker (locks
 included), each level's value is the plan's, every bound holds, a level proven equals the
-optimum, and a level is proven only when every earlier level is.  Re-plans (a previous
+optimum, a level is proven only when every earlier level is, and a plan said to be
+canonical has the least tie-break weight of the optimal plans.  Re-plans (a previous
 plan, locks on memberships -- the first pair of the instance among them -- and forbidden
 pairs) and the weighted objective go through the same audit.
 """
@@ -56,7 +57,8 @@ def _runs(tables, rules, order, seed, every_cancel=False, **kw):
 def _audit_all(tables, rules, order, seed, **kw):
     locks, forbid = kw.pop("_locks", ()), kw.pop("_forbid", ())
     full = tuple(order) if kw.get("previous") is None else _with_changes(order)
-    truth = exact_levels(tables, rules, full, previous=kw.get("previous"), locks=locks, forbid=forbid).levels
+    truth = exact_levels(tables, rules, full, previous=kw.get("previous"), locks=locks, forbid=forbid,
+                         tie_break=True).levels
     for how, r in _runs(tables, rules, order, seed, **kw):
         try:
             audit(r, tables, rules, truth, full, locks=locks, forbid=forbid, previous=kw.get("previous"))
@@ -167,7 +169,7 @@ def test_weighted_claims_hold(seed):
         tables, rules = random_case(3000 + seed)
     weights = [{"staffed": 1000.0, "max_workload": 60.0, "travel": 1.0},
                {"staffed": 3.0, "max_workload": 5.0, "travel": 0.25}][seed % 2]
-    truth = exact_levels(tables, rules, weights=weights).levels["weighted"]
+    truth = exact_levels(tables, rules, weights=weights, tie_break=True).levels
     opts = SolveOptions(mode="weighted", weights=weights, workers=1)
     for dt in (None, 1e-5, 1e-4, 0.001):
         r = zoneplan.staff(tables, rules, opts.model_copy(update={"deterministic_time": dt}))

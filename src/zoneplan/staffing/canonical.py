@@ -119,6 +119,10 @@ def tie_weights(case_ids: np.ndarray, inv_ids: np.ndarray, pair_case: np.ndarray
     """The tie-break weight of every pair, in ``1 .. 2**TIE_BITS``: a function of the case id
     and the investigator id only (so of neither the row order nor the other rows).
 
+    With ``H(s) = mix(fnv1a(s) ^ len(s))`` -- FNV-1a 64 over the code points of ``s``,
+    ``mix`` the SplitMix64 finaliser, all modulo 2**64 -- the weight of (case ``c``,
+    investigator ``i``) is ``(mix(H(c) * 0x9E3779B97F4A7C15 + mix(H(i))) >> (64 - TIE_BITS)) + 1``.
+
     Examples
     --------
     >>> w = tie_weights(np.array(["K1"]), np.array(["I1", "I2"]), np.array([0, 0]), np.array([0, 1]))
