@@ -2,17 +2,23 @@
 
 ``python tests/mutants.py [name ...]`` (from the repository root, in the venv): each
 mutant below is applied to its file, the listed tests run, and the file is restored.
-Every line must say CAUGHT.  Mutants: those of issue 10 (a min-max level always proven,
-a wrong big-M, a wrong bound formula, eligibility ignoring cross_county, workload.csv
-without current workload, the zoning checker stubbed), the team rules, locks and the
-changes level of re-planning, and a few more of the new code.
+Every line must say CAUGHT, and the last line reports the share caught.  A mutant is one
+replacement, or several applied together: ``old`` and ``new`` are then tuples.
+
+Mutants: those of issue 10 (a min-max level always proven, a wrong big-M, a wrong bound
+formula, eligibility ignoring cross_county, workload.csv without current workload, the
+zoning checker stubbed), the team rules, locks and the changes level of re-planning; those
+of issue 17 -- each makes the tool claim something false (a proof, a bound, a lock kept, a
+number or a name read) or makes the plan depend on the layout of the tables -- and more of
+the same families.  The proof audit (``tests/test_proof_audit.py``) catches the claims,
+``tests/test_canonical.py`` the layout, ``tests/test_parsing_tables.py`` the reading.
 """
 import pathlib
 import subprocess
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-M=[
+M = [
  ("big-M weights", "src/zoneplan/staffing/search.py", "        weights[k] = 1 + sum(weights[j] * spans[j] for j in range(k + 1, len(levels)))", "        weights[k] = 1", "tests/test_staffing_props.py tests/test_solver_core.py"),
  ("min-max always proven", "src/zoneplan/staffing/lexicographic.py", "    max_proven = value == bound and all(exact_a)", "    max_proven = True", "tests/test_solver_core.py -k honest"),
  ("bound formula", "src/zoneplan/staffing/search.py", "bound = group[0].sense * int(np.floor((best - lowest) / weights[0] + 1e-9))", "bound = group[0].sense * int(np.floor(best / weights[0] + 1e-9))", "tests/test_solver_core.py tests/test_regressions.py"),
@@ -47,16 +53,54 @@ M=[
  ("identity: list items with marks accepted", "src/zoneplan/data/parse.py", "        if bad_u.any():", "        if False:", "tests/test_identity.py tests/test_input_trust.py"),
  ("identity: distinct remark ignored", "src/zoneplan/data/identity.py", "    distinct = any(w in low for w in DISTINCT_WORDS)", "    distinct = False", "tests/test_identity.py tests/test_input_trust.py"),
  ("identity: first-part rule off", "src/zoneplan/data/identity.py", '            return "part"\n    elif', '            return None\n    elif', "tests/test_identity.py tests/test_input_trust.py"),
+
+ # issue 17: false proofs and bounds, caught by the proof audit
+ ("dense sum level proven on give-up", "src/zoneplan/staffing/dense.py", "    return LevelOutcome(level.value(part, state.plan), bound, False)", "    return LevelOutcome(level.value(part, state.plan), bound, True)", "tests/test_proof_audit.py"),
+ ("dense max bound = own value", "src/zoneplan/staffing/dense.py", "    bound = max(lower, min(bound, value))", "    bound = max(lower, value)", "tests/test_proof_audit.py"),
+ ("LP stopped early used as bound", "src/zoneplan/staffing/lp.py", "    converged = not enter.any()", "    converged = True", "tests/test_proof_audit.py"),
+ ("level proven while an earlier is not", "src/zoneplan/staffing/lexicographic.py", "    proven = all(o.proven for o in outcomes) and all(valid)", "    proven = all(o.proven for o in outcomes)", "tests/test_proof_audit.py"),
+ ("lock on the first pair ignored", "src/zoneplan/staffing/previous.py", "        locked[p[p >= 0]] = True", "        locked[p[p > 0]] = True", "tests/test_proof_audit.py -k replans"),
+ ("staffed span 0 in the combined objective", "src/zoneplan/staffing/search.py", "    spans = [lv.coefficients(part).span(part) for lv in levels]", "    spans = [0 if lv.name == 'staffed' else lv.coefficients(part).span(part) for lv in levels]", "tests/test_proof_audit.py"),
+ ("FEASIBLE combined solve reported proven", "src/zoneplan/staffing/search.py", "        if status == cp_model.OPTIMAL:\n            outcome", "        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):\n            outcome", "tests/test_proof_audit.py"),
+ ("max level proven when earlier levels are not", "src/zoneplan/staffing/lexicographic.py", "    max_proven = value == bound and all(exact_a)", "    max_proven = value == bound", "tests/test_proof_audit.py"),
+ ("max level bound one unit too high", "src/zoneplan/staffing/search.py", "max(lower, int(np.ceil(-best - 1e-9)))", "max(lower, int(np.ceil(-best - 1e-9)) + 1)", "tests/test_proof_audit.py"),
+ ("weighted FEASIBLE reported proven", "src/zoneplan/staffing/weighted.py", "    proven = status == cp_model.OPTIMAL", "    proven = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)", "tests/test_proof_audit.py -k weighted"),
+ ("dense level bound from an LP not converged", "src/zoneplan/staffing/dense.py", "    if lp.value is None or not lp.converged:", "    if lp.value is None:", "tests/test_proof_audit.py"),
+ ("levels reported as kept, not as the plan has them", "src/zoneplan/staffing/lexicographic.py", "    return _recount(totals, states, floor), decided\n\n\ndef _recount", "    return totals, decided\n\n\ndef _recount", "tests/test_proof_audit.py"),
+ ("checker ignores locks", "src/zoneplan/check.py", "sorted(set(map(tuple, locks)) - have)", "[]", "tests/test_proof_audit.py -k checker_reports"),
+ # issue 17: reading numbers and names, caught by the table-driven tests
+ ("十二 read as 2", "src/zoneplan/data/cells.py", "(1 if current is None else current)", "(0 if current is None else current)", "tests/test_parsing_tables.py"),
+ ("柳河乡 resolved to 柳河镇", "src/zoneplan/data/resolve.py", ("_strip_ending(k) == k:", "self._ending.get(k, set())"), ("True:", "self._ending.get(_strip_ending(k), set())"), "tests/test_parsing_tables.py"),
+ # issue 17: canonical plans, caught by the shuffled and padded inputs
+ ("tie-break level dropped", "src/zoneplan/staffing/solve.py", "order + (TIE_BREAK,)", "order", "tests/test_canonical.py"),
+ ("tables not put in id order", "src/zoneplan/staffing/solve.py", "    tables = canonical_tables(tables)", "    tables = tables", "tests/test_canonical.py"),
+ ("dense tie-break skipped", "src/zoneplan/staffing/dense.py", "if face is None or face.sum() > TIE_FACE_PAIRS:", "if True:", "tests/test_canonical.py -k dense_strategy"),
+ ("weighted tie-break skipped", "src/zoneplan/staffing/weighted.py", "    if proven:\n        state.exact = _tie_break(", "    if False:\n        state.exact = _tie_break(", "tests/test_proof_audit.py -k weighted"),
+ ("tie weights from row positions", "src/zoneplan/staffing/canonical.py", "_mix(hi[pair_inv])", "_mix(pair_inv.astype(np.uint64))", "tests/test_canonical.py"),
+ # issue 17: the prefecture-hard part closes only with the second CP-SAT stage
+ ("second CP-SAT stage off", "src/zoneplan/staffing/search.py", "((SPARSE_PARAMETERS, LEAN_DT), (FULL_PARAMETERS, None))", "((SPARSE_PARAMETERS, None),)", "tests/test_prefecture_hard.py"),
 ]
-sel = sys.argv[1:] 
+sel = sys.argv[1:]
+caught = total = 0
 for name, f, old, new, tests in M:
-    if sel and not any(s in name for s in sel): continue
-    p = ROOT/f; src = p.read_text()
-    assert old in src, name
-    p.write_text(src.replace(old, new, 1))
+    if sel and not any(s in name for s in sel):
+        continue
+    olds, news = (old, new) if isinstance(old, tuple) else ((old,), (new,))
+    p = ROOT / f
+    src = p.read_text(encoding="utf-8")
+    mutated = src
+    for o, n in zip(olds, news):
+        assert o in mutated, f"{name}: {o!r} not in {f}"
+        mutated = mutated.replace(o, n, 1)
+    p.write_text(mutated, encoding="utf-8")
     try:
-        r = subprocess.run(f"cd {ROOT} && {sys.executable} -m pytest -q -x {tests}", shell=True, capture_output=True, text=True)
+        r = subprocess.run(f"cd {ROOT} && {sys.executable} -m pytest -x -p no:cacheprovider {tests}", shell=True,
+                           capture_output=True, text=True)
         out = r.stdout.strip().splitlines()
-        print(f"{'CAUGHT' if r.returncode else 'MISSED'}: {name}  ({tests}) {[l for l in out if 'failed' in l or 'passed' in l][-1:] }", flush=True)
+        total += 1
+        caught += r.returncode != 0
+        print(f"{'CAUGHT' if r.returncode else 'MISSED'}: {name}  ({tests}) "
+              f"{[line for line in out if 'failed' in line or 'passed' in line][-1:]}", flush=True)
     finally:
-        p.write_text(src)
+        p.write_text(src, encoding="utf-8")
+print(f"{caught}/{total} caught ({100 * caught / max(1, total):.0f} %)")

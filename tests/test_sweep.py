@@ -124,7 +124,10 @@ def test_dropout_draw_is_reproducible_by_its_seed(county):
         # the re-plan keeps the plan: each dropped person's memberships removed, about as many added
         gone = int(plan.assignments["investigator_id"].isin(dropped).sum())
         assert after.change_summary["removed"] >= gone and d["changes"] == after.change_summary["changes"]
-        assert d["changes"] <= 2 * gone + 2 * len(d["lost"]) + 2, d
+        # the fewest changes that keep every case staffed (proven), and few: a dropped lead may
+        # pull a lead from another team (removed, added and a lead change on both teams)
+        assert after.levels["changes"].proven
+        assert d["changes"] <= 4 * gone + 2 * len(d["lost"]) + 2, d
     assert draw_dropouts(teams, 2, 1) != draw_dropouts(teams, 2, 2) or draw_dropouts(teams, 2, 3) != draw_dropouts(
         teams, 2, 1)
     assert res["row"]["lost_worst"] == max(len(d["lost"]) for d in res["draws"])

@@ -52,6 +52,9 @@ Plan-format rules: ``plan.format`` (missing column, unreadable travel value),
 ``plan.role`` (role not ``lead``/``member``), ``plan.travel`` (reported minutes differ from
 the recomputed ones by more than :data:`TRAVEL_TOLERANCE`).
 
+Re-planning rules (only when ``locks`` / ``forbid`` are given): ``plan.locked`` (a locked
+membership is not in the plan), ``plan.forbidden`` (a forbidden membership is).
+
 Policies
 --------
 * Rows with an unknown id are reported under ``plan.unknown`` and take no further part;
@@ -112,6 +115,8 @@ RULES = (
     "plan.role",
     "plan.format",
     "plan.travel",
+    "plan.locked",
+    "plan.forbidden",
 )
 
 #: Columns of a plan; ``travel_minutes`` is optional.
@@ -573,7 +578,8 @@ def _check_team_conflicts(rows: pd.DataFrame, tables: Tables, rules: RuleOptions
 # ------------------------------------------------------------------------ check
 
 
-def check(tables: Tables, assignments: pd.DataFrame, rules: RuleOptions = RuleOptions()) -> CheckReport:
+def check(tables: Tables, assignments: pd.DataFrame, rules: RuleOptions = RuleOptions(), *,
+          locks: Iterable[tuple[str, str]] = (), forbid: Iterable[tuple[str, str]] = ()) -> CheckReport:
     """Check a staffing plan against every hard rule and recompute its objective.
 
     Parameters
@@ -585,6 +591,8 @@ def check(tables: Tables, assignments: pd.DataFrame, rules: RuleOptions = RuleOp
         optionally ``travel_minutes``.  It is not modified.
     rules : RuleOptions
         The rules in force.
+    locks, forbid : iterables of (case_id, investigator_id)
+        Re-planning: memberships that must be in the plan, and memberships that may not.
 
     Returns
     -------
@@ -645,6 +653,11 @@ def check(tables: Tables, assignments: pd.DataFrame, rules: RuleOptions = RuleOp
     size = _check_teams(rows, cases, has_role, out)
     _check_capacity(rows, invs, out)
     _check_team_conflicts(rows, tables, rules, out)
+    have = set(zip(plan["case_id"].tolist(), plan["investigator_id"].tolist()))
+    for c, i in sorted(set(map(tuple, locks)) - have):
+        out.add("plan.locked", c, i, f"locked membership {c}:{i} is not in the plan")
+    for c, i in sorted(set(map(tuple, forbid)) & have):
+        out.add("plan.forbidden", c, i, f"forbidden membership {c}:{i} is in the plan")
 
     # objective
     team_size = cases.set_index("case_id")["team_size"]

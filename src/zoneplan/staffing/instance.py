@@ -20,6 +20,7 @@ import numpy as np
 
 from ..data.tables import Tables
 from ..options import RuleOptions
+from .canonical import tie_weights
 from .eligibility import RULES, Eligibility, build_eligibility
 from .team import team_kin_pairs, township_groups
 
@@ -85,6 +86,9 @@ class StaffingInstance:
         Re-planning (:mod:`~zoneplan.staffing.previous`): the pair was a membership of the
         previous plan; it led that case and may still lead it; the case had a lead; the pair
         is locked (must be in the plan).  None without a previous plan / locks.
+    pair_tie : int array (per pair)
+        The tie-break weight of the pair, from its two ids alone
+        (:func:`~zoneplan.staffing.canonical.tie_weights`).
     """
 
     rules: RuleOptions
@@ -120,6 +124,7 @@ class StaffingInstance:
     pair_keep_lead: np.ndarray | None = None
     case_prev_lead: np.ndarray | None = None
     pair_locked: np.ndarray | None = None
+    pair_tie: np.ndarray | None = None
 
     @property
     def n_cases(self) -> int:
@@ -230,4 +235,5 @@ def build_instance(tables: Tables, rules: RuleOptions | None = None,
         eligibility=el,
         kin_a=_frozen(kin_a), kin_b=_frozen(kin_b), inv_group=_frozen(township_groups(tables)),
         per_township=int(rules.max_per_township or 0),
+        pair_tie=_frozen(tie_weights(el.case_ids, el.inv_ids, el.pair_case, el.pair_inv)),
     )

@@ -15,7 +15,8 @@ The solver only talks to levels through these classes: the CP-SAT term
 the value of a plan and a cheap bound.  Adding a sum level is a small, local change: a
 subclass of :class:`SumLevel` whose :meth:`~SumLevel.coefficients` says what a staffed
 case, a member and a lead are worth, and an entry in :data:`LEVELS`; :class:`ChangesLevel`
-(changes versus a previous plan) is one.
+(changes versus a previous plan) is one, and so is :class:`TieBreakLevel`, the hidden
+last level that makes the plan canonical (:mod:`~zoneplan.staffing.canonical`).
 """
 
 from __future__ import annotations
@@ -220,6 +221,48 @@ class ChangesLevel(SumLevel):
         return int(np.where(locked, staffed_cost, np.minimum(staffed_cost, q)).sum()), None
 
 
+@dataclass(frozen=True)
+class TieBreakLevel(SumLevel):
+    """The hidden last level: the tie-break weights of the members, summed (minimised).
+
+    Each pair's weight comes from its case id and investigator id alone
+    (:func:`~zoneplan.staffing.canonical.tie_weights`), so among plans equal on every
+    objective level the one kept does not depend on the row order of the tables nor on
+    people, cases or relations it does not use.  Never reported as an objective level.
+    """
+
+    def coefficients(self, part: Part) -> Coefficients:
+        w = part.pair_tie if part.pair_tie is not None else np.ones(part.n_pairs, dtype=np.int64)
+        return Coefficients(member=w)
+
+    def ideal(self, part: Part, plan: PartPlan, earlier: tuple[str, ...]) -> tuple[int, PartPlan | None] | None:
+        """When ``staffed`` and ``travel`` came earlier (and perhaps the workload cap, which
+        :meth:`PartState.accepts` checks) and every case of the part is staffed: the
+        min-cost flow of :mod:`~zoneplan.staffing.flow` on ``travel * S + weight`` (``S``
+        above any plan's weight) gives the least weight of the teams of least travel, a
+        bound, and those teams as a plan when they cover the skills too."""
+        if not {"staffed", "travel"} <= set(earlier) or not set(earlier) <= {"staffed", "travel", "max_workload"} \
+                or not plan.staffed.all():
+            return None
+        from .flow import cheapest_teams_flow
+        from .model import assign_leads
+
+        tie = self.coefficients(part).member
+        scale = 1 + _team_span(part, tie)
+        found = cheapest_teams_flow(part, part.pair_cost * scale + tie)
+        if found is None:
+            return None
+        cost, member = found
+        travel = int(part.pair_cost[member].sum())
+        if travel != int(part.pair_cost[plan.member].sum()):
+            return None  # the flow's teams travel less but break a rule it leaves out: no bound here
+        covered = np.bincount(np.repeat(np.arange(len(part.req_case)), np.diff(part.req_ptr)),
+                              weights=member[part.req_pairs], minlength=len(part.req_case)) > 0
+        best = PartPlan(np.ones(part.n_cases, dtype=bool), member, assign_leads(part, member)) \
+            if covered.all() else None
+        return cost - travel * scale, best
+
+
 #: The levels by name.  ``SolveOptions.order`` names them (``changes`` only when
 #: re-planning from a previous plan).
 LEVELS: dict[str, Level] = {
@@ -227,6 +270,7 @@ LEVELS: dict[str, Level] = {
     "max_workload": WorkloadLevel("max_workload", -1, WORKLOAD_SCALE),
     "travel": TravelLevel("travel", -1),
     "changes": ChangesLevel("changes", -1),
+    "tie_break": TieBreakLevel("tie_break", -1),
 }
 
 

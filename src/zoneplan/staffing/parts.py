@@ -36,7 +36,8 @@ class Part:
     local investigator indices (rows ``a < b``), ``inv_group`` the ``team.township``
     code per local investigator (-1 exempt) and ``per_township`` its limit (0: none).
     ``pair_prev``, ``pair_keep_lead``, ``case_prev_lead`` and ``pair_locked`` describe
-    the previous plan and the locks (all False without them).
+    the previous plan and the locks (all False without them); ``pair_tie`` the tie-break
+    weight of each pair (:func:`~zoneplan.staffing.canonical.tie_weights`).
     """
 
     index: int
@@ -65,6 +66,7 @@ class Part:
     pair_keep_lead: np.ndarray
     case_prev_lead: np.ndarray
     pair_locked: np.ndarray
+    pair_tie: np.ndarray | None = None
 
     @property
     def replanning(self) -> bool:
@@ -106,7 +108,8 @@ class Part:
             req_ptr=_ro(np.searchsorted(owner[inside], np.arange(len(self.req_case) + 1)).astype(np.int64)),
             req_pairs=_ro(rp[inside]), kin=self.kin, inv_group=self.inv_group, per_township=self.per_township,
             pair_prev=_ro(self.pair_prev[idx]), pair_keep_lead=_ro(self.pair_keep_lead[idx]),
-            case_prev_lead=self.case_prev_lead, pair_locked=_ro(self.pair_locked[idx]))
+            case_prev_lead=self.case_prev_lead, pair_locked=_ro(self.pair_locked[idx]),
+            pair_tie=None if self.pair_tie is None else _ro(self.pair_tie[idx]))
 
     def empty_plan(self) -> "PartPlan":
         """Nobody assigned: always valid."""
@@ -207,6 +210,7 @@ def _part(inst: StaffingInstance, pairs: np.ndarray, req_owner: np.ndarray, req_
         pair_prev=per_pair(inst.pair_prev), pair_keep_lead=per_pair(inst.pair_keep_lead),
         case_prev_lead=_ro(np.zeros(len(gc), dtype=bool) if inst.case_prev_lead is None else inst.case_prev_lead[gc]),
         pair_locked=per_pair(inst.pair_locked),
+        pair_tie=_ro(np.ones(len(pairs), dtype=np.int64) if inst.pair_tie is None else inst.pair_tie[pairs]),
         index=0, cases=_ro(gc), invs=_ro(gi), pairs=_ro(pairs), pair_case=_ro(lc.astype(np.int64)),
         pair_inv=_ro(li.astype(np.int64)), pair_cost=_ro(inst.pair_cost[pairs]), pair_lead=_ro(inst.pair_lead[pairs]),
         pair_work=_ro(inst.workload[inst.pair_case[pairs]]), case_ptr=_ro(case_ptr.astype(np.int64)),

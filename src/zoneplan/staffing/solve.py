@@ -34,6 +34,7 @@ from ..options import CHANGES_LEVEL, RuleOptions, SolveOptions, with_changes_lev
 from ..results import LevelResult, Levels, Status
 from ..runner import Budget, Cancel, Cancelled, run_off_main
 from .assemble import assignments_frame, chosen_pairs, workload_frame
+from .canonical import TIE_BREAK, canonical_tables
 from .dense import DENSE_PAIRS
 from .eligibility import build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
@@ -122,6 +123,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
 
     rules = rules or RuleOptions()
     opts = options or SolveOptions()
+    tables = canonical_tables(tables)  # ids in a fixed order: the plan does not depend on row order
     prev = None if previous is None else previous_frame(previous)
     if prev is not None:
         opts = opts.model_copy(update={"order": with_changes_level(tuple(opts.order))})
@@ -163,16 +165,20 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     search = budget.until(reserve=finishing_reserve(inst.n_invs, inst.n_cases, open_pairs))
     order = tuple(opts.order)
     decided = np.zeros(inst.n_cases, dtype=bool)
+    canonical = False
     try:
         if weighted:
             levels, all_proven = _weighted(states, parts, inst.floor, opts, search, on_solution)
+            canonical = all_proven and all(st.exact for st in states)
             if all_proven:
                 decided[:] = True
         else:
-            totals, staffed_proven = solve_lexicographic(states, order, inst.floor, opts, search, progress,
-                                                         on_solution)
+            totals, staffed_proven = solve_lexicographic(states, order + (TIE_BREAK,), inst.floor, opts, search,
+                                                         progress, on_solution)
+            canonical = all(x.proven for x in totals)
             levels = [LevelResult(x.level.name, "max" if x.level.sense > 0 else "min", x.level.to_user(x.value),
-                                  None if x.bound is None else x.level.to_user(x.bound), x.proven) for x in totals]
+                                  None if x.bound is None else x.level.to_user(x.bound), x.proven) for x in totals
+                      if x.level.name != TIE_BREAK]
             for st, ok in zip(states, staffed_proven):
                 if ok:
                     decided[st.part.cases] = True
@@ -202,13 +208,14 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     workload = workload_frame(inst, pairs)
     timings["explain"] = time.perf_counter() - t
     t = time.perf_counter()
-    report = check(tables, assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules)
+    report = check(tables, assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules,
+                   locks=_lock_ids(tables, lk.lock_inv, lk.lock_case),
+                   forbid=_lock_ids(tables, lk.forbid_inv, lk.forbid_case))
     timings["check"] = time.perf_counter() - t
     if not report.ok:
         lines = "; ".join(f"{v.rule} {v.case_id}/{v.investigator_id}: {v.detail}" for v in report.violations[:10])
         raise InternalError(f"the solver emitted a plan its checker rejects ({len(report.violations)} "
                             f"violation(s)): {lines}")
-    _check_locks_kept(assignments, tables, lk)
     changes = summary = None
     if prev is not None:
         changes = change_frame(inst, prev, assignments, unstaffed)
@@ -227,6 +234,7 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         "dense_parts": int(sum(st.dense for st in states)),
         "largest_part_pairs": max((p.n_pairs for p in parts), default=0),
         "solves": int(sum(st.solves for st in states)), "precheck_unstaffable": len(pre),
+        "canonical": bool(canonical),
     }
     return StaffingResult(
         status=status, levels=Levels(levels), assignments=assignments, unstaffed=unstaffed, workload=workload,
@@ -263,19 +271,11 @@ def _locked_start(part, opts: SolveOptions, budget: Budget):
     raise LockError(f"the locks on part {part.index} ({len(inst_cases)} case(s)) {what}")
 
 
-def _check_locks_kept(assignments: pd.DataFrame, tables: Tables, lk) -> None:
-    """The plan keeps every lock and uses no forbidden pair (else a bug: InternalError)."""
-    if not len(lk.lock_inv) and not len(lk.forbid_inv):
-        return
+def _lock_ids(tables: Tables, inv: np.ndarray, case: np.ndarray) -> list[tuple[str, str]]:
+    """Index pairs of the (id-ordered) tables as (case_id, investigator_id)."""
     cid = tables.cases["case_id"].to_numpy(dtype=object)
     iid = tables.investigators["investigator_id"].to_numpy(dtype=object)
-    have = set(zip(assignments["case_id"], assignments["investigator_id"]))
-    lost = [f"{cid[c]}:{iid[i]}" for i, c in zip(lk.lock_inv.tolist(), lk.lock_case.tolist())
-            if (cid[c], iid[i]) not in have]
-    used = [f"{cid[c]}:{iid[i]}" for i, c in zip(lk.forbid_inv.tolist(), lk.forbid_case.tolist())
-            if (cid[c], iid[i]) in have]
-    if lost or used:
-        raise InternalError(f"the plan breaks locks {lost} or uses forbidden pairs {used}")
+    return [(cid[c], iid[i]) for i, c in zip(inv.tolist(), case.tolist())]
 
 
 def _weighted(states: list[PartState], parts, floor: int, opts: SolveOptions, budget: Budget,

@@ -2,6 +2,8 @@
 (``- w_changes * changes`` when re-planning from a previous plan; the changes weight
 defaults to :data:`~zoneplan.options.CHANGES_WEIGHT`, kept to 0.0001 like the others; the
 reported weighted value leaves out the previous memberships that no plan could keep).
+Among the plans of optimal weighted objective, a second solve keeps the one of least
+tie-break weight (:mod:`~zoneplan.staffing.canonical`), as lexicographic mode does.
 
 Integer scaling policy: the model works in units of 1/:data:`WEIGHT_SCALE` of a weight
 point; the staffed and travel weights are kept to 0.0001, the max_workload weight (per
@@ -23,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from ..options import CHANGES_LEVEL, CHANGES_WEIGHT, SolveOptions
 from ..runner import Budget, cpsat_parameters
+from .canonical import TIE_BREAK
 from .levels import LEVELS
 from .parts import Part
 from .search import OnSolution, PartState
@@ -84,9 +87,10 @@ def solve_weighted(state: PartState | None, parts: list[Part], floor: int, opts:
     si, sc, _ = pm.level_terms(LEVELS["staffed"])
     ti, tc, _ = pm.level_terms(LEVELS["travel"])
     ci, cc_terms, _ = pm.level_terms(LEVELS[CHANGES_LEVEL]) if cc else ([], [], 0)
-    pm.maximise(si + [pm.max_load] + ti + ci,
-                [cs * a for a in sc] + [-cm] + [-ct * a for a in tc] + [-cc * a for a in cc_terms],
-                -cc * LEVELS[CHANGES_LEVEL].coefficients(part).constant if cc else 0)
+    obj_idx = si + [pm.max_load] + ti + ci
+    obj_coef = [cs * a for a in sc] + [-cm] + [-ct * a for a in tc] + [-cc * a for a in cc_terms]
+    obj_const = -cc * LEVELS[CHANGES_LEVEL].coefficients(part).constant if cc else 0
+    pm.maximise(obj_idx, obj_coef, obj_const)
     pm.hint(state.plan)
 
     def value_of(plan) -> int:
@@ -117,7 +121,36 @@ def solve_weighted(state: PartState | None, parts: list[Part], floor: int, opts:
         if value_of(plan) >= value_of(state.plan):
             state.plan = plan
     value = value_of(state.plan)
-    bound = None if status == cp_model.UNKNOWN and not np.isfinite(solver.best_objective_bound) \
-        else int(np.floor(solver.best_objective_bound + 1e-9))
+    # with no solution found (UNKNOWN) CP-SAT reports 0 as its bound: no bound at all
+    bound = int(np.floor(solver.best_objective_bound + 1e-9)) \
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) and np.isfinite(solver.best_objective_bound) else None
     proven = status == cp_model.OPTIMAL
+    if proven:
+        state.exact = _tie_break(state, pm, obj_idx, obj_coef, value - obj_const, opts, budget)
     return value / WEIGHT_SCALE, (value if proven else bound) / WEIGHT_SCALE if bound is not None else None, proven
+
+
+def _tie_break(state: PartState, pm, idx: list[int], coef: list[int], at_least: int, opts: SolveOptions,
+               budget: Budget) -> bool:
+    """Among the plans of optimal weighted objective (``sum(coef * var) >= at_least``), the
+    one of least tie-break weight (:mod:`~zoneplan.staffing.canonical`); returns whether
+    that is proven."""
+    if budget.stopped:
+        return False
+    part = state.part
+    pm.add_row(idx, coef, at_least, 2 ** 62)
+    tie = LEVELS[TIE_BREAK]
+    ti, tc, _ = pm.level_terms(tie)
+    pm.maximise(ti, [-a for a in tc])
+    pm.hint(state.plan)
+    solver = cp_model.CpSolver()
+    cpsat_parameters(solver, seed=opts.seed, budget=budget, deterministic_time=opts.deterministic_time)
+    solver.parameters.linearization_level = 2
+    with budget.cancel.stopping(solver.stop_search):
+        status = solver.solve(pm.model)
+    state.solves += 1
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        plan = pm.read(solver.response_proto.solution)
+        if tie.value(part, plan) < tie.value(part, state.plan):
+            state.plan = plan
+    return status == cp_model.OPTIMAL

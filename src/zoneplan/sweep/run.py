@@ -471,7 +471,8 @@ def merge_group_results(tables: Tables, rules: RuleOptions, options: SolveOption
     stats: dict[str, Any] = {}
     for key in first[0].stats:
         vals = [r.stats.get(key, 0) for r in first]
-        stats[key] = int(max(vals) if key == "largest_part_pairs" else sum(vals))
+        stats[key] = bool(all(vals)) if isinstance(vals[0], bool) else \
+            int(max(vals) if key == "largest_part_pairs" else sum(vals))  # "canonical": every group's
     stats.update(townships=int(len(tables.townships)), investigators=int(len(tables.investigators)),
                  cases=int(len(tables.cases)))
     return StaffingResult(
