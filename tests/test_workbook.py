@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zoneplan
+from zoneplan.i18n import tr
 from zoneplan.cli import app
 from zoneplan.io.plan import plan_files
 from zoneplan.io.planview import plan_view
@@ -41,7 +42,7 @@ def book_of(result, tables, lang) -> openpyxl.Workbook:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_sheets_in_order_summary_first(solved, lang):
     book = book_of(solved[1], solved[0], lang)
-    assert book.sheetnames == [SHEETS[k][lang] for k in ("summary", "teams", "unstaffed", "workload", "recusals",
+    assert book.sheetnames == [tr(SHEETS[k], lang) for k in ("summary", "teams", "unstaffed", "workload", "recusals",
                                                          "quality")]
     if lang == "zh":
         assert book.sheetnames == ["概要", "办案组", "未配置案件", "工作量", "回避清单", "数据质量"]

@@ -37,10 +37,12 @@ def _err(msg: str) -> None:
 
 
 def _lang_of(kwargs: dict) -> str:
-    from ..i18n import default_lang, resolve_lang
+    """The command's language (``--lang``, ``ZONEPLAN_LANG``, a Chinese input, the locale), for
+    messages printed before the command itself could decide it."""
+    from ..i18n import default_lang, lang_for
 
     try:
-        return resolve_lang(kwargs.get("lang"))
+        return lang_for(kwargs.get("lang"), kwargs.get("data_dir") or kwargs.get("data"))
     except ValueError:
         return default_lang()
 

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
+from ..i18n import N_
 
 
 __all__ = ["display_width", "text_table", "STATUS_WORDS", "LIST_SEP", "CLAUSE_SEP"]
 
 
 #: Separators of a list of names ("a, b" / "a、b") and of clauses ("a; b" / "a；b").
-LIST_SEP = {"en": ", ", "zh": "、"}
-CLAUSE_SEP = {"en": "; ", "zh": "；"}
+LIST_SEP = N_(", ")
+CLAUSE_SEP = N_("; ")
 
 #: Solve statuses in plain words.
 STATUS_WORDS = {
-    "OPTIMAL": {"en": "optimal (proven)", "zh": "最优（已证明）"},
-    "FEASIBLE": {"en": "valid, not proven optimal (time limit)", "zh": "可行，未证明最优（时限已到）"},
-    "INFEASIBLE": {"en": "no solution", "zh": "无解"},
-    "UNKNOWN": {"en": "no solution found in time", "zh": "时限内未找到方案"},
+    "OPTIMAL": N_("optimal (proven)"),
+    "FEASIBLE": N_("valid, not proven optimal (time limit)"),
+    "INFEASIBLE": N_("no solution"),
+    "UNKNOWN": N_("no solution found in time"),
 }
 
 

@@ -9,6 +9,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..i18n import N_
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
@@ -52,13 +53,13 @@ def staff(
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..io.plan import write_plan
     from ..io.write import check_output_dir
     from ..runner import Cancel, fault_point
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
                    max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
@@ -103,26 +104,18 @@ def staff(
 
 
 _SUMMARY = {
-    "head": {"en": "status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s",
-             "zh": "状态 {status}（{words}）：已配置 {staffed} 件，未配置 {unstaffed} 件，用时 {secs:.2f} 秒"},
-    "level": {"en": "  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}",
-              "zh": "  {name:<16} {value:>12}   最优界 {bound:>12}   差距 {gap}"},
-    "changes": {"en": "versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
-                      "{lead_changes} lead change(s)",
-                "zh": "与原方案相比：保留组员 {kept} 人次，新增 {added}，移出 {removed}，组长变更 {lead_changes} 处"},
-    "written_split": {"en": "plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; counties/: a "
-                            "workbook and a report per county; assignments.csv, unstaffed.csv, workload.csv, "
-                            "report.json)",
-                      "zh": "方案已写入 {out}/（plan.xlsx、plan.html 为 {n} 个县区的汇总索引，counties 文件夹中为各县区的"
-                            "工作簿和报告；assignments.csv、unstaffed.csv、workload.csv、report.json 供程序读取）"},
-    "changes_file": {"en": "what changed, membership by membership, with the reason: changes.csv",
-                     "zh": "逐人变动及原因见 changes.csv"},
-    "unstaffed": {"en": "not staffed:", "zh": "未配置的线索："},
-    "more": {"en": "  ... and {n} more (unstaffed.csv, plan.xlsx)", "zh": "  ……另有 {n} 件（见 unstaffed.csv、plan.xlsx）"},
-    "written": {"en": "plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
-                      "report.json)",
-                "zh": "方案已写入 {out}/（plan.xlsx、plan.html 供阅读；assignments.csv、unstaffed.csv、workload.csv、"
-                      "report.json 供程序读取）"},
+    "head": N_("status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
+    "level": N_("  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}"),
+    "changes": N_("versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
+                  "{lead_changes} lead change(s)"),
+    "written_split": N_("plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; "
+                        "counties/: a workbook and a report per county; assignments.csv, unstaffed.csv, "
+                        "workload.csv, report.json)"),
+    "changes_file": N_("what changed, membership by membership, with the reason: changes.csv"),
+    "unstaffed": N_("not staffed:"),
+    "more": N_("  ... and {n} more (unstaffed.csv, plan.xlsx)"),
+    "written": N_("plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, "
+                  "workload.csv, report.json)"),
 }
 
 
@@ -188,7 +181,7 @@ def validate(
     from ..staffing import build_instance
     from ..staffing.explain import precheck
 
-    lang = _lang_of({"lang": lang})
+    lang = _lang_of({"lang": lang, "data_dir": data_dir})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     t = _zoned(load(data_dir, strict=strict), zones, no_zones)
     typer.echo(f"input OK: {len(t.townships)} townships in {t.townships['county'].nunique()} county(ies), "

@@ -8,6 +8,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..i18n import N_, NC_, tr
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order, Strict,
                      TimeLimit, Verbose, Weights, _guard, _Progress, _rules, _setup_logging, _solve_opts, app, require_cluster)
 
@@ -18,20 +19,14 @@ Scheduler = typer.Option(None, "--scheduler", help="Address of a running Dask sc
                                                    "to run on instead of a local cluster.")
 
 _TEXT = {
-    "head": {"en": ["scenario", "zones", "staffed", "weighted", "max load", "travel", "lost mean", "lost worst",
-                    "changes mean", ""],
-             "zh": ["方案", "协作区", "已配置", "加权", "最大工作量", "出行分钟", "平均损失", "最多损失", "平均变动", ""]},
-    "best_head": {"en": ["county", "best scenario", "zones", "staffed", "max load", "travel", "runner-up"],
-                  "zh": ["县（市、区）", "最佳方案", "协作区", "已配置", "最大工作量", "出行分钟", "次优方案"]},
-    "best": {"en": "best scenario per county:", "zh": "各县最佳方案："},
-    "star": {"en": "★ non-dominated: no other scenario staffs as many (priority-weighted) cases with less travel",
-             "zh": "★ 非劣方案：没有其他方案能以更少出行配置同样多（按优先级加权）的案件"},
-    "written": {"en": "written to {out}/ (sweep.csv, sweep_counties.csv, sweep_best.csv, best_zones.csv, sweep.json, "
-                      "sweep.png)",
-                "zh": "已写入 {out}/（sweep.csv、sweep_counties.csv、sweep_best.csv、best_zones.csv、sweep.json、sweep.png）"},
-    "interrupted": {"en": "interrupted: the sweep was stopped and nothing was written",
-                    "zh": "已中断：扫描已停止，未写入任何文件"},
-    "infeasible": {"en": "scenario {s}: {status}", "zh": "方案 {s}：{status}"},
+    "head": [N_("scenario"), NC_("cli.sweep", "zones"), NC_("cli.sweep", "staffed"), N_("weighted"), N_("max load"), NC_("cli.sweep", "travel"), N_("lost mean"), N_("lost worst"), N_("changes mean"), N_("")],
+    "best_head": [NC_("cli.sweep", "county"), N_("best scenario"), NC_("cli.sweep", "zones"), NC_("cli.sweep", "staffed"), N_("max load"), NC_("cli.sweep", "travel"), N_("runner-up")],
+    "best": N_("best scenario per county:"),
+    "star": N_("★ non-dominated: no other scenario staffs as many (priority-weighted) cases with less travel"),
+    "written": N_("written to {out}/ (sweep.csv, sweep_counties.csv, sweep_best.csv, best_zones.csv, "
+                  "sweep.json, sweep.png)"),
+    "interrupted": N_("interrupted: the sweep was stopped and nothing was written"),
+    "infeasible": N_("scenario {s}: {status}"),
 }
 
 
@@ -89,7 +84,7 @@ def sweep(
     (one CP-SAT worker per scenario), so the tables are the same on any number of workers.
     """
     from .. import load
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.wording import zoning_text
     from ..sweep.cluster import dask_client, run_sweep
@@ -102,7 +97,7 @@ def sweep(
     require_cluster("zoneplan sweep")
     _setup_logging(verbose)
     _quiet_dask(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
     opts = _solve_opts(time_limit, deterministic_time, 1, seed, order, weights)
     tables = load(data_dir, require=("townships",), strict=strict)
@@ -146,7 +141,7 @@ def sweep(
     rows = [[r.scenario, _fmt(r.zones), _fmt(r.cases_staffed), _fmt(r.weighted_staffed), _fmt(r.max_workload, 2),
              _fmt(r.travel), _fmt(getattr(r, "lost_mean", None), 2), _fmt(getattr(r, "lost_worst", None)),
              _fmt(getattr(r, "changes_mean", None), 2), "★" if r.non_dominated else ""] for r in table.itertuples(index=False)]
-    typer.echo(text_table(_TEXT["head"][lang], rows, right=[1, 2, 3, 4, 5, 6, 7, 8]))
+    typer.echo(text_table([tr(h, lang) for h in _TEXT["head"]], rows, right=[1, 2, 3, 4, 5, 6, 7, 8]))
     typer.echo(pick(_TEXT["star"], lang))
     for r in table.itertuples(index=False):
         if r.zoning_status not in ("OPTIMAL", "CURRENT"):
@@ -159,7 +154,7 @@ def sweep(
     typer.echo(pick(_TEXT["best"], lang))
     brows = [[b.county, b.scenario, _fmt(b.zones), _fmt(b.cases_staffed), _fmt(b.max_workload, 2), _fmt(b.travel),
               b.runner_up] for b in best.itertuples(index=False)]
-    typer.echo(text_table(_TEXT["best_head"][lang], brows, right=[2, 3, 4, 5]))
+    typer.echo(text_table([tr(h, lang) for h in _TEXT["best_head"]], brows, right=[2, 3, 4, 5]))
     typer.echo(pick(_TEXT["written"], lang, out=out))
     proven = table["zoning_status"].isin(["OPTIMAL", "CURRENT"]) & (
         table["staff_status"].fillna("OPTIMAL") == "OPTIMAL" if "staff_status" in table.columns else True)

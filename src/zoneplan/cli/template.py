@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from ..i18n import N_
 from .common import Lang, _guard, app
 
 
@@ -25,5 +26,4 @@ def template(
         raise ValueError(f"{file} should end in .xlsx")
     lang = resolve_lang(lang)
     write_file(file, template_workbook(lang))
-    typer.echo(pick({"en": "template written to {f}: fill it in, then run  zoneplan staff {f} --out PLAN",
-                     "zh": "模板已写入 {f}：填好后运行  zoneplan staff {f} --out 方案文件夹"}, lang, f=file))
+    typer.echo(pick(N_("template written to {f}: fill it in, then run  zoneplan staff {f} --out PLAN"), lang, f=file))

@@ -9,6 +9,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..i18n import N_, NC_, tr
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order,
                      Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _rules, _setup_logging, _solve_opts, app)
 
@@ -29,10 +30,9 @@ def _pairs(values: list[str], flag: str, lk) -> list[tuple[str, str]]:
 
 
 _ZONE_TEXT = {
-    "count": {"en": "{n} zones:", "zh": "共 {n} 个协作区："},
-    "unzoned": {"en": "in no zone: {names}", "zh": "未划入协作区：{names}"},
-    "headers": {"en": ["zone", "townships", "hub", "villages", "staff"],
-                "zh": ["协作区", "乡镇（街道）", "驻地乡镇", "村（社区）数", "乡镇纪检干部"]},
+    "count": N_("{n} zones:"),
+    "unzoned": N_("in no zone: {names}"),
+    "headers": [N_("zone"), NC_("cli.zoning", "townships"), NC_("cli.zoning", "hub"), NC_("cli.zoning", "villages"), NC_("cli.zoning", "staff")],
 }
 
 
@@ -52,7 +52,7 @@ def _zones_text(table: pd.DataFrame, lang: str) -> str:
         rows.append([first["zone"], pick(LIST_SEP, lang).join(n or t for n, t in zip(g["name"], g["township_id"])),
                      first["hub_name"] or first["hub"], int(first["zone_villages"])]
                     + ([int(first["zone_staff"])] if with_staff else []))
-    headers = _ZONE_TEXT["headers"][lang][:5 if with_staff else 4]
+    headers = [tr(h, lang) for h in _ZONE_TEXT["headers"]][:5 if with_staff else 4]
     text = pick(_ZONE_TEXT["count"], lang, n=len(rows)) + "\n" + text_table(headers, rows, right=[3, 4])
     left = table[table["zone"] == ""]
     if len(left):
@@ -61,8 +61,8 @@ def _zones_text(table: pd.DataFrame, lang: str) -> str:
     return text
 
 
-PROPOSED = {"en": "proposed zones", "zh": "建议方案"}
-CURRENT = {"en": "current zoning", "zh": "现行协作区"}
+PROPOSED = N_("proposed zones")
+CURRENT = N_("current zoning")
 
 
 @app.command()
@@ -95,11 +95,11 @@ def zone(
     from ..io.wording import zoning_text
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, ZoningWeights, solve_zoning
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..maps import zoning_map_files
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = load(data_dir, require=("townships",), strict=strict)  # a township map alone is enough; roster and cases add balance
     towns = township_lookup(tables)
@@ -179,14 +179,14 @@ def compare(
     """
     from .. import load
     from ..compare import comparison
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..maps import zone_colors, zoning_map_files
     from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
     from .compare_view import comparison_text
 
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     if out is not None:

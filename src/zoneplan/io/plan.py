@@ -9,6 +9,7 @@ from typing import Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from ..data.tables import Tables
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
@@ -135,8 +136,8 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
 MAP_TOWNSHIP_LIMIT = 500
 
 _CAPTIONS = {
-    "zones": {"en": "Collaboration zones in force (stars: hub townships)", "zh": "现行协作区（星号为驻地乡镇）"},
-    "assignments": {"en": "Who travels where: posted township -> case township", "zh": "办案人员调配：工作乡镇 → 线索所在乡镇"},
+    "zones": N_("Collaboration zones in force (stars: hub townships)"),
+    "assignments": N_("Who travels where: posted township -> case township"),
 }
 
 

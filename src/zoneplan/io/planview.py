@@ -18,7 +18,7 @@ import pandas as pd
 
 from .. import __version__
 from ..data.tables import Tables
-from ..i18n import pick
+from ..i18n import N_, NC_, pick
 from ..options import RuleOptions
 from ..staffing.eligibility import Eligibility, build_eligibility
 from .wording import (CHANGE_WORDS, KIND_WORDS, LEVEL_NAMES, STATUS_WORDS, detail_text, level_word,
@@ -308,7 +308,7 @@ def _change_detail(detail: str, lang: str, place: dict[str, str], person: dict[s
     return "；".join(parts)
 
 
-_KIND = {"gap": {"en": "gap", "zh": "缺口"}, "note": {"en": "note", "zh": "说明"}}
+_KIND = {"gap": NC_("io.planview", "gap"), "note": N_("note")}
 
 
 def _quality_frame(tables: Tables, lang: str) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import jinja2
 import numpy as np
 from markupsafe import Markup, escape
 
-from ..i18n import pick
+from ..i18n import N_, NC_, pick
 from .planview import PlanView
 
 __all__ = ["render_plan_html", "render_index_html", "ZONE_MAP_PREFIX", "TEXTS", "CARD_LIMIT"]
@@ -33,88 +33,75 @@ CARD_LIMIT = 300
 ZONE_MAP_PREFIX = "zone:"
 
 TEXTS: dict[str, dict[str, str]] = {
-    "title": {"en": "Staffing plan", "zh": "协作区办案组配置方案"},
-    "made_by": {"en": "made by zoneplan {version}", "zh": "由 zoneplan {version} 生成"},
-    "lead_para": {
-        "en": "This plan staffs the {cases} problem leads of {counties} with investigation teams drawn from "
-              "nearby townships, under the recusal rules: {staffed} cases have a full team, {unstaffed} have none.",
-        "zh": "本方案为{counties}的 {cases} 件问题线索从就近乡镇抽调人员组成办案组，并严格执行回避规定："
-              "{staffed} 件已配齐办案组，{unstaffed} 件未能配置。"},
-    "status": {"en": "Solver status: {status} ({words}).", "zh": "求解状态：{words}（{status}）。"},
-    "points": {
-        "en": "“Staffed {points}” is priority-weighted: each case with a full team counts its priority "
-              "(a priority-2 case counts 2), out of {total} points for all cases. The plan first makes this score "
-              "as high as possible, so the most important cases are staffed first; then it evens out workload, "
-              "then shortens travel.",
-        "zh": "“配置得分 {points} 分”按优先级加权：每件配齐的案件按其优先级计分（优先级 2 的案件计 2 分），"
-              "全部案件满分 {total} 分。方案首先使该得分最高，即先保证重要案件配齐；其次均衡个人工作量；最后缩短车程。"},
-    "workload_line": {"en": "Largest workload after the plan: {value}, carried by {who}. Total travel: {travel} road "
-                            "minutes for {trips} team places.",
-                      "zh": "配置后个人工作量最大为 {value}：{who}。全部组员总车程 {travel} 分钟（共 {trips} 人次）。"},
-    "kpi_cases": {"en": "cases staffed", "zh": "件已配齐"},
-    "kpi_points": {"en": "priority points", "zh": "配置得分"},
-    "kpi_unstaffed": {"en": "cases unstaffed", "zh": "件未配置"},
-    "kpi_people": {"en": "people on teams", "zh": "人参与办案"},
-    "of": {"en": "of {n}", "zh": "共 {n}"},
-    "unstaffed_h": {"en": "Cases without a team", "zh": "未配置的案件"},
-    "levels_h": {"en": "Objective levels", "zh": "优化目标"},
-    "level": {"en": "Level", "zh": "目标"}, "value": {"en": "Value", "zh": "取值"},
-    "bound": {"en": "Best bound", "zh": "最优界"}, "proven": {"en": "Proven", "zh": "已证明最优"},
-    "maps_h": {"en": "Maps", "zh": "地图"},
-    "zone_h": {"en": "Zone {zone}", "zh": "协作区 {zone}"},
-    "nozone_h": {"en": "{county}: townships without a zone", "zh": "{county}：未划入协作区的乡镇"},
-    "county_h": {"en": "{county}", "zh": "{county}"},
-    "group_line": {"en": "{n} townships: {townships}. {staff} township staff; {cases} cases, {staffed} staffed.",
-                   "zh": "{n} 个乡镇（街道）：{townships}。乡镇纪检人员 {staff} 名；线索 {cases} 件，已配齐 {staffed} 件。"},
-    "staffed": {"en": "staffed", "zh": "已配齐"}, "unstaffed": {"en": "not staffed", "zh": "未配置"},
-    "priority": {"en": "priority", "zh": "优先级"}, "team_size": {"en": "team", "zh": "组人数"},
-    "workload": {"en": "workload", "zh": "工作量"}, "subject": {"en": "subject", "zh": "被调查人"},
-    "skills": {"en": "skills", "zh": "所需专长"}, "escalated": {"en": "escalated: county-level lead", "zh": "提级直查：县级组长"},
-    "needs_lead": {"en": "needs a lead", "zh": "需设组长"}, "village": {"en": "village", "zh": "村"},
-    "name": {"en": "Name", "zh": "姓名"}, "role": {"en": "Role", "zh": "角色"}, "posted": {"en": "Posted in", "zh": "工作乡镇"},
-    "level_col": {"en": "Level", "zh": "层级"}, "minutes": {"en": "Travel (min)", "zh": "车程（分钟）"},
-    "reason": {"en": "Why not", "zh": "未配置原因"},
-    "excluded_h": {"en": "Excluded ({n})", "zh": "回避人员（{n}）"},
-    "colon": {"en": ": ", "zh": "："}, "semicolon": {"en": "; ", "zh": "；"},
-    "none_excluded": {"en": "Nobody near this case had to be excluded.", "zh": "本案附近无需回避人员。"},
-    "case": {"en": "Case", "zh": "线索"}, "township": {"en": "Township", "zh": "乡镇"},
-    "kind": {"en": "Kind", "zh": "类别"},
-    "appendix_h": {"en": "Appendix: workload and inputs", "zh": "附：工作量与输入文件"},
-    "workload_h": {"en": "People on teams", "zh": "参与办案人员"},
-    "cur_cases": {"en": "On hand", "zh": "在办"}, "new_cases": {"en": "New", "zh": "新分配"},
-    "max_cases": {"en": "Limit", "zh": "上限"}, "spare": {"en": "Spare", "zh": "余量"},
-    "load_after": {"en": "Workload", "zh": "工作量"}, "cases_col": {"en": "Cases", "zh": "案件"},
-    "inputs_h": {"en": "Input files", "zh": "输入文件"}, "file": {"en": "File", "zh": "文件"},
-    "rows": {"en": "Rows", "zh": "行数"},
-    "options_h": {"en": "Options", "zh": "参数"},
-    "options_line": {"en": "Objective: {mode}. Kin rule: {hops} hops. Pool: {pool}. Seed {seed}.",
-                     "zh": "目标：{mode}。亲属回避：{hops} 层以内。调配范围：{pool}。随机种子 {seed}。"},
-    "pool_zones": {"en": "the case township's zone (else {m} road minutes), plus county-level staff",
-                   "zh": "本案乡镇所在协作区（无协作区时 {m} 分钟车程内），以及县级人员"},
-    "pool_travel": {"en": "within {m} road minutes, plus county-level staff",
-                    "zh": "{m} 分钟车程内，以及县级人员"},
-    "cards_off": {"en": "This report covers {n} cases, more than the {limit} it shows as cards: each case is one "
-                        "line below; who was excluded from which case, and why, is in plan.xlsx (sheet Recusals).",
-                  "zh": "本报告共 {n} 件线索，超过以卡片显示的上限 {limit} 件：每件线索在下表中占一行；"
-                        "各案回避人员及事由见 plan.xlsx 的“回避清单”表。"},
-    "team_col": {"en": "Team (lead first) or why none", "zh": "办案组（组长在前）或未配置原因"},
-    "status_col": {"en": "Status", "zh": "状态"},
-    "levels_run": {"en": "These are the levels of the whole run ({n} counties); this county's own figures are above.",
-                   "zh": "以上为整次方案（共 {n} 个县区）的目标值；本县区的数字见前文。"},
-    "counties_h": {"en": "Counties: a workbook and a report each", "zh": "各县区方案：每县一份工作簿和一份报告"},
-    "counties_note": {"en": "This run covers {n} counties. Each county's teams, unstaffed cases, workload and "
-                            "recusal list are in its own workbook and report (folder counties/); this page and "
-                            "plan.xlsx give the whole run.",
-                      "zh": "本次共涉及 {n} 个县区。各县区的办案组、未配置案件、工作量与回避清单分别见各自的工作簿和报告"
-                            "（counties 文件夹）；本页和 plan.xlsx 为全部汇总。"},
-    "county": {"en": "County", "zh": "县区"}, "townships_col": {"en": "Townships", "zh": "乡镇"},
-    "cases_col2": {"en": "Cases", "zh": "线索"}, "staffed_col": {"en": "Staffed", "zh": "已配齐"},
-    "unstaffed_col": {"en": "Unstaffed", "zh": "未配置"}, "people_col": {"en": "People on teams", "zh": "参与人员"},
-    "max_load_col": {"en": "Largest workload", "zh": "最大工作量"},
-    "files_col": {"en": "Files", "zh": "文件"}, "report_link": {"en": "report", "zh": "报告"},
-    "book_link": {"en": "workbook", "zh": "工作簿"},
-    "files_note": {"en": "The same plan is in plan.xlsx (sheets for each reader) and, for programs, in the CSV files.",
-                   "zh": "同一方案另见 plan.xlsx（按用途分表），以及供程序读取的 CSV 文件。"},
+    "title": N_("Staffing plan"),
+    "made_by": N_("made by zoneplan {version}"),
+    "lead_para": N_("This plan staffs the {cases} problem leads of {counties} with investigation teams "
+                    "drawn from nearby townships, under the recusal rules: {staffed} cases have a full "
+                    "team, {unstaffed} have none."),
+    "status": N_("Solver status: {status} ({words})."),
+    "points": N_("“Staffed {points}” is priority-weighted: each case with a full team counts its priority "
+                 "(a priority-2 case counts 2), out of {total} points for all cases. The plan first makes "
+                 "this score as high as possible, so the most important cases are staffed first; then it "
+                 "evens out workload, then shortens travel."),
+    "workload_line": N_("Largest workload after the plan: {value}, carried by {who}. Total travel: {travel} "
+                        "road minutes for {trips} team places."),
+    "kpi_cases": NC_("io.report", "cases staffed"),
+    "kpi_points": N_("priority points"),
+    "kpi_unstaffed": N_("cases unstaffed"),
+    "kpi_people": N_("people on teams"),
+    "of": N_("of {n}"),
+    "unstaffed_h": N_("Cases without a team"),
+    "levels_h": N_("Objective levels"),
+    "level": NC_("objective level", "Level"), "value": N_("Value"),
+    "bound": N_("Best bound"), "proven": N_("Proven"),
+    "maps_h": N_("Maps"),
+    "zone_h": N_("Zone {zone}"),
+    "nozone_h": N_("{county}: townships without a zone"),
+    "county_h": N_("{county}"),
+    "group_line": N_("{n} townships: {townships}. {staff} township staff; {cases} cases, {staffed} staffed."),
+    "staffed": NC_("io.report", "staffed"), "unstaffed": NC_("io.report", "not staffed"),
+    "priority": N_("priority"), "team_size": N_("team"),
+    "workload": N_("workload"), "subject": N_("subject"),
+    "skills": NC_("io.report", "skills"), "escalated": N_("escalated: county-level lead"),
+    "needs_lead": NC_("io.report", "needs a lead"), "village": NC_("io.report", "village"),
+    "name": N_("Name"), "role": N_("Role"), "posted": N_("Posted in"),
+    "level_col": NC_("io.report", "Level"), "minutes": NC_("io.report", "Travel (min)"),
+    "reason": N_("Why not"),
+    "excluded_h": N_("Excluded ({n})"),
+    "colon": N_(": "), "semicolon": N_("; "),
+    "none_excluded": N_("Nobody near this case had to be excluded."),
+    "case": NC_("io.report", "Case"), "township": NC_("io.report", "Township"),
+    "kind": N_("Kind"),
+    "appendix_h": N_("Appendix: workload and inputs"),
+    "workload_h": NC_("report heading", "People on teams"),
+    "cur_cases": N_("On hand"), "new_cases": N_("New"),
+    "max_cases": N_("Limit"), "spare": N_("Spare"),
+    "load_after": N_("Workload"), "cases_col": NC_("case ids", "Cases"),
+    "inputs_h": N_("Input files"), "file": N_("File"),
+    "rows": N_("Rows"),
+    "options_h": N_("Options"),
+    "options_line": N_("Objective: {mode}. Kin rule: {hops} hops. Pool: {pool}. Seed {seed}."),
+    "pool_zones": N_("the case township's zone (else {m} road minutes), plus county-level staff"),
+    "pool_travel": N_("within {m} road minutes, plus county-level staff"),
+    "cards_off": N_("This report covers {n} cases, more than the {limit} it shows as cards: each case is "
+                    "one line below; who was excluded from which case, and why, is in plan.xlsx (sheet "
+                    "Recusals)."),
+    "team_col": N_("Team (lead first) or why none"),
+    "status_col": NC_("io.report", "Status"),
+    "levels_run": N_("These are the levels of the whole run ({n} counties); this county's own figures are "
+                     "above."),
+    "counties_h": N_("Counties: a workbook and a report each"),
+    "counties_note": N_("This run covers {n} counties. Each county's teams, unstaffed cases, workload and "
+                        "recusal list are in its own workbook and report (folder counties/); this page and "
+                        "plan.xlsx give the whole run."),
+    "county": NC_("io.report", "County"), "townships_col": N_("Townships"),
+    "cases_col2": NC_("io.report", "Cases"), "staffed_col": N_("Staffed"),
+    "unstaffed_col": NC_("io.report", "Unstaffed"), "people_col": NC_("io.report", "People on teams"),
+    "max_load_col": N_("Largest workload"),
+    "files_col": N_("Files"), "report_link": N_("report"),
+    "book_link": N_("workbook"),
+    "files_note": N_("The same plan is in plan.xlsx (sheets for each reader) and, for programs, in the CSV "
+                     "files."),
 }
 
 

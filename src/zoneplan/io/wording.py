@@ -12,58 +12,57 @@ from __future__ import annotations
 import re
 from typing import Callable, Mapping
 
-from ..i18n import pick
+from ..i18n import N_, NC_, pick
 
 __all__ = ["RULE_LABELS", "CHANGE_WORDS", "ROLE_WORDS", "LEVEL_WORDS", "KIND_WORDS", "LEVEL_NAMES", "STATUS_WORDS",
            "rule_label", "role_word", "level_word", "yes_no", "detail_text", "reason_text", "zoning_text"]
 
 #: Short name per rule id (the machine id stays in the CSVs and in a column of its own).
 RULE_LABELS: dict[str, dict[str, str]] = {
-    "pool": {"en": "pool (nearby staff)", "zh": "就近调配范围"},
-    "cross-check": {"en": "cross-check", "zh": "交叉互查"},
-    "home": {"en": "home township/village", "zh": "籍贯回避"},
-    "kin": {"en": "kin", "zh": "亲属关系回避"},
-    "declared": {"en": "declared recusal", "zh": "申报回避"},
-    "team.available": {"en": "availability", "zh": "在岗情况"},
-    "team.capacity": {"en": "capacity", "zh": "承办上限"},
-    "team.kin": {"en": "kin within the team", "zh": "组内亲属回避"},
-    "team.township": {"en": "members from one township", "zh": "同一乡镇组员上限"},
-    "forbidden": {"en": "forbidden pair", "zh": "指定不得参与"},
+    "pool": N_("pool (nearby staff)"),
+    "cross-check": N_("cross-check"),
+    "home": N_("home township/village"),
+    "kin": N_("kin"),
+    "declared": NC_("rule", "declared recusal"),
+    "team.available": N_("availability"),
+    "team.capacity": N_("capacity"),
+    "team.kin": N_("kin within the team"),
+    "team.township": N_("members from one township"),
+    "forbidden": N_("forbidden pair"),
 }
-ROLE_WORDS = {"lead": {"en": "lead", "zh": "组长"}, "member": {"en": "member", "zh": "组员"}}
-LEVEL_WORDS = {"county": {"en": "county", "zh": "县级"}, "township": {"en": "township", "zh": "乡镇级"}}
+ROLE_WORDS = {"lead": N_("lead"), "member": N_("member")}
+LEVEL_WORDS = {"county": NC_("io.wording", "county"), "township": NC_("io.wording", "township")}
 #: Kind of an unstaffed case (``StaffingResult.unstaffed["kind"]``).
 KIND_WORDS = {
-    "infeasible": {"en": "cannot be staffed", "zh": "无法配置"},
-    "capacity": {"en": "lost under capacity", "zh": "人手被占用"},
-    "objective": {"en": "left by the objective order", "zh": "按目标顺序未配置"},
-    "undecided": {"en": "not decided within the time limit", "zh": "时限内未能确定"},
+    "infeasible": N_("cannot be staffed"),
+    "capacity": N_("lost under capacity"),
+    "objective": N_("left by the objective order"),
+    "undecided": N_("not decided within the time limit"),
 }
 #: Words of a re-plan's ``changes`` table: the change and its reason.
 CHANGE_WORDS = {
-    "kept": {"en": "kept", "zh": "保留"}, "added": {"en": "added", "zh": "新增"},
-    "removed": {"en": "removed", "zh": "移出"}, "role": {"en": "role changed", "zh": "角色变更"},
-    "new case": {"en": "new case", "zh": "新案件"}, "replacement": {"en": "replacement", "zh": "替补"},
-    "rebalance": {"en": "rebalance", "zh": "统筹调配"}, "moved": {"en": "moved", "zh": "调往他案"},
-    "unavailable": {"en": "unavailable", "zh": "不在岗"}, "new conflict": {"en": "new conflict", "zh": "新增回避"},
-    "case closed": {"en": "case closed", "zh": "案件已结"}, "person gone": {"en": "person gone", "zh": "人员已调离"},
-    "no capacity": {"en": "no capacity", "zh": "无余力"}, "forbidden": {"en": "forbidden", "zh": "已禁止"},
-    "case unstaffed": {"en": "case unstaffed", "zh": "案件未配置"},
-    "team size": {"en": "team size", "zh": "组员人数调整"}, "lead changed": {"en": "lead changed", "zh": "组长变更"},
+    "kept": N_("kept"), "added": N_("added"),
+    "removed": N_("removed"), "role": N_("role changed"),
+    "new case": N_("new case"), "replacement": N_("replacement"),
+    "rebalance": N_("rebalance"), "moved": N_("moved"),
+    "unavailable": N_("unavailable"), "new conflict": N_("new conflict"),
+    "case closed": N_("case closed"), "person gone": N_("person gone"),
+    "no capacity": N_("no capacity"), "forbidden": N_("forbidden"),
+    "case unstaffed": N_("case unstaffed"),
+    "team size": NC_("io.wording", "team size"), "lead changed": N_("lead changed"),
 }
 #: Objective levels.
 LEVEL_NAMES = {
-    "staffed": {"en": "staffed (priority-weighted)", "zh": "配置案件（按优先级加权）"},
-    "max_workload": {"en": "largest workload", "zh": "最大个人工作量"},
-    "travel": {"en": "total travel (minutes)", "zh": "总车程（分钟）"},
-    "changes": {"en": "changes to the previous plan", "zh": "相对原方案的变动"},
-    "weighted": {"en": "weighted objective", "zh": "加权目标值"},
+    "staffed": N_("staffed (priority-weighted)"),
+    "max_workload": NC_("io.wording", "largest workload"),
+    "travel": N_("total travel (minutes)"),
+    "changes": N_("changes to the previous plan"),
+    "weighted": N_("weighted objective"),
 }
 STATUS_WORDS = {
-    "OPTIMAL": {"en": "proven best plan under the rules", "zh": "已证明为规则下的最优方案"},
-    "FEASIBLE": {"en": "a valid plan, not proven best within the time limit",
-                 "zh": "有效方案，但在时限内未证明最优"},
-    "MODEL_INVALID": {"en": "internal error", "zh": "内部错误"},
+    "OPTIMAL": N_("proven best plan under the rules"),
+    "FEASIBLE": N_("a valid plan, not proven best within the time limit"),
+    "MODEL_INVALID": N_("internal error"),
 }
 
 
@@ -114,22 +113,21 @@ _DETAILS: list[tuple[re.Pattern[str], dict[str, str]]] = [(re.compile(p + r"\Z",
     (r"home village is the case's village (?P<v>[^;]+)",
      {"en": "home village is the case's village {v}", "zh": "籍贯村即本案所在村 {v}",
       "en.short": "from this village", "zh.short": "籍贯为本村"}),
-    (r"(?P<p>.+) is the subject", {"en": "{p} is the subject", "zh": "{p}即被调查人"}),
-    (r"(?P<path>.+) \((?P<n>\d+) hops?\)", {"en": "{path} ({n} hop{s})", "zh": "{path}（相隔 {n} 层关系）"}),
-    (r"declared recusal: (?P<r>.+)", {"en": "declared recusal: {r}", "zh": "本人申报回避：{r}"}),
-    (r"declared recusal", {"en": "declared recusal", "zh": "本人申报回避"}),
-    (r"marked unavailable", {"en": "marked unavailable", "zh": "标记为不在岗"}),
+    (r"(?P<p>.+) is the subject", N_("{p} is the subject")),
+    (r"(?P<path>.+) \((?P<n>\d+) hops?\)", N_("{path} ({n} hop{s})")),
+    (r"declared recusal: (?P<r>.+)", N_("declared recusal: {r}")),
+    (r"declared recusal", NC_("io.wording", "declared recusal")),
+    (r"marked unavailable", N_("marked unavailable")),
     (r"no capacity left \(max_cases reached\)",
-     {"en": "no capacity left (max_cases reached)", "zh": "承办案件数已达上限"}),
+     N_("no capacity left (max_cases reached)")),
     (r"county-level staff of county '(?P<a>.*)'; the case is in county '(?P<b>.*)'",
-     {"en": "county-level staff of {a}; the case is in {b}", "zh": "{a}县级人员，本案在{b}"}),
+     N_("county-level staff of {a}; the case is in {b}")),
     (r"posted in zone (?P<a>.+); the case's township is in zone (?P<b>.+)",
-     {"en": "posted in zone {a}; the case's township is in zone {b}",
-      "zh": "任职于协作区 {a}，本案乡镇属协作区 {b}"}),
+     N_("posted in zone {a}; the case's township is in zone {b}")),
     (r"posted in county '(?P<a>.*)'; the case is in county '(?P<b>.*)'",
-     {"en": "posted in {a}; the case is in {b}", "zh": "任职于{a}，本案在{b}"}),
+     NC_("io.wording", "posted in {a}; the case is in {b}")),
     (r"(?P<m>\d+) road minutes away; the pool reaches (?P<r>.+)",
-     {"en": "{m} road minutes away; the pool reaches {r}", "zh": "车程 {m} 分钟，超出协作范围（{r} 分钟）"}),
+     NC_("io.wording", "{m} road minutes away; the pool reaches {r}")),
 )]
 
 

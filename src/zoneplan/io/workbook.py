@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import pandas as pd
 from openpyxl.utils import get_column_letter
 
-from ..i18n import pick
+from ..i18n import N_, NC_, pick
 from .planview import PlanView
 from .sheetwriter import Sheet, book_bytes
 from .wording import yes_no
@@ -25,14 +25,14 @@ __all__ = ["plan_workbook", "index_workbook", "county_note", "SHEETS"]
 
 #: Sheet names per language, in workbook order.
 SHEETS = {
-    "summary": {"en": "Summary", "zh": "概要"},
-    "teams": {"en": "Teams", "zh": "办案组"},
-    "unstaffed": {"en": "Unstaffed", "zh": "未配置案件"},
-    "workload": {"en": "Workload", "zh": "工作量"},
-    "recusals": {"en": "Recusals", "zh": "回避清单"},
-    "quality": {"en": "Data quality", "zh": "数据质量"},
-    "changes": {"en": "Changes", "zh": "方案变动"},
-    "counties": {"en": "Counties", "zh": "各县区"},
+    "summary": N_("Summary"),
+    "teams": N_("Teams"),
+    "unstaffed": NC_("io.workbook", "Unstaffed"),
+    "workload": N_("Workload"),
+    "recusals": N_("Recusals"),
+    "quality": N_("Data quality"),
+    "changes": N_("Changes"),
+    "counties": NC_("io.workbook", "Counties"),
 }
 
 
@@ -103,79 +103,69 @@ _COUNTIES = (
 
 SUMMARY_WIDTHS = (36.0, 76.0)
 _EMPTY = {
-    "unstaffed": {"en": "Every case is staffed.", "zh": "所有案件均已配置。"},
-    "recusals": {"en": "No conflict of interest near any case.", "zh": "各案件附近均无需回避人员。"},
-    "teams": {"en": "No case is staffed.", "zh": "没有配置任何案件。"},
-    "changes": {"en": "Every team is as in the previous plan.", "zh": "各办案组与原方案相同。"},
-    "workload": {"en": "No investigators.", "zh": "没有人员。"},
-    "quality": {"en": "Every rule has the data it needs for everybody.", "zh": "各项规则所需数据齐全。"},
+    "unstaffed": N_("Every case is staffed."),
+    "recusals": N_("No conflict of interest near any case."),
+    "teams": N_("No case is staffed."),
+    "changes": N_("Every team is as in the previous plan."),
+    "workload": N_("No investigators."),
+    "quality": N_("Every rule has the data it needs for everybody."),
 }
 
 _T = {
-    "title": {"en": "Staffing plan", "zh": "协作区办案组配置方案"},
-    "result": {"en": "Result", "zh": "配置结果"},
-    "status_v": {"en": "{words} ({status})", "zh": "{words}（{status}）"},
-    "level_v": {"en": "{value} (best bound {bound}; {proven})", "zh": "{value}（最优界 {bound}，{proven}）"},
-    "proven_yes": {"en": "proven optimal", "zh": "已证明最优"},
-    "proven_no": {"en": "not proven", "zh": "未证明最优"},
-    "input_v": {"en": "{table} ({file}, {rows} rows)", "zh": "{table}（{file}，{rows} 行）"},
-    "status": {"en": "Status", "zh": "求解状态"},
-    "scope": {"en": "Scope", "zh": "范围"},
-    "scope_v": {"en": "{counties}: {townships} townships, {investigators} investigators, {cases} cases",
-                "zh": "{counties}：{townships} 个乡镇（街道），{investigators} 名人员，{cases} 件线索"},
-    "staffed_cases": {"en": "Cases staffed", "zh": "已配齐的案件"},
-    "staffed_cases_v": {"en": "{n} of {total}", "zh": "{n} 件（共 {total} 件）"},
-    "staffed": {"en": "Staffed (priority-weighted)", "zh": "配置得分（按优先级加权）"},
-    "staffed_v": {"en": "{points} of {total} points", "zh": "{points} 分（满分 {total} 分）"},
-    "staffed_note": {"en": "Each case with a full team counts its priority: a priority-2 case counts 2. "
-                           "The plan first maximises this score, so important cases are staffed first.",
-                     "zh": "每件配齐的案件按其优先级计分（优先级 2 的案件计 2 分）。方案首先使该得分最大，"
-                           "即先保证重要案件配齐。"},
-    "unstaffed": {"en": "Cases not staffed", "zh": "未配置的案件"},
-    "unstaffed_v": {"en": "{n} (reasons in sheet {sheet})", "zh": "{n} 件（原因见“{sheet}”表）"},
-    "people": {"en": "People on teams", "zh": "参与办案人员"},
-    "people_v": {"en": "{n} of {total}", "zh": "{n} 人（共 {total} 人）"},
-    "levels": {"en": "Objective levels (in order)", "zh": "优化目标（按先后顺序）"},
-    "options": {"en": "Options", "zh": "参数"},
-    "mode": {"en": "Objective", "zh": "目标方式"},
-    "mode_lex": {"en": "lexicographic: {order}", "zh": "按先后顺序：{order}"},
-    "mode_w": {"en": "weighted: {weights}", "zh": "加权：{weights}"},
-    "max_hops": {"en": "Kin rule: hops from the subject", "zh": "亲属回避：与被调查人相隔层数"},
-    "max_travel": {"en": "Pool without zones: max road minutes", "zh": "无协作区时的车程范围（分钟）"},
-    "allow_own_township": {"en": "Own township allowed (cross-check off)", "zh": "允许办理本乡镇案件（关闭交叉互查）"},
-    "cross_county": {"en": "Pool may cross counties", "zh": "允许跨县调配"},
-    "team_kin_hops": {"en": "Team rule: no kin within hops (0: off)", "zh": "组内亲属回避：相隔层数（0 为不启用）"},
-    "max_per_township": {"en": "Team rule: members from one township at most", "zh": "同一乡镇组员上限"},
-    "use_zones": {"en": "Pool by collaboration zone", "zh": "按协作区调配"},
-    "time_limit": {"en": "Time limit (s)", "zh": "时限（秒）"},
-    "deterministic_time": {"en": "Deterministic time per sub-solve", "zh": "每个子问题的确定性时限"},
-    "workers": {"en": "Threads", "zh": "线程数"}, "seed": {"en": "Random seed", "zh": "随机种子"},
-    "inputs": {"en": "Input files (SHA-256)", "zh": "输入文件（SHA-256 校验值）"},
-    "sheets": {"en": "Sheets", "zh": "各表用途"},
-    "made_by": {"en": "Made by", "zh": "生成工具"},
-    "note_teams": {"en": "one row per team member; for the leadership and the team leads",
-                   "zh": "每名组员一行；供领导审定、组长联络"},
-    "note_unstaffed": {"en": "cases without a team, why, and the people concerned; for the planner",
-                       "zh": "未能配置的案件、原因及涉及人员；供方案制定人调整"},
-    "note_workload": {"en": "cases on hand, new, limit and spare per person; for the office",
-                      "zh": "每人在办、新分配、上限与余量；供纪检监察室调度"},
-    "note_recusals": {"en": "every conflict of interest near a case (rule and detail, e.g. the kin path); "
-                            "for the audit", "zh": "每件案件附近需回避的人员及事由（如亲属关系链）；供审查备案"},
-    "note_changes": {"en": "a re-plan: each membership added, removed or whose role changed versus the previous "
-                           "plan, and why; for publishing the change", "zh": "重新编排时：相对原方案新增、移出或角色变更的组员及原因；供发布变更"},
-    "note_quality": {"en": "whom a rule cannot protect for want of data, and how the input was read; for the "
-                           "planner and the audit", "zh": "因数据缺失而某项规则无法保护的人员，以及输入的读取方式；供方案制定人与审查备案"},
-    "note_counties": {"en": "one line per county, with its own workbook and report (folder counties/)",
-                      "zh": "每个县区一行，附该县区的工作簿和报告（counties 文件夹）"},
-    "county_books": {"en": "County workbooks", "zh": "各县区工作簿"},
-    "county_books_v": {"en": "{n} counties: one workbook and one report each, in counties/ (sheet {sheet})",
-                       "zh": "{n} 个县区，每县一份工作簿和一份报告，见 counties 文件夹（“{sheet}”表）"},
-    "index_of": {"en": "This county's plan is part of a run over {n} counties; the whole run and its data "
-                       "quality are in ../plan.xlsx.",
-                 "zh": "本县区方案属于一次共 {n} 个县区的方案编制；全部汇总及数据质量见上级文件夹的 plan.xlsx。"},
-    "part_of": {"en": "Part of", "zh": "所属方案"},
-    "csv_note": {"en": "The CSV files beside this workbook hold the same plan for programs (ids only).",
-                 "zh": "同一文件夹中的 CSV 文件是供程序读取的同一方案（仅含编号）。"},
+    "title": N_("Staffing plan"),
+    "result": N_("Result"),
+    "status_v": N_("{words} ({status})"),
+    "level_v": N_("{value} (best bound {bound}; {proven})"),
+    "proven_yes": N_("proven optimal"),
+    "proven_no": N_("not proven"),
+    "input_v": N_("{table} ({file}, {rows} rows)"),
+    "status": NC_("io.workbook", "Status"),
+    "scope": N_("Scope"),
+    "scope_v": N_("{counties}: {townships} townships, {investigators} investigators, {cases} cases"),
+    "staffed_cases": N_("Cases staffed"),
+    "staffed_cases_v": NC_("io.workbook", "{n} of {total}"),
+    "staffed": N_("Staffed (priority-weighted)"),
+    "staffed_v": N_("{points} of {total} points"),
+    "staffed_note": N_("Each case with a full team counts its priority: a priority-2 case counts 2. The "
+                       "plan first maximises this score, so important cases are staffed first."),
+    "unstaffed": N_("Cases not staffed"),
+    "unstaffed_v": N_("{n} (reasons in sheet {sheet})"),
+    "people": NC_("io.workbook", "People on teams"),
+    "people_v": NC_("people", "{n} of {total}"),
+    "levels": N_("Objective levels (in order)"),
+    "options": N_("Options"),
+    "mode": N_("Objective"),
+    "mode_lex": N_("lexicographic: {order}"),
+    "mode_w": N_("weighted: {weights}"),
+    "max_hops": N_("Kin rule: hops from the subject"),
+    "max_travel": N_("Pool without zones: max road minutes"),
+    "allow_own_township": N_("Own township allowed (cross-check off)"),
+    "cross_county": N_("Pool may cross counties"),
+    "team_kin_hops": N_("Team rule: no kin within hops (0: off)"),
+    "max_per_township": N_("Team rule: members from one township at most"),
+    "use_zones": N_("Pool by collaboration zone"),
+    "time_limit": N_("Time limit (s)"),
+    "deterministic_time": N_("Deterministic time per sub-solve"),
+    "workers": N_("Threads"), "seed": N_("Random seed"),
+    "inputs": N_("Input files (SHA-256)"),
+    "sheets": N_("Sheets"),
+    "made_by": N_("Made by"),
+    "note_teams": N_("one row per team member; for the leadership and the team leads"),
+    "note_unstaffed": N_("cases without a team, why, and the people concerned; for the planner"),
+    "note_workload": N_("cases on hand, new, limit and spare per person; for the office"),
+    "note_recusals": N_("every conflict of interest near a case (rule and detail, e.g. the kin path); for "
+                        "the audit"),
+    "note_changes": N_("a re-plan: each membership added, removed or whose role changed versus the previous "
+                       "plan, and why; for publishing the change"),
+    "note_quality": N_("whom a rule cannot protect for want of data, and how the input was read; for the "
+                       "planner and the audit"),
+    "note_counties": N_("one line per county, with its own workbook and report (folder counties/)"),
+    "county_books": N_("County workbooks"),
+    "county_books_v": N_("{n} counties: one workbook and one report each, in counties/ (sheet {sheet})"),
+    "index_of": N_("This county's plan is part of a run over {n} counties; the whole run and its data "
+                   "quality are in ../plan.xlsx."),
+    "part_of": N_("Part of"),
+    "csv_note": N_("The CSV files beside this workbook hold the same plan for programs (ids only)."),
 }
 
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang
 from .fonts import display_name, font_context
 from .geometry import Projection, areas_of, padded_bounds, union_by
 from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
@@ -27,17 +27,16 @@ __all__ = ["areas_map_png", "areas_map_files"]
 logger = logging.getLogger(__name__)
 
 TEXTS = {
-    "subtitle": {"en": "supervision areas · {z} zones, {a} areas, {v} villages",
-                 "zh": "监督片区 · {z} 个协作区，{a} 个片区，{v} 个村（社区）"},
-    "liaison": {"en": "village with a liaison (村级监督联络员)", "zh": "有村级监督联络员的村"},
-    "village": {"en": "village", "zh": "村（社区）"},
-    "zone_border": {"en": "zone border", "zh": "协作区边界"},
-    "area_border": {"en": "area border", "zh": "片区边界"},
-    "zone": {"en": "{zone}", "zh": "{zone}"},
-    "area_line": {"en": "{area}: {v} villages, {w} {unit}, {l} liaisons", "zh": "{area}：{v} 个村，{w} {unit}，联络员 {l} 名"},
-    "unit": {"households": {"en": "households", "zh": "户"}, "population": {"en": "people", "zh": "人"},
-             "villages": {"en": "villages", "zh": "村"}},
-    "no_area": {"en": "not in an area", "zh": "未划入片区"},
+    "subtitle": N_("supervision areas · {z} zones, {a} areas, {v} villages"),
+    "liaison": N_("village with a liaison (村级监督联络员)"),
+    "village": NC_("maps.areas", "village"),
+    "zone_border": N_("zone border"),
+    "area_border": N_("area border"),
+    "zone": N_("{zone}"),
+    "area_line": N_("{area}: {v} villages, {w} {unit}, {l} liaisons"),
+    "unit": {"households": NC_("maps.areas", "households"), "population": N_("people"),
+             "villages": NC_("maps.areas", "villages")},
+    "no_area": N_("not in an area"),
 }
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang
 from .fonts import display_name, font_context
 from .geometry import areas_of, padded_bounds, union_by
 from .sheet import Entry, Label, Sheet, areas_collection, caption, outline_collection
@@ -36,23 +36,20 @@ CASE_COLOR = "#111111"
 UNSTAFFED_COLOR = "#8a8a8a"
 
 TEXTS = {
-    "title": {"en": "Who travels where", "zh": "办案人员调配图"},
-    "summary": {"en": "{staffed} cases staffed, {unstaffed} unstaffed · {people} assignments, {county} of them "
-                      "county-level · mean travel {minutes:.0f} min",
-                "zh": "已配备 {staffed} 起案件，未配备 {unstaffed} 起 · 共 {people} 人次，其中县级 {county} 人次 · "
-                      "平均路程 {minutes:.0f} 分钟"},
-    "township_level": {"en": "township staff: posted township → case", "zh": "乡镇纪检干部：所在乡镇 → 案件"},
-    "county_level": {"en": "county-level staff (dashed)", "zh": "县级干部（虚线）"},
-    "width": {"en": "line width = people: 1 / 3 / 6", "zh": "线宽 = 人数：1 / 3 / 6"},
-    "case": {"en": "case township (ring grows with cases)", "zh": "案件所在乡镇（圈随案件数变大）"},
-    "unstaffed": {"en": "case not staffed", "zh": "未配备人员的案件"},
-    "own": {"en": "ring: staff posted in the case's township (colour = level)",
-            "zh": "圆环：案件所在乡镇的人员参与（颜色区分层级）"},
-    "county_tag": {"en": "county", "zh": "县级"},
-    "cases_head": {"en": "Cases (team from)", "zh": "案件（人员来自）"},
-    "from_sep": {"en": " ← ", "zh": " ← "},
-    "n_cases": {"en": "{k} cases", "zh": "{k} 起"},
-    "unstaffed_tag": {"en": "not staffed", "zh": "未配备"},
+    "title": N_("Who travels where"),
+    "summary": N_("{staffed} cases staffed, {unstaffed} unstaffed · {people} assignments, {county} of them "
+                  "county-level · mean travel {minutes:.0f} min"),
+    "township_level": N_("township staff: posted township → case"),
+    "county_level": N_("county-level staff (dashed)"),
+    "width": N_("line width = people: 1 / 3 / 6"),
+    "case": N_("case township (ring grows with cases)"),
+    "unstaffed": N_("case not staffed"),
+    "own": N_("ring: staff posted in the case's township (colour = level)"),
+    "county_tag": NC_("maps.assignment", "county"),
+    "cases_head": N_("Cases (team from)"),
+    "from_sep": N_(" ← "),
+    "n_cases": N_("{k} cases"),
+    "unstaffed_tag": NC_("maps.assignment", "not staffed"),
 }
 
 def _width(people: int) -> float:

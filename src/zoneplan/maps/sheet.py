@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
+from ..i18n import N_
 
 __all__ = ["Sheet", "Label", "Entry", "areas_collection", "outline_collection", "nice_length", "text_effects",
            "caption", "TEXTS"]
@@ -25,13 +26,12 @@ MUTED = "#666666"
 HALO = "white"
 
 TEXTS = {
-    "voronoi": {"en": "Areas are schematic: each township is drawn as the area nearest to its seat "
-                      "(Voronoi cells), not its legal boundary.",
-                "zh": "区域为示意：按距乡镇驻地最近划分（泰森多边形），并非法定行政边界。"},
-    "polygons": {"en": "Township boundaries: {file}.", "zh": "乡镇边界：{file}。"},
-    "km": {"en": "km", "zh": "公里"},
-    "zone_border": {"en": "zone border", "zh": "协作区边界"},
-    "sep": {"en": ", ", "zh": "、"},
+    "voronoi": N_("Areas are schematic: each township is drawn as the area nearest to its seat (Voronoi "
+                  "cells), not its legal boundary."),
+    "polygons": N_("Township boundaries: {file}."),
+    "km": N_("km"),
+    "zone_border": N_("zone border"),
+    "sep": N_(", "),
 }
 
 

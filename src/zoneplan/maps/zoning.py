@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang
 from ..zoning.data import ZoningInput
 from ..zoning.metrics import _hub, zone_members
 from .fonts import display_name, font_context
@@ -41,21 +41,21 @@ _FAMILY = (0, 1, 2, 3, 4, 5, 6, 7, 3, 0, 1, 2, 4, 7)
 UNZONED = "#d9d9d9"
 
 TEXTS = {
-    "zones": {"en": "{n} townships, {k} zones", "zh": "{n} 个乡镇，{k} 个协作区"},
-    "unzoned_n": {"en": ", {u} unzoned", "zh": "，{u} 个未划入"},
-    "hub": {"en": "hub", "zh": "驻地"},
-    "hub_entry": {"en": "hub township (seat of the zone)", "zh": "协作区驻地乡镇"},
-    "seat": {"en": "township seat", "zh": "乡镇驻地"},
-    "unzoned": {"en": "not in a zone", "zh": "未划入协作区"},
-    "island": {"en": "no neighbouring township", "zh": "无相邻乡镇（飞地/孤岛）"},
-    "county_border": {"en": "county border", "zh": "县（市、区）界"},
-    "zone_line": {"en": "{zone}  ({k} townships)", "zh": "{zone}（{k} 个乡镇）"},
-    "leader": {"en": "led by {name}", "zh": "牵头：{name}"},
-    "office": {"en": "office: {name}", "zh": "联系：{name}"},
-    "lead_sep": {"en": " · ", "zh": "　"},
-    "county_line": {"en": "{county}: {n} townships, {k} zones", "zh": "{county}：{n} 个乡镇，{k} 个协作区"},
-    "index": {"en": "Counties", "zh": "各县（市、区）"},
-    "no_county": {"en": "(county not given)", "zh": "（未填县名）"},
+    "zones": N_("{n} townships, {k} zones"),
+    "unzoned_n": N_(", {u} unzoned"),
+    "hub": NC_("maps.zoning", "hub"),
+    "hub_entry": N_("hub township (seat of the zone)"),
+    "seat": N_("township seat"),
+    "unzoned": N_("not in a zone"),
+    "island": N_("no neighbouring township"),
+    "county_border": N_("county border"),
+    "zone_line": N_("{zone}  ({k} townships)"),
+    "leader": N_("led by {name}"),
+    "office": N_("office: {name}"),
+    "lead_sep": N_(" · "),
+    "county_line": N_("{county}: {n} townships, {k} zones"),
+    "index": NC_("maps.zoning", "Counties"),
+    "no_county": N_("(county not given)"),
 }
 
 # ---------------------------------------------------------------------------- colours

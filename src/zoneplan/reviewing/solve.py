@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..data.tables import Tables
 from ..errors import InternalError
+from ..i18n import NC_, tr
 from ..lexicographic import LevelsView, overall_status, solve_levels
 from ..options import RuleOptions
 from ..results import LevelResult, Levels, Status
@@ -115,9 +116,10 @@ def _parts(inst: ReviewInstance, pre: set[int]) -> list[ReviewPart]:
 
 def _counts_text(counts: dict[str, int], lang: str) -> str:
     sep = "，" if lang == "zh" else ", "
-    if lang == "zh":
-        return sep.join(f"{n} 人{EXCLUSION_WORDS[r]['zh']}" for r, n in counts.items())
-    return sep.join(f"{n} {EXCLUSION_WORDS[r]['en']}" for r, n in counts.items())
+    return sep.join(tr(_COUNT, lang, n=n, what=tr(EXCLUSION_WORDS[r], lang)) for r, n in counts.items())
+
+
+_COUNT = NC_("people count", "{n} {what}")
 
 
 def precheck(inst: ReviewInstance, options: ReviewOptions) -> dict[int, tuple[str, str]]:

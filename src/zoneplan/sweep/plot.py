@@ -14,22 +14,20 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, pick, resolve_lang
 
 __all__ = ["tradeoff_png", "TEXTS"]
 
 logger = logging.getLogger(__name__)
 
 TEXTS = {
-    "title": {"en": "Scenario trade-off: cases staffed vs team travel", "zh": "方案权衡：已配置案件与办案出行"},
-    "x": {"en": "team travel, road minutes (all members, all cases)", "zh": "办案出行（全部组员、全部案件，车程分钟）"},
-    "y": {"en": "cases staffed, priority-weighted", "zh": "已配置案件（按优先级加权）"},
-    "front": {"en": "non-dominated (no scenario staffs as much with less travel)",
-              "zh": "非劣方案（没有方案能以更少出行配置同样多的案件）"},
-    "other": {"en": "dominated", "zh": "劣方案"},
-    "missing": {"en": "{n} scenario(s) without a zoning or a staffing plan not shown: {names}",
-                "zh": "{n} 个方案无可行协作区划分或无配置方案，未画出：{names}"},
-    "sub": {"en": "{n} scenarios; label: scenario (zones)", "zh": "共 {n} 个方案；标注：方案（协作区数）"},
+    "title": N_("Scenario trade-off: cases staffed vs team travel"),
+    "x": N_("team travel, road minutes (all members, all cases)"),
+    "y": N_("cases staffed, priority-weighted"),
+    "front": N_("non-dominated (no scenario staffs as much with less travel)"),
+    "other": N_("dominated"),
+    "missing": N_("{n} scenario(s) without a zoning or a staffing plan not shown: {names}"),
+    "sub": N_("{n} scenarios; label: scenario (zones)"),
 }
 
 
