@@ -285,5 +285,7 @@ def _area_table(tables: Tables, zvs: list[ZoneVillages], area_of: np.ndarray, wc
     out["area_liaisons"] = g["_l"].transform("sum").where(out["area"] != "")
     for c in ("area_villages", "area_weight", "area_liaisons"):
         out[c] = pd.array([None if pd.isna(x) else int(x) for x in out[c]], dtype="Int64")
-    out = out.sort_values(["zone", "area", "village_id"], kind="stable").reset_index(drop=True)
+    rank = {zv.zone: k for k, zv in enumerate(zvs)}  # the listing order of zones (areas/data.py)
+    out["_rank"] = out["zone"].map(lambda z: rank.get(z, len(rank)))
+    out = out.sort_values(["_rank", "area", "village_id"], kind="stable").drop(columns="_rank").reset_index(drop=True)
     return out[AREA_COLUMNS]

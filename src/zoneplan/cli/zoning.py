@@ -39,7 +39,8 @@ _ZONE_TEXT = {
 def _zones_text(table: pd.DataFrame, lang: str) -> str:
     """The zones of a zones.csv table as a planner reads them: names, hub, villages, staff.
 
-    Zones by their first township id; the staff column only when a roster was given.
+    Zones in the table's order (the listing order of zones.csv); the staff column only when a
+    roster was given.
     """
     from ..i18n import pick
     from .present import LIST_SEP, text_table
@@ -47,7 +48,7 @@ def _zones_text(table: pd.DataFrame, lang: str) -> str:
     rows = []
     zoned = table[table["zone"] != ""]
     with_staff = bool(zoned["zone_staff"].notna().any())
-    for _, g in sorted(zoned.groupby("zone"), key=lambda zg: zg[1]["township_id"].min()):
+    for _, g in zoned.groupby("zone", sort=False):
         first = g.iloc[0]
         rows.append([first["zone"], pick(LIST_SEP, lang).join(n or t for n, t in zip(g["name"], g["township_id"])),
                      first["hub_name"] or first["hub"], int(first["zone_villages"])]

@@ -23,6 +23,7 @@ from shapely.geometry.base import BaseGeometry
 from ..i18n import N_, NC_, pick, resolve_lang
 from ..zoning.data import ZoningInput
 from ..zoning.metrics import _hub, zone_members
+from ..zoning.naming import zone_rank
 from .fonts import display_name, font_context
 from .geometry import areas_of, padded_bounds, union_by
 from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
@@ -248,7 +249,8 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     """One county-level (or whole-area) zoning map of the townships ``idx``."""
     inp = scene.inp
     st = _style(len(idx))
-    zones = sorted({scene.zone_of[i] for i in idx if i in scene.zone_of})
+    rank = zone_rank([scene.zone_of.get(i, "") for i in range(inp.n)], inp.lat, inp.lon, inp.county)
+    zones = sorted({scene.zone_of[i] for i in idx if i in scene.zone_of}, key=lambda z: (rank.get(z, len(rank)), z))
     unzoned = [i for i in idx if i not in scene.zone_of]
     islands = [i for i in idx if scene.degree[i] == 0]
     sep = pick(SHARED["sep"], lang)
