@@ -89,7 +89,7 @@ def _translate(msg: str, lang: str) -> str:
     return cat.pgettext(context, str(msg)) if context else cat.gettext(str(msg))
 
 
-def tr(msg: str, lang: str, **fields: object) -> str:
+def tr(msg: str, lang: str, /, **fields: object) -> str:
     """``msg`` in ``lang`` (the English id when the catalog has no text), ``{fields}`` filled in."""
     text = _translate(msg, lang)
     return text.format(**fields) if fields else text
@@ -102,7 +102,7 @@ def trn(singular: str, plural: str, n: int, lang: str, /, **fields: object) -> s
     return text.format(**{"n": n, **fields})
 
 
-def pick(texts: str | Mapping[str, str], lang: str, **kw: object) -> str:
+def pick(texts: str | Mapping[str, str], lang: str, /, **kw: object) -> str:
     """A message in ``lang``: a catalog message id (see :func:`tr`), or an ``{"en": ..., "zh": ...}``
     pair (English when ``lang`` is missing), formatted with ``kw``."""
     if isinstance(texts, str):

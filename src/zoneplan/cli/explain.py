@@ -53,6 +53,7 @@ T = {
     "lead.no_county": N_("can lead, but not here: an escalated case needs a county-level lead"),
     "lead.label": N_("lead"), "skills.label": NC_("cli.explain", "skills"),
     "skills.line": N_("{have}; the case needs {need}{cover}"),
+    "skills.no_need": N_("{have}; the case needs no particular skill"),
     "skills.covers": N_(" (covers {s})"),
     "none": N_("none"), "colon": N_(": "),
     "travel.label": NC_("cli.explain", "travel"),
@@ -149,7 +150,8 @@ def explain(
 ) -> None:
     """Why PERSON may or may not work on CASE: every rule with its detail (and kin path), plus team facts."""
     from .. import build_eligibility, load
-    from ..i18n import pick, lang_for
+    from ..i18n import lang_for, pick
+    from ..io.wording import ERROR, clause_sep, list_sep
 
     lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
@@ -160,14 +162,14 @@ def explain(
         pid = find_person(tables.investigators, person, places)
         cid = find_case(tables.cases, case)
     except Ambiguous as exc:
-        typer.echo("error: " + pick(T["ambiguous"], lang, n=len(exc.candidates), q=exc.query,
-                                    c="; ".join(exc.candidates)), err=True)
+        typer.echo(pick(ERROR, lang, msg=pick(T["ambiguous"], lang, n=len(exc.candidates), q=exc.query,
+                                              c=clause_sep(lang).join(exc.candidates))), err=True)
         raise typer.Exit(EXIT_INPUT)
     except NotFound as exc:
         msg = pick(T["not_found"], lang, what=pick(T[f"{exc.what}_word"], lang), q=exc.query, table=exc.table)
         if exc.candidates:
-            msg += pick(T["did_you_mean"], lang, c=", ".join(exc.candidates))
-        typer.echo("error: " + msg, err=True)
+            msg += pick(T["did_you_mean"], lang, c=list_sep(lang).join(exc.candidates))
+        typer.echo(pick(ERROR, lang, msg=msg), err=True)
         raise typer.Exit(EXIT_INPUT)
     el = build_eligibility(tables, rules)
     for line in explain_lines(tables, el, pid, cid, lang):
@@ -177,7 +179,7 @@ def explain(
 def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
     """The explanation of one (person, case) pair as printable lines."""
     from ..i18n import pick
-    from ..io.wording import detail_text, level_word, rule_label
+    from ..io.wording import detail_text, level_word, list_sep, name_id, rule_label
     from ..io.xlsx import display_width
 
     def t(key: str, **kw: object) -> str:
@@ -187,7 +189,7 @@ def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
     names = {t_: n for t_, n in zip(tw["township_id"], tw["name"])}
 
     def place(x: str) -> str:
-        return f"{names[x]} ({x})" if names.get(x) and names[x] != x else (x or "-")
+        return name_id(names.get(x, ""), x, lang) if x else "-"
 
     people = dict(zip(inv["investigator_id"], inv["name"]))
     p = inv.loc[inv["investigator_id"] == pid].iloc[0]
@@ -201,7 +203,7 @@ def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
           zone=t("zone", z=zone[c["township_id"]]) if zone.get(c["township_id"]) else "", subject=c["subject_id"] or "-"),
         t("needs", n=int(c["team_size"]), p=int(c["priority"]), w=f"{c['workload']:g}",
           lead=t("needs_county_lead") if bool(c["escalated"]) else t("needs_lead") if lead_needed else "",
-          skills=t("needs_skills", s="; ".join(c["required_skills"])) if c["required_skills"] else ""),
+          skills=t("needs_skills", s=list_sep(lang).join(c["required_skills"])) if c["required_skills"] else ""),
         t("person", who=who, level=level_word(p["level"], lang), place=place(p["township_id"]),
           zone=t("person_zone", z=zone[p["township_id"]]) if zone.get(p["township_id"]) else ""),
         t("home", t=place(p["home_township"]) if p["home_township"] else t("none"), v=p["home_village"] or t("none")),
@@ -249,11 +251,13 @@ def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
     else:
         lead = t("lead.yes")
     out.append(f"  {t('lead.label')}{t('colon')}{lead}")
-    have = "; ".join(p["skills"]) or t("none")
+    sep = list_sep(lang)
+    have = sep.join(p["skills"]) or t("none")
     need = list(c["required_skills"])
     covers = [s for s in need if s in p["skills"]]
-    out.append(f"  {t('skills.label')}{t('colon')}" + t("skills.line", have=have, need="; ".join(need) or t("none"),
-                                                cover=t("skills.covers", s="; ".join(covers)) if covers else ""))
+    line = (t("skills.line", have=have, need=sep.join(need), cover=t("skills.covers", s=sep.join(covers)) if covers
+              else "") if need else t("skills.no_need", have=have))
+    out.append(f"  {t('skills.label')}{t('colon')}" + line)
     out.append(f"  {t('travel.label')}{t('colon')}" + t("travel.line", m=f"{minutes:.0f}", a=place(p["township_id"]),
                                                 b=place(c["township_id"])))
     return out

@@ -90,7 +90,8 @@ def staff(
             result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, **extra)
     fault_point("before-write")
     write_plan(result, tables, out, lang=lang, layout=reports)
-    _print_summary(result, lang)
+    _print_summary(result, lang, people=dict(zip(tables.investigators["investigator_id"],
+                                                 tables.investigators["name"])))
     if split_by_county(tables, reports):
         typer.echo(pick(_SUMMARY["written_split"], lang, out=out, n=tables.townships["county"].nunique()))
     else:
@@ -105,6 +106,7 @@ def staff(
 
 _SUMMARY = {
     "head": N_("status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
+    "head_people": N_("{short}: {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
     "level": N_("  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}"),
     "changes": N_("versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
                   "{lead_changes} lead change(s)"),
@@ -119,13 +121,16 @@ _SUMMARY = {
 }
 
 
-def _print_summary(result, lang: str = "en", show: int = 10) -> None:
+def _print_summary(result, lang: str = "en", show: int = 10, people: dict[str, str] | None = None) -> None:
     """The run in a few lines, in ``lang``: status, each level, and why cases were not staffed."""
     from ..i18n import pick
-    from ..io.wording import LEVEL_NAMES, STATUS_WORDS, reason_text
+    from ..io.wording import LEVEL_NAMES, STATUS_SHORT, STATUS_WORDS, reason_text
 
     status = str(result.status)
-    typer.echo(pick(_SUMMARY["head"], lang, status=status, words=pick(STATUS_WORDS.get(status, {"en": status}), lang),
+    # English keeps the status code first (scripts read it); other languages say it in words
+    head = _SUMMARY["head"] if lang == "en" else _SUMMARY["head_people"]
+    typer.echo(pick(head, lang, status=status, words=pick(STATUS_WORDS.get(status, status), lang),
+                    short=pick(STATUS_SHORT.get(status, status), lang),
                     staffed=result.staffed_cases, unstaffed=len(result.unstaffed), secs=result.wall_time))
     if result.change_summary is not None:
         typer.echo(pick(_SUMMARY["changes"], lang, **result.change_summary))
@@ -134,10 +139,11 @@ def _print_summary(result, lang: str = "en", show: int = 10) -> None:
                         value=f"{lv.value:g}", bound="-" if lv.bound is None else f"{lv.bound:g}",
                         gap="-" if lv.gap is None else f"{lv.gap:.2%}"))
     un = result.unstaffed
+    people = people or {}
     if len(un):
         typer.echo(pick(_SUMMARY["unstaffed"], lang))
         for case, reason in un[["case_id", "reason"]].head(show).itertuples(index=False):
-            typer.echo(f"  {case}: {reason_text(reason, lang)}")
+            typer.echo(f"  {case}: {reason_text(reason, lang, people, names_only=True)}")
         if len(un) > show:
             typer.echo(pick(_SUMMARY["more"], lang, n=len(un) - show))
 
