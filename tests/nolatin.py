@@ -4,9 +4,10 @@ A *Latin word* is a run of two or more ASCII letters.  It is allowed when it is 
 
 * part of an identifier: a token that holds a digit (``K01``, ``T01V05``, ``C01-Z03``,
   ``I000517``) or that the input itself contains (ids, names and places as the user typed them);
-* a file or folder name (a token with a file extension, ``plan.xlsx``, ``counties/``) or a
-  command-line flag the user types (``--strict``, ``--lang``), or ``zoneplan`` followed by a
-  command (``zoneplan staff``);
+* a file or folder name (a token with a file extension, ``plan.xlsx``, ``counties/``), a
+  command-line flag the user types (``--strict``, ``--lang``), a history entry
+  (``DIR@latest``), or ``zoneplan`` followed by a command (``zoneplan staff``);
+* what the user typed on the command line (a bad option value is quoted back);
 * one of :data:`ALLOWED`: names of programs, formats and standards that Chinese offices write
   in Latin letters themselves (Excel, WPS, CSV, SHA-256, PDF, A4 ...).
 
@@ -32,23 +33,26 @@ ALLOWED = frozenset({
     "UTF",  # UTF-8, the encoding a CSV must be saved in
     "Dask",  # the cluster software named when it is not installed
     "pip",  # how to install it
+    "UTC",  # the time standard of the history's timestamps
 })
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_./\\:@%+\-]+")
 _FILE = re.compile(r"[\w.\-]*\.(csv|xlsx|xls|json|geojson|png|html|pdf|txt|zip|md)\b", re.I)
 _COMMAND = re.compile(r"\bzoneplan(?: [a-z][a-z\-]+)+")
+#: A file name, Chinese letters and all (``map_云昌县.png``).
+_FILE_NAME = re.compile(r"[\w.\-/]*\.(?:csv|xlsx|xls|json|geojson|png|html|pdf|txt|zip|md)\b", re.I)
 
 
 def latin_words(text: str, allowed: Iterable[str] = ()) -> list[str]:
     """The English words of ``text`` outside the allow-list (each occurrence, in order)."""
     extra = set(allowed)
-    text = _COMMAND.sub(" ", text)
+    text = _FILE_NAME.sub(" ", _COMMAND.sub(" ", text))
     out = []
     for tok in _TOKEN.findall(text):
         if not _WORD.search(tok):
             continue
-        if tok.startswith("--") or tok.startswith("/") or _FILE.search(tok) or tok.rstrip("/") in extra:
+        if tok.startswith(("--", "/", "@")) or _FILE.search(tok) or tok.rstrip("/") in extra:
             continue
         if tok.endswith("/") and "/" not in tok[:-1]:  # a folder the user named: ``counties/``
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "InputError", "InternalError", "column_letter", "sort_problems"]
+__all__ = ["Problem", "InputError", "InternalError", "Refusal", "column_letter", "sort_problems"]
 
 
 def column_letter(index: int) -> str:
@@ -90,3 +90,27 @@ class InputError(ValueError):
 
 class InternalError(RuntimeError):
     """zoneplan produced a plan its own checker rejects: a bug, never the user's fault."""
+
+
+class Refusal(ValueError):
+    """A command or option refused before any work, said from the message catalog.
+
+    ``message`` is a catalog message (:mod:`zoneplan.i18n`) with ``{fields}``; ``str()`` is the
+    English text, :meth:`render` the text in a language.  A ``ValueError``, so callers that
+    catch bad input keep working.
+
+    Examples
+    --------
+    >>> str(Refusal("--lang expects zh or en, got {got!r}", got="fr"))
+    "--lang expects zh or en, got 'fr'"
+    """
+
+    def __init__(self, message: str, **fields: object):
+        self.message = message
+        self.fields = fields
+        super().__init__(str(message).format(**fields))
+
+    def render(self, lang: str = "en") -> str:
+        from .i18n import tr
+
+        return tr(self.message, lang, **self.fields)

@@ -155,7 +155,9 @@ def resolve_lang(lang: str | None) -> Lang:
         return "zh"
     if v in ("en", "en-us", "en_us", "english"):
         return "en"
-    raise ValueError(f"--lang expects zh or en, got {lang!r}")
+    from .errors import Refusal
+
+    raise Refusal(N_("--lang expects zh or en, got {got!r}"), got=lang)
 
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import Refusal
+from ..i18n import N_
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..lexicographic import overall_status, solve_levels
@@ -188,12 +190,12 @@ def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
     t0 = time.perf_counter()
     deadline = None if options.time_limit is None else t0 + options.time_limit
     if not len(tables.villages):
-        raise ValueError("supervision areas need a villages table (villages.csv / 村社区) beside the tables")
+        raise Refusal(N_("supervision areas need a villages table (villages.csv / 村社区) beside the tables"))
     if zones is None:
         zones = pd.DataFrame({"township_id": tables.townships["township_id"], "zone": tables.townships["zone"]})
     zvs, wcol = prepare_areas(tables, zones, options)
     if not zvs:
-        raise ValueError("no zoned township has villages: give a zoning (--zones) or fill the zone column")
+        raise Refusal(N_("no zoned township has villages: give a zoning (--zones) or fill the zone column"))
     v = tables.villages
     area_of = np.full(len(v), -1, dtype=np.int64)
     zone_rows, statuses, expl, expl_zh = [], [], [], []

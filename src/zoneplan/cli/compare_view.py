@@ -6,7 +6,7 @@ import pandas as pd
 
 from ..compare import Comparison, verdict
 from ..i18n import N_, NC_, pick, tr
-from .present import CLAUSE_SEP, LIST_SEP, text_table
+from .present import CLAUSE_SEP, LIST_SEP, status_word, text_table
 
 __all__ = ["comparison_text", "MEASURE_TEXT"]
 
@@ -126,7 +126,10 @@ def comparison_text(comp: Comparison, zonings: dict[str, pd.DataFrame], township
         if probe not in summary.columns or key not in MEASURE_TEXT:
             continue
         label = pick(MEASURE_TEXT[key]["long"], lang, total=total)
-        table.append([label, *(_cell(r, key) for _, r in summary.iterrows())])
+        cells = [_cell(r, key) for _, r in summary.iterrows()]
+        if key == "staff_status":
+            cells = [status_word(c, lang) for c in cells]
+        table.append([label, *cells])
     out.append(text_table([pick(_TEXT["measure"], lang), *(_display_name(n, lang) for n in names)], table,
                           right=list(range(1, len(names) + 1))))
     if len(names) > 1:

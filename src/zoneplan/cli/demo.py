@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..errors import Refusal
 from ..i18n import N_, NC_, tr
 from .common import Lang, Seed, TimeLimit, Workers, _guard, app
 from .present import CLAUSE_SEP, LIST_SEP, STATUS_WORDS, text_table
@@ -87,7 +88,7 @@ def demo(
 
     lang = resolve_lang(lang)
     if example not in EXAMPLES:
-        raise ValueError(f"unknown example {example!r}; choose {' or '.join(EXAMPLES)}")
+        raise Refusal(N_("unknown example {got!r}; choose {choices}"), got=example, choices=" / ".join(EXAMPLES))
     tables = load(examples_dir() / example)
     result = do_staff(tables, None, SolveOptions(seed=seed, workers=workers, time_limit=time_limit))
     tw, inv = tables.townships, tables.investigators

@@ -151,7 +151,7 @@ def explain(
     """Why PERSON may or may not work on CASE: every rule with its detail (and kin path), plus team facts."""
     from .. import build_eligibility, load
     from ..i18n import lang_for, pick
-    from ..io.wording import ERROR, clause_sep, list_sep
+    from ..io.wording import ERROR, clause_sep, list_sep, table_label
 
     lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
@@ -166,7 +166,8 @@ def explain(
                                               c=clause_sep(lang).join(exc.candidates))), err=True)
         raise typer.Exit(EXIT_INPUT)
     except NotFound as exc:
-        msg = pick(T["not_found"], lang, what=pick(T[f"{exc.what}_word"], lang), q=exc.query, table=exc.table)
+        msg = pick(T["not_found"], lang, what=pick(T[f"{exc.what}_word"], lang), q=exc.query,
+                   table=table_label(exc.table, lang))
         if exc.candidates:
             msg += pick(T["did_you_mean"], lang, c=list_sep(lang).join(exc.candidates))
         typer.echo(pick(ERROR, lang, msg=msg), err=True)

@@ -8,8 +8,9 @@ from typing import Optional
 import typer
 
 from ..i18n import N_, NC_, tr
+from .present import status_line, status_word, written_line
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, DetTime, Lang, MaxHops, Seed, Strict, TimeLimit, report_violations,
-                     Verbose, Workers, _guard, _setup_logging, app)
+                     Verbose, Workers, _guard, _lang_of, _setup_logging, app)
 
 Reviewers = typer.Option(1, "--reviewers", help="Reviewers per case (default 1: one county-level reviewer who did "
                                                  "not investigate the case).")
@@ -56,11 +57,9 @@ def review(
     files = review_files(result, tables, plan, lang)
     write_outputs(out, files)
     typer.echo(files["summary.txt"].decode("utf-8").rstrip())
-    levels = "; ".join(f"{lv.name} {lv.value:g} (bound {'-' if lv.bound is None else f'{lv.bound:g}'})"
-                       for lv in result.levels.values())
-    typer.echo(f"status {result.status}: {levels}; {result.wall_time:.2f}s")
-    typer.echo(f"written to {out}/ (reviews.csv, unreviewed.csv, review_load.csv, report.json, summary.txt, "
-               f"review.xlsx)")
+    typer.echo(status_line(result.status, result.levels.values(), result.wall_time, lang, bounds=True))
+    typer.echo(written_line(out, ["reviews.csv", "unreviewed.csv", "review_load.csv", "report.json", "summary.txt",
+                                  "review.xlsx"], lang))
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -83,12 +82,13 @@ def check_review(
     from ..options import RuleOptions
     from ..reviewing import ReviewOptions, check_reviews
 
+    lang = _lang_of({"lang": lang, "data_dir": data_dir})
     tables = load(data_dir, strict=strict)
     plan = read_assignments(plan_dir, tables)
     reviews = read_reviews(review_dir, tables)
     report = check_reviews(tables, plan, reviews, ReviewOptions(reviewers_per_case=reviewers, max_reviews=max_reviews),
                            RuleOptions(max_hops=max_hops, allow_own_township=allow_own_township))
-    report_violations(report, out, "reviewed", ("reviewed", "max_reviews", "travel"))
+    report_violations(report, out, "reviewed", ("reviewed", "max_reviews", "travel"), lang)
 
 
 _LEAD_TEXT = {
@@ -144,15 +144,14 @@ def lead(
                                          sorted(tables.sources.items())}}
     files = {"zones.csv": frame_to_csv_bytes(table), "leadership.csv": frame_to_csv_bytes(res.zones),
              "report.json": json_bytes(report)}
-    files.update(zoning_map_files(inp, table, stem="map", title=data_dir.name, subtitle="1+1+N", lang=lang,
-                                  boundaries=tables.boundaries))
+    files.update(zoning_map_files(inp, table, stem="map", subtitle="1+1+N", lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(_lead_text(res, lang))
     for e in (res.explanations_zh if lang == "zh" else res.explanations):
         typer.echo(f"  {e}")
-    levels = "; ".join(f"{lv.name} {lv.value:g}" for lv in res.levels.values())
-    typer.echo(f"status {res.status}: {levels}; {res.wall_time:.2f}s")
-    typer.echo(f"written to {out}/ (zones.csv, leadership.csv, report.json, {tr('maps', lang)})")
+    typer.echo(status_line(res.status, res.levels.values(), res.wall_time, lang))
+    typer.echo(written_line(out, ["zones.csv", "leadership.csv", "report.json", *sorted(f for f in files
+                                                                                      if f.endswith(".png"))], lang))
     if res.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -217,7 +216,7 @@ def areas(
         return "" if v is None or pd.isna(v) else f"{int(v):,}"
 
     rows = [[r.zone, r.villages, r.areas, cell(r.largest), cell(r.smallest), cell(r.largest_bound),
-             "" if pd.isna(r.gap) else f"{r.gap:.2%}", r.status] for r in pz.itertuples(index=False)]
+             "" if pd.isna(r.gap) else f"{r.gap:.2%}", status_word(r.status, lang)] for r in pz.itertuples(index=False)]
     head = pick(_AREA_TEXT["title"], lang, z=len(pz), a=int(pz["areas"].sum()), v=int(pz["villages"].sum()),
                 w=pick(_AREA_TEXT["weight"][res.weight], lang))
     text = head + "\n" + text_table([tr(h, lang) for h in _AREA_TEXT["headers"]], rows, right=[1, 2, 3, 4, 5, 6])
@@ -238,7 +237,7 @@ def areas(
     typer.echo(text)
     for e in (res.explanations_zh if lang == "zh" else res.explanations):
         typer.echo(f"  {e}")
-    typer.echo(f"status {res.status}; {res.wall_time:.2f}s; written to {out}/ "
-               f"({', '.join(sorted(files))})")
+    typer.echo(status_line(res.status, (), res.wall_time, lang))
+    typer.echo(written_line(out, sorted(files), lang))
     if res.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)

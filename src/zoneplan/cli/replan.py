@@ -83,13 +83,12 @@ def replan_args(previous: Optional[Path], lock: Optional[list[str]], forbid: Opt
     return out
 
 
-def keep_history(history: Path, out: Path, tables, result) -> Path:
-    """Copy the plan written to ``out`` into the history and say where."""
-    from ..i18n import default_lang
+def keep_history(history: Path, out: Path, tables, result, lang: str = "en") -> Path:
+    """Copy the plan written to ``out`` into the history and say where (in ``lang``)."""
     from ..io.history import save_entry
 
     path = save_entry(history, out, tables, result)
-    typer.echo(pick(TEXT["kept_in"], default_lang(), path=path))
+    typer.echo(pick(TEXT["kept_in"], lang, path=path))
     return path
 
 

@@ -9,7 +9,8 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from ..i18n import N_
+from ..errors import Refusal
+from ..i18n import N_, NC_
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
@@ -28,7 +29,7 @@ def _zoned(tables, zones: Optional[Path], no_zones: bool):
     from ..compare import tables_under_zoning
 
     if no_zones:
-        raise ValueError("--zones and --no-zones exclude each other")
+        raise Refusal(N_("--zones and --no-zones exclude each other"))
     return tables_under_zoning(tables, zones)
 
 
@@ -67,14 +68,14 @@ def staff(
     if scheduler:
         require_cluster("staff --scheduler")
     if reports not in LAYOUTS:
-        raise ValueError(f"--reports expects one of {', '.join(LAYOUTS)}, got {reports!r}")
+        raise Refusal(N_("--reports expects one of {choices}, got {got!r}"), choices=" / ".join(LAYOUTS), got=reports)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     fault_point("after-load")
     _print_quality(tables, lang, gaps_only=False)
     extra = replan_args(previous, lock, forbid, locks_file, tables)
     if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
-        raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: "
-                         "re-plan on this machine")
+        raise Refusal(N_("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: re-plan on this "
+                         "machine"))
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
     cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
@@ -99,7 +100,7 @@ def staff(
     if result.changes is not None:
         typer.echo(pick(_SUMMARY["changes_file"], lang))
     if history is not None:
-        keep_history(history, out, tables, result)
+        keep_history(history, out, tables, result, lang)
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -163,12 +164,13 @@ def check(
     from .. import check as do_check, load
     from ..io.plan import read_assignments
 
+    lang = _lang_of({"lang": lang, "data_dir": data_dir})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
                    max_per_township)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     plan = read_assignments(plan_dir, tables)
     report = do_check(tables, plan, rules)
-    report_violations(report, out, "staffed", ("staffed", "max_workload", "travel"))
+    report_violations(report, out, "staffed", ("staffed", "max_workload", "travel"), lang)
 
 
 @app.command()
@@ -183,6 +185,7 @@ def validate(
 ) -> None:
     """Check the input and summarise it: counts, data quality, per-case eligible pool, hopeless cases."""
     from .. import load
+    from ..i18n import pick
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..staffing import build_instance
     from ..staffing.explain import precheck
@@ -190,12 +193,13 @@ def validate(
     lang = _lang_of({"lang": lang, "data_dir": data_dir})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     t = _zoned(load(data_dir, strict=strict), zones, no_zones)
-    typer.echo(f"input OK: {len(t.townships)} townships in {t.townships['county'].nunique()} county(ies), "
-               f"{(t.townships['zone'] != '').sum()} with a zone ({t.townships.loc[t.townships['zone'] != '', 'zone'].nunique()} zones); "
-               f"{len(t.investigators)} investigators ({(t.investigators['level'] == 'county').sum()} county-level); "
-               f"{len(t.cases)} cases; {len(t.relations)} relations; {len(t.conflicts)} declared conflicts; "
-               f"adjacency {'given' if t.adjacency is not None else 'derived from coordinates'}; "
-               f"travel {'given' if t.travel is not None else 'estimated from coordinates'}")
+    tw, inv = t.townships, t.investigators
+    typer.echo(pick(_VALIDATE["ok"], lang, n=len(tw), c=tw["county"].nunique(), zoned=int((tw["zone"] != "").sum()),
+                    zones=tw.loc[tw["zone"] != "", "zone"].nunique(), people=len(inv),
+                    county_level=int((inv["level"] == "county").sum()), cases=len(t.cases),
+                    relations=len(t.relations), declared=len(t.conflicts),
+                    adjacency=pick(_VALIDATE["given" if t.adjacency is not None else "derived"], lang),
+                    travel=pick(_VALIDATE["given" if t.travel is not None else "estimated"], lang)))
     _print_quality(t, lang, gaps_only=False)
     inst = build_instance(t, rules)
     el = inst.eligibility
@@ -204,17 +208,47 @@ def validate(
     counts["team_size"] = t.cases["team_size"].to_numpy()
     counts["staffable_alone"] = ["no" if c in pre else "maybe" for c in range(len(counts))]
     counts["reason"] = [pre.get(c, "") for c in range(len(counts))]
-    show = counts[["case_id", "team_size", "pool", "eligible", "cross-check", "home", "kin", "declared",
-                   "team.available", "team.capacity"]]
-    typer.echo(f"{el.n_pairs} eligible (investigator, case) pairs out of {int(el.pool_size.sum())} in the pools")
-    with pd.option_context("display.max_rows", 60, "display.width", 160):
-        typer.echo(show.to_string(index=False))
+    cols = ["case_id", "team_size", "pool", "eligible", "cross-check", "home", "kin", "declared", "team.available",
+            "team.capacity"]
+    show = counts[cols]
+    typer.echo(pick(_VALIDATE["pairs"], lang, k=el.n_pairs, n=int(el.pool_size.sum())))
+    if lang == "en":
+        with pd.option_context("display.max_rows", 60, "display.width", 160):
+            typer.echo(show.to_string(index=False))
+    else:
+        from .present import text_table
+
+        rows = show.head(60).values.tolist()
+        typer.echo(text_table([pick(_POOL_COLUMNS[c], lang) for c in cols], rows, right=list(range(1, len(cols)))))
+        if len(show) > 60:
+            typer.echo(pick(_SUMMARY["more"], lang, n=len(show) - 60))
     if out is not None:
         write_outputs(out, {"pools.csv": frame_to_csv_bytes(counts),
                             "data_quality.json": json_bytes(t.quality.to_dict())})
     if pre:
-        typer.echo(f"{len(pre)} case(s) cannot be staffed before solving:")
+        from ..io.wording import reason_text
+
+        names = dict(zip(inv["investigator_id"], inv["name"]))
+        typer.echo(pick(_VALIDATE["hopeless"], lang, n=len(pre)))
         for c, why in sorted(pre.items()):
-            typer.echo(f"  {el.case_ids[c]}: {why}")
+            whole = why if why.startswith("cannot be staffed at all") else "cannot be staffed at all: " + why
+            typer.echo(f"  {el.case_ids[c]}: {reason_text(whole, lang, names, True)}" if lang != "en"
+                       else f"  {el.case_ids[c]}: {why}")
+
+
+_VALIDATE = {
+    "ok": N_("input OK: {n} townships in {c} county(ies), {zoned} with a zone ({zones} zones); {people} investigators "
+             "({county_level} county-level); {cases} cases; {relations} relations; {declared} declared conflicts; "
+             "adjacency {adjacency}; travel {travel}"),
+    "given": N_("given"), "derived": N_("derived from coordinates"), "estimated": N_("estimated from coordinates"),
+    "pairs": N_("{k} eligible (investigator, case) pairs out of {n} in the pools"),
+    "hopeless": N_("{n} case(s) cannot be staffed before solving:"),
+}
+_POOL_COLUMNS = {
+    "case_id": NC_("column", "Case"), "team_size": NC_("column", "Team size"), "pool": N_("nearby"),
+    "eligible": N_("eligible"), "cross-check": N_("posted locally"), "home": N_("from there"),
+    "kin": N_("related to the subject"), "declared": N_("declared"), "team.available": N_("unavailable"),
+    "team.capacity": N_("full"),
+}
 
 

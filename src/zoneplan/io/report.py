@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from ..i18n import N_, NC_, tr
 from .planview import PlanView
-from .wording import list_sep
+from .wording import coded, list_sep, order_words, table_label
 from .workbook import objective_sentence, whole_minutes
 
 __all__ = ["render_plan_html", "render_index_html", "ZONE_MAP_PREFIX", "TEXTS", "CARD_LIMIT", "PRINT_MAP_MM",
@@ -90,15 +90,15 @@ TEXTS: dict[str, str] = {
     "status_col": N_("Status"),
     "appendix_h": N_("Appendix for the audit: ids, options, bounds, inputs"),
     "solve_h": N_("The solve"),
-    "status_code": N_("Status code: {status} ({words})."),
+    "status_code": N_("Solver status: {status}."),
     "levels_h": N_("Objective levels"),
     "level": NC_("objective level", "Level"), "value": N_("Value"),
     "bound": N_("Best bound"), "gap": N_("Gap"), "proven": N_("Proven"),
     "yes": N_("yes"), "no": N_("no"),
     "levels_run": N_("These are the levels of the whole run ({n} counties); this county's own figures are above."),
     "options_h": N_("Options"),
-    "options_line": N_("Objective: {mode}. Kin rule: {hops} hops. Pool: {pool}. Seed {seed}. Time limit {limit} s, "
-                       "{workers} threads."),
+    "options_line": N_("Objective levels in order: {mode}. Kin rule: {hops} hops. Pool: {pool}. Seed {seed}. Time "
+                       "limit {limit} s, {workers} threads."),
     "pool_zones": N_("the case township's zone (else {m} road minutes), plus county-level staff"),
     "pool_travel": N_("within {m} road minutes, plus county-level staff"),
     "workload_h": NC_("report heading", "People on teams"),
@@ -282,8 +282,8 @@ def summary_context(lang: str, s: Mapping[str, Any], *, subtitle: str, top: Sequ
     solve = s.get("solve", {})
     pool = (t("pool_zones", m=f"{rules['max_travel']:g}") if rules.get("use_zones")
             else t("pool_travel", m=f"{rules['max_travel']:g}"))
-    mode = (" > ".join(s["order"]) if s["mode"] != "weighted"
-            else ", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
+    mode = (order_words(s["order"], lang) if s["mode"] != "weighted"
+            else list_sep(lang).join(f"{order_words([k], lang)} × {v:g}" for k, v in s["weights"].items()))
     counties = list_sep(lang).join(s["counties"]) or "-"
     return {
         "lang": "zh-CN" if lang == "zh" else "en",
@@ -308,14 +308,14 @@ def summary_context(lang: str, s: Mapping[str, Any], *, subtitle: str, top: Sequ
             {"value": s["people_used"], "label": t("kpi_people"), "of": t("of", n=s["investigators"]), "warn": False},
         ],
         "unstaffed": unstaffed,
-        "status_code": t("status_code", status=s["status"], words=s["status_words"]),
-        "levels": [{**lv, "value": _num(float(lv["value"])),
+        "status_code": t("status_code", status=coded(s["status_words"], s["status"], lang)),
+        "levels": [{**lv, "label": coded(lv["label"], lv["level"], lang), "value": _num(float(lv["value"])),
                     "bound": None if lv["bound"] is None else _num(float(lv["bound"])),
                     "gap": None if lv.get("gap") is None else f"{float(lv['gap']):.2%}"} for lv in s["levels"]],
         "options_line": t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=solve.get("seed", "-"),
                           limit="-" if solve.get("time_limit") is None else f"{solve['time_limit']:g}",
                           workers=solve.get("workers", "-")),
-        "inputs": s["inputs"],
+        "inputs": [{**i, "table": table_label(i["table"], lang)} for i in s["inputs"]],
         "cards_note": cards_note,
         "levels_note": t("levels_run", n=s["run_counties"]) if s.get("run_counties") else None,
         "counties": [], "counties_note": None, "contents": [], "maps": [], "groups": [],

@@ -24,7 +24,8 @@ from ..i18n import N_, NC_, pick, tr
 
 __all__ = ["RULE_LABELS", "CHANGE_WORDS", "ROLE_WORDS", "LEVEL_WORDS", "KIND_WORDS", "LEVEL_NAMES", "STATUS_WORDS",
            "STATUS_SHORT", "RELATION_LABELS", "rule_label", "role_word", "level_word", "yes_no", "detail_text",
-           "reason_text", "zoning_text", "relation_class", "name_id", "ERROR", "clause_sep", "recusal_label", "list_sep", "KIN_WORDS",
+           "reason_text", "zoning_text", "relation_class", "name_id", "ERROR", "clause_sep", "table_label", "coded",
+           "order_words", "recusal_label", "list_sep", "KIN_WORDS",
            "COLLEAGUE_WORDS", "SCHOOLMATE_WORDS"]
 
 #: Short name per rule id (the machine id stays in the CSVs and in the audit appendix).
@@ -104,6 +105,35 @@ def list_sep(lang: str) -> str:
 def clause_sep(lang: str) -> str:
     """The separator of clauses (``; `` / ``；``)."""
     return tr(_CLAUSE_SEP, lang)
+
+
+#: Side inputs that are no table of the contract.
+_SIDE_TABLES = {"zones": N_("zoning"), "boundaries": N_("township boundaries"), "plan": N_("plan"),
+                "previous": N_("previous plan")}
+#: A machine code beside its words: English shows both, other languages the words alone.
+CODED = N_("{label} ({code})")
+
+
+def table_label(name: str, lang: str) -> str:
+    """An input table by the name its readers give it (the contract's Chinese sheet name in
+    Chinese: 干部花名册 for ``investigators``), the machine name in English."""
+    if lang == "en":
+        return name
+    from ..data.contract import TABLES
+
+    if name in TABLES and TABLES[name].zh:
+        return TABLES[name].zh
+    return tr(_SIDE_TABLES[name], lang) if name in _SIDE_TABLES else name
+
+
+def coded(label: str, code: str, lang: str) -> str:
+    """``label (code)`` in English, the label alone in other languages (codes are English)."""
+    return tr(CODED, lang, label=label, code=code)
+
+
+def order_words(order, lang: str) -> str:
+    """Objective levels in order, in words: 配置案件（按优先级加权） > 最大个人工作量 > 总车程（分钟）."""
+    return " > ".join(tr(LEVEL_NAMES[x], lang) if x in LEVEL_NAMES else x for x in order)
 
 
 def rule_label(rule: str, lang: str) -> str:
@@ -494,11 +524,37 @@ def _items(lang: str, text: str) -> str:
     return tr(_CLAUSE_SEP, lang).join(_rewrite(_ZONE_ITEMS, p, lang) for p in text.split("; "))
 
 
+_TOWN = re.compile(r"(?P<name>.+?) \((?P<id>[^()]+)\)\Z")
+_MORE = N_("{items} and {n} more")
+
+
+def _towns(lang: str, text: str) -> str:
+    """Township labels of a zoning message (``城关街道 (T01), 肖营镇 (T03) and 8 more``) in ``lang``."""
+    if lang == "en":
+        return text
+    m = re.fullmatch(r"(.*?)(?: and (\d+) more)?", text, re.S)
+    parts = []
+    for item in m.group(1).split(", "):
+        t = _TOWN.match(item)
+        parts.append(name_id(t.group("name"), t.group("id"), lang) if t else item)
+    out = list_sep(lang).join(parts)
+    return tr(_MORE, lang, items=out, n=m.group(2)) if m.group(2) else out
+
+
+def _Z(msg: str, patterns: Mapping[str, str] | None = None,
+       transforms: Mapping[str, Callable[[str, str], str]] | None = None) -> _Shape:
+    """A zoning message: the township labels of its fields read in the reader's language."""
+    towns = {k: _towns for k in ("a", "b", "t", "g", "nb", "h")}
+    return _Shape(msg, patterns=dict(patterns or {}), transforms={**towns, **(transforms or {})})
+
+
 _ZONE_ITEMS = [
-    _Shape(N_("exclude {t}")),
+    _Shape(N_("exclude {t}"), transforms={"t": lambda lang, v: _towns(lang, v)}),
     _Shape(N_("keep zone {z}")),
-    _Shape(N_("together {a} + {b}")),
-    _Shape(N_("apart {a} / {b}")),
+    _Shape(N_("together {a} + {b}"), transforms={"a": lambda lang, v: _towns(lang, v),
+                                                 "b": lambda lang, v: _towns(lang, v)}),
+    _Shape(N_("apart {a} / {b}"), transforms={"a": lambda lang, v: _towns(lang, v),
+                                              "b": lambda lang, v: _towns(lang, v)}),
     _Shape(N_("target of {n} zones"), patterns={"n": r"\d+"}),
 ]
 
@@ -515,43 +571,43 @@ _IN_KEPT = N_("{t} is in kept zone {z}")
 _D = r"\d+"
 
 _ZONING = [
-    _Shape(N_("time limit reached; best zoning is within {gap} of the proven bound")),
-    _Shape(N_("no zoning satisfies the rules and what-ifs")),
-    _Shape(N_("no zoning satisfies the rules and what-ifs (too many candidates to diagnose)")),
-    _Shape(N_("no zoning satisfies the rules and what-ifs (diagnosis inconclusive)")),
-    _Shape(N_("no zoning found within the time limit")),
-    _Shape(N_("not solved, time limit used up")),
-    _Shape(N_("the model is invalid ({why})")),
-    _Shape(N_("these what-ifs cannot hold together with zones of {lo}..{hi} connected townships: {items}. "
+    _Z(N_("time limit reached; best zoning is within {gap} of the proven bound")),
+    _Z(N_("no zoning satisfies the rules and what-ifs")),
+    _Z(N_("no zoning satisfies the rules and what-ifs (too many candidates to diagnose)")),
+    _Z(N_("no zoning satisfies the rules and what-ifs (diagnosis inconclusive)")),
+    _Z(N_("no zoning found within the time limit")),
+    _Z(N_("not solved, time limit used up")),
+    _Z(N_("the model is invalid ({why})")),
+    _Z(N_("these what-ifs cannot hold together with zones of {lo}..{hi} connected townships: {items}. "
               "Drop or change one of them"), patterns={"lo": _D, "hi": _D}, transforms={"items": _items}),
-    _Shape(N_("the connected group {g} ({n} townships) cannot be split into connected zones of {lo}..{hi} "
+    _Z(N_("the connected group {g} ({n} townships) cannot be split into connected zones of {lo}..{hi} "
               "townships; check its adjacency or change the sizes"), patterns={"n": _D, "lo": _D, "hi": _D}),
-    _Shape(N_("no zoning exists with zones of {lo}..{hi} connected townships and the target zone count"),
+    _Z(N_("no zoning exists with zones of {lo}..{hi} connected townships and the target zone count"),
            patterns={"lo": _D, "hi": _D}),
-    _Shape(N_("{a} and {b} are asked to be both together and apart; drop one of the two what-ifs")),
-    _Shape(N_("together pair {a} (county {ca}) and {b} (county {cb}) cannot share a zone: zones never cross a "
+    _Z(N_("{a} and {b} are asked to be both together and apart; drop one of the two what-ifs")),
+    _Z(N_("together pair {a} (county {ca}) and {b} (county {cb}) cannot share a zone: zones never cross a "
               "county")),
-    _Shape(N_("{a} is excluded but asked to be together with {b}")),
-    _Shape(N_("together pair {a} and {b} conflicts with keep: {kept}"), transforms={"kept": _kept_in}),
-    _Shape(N_("together pairs chain {g} into one zone of {n} townships, but max_size is {hi}"),
+    _Z(N_("{a} is excluded but asked to be together with {b}")),
+    _Z(N_("together pair {a} and {b} conflicts with keep: {kept}"), transforms={"kept": _kept_in}),
+    _Z(N_("together pairs chain {g} into one zone of {n} townships, but max_size is {hi}"),
            patterns={"n": _D, "hi": _D}),
-    _Shape(N_("apart pair {a} and {b} contradicts together pairs that chain them into one zone")),
-    _Shape(N_("apart pair {a} and {b} are both in kept zone {z}")),
-    _Shape(N_("kept zone {z} spans counties {c}; zones never cross a county")),
-    _Shape(N_("kept zone {z} has {n} townships ({t}), outside the allowed {lo}..{hi}"),
+    _Z(N_("apart pair {a} and {b} contradicts together pairs that chain them into one zone")),
+    _Z(N_("apart pair {a} and {b} are both in kept zone {z}")),
+    _Z(N_("kept zone {z} spans counties {c}; zones never cross a county")),
+    _Z(N_("kept zone {z} has {n} townships ({t}), outside the allowed {lo}..{hi}"),
            patterns={"n": _D, "lo": _D, "hi": _D}),
-    _Shape(N_("kept zone {z} contains excluded township(s) {t}")),
-    _Shape(N_("kept zone {z} ({t}) is not connected in the adjacency")),
-    _Shape(N_("{t} has no neighbour left in county {c}; its neighbour(s) {nb} are excluded or in kept zones, so "
+    _Z(N_("kept zone {z} contains excluded township(s) {t}")),
+    _Z(N_("kept zone {z} ({t}) is not connected in the adjacency")),
+    _Z(N_("{t} has no neighbour left in county {c}; its neighbour(s) {nb} are excluded or in kept zones, so "
               "it cannot join a zone of at least {lo} townships; exclude it or add an adjacency link"),
            patterns={"lo": _D}),
-    _Shape(N_("{t} has no neighbour left in county {c} in the adjacency, so it cannot join a zone of at least "
+    _Z(N_("{t} has no neighbour left in county {c} in the adjacency, so it cannot join a zone of at least "
               "{lo} townships; exclude it or add an adjacency link"), patterns={"lo": _D}),
-    _Shape(N_("the connected group {g} has {n} townships, which zones of {lo}..{hi} townships cannot cover "
+    _Z(N_("the connected group {g} has {n} townships, which zones of {lo}..{hi} townships cannot cover "
               "exactly; change the sizes or exclude a township"), patterns={"n": _D, "lo": _D, "hi": _D}),
-    _Shape(N_("{h} is the only neighbour of {n} townships ({t}); each must share its zone, but a zone holds at "
+    _Z(N_("{h} is the only neighbour of {n} townships ({t}); each must share its zone, but a zone holds at "
               "most {hi} townships"), patterns={"n": _D, "hi": _D}),
-    _Shape(N_("county {c} is asked for {k} zones, but its {n} zoned townships allow only {a}..{b} zones of "
+    _Z(N_("county {c} is asked for {k} zones, but its {n} zoned townships allow only {a}..{b} zones of "
               "{lo}..{hi}"), patterns={"k": _D, "n": _D, "a": _D, "b": _D, "lo": _D, "hi": _D}),
 ]
 _COUNTY_HEAD = N_("{county}: {text}")

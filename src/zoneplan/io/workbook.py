@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from ..i18n import N_, NC_, tr
 from .planview import PlanView
 from .sheetwriter import Sheet, book_bytes
-from .wording import LEVEL_NAMES, list_sep, yes_no
+from .wording import LEVEL_NAMES, coded, list_sep, order_words, rule_label, table_label, yes_no
 from .xlsx import display_width, wrap_height
 
 __all__ = ["plan_workbook", "index_workbook", "county_note", "SHEETS", "AUDIT_SHEETS", "objective_sentence",
@@ -117,7 +117,7 @@ _AUDIT_PEOPLE = (
 )
 _AUDIT_RECUSALS = (
     _Col("case_id", NC_("column", "Case")), _Col("investigator_id", NC_("column", "Person id")),
-    _Col("name", NC_("column", "Name")), _Col("rule", NC_("column", "Rule id")),
+    _Col("name", NC_("column", "Name")), _Col("rule_code", NC_("column", "Rule id")),
     _Col("detail_ids", NC_("column", "Detail with ids"), "long"),
 )
 
@@ -294,8 +294,12 @@ def table_frame(key: str, view: PlanView) -> pd.DataFrame:
         return f.assign(name=_names(f), minutes=[whole_minutes(x) for x in f["travel_minutes"].tolist()])
     if key in ("workload", "audit_people"):
         return view.workload.assign(name=_names(view.workload))
-    if key in ("recusals", "audit_recusals"):
+    if key == "recusals":
         return view.recusals.assign(name=_names(view.recusals))
+    if key == "audit_recusals":  # the rule's code (its words in Chinese: codes are English)
+        codes = {r: coded(rule_label(r, view.lang), r, view.lang) if view.lang != "en" else r
+                 for r in set(view.recusals["rule"].tolist())}
+        return view.recusals.assign(name=_names(view.recusals), rule_code=view.recusals["rule"].map(codes))
     if key == "changes":
         return view.changes.assign(name=_names(view.changes))
     return getattr(view, key)
@@ -409,27 +413,29 @@ def audit_solve_sheet(view: PlanView) -> Sheet:
         ws.add_row([(label, "label"), (value, "value")], height=wrap_height([(value, SUMMARY_WIDTHS[1])]))
 
     section(_t("result", lang))
-    kv(_t("status_code", lang), f"{s['status']} ({s['status_words']})")
+    kv(_t("status_code", lang), coded(s["status_words"], s["status"], lang))
     section(_t("levels", lang))
     for lv in s["levels"]:
         gap = lv.get("gap")
         key = "level_v" if gap is None else "level_gap_v"
-        kv(f"{lv['label']} ({lv['level']})",
+        kv(coded(lv["label"], lv["level"], lang),
            _t(key, lang, value=f"{lv['value']:g}", bound="-" if lv["bound"] is None else f"{lv['bound']:g}",
               gap="-" if gap is None else f"{gap:.2%}", proven=_t("proven_yes" if lv["proven"] else "proven_no", lang)))
     section(_t("options", lang))
     if s["mode"] == "weighted":
-        kv(_t("mode", lang), _t("mode_w", lang, weights=", ".join(f"{k}={v:g}" for k, v in s["weights"].items())))
+        kv(_t("mode", lang), _t("mode_w", lang, weights=list_sep(lang).join(
+            f"{order_words([k], lang)} × {v:g}" for k, v in s["weights"].items())))
     else:
-        kv(_t("mode", lang), _t("mode_lex", lang, order=" > ".join(s["order"])))
+        kv(_t("mode", lang), _t("mode_lex", lang, order=order_words(s["order"], lang)))
     for k, v in s["rules"].items():
         label = _t(k, lang) if k in _T else k
-        kv(f"{label} ({k})", yes_no(v, lang) if isinstance(v, bool) else "-" if v is None else f"{v:g}")
+        kv(coded(label, k, lang), yes_no(v, lang) if isinstance(v, bool) else "-" if v is None else f"{v:g}")
     for k, v in s["solve"].items():
-        kv(f"{_t(k, lang)} ({k})", "-" if v is None else f"{v:g}")
+        kv(coded(_t(k, lang), k, lang), "-" if v is None else f"{v:g}")
     section(_t("inputs", lang))
     for inp in s["inputs"]:
-        kv(_t("input_v", lang, table=inp["table"], file=inp["file"], rows=inp["rows"]), inp["sha256"])
+        kv(_t("input_v", lang, table=table_label(inp["table"], lang), file=inp["file"], rows=inp["rows"]),
+           inp["sha256"])
     kv(_t("made_by", lang), f"zoneplan {s['version']}")
     return ws
 

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import Refusal
+from ..i18n import N_
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..lexicographic import LevelsView, overall_status, solve_levels
@@ -152,10 +154,10 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
         zones = pd.DataFrame({"township_id": tables.townships["township_id"], "zone": tables.townships["zone"]})
     table = zone_table(tables, zones)
     if not len(table):
-        raise ValueError("no zone to lead: give a zoning (--zones) or fill the zone column of the townships")
+        raise Refusal(N_("no zone to lead: give a zoning (--zones) or fill the zone column of the townships"))
     kinds = [k for k, (tname, _) in KINDS.items() if len(getattr(tables, tname))]
     if not kinds:
-        raise ValueError("1+1+N needs leaders.csv (牵头领导) or offices.csv (纪检监察室) beside the tables")
+        raise Refusal(N_("1+1+N needs leaders.csv (牵头领导) or offices.csv (纪检监察室) beside the tables"))
     tw_of = [set(t.split(";")) for t in table["townships"]]
     statuses: list[str] = []
     levels: list[LevelResult] = []
