@@ -70,7 +70,9 @@ def test_summary_in_plain_words(solved):
     assert "方案首先使配齐案件的优先级得分最高（5 分，满分 7 分）；其次使个人最大工作量最小（3.00）；" \
            "最后使组员总车程最短（55 分钟）。" in people
     appendix = zh.split('<section class="appendix">')[1]
-    assert "OPTIMAL" in appendix and "随机种子 0" in appendix and "K1" in appendix
+    assert "求解状态：已证明为规则下的最优方案" in appendix and "随机种子 0" in appendix and "K1" in appendix
+    en = render_plan_html(plan_view(r, t, lang="en")).split('<section class="appendix">')[1]
+    assert "OPTIMAL" in en  # the code beside its words, in English
     assert all(src.sha256 in appendix and src.sha256 not in people for src in t.sources.values())
     en = render_plan_html(plan_view(r, t, lang="en"))
     assert "“Staffed 5” is priority-weighted" in en and '<html lang="en">' in en

@@ -145,7 +145,8 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
     """The plan's maps: file name -> (caption, PNG bytes).
 
     ``map_zones.png``, the zones in force (the index map when there are several counties),
-    and ``map_assignments.png``, who travels from where to which case.  None above
+    and ``map_assignments.png``, who travels from where to which case, drawn for print (the
+    width of an A4 page less its margins, no text under 8 pt).  None above
     :data:`MAP_TOWNSHIP_LIMIT` townships.
     """
     from ..i18n import pick
@@ -161,11 +162,12 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
         inp = zoning_input(tables, with_roster=False)
         draw = zoning_map_png if len(inp.counties()) == 1 else index_map_png
         out["map_zones.png"] = (pick(_CAPTIONS["zones"], lang),
-                                draw(inp, current_zoning(tables), lang=lang, boundaries=tables.boundaries))
+                                draw(inp, current_zoning(tables), lang=lang, boundaries=tables.boundaries,
+                                     layout="print"))
     if len(tables.cases):
         out["map_assignments.png"] = (pick(_CAPTIONS["assignments"], lang),
                                       assignment_map_png(tables, result.assignments, lang=lang,
-                                                         boundaries=tables.boundaries))
+                                                         boundaries=tables.boundaries, layout="print"))
     return out
 
 

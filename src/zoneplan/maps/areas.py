@@ -18,7 +18,7 @@ import shapely
 
 from ..i18n import N_, NC_, pick, resolve_lang
 from .fonts import display_name, font_context
-from .geometry import Projection, areas_of, padded_bounds, union_by
+from .geometry import Projection, areas_of, padded_bounds, shared_pairs, union_by
 from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
 from .zoning import PALETTE, map_file_name
 
@@ -62,16 +62,17 @@ def _village_cells(x: np.ndarray, y: np.ndarray, township: np.ndarray,
     return out
 
 
-def _closed(geoms: Mapping[str, shapely.Geometry], eps: float = 0.01) -> dict[str, shapely.Geometry]:
-    """Unions without the hair-line slivers left where cut cells meet (grow and shrink by 10 m)."""
-    return {k: g.buffer(eps, quad_segs=2).buffer(-eps, quad_segs=2) for k, g in geoms.items()}
-
-
 def _colours(names: list[str], geoms: Mapping[str, shapely.Geometry]) -> dict[str, str]:
-    """Greedy colouring: each area the first palette colour no touching area has."""
+    """Greedy colouring: each area the first palette colour no touching area has (touching: the
+    one border rule of :func:`zoneplan.maps.geometry.shared_pairs`)."""
+    pairs = shared_pairs([geoms[a] for a in names])
+    near: dict[str, set[str]] = {a: set() for a in names}
+    for i, j in pairs:
+        near[names[i]].add(names[j])
+        near[names[j]].add(names[i])
     out: dict[str, str] = {}
     for a in names:
-        taken = {out[b] for b in out if geoms[a].distance(geoms[b]) < 0.05}  # km: touching, up to the sliver fix
+        taken = {out[b] for b in near[a] if b in out}
         free = [c for c in PALETTE if c not in taken]
         out[a] = free[0] if free else PALETTE[len(out) % len(PALETTE)]
     return out
@@ -104,10 +105,10 @@ def areas_map_png(tables, areas: pd.DataFrame, *, county: str | None = None, tit
         zone_of = dict(zip(areas["village_id"], areas["zone"].fillna("")))
         lab = [area_of.get(x, "") for x in vid]
         names = sorted({a for a in lab if a})
-        area_geo = _closed(union_by([c for c, a in zip(cells, lab) if a], [a for a in lab if a]))
+        area_geo = (union_by([c for c, a in zip(cells, lab) if a], [a for a in lab if a]))
         colours = _colours(names, area_geo)
         zones = sorted({zone_of.get(x, "") for x in vid} - {""})
-        zone_geo = _closed(union_by([c for c, x in zip(cells, vid) if zone_of.get(x)],
+        zone_geo = (union_by([c for c, x in zip(cells, vid) if zone_of.get(x)],
                                     [zone_of[x] for x in vid if zone_of.get(x)]))
         unit = pick(TEXTS["unit"][weight], lang)
         summary = areas[areas["area"] != ""].groupby("area").agg(v=("village_id", "size"), w=("area_weight", "first"),

@@ -110,7 +110,8 @@ def _flows(tables, assignments: pd.DataFrame, county: str | None) -> _Flows:
 
 
 def assignment_map_png(tables, assignments: pd.DataFrame, *, title: str | None = None, lang: str | None = None,
-                       boundaries=None, county: str | None = None) -> bytes:
+                       boundaries=None, county: str | None = None, layout: str = "screen",
+                       keep: list | None = None) -> bytes:
     """The assignment map of a staffing plan as PNG bytes.
 
     Parameters
@@ -128,6 +129,10 @@ def assignment_map_png(tables, assignments: pd.DataFrame, *, title: str | None =
         Township polygons (default: ``tables.boundaries``).
     county
         Draw only this county's cases (default: all).
+    layout
+        ``"print"`` (plan.html: page width, legend below, no text under 8 pt) or ``"screen"``.
+    keep
+        A list the drawn page is appended to, to measure it.
 
     Raises
     ------
@@ -161,13 +166,16 @@ def assignment_map_png(tables, assignments: pd.DataFrame, *, title: str | None =
                 legend.append(Entry([line], None, bold_first=False))
         n = len(idx)
         subtitle = summary if head == pick(TEXTS["title"], lang) else f"{pick(TEXTS['title'], lang)} · {summary}"
+        printed = layout == "print"
         sheet = Sheet(padded_bounds(geo.areas), title=head, subtitle=subtitle, caption=caption(geo.source, lang),
                       legend=legend, map_width=8.0 if n <= 60 else 11.0, legend_width=3.6,
-                      legend_size=7.0, dpi=150 if n <= 200 else 170)
+                      legend_size=7.0, dpi=200 if printed else 150 if n <= 200 else 170, layout=layout)
+        if keep is not None:
+            keep.append(sheet)
         zone_col = tw["zone"].astype(str).tolist() if "zone" in tw.columns else [""] * len(tid)
         labels = _draw_ground(sheet, geo, [zone_col[i] for i in idx], [county_of[i] for i in idx])
         _draw_flows(sheet, fl.flows, geo.x, geo.y, local)
-        labels += _draw_cases(sheet, fl, geo.x, geo.y, local, names, lang, small=n <= 60)
+        labels += _draw_cases(sheet, fl, geo.x, geo.y, local, names, lang, small=n <= 60, printed=printed)
         sheet.scale_bar(lang)
         sheet.place(labels)
         return sheet.png()
@@ -193,7 +201,7 @@ def _draw_ground(sheet: Sheet, geo, zone: Sequence[str], county: Sequence[str]) 
 
 
 def _draw_cases(sheet: Sheet, fl: _Flows, x: np.ndarray, y: np.ndarray, local: dict[str, int],
-                names: Sequence[str], lang: str, small: bool) -> list[Label]:
+                names: Sequence[str], lang: str, small: bool, printed: bool = False) -> list[Label]:
     """Case rings, crosses for unstaffed cases, rings for staff at home; returns the labels to place."""
     ax = sheet.ax
     per_town: dict[str, list[str]] = defaultdict(list)
@@ -221,11 +229,11 @@ def _draw_cases(sheet: Sheet, fl: _Flows, x: np.ndarray, y: np.ndarray, local: d
     for t, r in zip(towns, radius):
         cs = sorted(per_town[t])
         tag = "·".join(cs) if len(cs) <= 3 else pick(TEXTS["n_cases"], lang, k=len(cs))
-        labels.append(Label(x[local[t]], y[local[t]], f"{names[local[t]]} {tag}", size=7.5 if small else 6,
-                            weight="bold", gap_px=float(r) + 2))
+        labels.append(Label(x[local[t]], y[local[t]], f"{names[local[t]]} {tag}",
+                            size=8.0 if printed else 7.5 if small else 6, weight="bold", gap_px=float(r) + 2))
     for t in sorted({s for s, _, _ in fl.flows} - set(towns)):
-        labels.append(Label(x[local[t]], y[local[t]], names[local[t]], size=6.5 if small else 5.5, color="#333333",
-                            gap_px=4))
+        labels.append(Label(x[local[t]], y[local[t]], names[local[t]], size=8.0 if printed else 6.5 if small else 5.5,
+                            color="#333333", gap_px=4))
     return labels
 
 

@@ -26,7 +26,7 @@ from ..zoning.metrics import _hub, zone_members
 from ..zoning.naming import zone_rank
 from .fonts import display_name, font_context
 from .geometry import areas_of, padded_bounds, union_by
-from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
+from .sheet import MIN_PRINT_PT, INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
 from .sheet import TEXTS as SHARED
 
 __all__ = ["PALETTE", "UNZONED", "zone_colors", "zoning_map_png", "zoning_maps_by_county", "index_map_png",
@@ -245,10 +245,14 @@ def _zone_anchor(area: BaseGeometry) -> tuple[float, float]:
 # ---------------------------------------------------------------------------- one map
 
 
-def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -> bytes:
-    """One county-level (or whole-area) zoning map of the townships ``idx``."""
+def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str, layout: str = "screen",
+          keep: list | None = None) -> bytes:
+    """One county-level (or whole-area) zoning map of the townships ``idx`` (``keep``: a list
+    the drawn :class:`Sheet` is appended to, for measuring)."""
     inp = scene.inp
     st = _style(len(idx))
+    if layout == "print":  # drawn at the width it prints at: no label under 8 pt
+        st = {**st, "label": max(st["label"], MIN_PRINT_PT), "zone": max(st["zone"], 10.0)}
     rank = zone_rank([scene.zone_of.get(i, "") for i in range(inp.n)], inp.lat, inp.lon, inp.county)
     zones = sorted({scene.zone_of[i] for i in idx if i in scene.zone_of}, key=lambda z: (rank.get(z, len(rank)), z))
     unzoned = [i for i in idx if i not in scene.zone_of]
@@ -285,8 +289,11 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     areas = [scene.areas[i] for i in idx]
     sheet = Sheet(padded_bounds(areas), title=title, subtitle=subtitle, caption=caption(scene.source, lang),
                   legend=legend,
-                  map_width=st["width"], legend_size=7.5 if len(zones) <= 40 else 6.5, dpi=st["dpi"],
-                  legend_width=3.2 if not many else 3.6)
+                  map_width=st["width"], legend_size=7.5 if len(zones) <= 40 else 6.5,
+                  dpi=max(st["dpi"], 200) if layout == "print" else st["dpi"],
+                  legend_width=3.2 if not many else 3.6, layout=layout)
+    if keep is not None:
+        keep.append(sheet)
     ax = sheet.ax
     face = [scene.colors[scene.zone_of[i]] if i in scene.zone_of else UNZONED for i in idx]
     lw = 0.7 if len(idx) <= 80 else 0.4
@@ -314,21 +321,24 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     dpi_pt = sheet.dpi / 72.0
     sheet.reserve_points(scene.x[plain], scene.y[plain], np.sqrt(st["seat"]) / 2 * dpi_pt + 1)
     sheet.reserve_points(scene.x[hubs], scene.y[hubs], np.sqrt(st["hub"]) / 2 * dpi_pt)
+    # hubs' names first (a zone is known by its hub), then each zone's name inside the zone,
+    # then the other townships' names: nothing covers what was placed before
+    gap = np.sqrt(st["hub"]) / 2 * dpi_pt
+    hub_labels = [Label(scene.x[i], scene.y[i], scene.labels[i], size=st["label"], weight="bold", gap_px=gap)
+                  for i in hubs]
+    done = sheet.place(hub_labels)
     zone_labels = []
     for z in zones:
         zx, zy = _zone_anchor(zone_areas[z])
         zone_labels.append(Label(zx, zy, z, size=st["zone"], weight="bold", color="#111111", centred=True,
                                  gap_px=6, force=len(idx) <= 80, inside=zone_areas[z]))
     sheet.place(zone_labels)
-    order = hubs + plain
-    gap = np.sqrt(st["hub"]) / 2 * dpi_pt
-    town_labels = [Label(scene.x[i], scene.y[i], scene.labels[i], size=st["label"],
-                         weight="bold" if i in hub_set else "normal", gap_px=gap if i in hub_set else gap * 0.6)
-                   for i in order]
-    done = sheet.place(town_labels)
-    if done < len(town_labels):
+    town_labels = [Label(scene.x[i], scene.y[i], scene.labels[i], size=st["label"], gap_px=gap * 0.6)
+                   for i in plain]
+    done += sheet.place(town_labels)
+    if done < len(hubs) + len(plain):
         logger.info("map %s: %d of %d township labels left out where they would overlap", title,
-                    len(town_labels) - done, len(town_labels))
+                    len(hubs) + len(plain) - done, len(hubs) + len(plain))
     return sheet.png()
 
 
@@ -341,7 +351,7 @@ def _subtitle(scene: _Scene, idx: list[int], lang: str, label: str | None) -> st
 
 def zoning_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
                    colors: Mapping[str, str] | None = None, lang: str | None = None, boundaries=None,
-                   county: str | None = None) -> bytes:
+                   county: str | None = None, layout: str = "screen", keep: list | None = None) -> bytes:
     """A zoning map as PNG bytes.
 
     Township areas are shaded in their zone's colour and outlined by zone; hubs are stars,
@@ -367,6 +377,11 @@ def zoning_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None =
         :class:`~zoneplan.maps.boundaries.Boundaries` to draw real township polygons.
     county
         Draw only this county's townships (default: all).
+    layout
+        ``"print"``: drawn at the width of an A4 page less its margins, the legend below the
+        map, no text under 8 pt (the maps of plan.html); ``"screen"``: the legend beside it.
+    keep
+        A list the drawn page (:class:`~zoneplan.maps.sheet.Sheet`) is appended to, to measure it.
     """
     lang = resolve_lang(lang)
     with font_context():
@@ -376,7 +391,7 @@ def zoning_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None =
             raise ValueError(f"no township in county {county!r}")
         counties = sorted({inp.county[i] for i in idx})
         head = title or (counties[0] if len(counties) == 1 and counties[0] else pick(TEXTS["index"], lang))
-        return _draw(scene, idx, head, _subtitle(scene, idx, lang, subtitle), lang)
+        return _draw(scene, idx, head, _subtitle(scene, idx, lang, subtitle), lang, layout, keep)
 
 
 def zoning_maps_by_county(inp: ZoningInput, zones: pd.DataFrame, *, subtitle: str | None = None,
@@ -397,7 +412,8 @@ def zoning_maps_by_county(inp: ZoningInput, zones: pd.DataFrame, *, subtitle: st
 
 
 def index_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
-                  colors: Mapping[str, str] | None = None, lang: str | None = None, boundaries=None) -> bytes:
+                  colors: Mapping[str, str] | None = None, lang: str | None = None, boundaries=None,
+                  layout: str = "screen") -> bytes:
     """The index map of all counties: zones shaded, county borders and names, counts per county."""
     lang = resolve_lang(lang)
     with font_context():
@@ -419,7 +435,7 @@ def index_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = 
                                       n=len(ci), k=k)], None, bold_first=False))
         sheet = Sheet(padded_bounds(scene.areas), title=title or pick(TEXTS["index"], lang),
                       subtitle=_subtitle(scene, idx, lang, subtitle), caption=caption(scene.source, lang), legend=legend,
-                      map_width=11.0 if inp.n > 150 else 9.0, dpi=150)
+                      map_width=11.0 if inp.n > 150 else 9.0, dpi=200 if layout == "print" else 150, layout=layout)
         ax = sheet.ax
         face = [scene.colors[scene.zone_of[i]] if i in scene.zone_of else UNZONED for i in idx]
         ax.add_collection(areas_collection(scene.areas, face, edgecolor="white", linewidth=0.25, alpha=0.8, zorder=1))
