@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zoneplan
+from zoneplan.io.wording import rule_label
 from zoneplan.cli import app
 from zoneplan.io.plan import county_file_names, split_by_county
 from zoneplan.io.sheetwriter import Sheet, book_bytes, column_text
@@ -33,7 +34,7 @@ def split_run(prefecture, tmp_path_factory):
     res = CliRunner().invoke(app, ["staff", str(prefecture), "--out", str(out), "--reports", "county",
                                    "--lang", "zh"])
     assert res.exit_code == 0, res.output
-    assert "counties 文件夹中为各县区的工作簿和报告" in res.output
+    assert "counties/ 文件夹中为各县区的工作簿和报告" in res.output
     return out
 
 
@@ -86,7 +87,7 @@ def test_each_county_book_holds_exactly_its_own_teams_people_and_recusals(prefec
         rec = _frame(book, "审计：回避依据").dropna(subset=["人员编号"])
         expect = near[near["case_id"].map(case_county) == county]
         assert set(zip(rec["线索编号"], rec["人员编号"], rec["规则代码"])) == \
-            set(zip(expect["case_id"], expect["investigator_id"], expect["rule"]))
+            set(zip(expect["case_id"], expect["investigator_id"], expect["rule"].map(lambda r: rule_label(r, "zh"))))
         seen_pairs += len(teams)
         seen_people += len(people)
         page = (split_run / "counties" / f"{name}.html").read_text(encoding="utf-8")

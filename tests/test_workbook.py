@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import zoneplan
 from zoneplan.i18n import tr
+from zoneplan.io.wording import rule_label
 from zoneplan.cli import app
 from zoneplan.io.plan import plan_files
 from zoneplan.io.planview import plan_view
@@ -121,7 +122,9 @@ def test_recusal_list_holds_kin_path_declared_and_no_availability(tmp_path):
     assert kin["回避事由"].tolist() == ["其他关系回避"]
     assert kin["具体情况"].iat[0] == "Bai Yun与P1是同学；P1与被调查人S1是兄弟（相隔 2 层关系）"
     assert kin["被调查人"].iat[0] == "S1" and "人员编号" not in people.columns
-    rec = sheet_frame(book, "审计：回避依据")  # the audit appendix: ids and rule codes
+    rec = sheet_frame(book, "审计：回避依据")  # the audit appendix: ids, and the rule (its code in English)
+    code = {rule_label(r, "zh"): r for r in ("cross-check", "home", "kin", "declared")}
+    rec["规则代码"] = rec["规则代码"].map(code)
     assert rec.loc[(rec["线索编号"] == "X1") & (rec["人员编号"] == "b1"), "规则代码"].tolist() == ["kin"]
     assert rec.loc[(rec["线索编号"] == "X1") & (rec["人员编号"] == "b1"), "具体情况（含编号）"].iat[0] == \
         "Bai Yun（b1）与P1是同学；P1与被调查人S1是兄弟（相隔 2 层关系）"
@@ -152,7 +155,10 @@ def test_summary_says_what_staffed_means_and_names_the_inputs(solved):
     audit = [str(v) for row in book["审计：求解与输入"].iter_rows(values_only=True) for v in row if v is not None]
     for name, src in t.sources.items():
         assert src.sha256 in audit and src.sha256 not in cells
-    assert "staffed > max_workload > travel" in "\n".join(audit) and any("OPTIMAL" in c for c in audit)
+    assert "配置案件（按优先级加权） > 最大个人工作量 > 总车程（分钟）" in "\n".join(audit)
+    audit_en = [str(v) for row in book_of(r, t, "en")["Audit - solve and inputs"].iter_rows(values_only=True)
+                for v in row if v is not None]
+    assert any("OPTIMAL" in c for c in audit_en)  # codes beside their words in English
 
 
 def test_handed_over_ready_formatting(solved):

@@ -282,14 +282,24 @@ MaxPerTownship = typer.Option(None, "--max-per-township", help="Team rule: at mo
                               "team posted in one township (default: no limit).")
 
 
-def _print_quality(tables, lang: str, gaps_only: bool = True) -> None:
-    """The data-quality report of the loaded tables, one item a line."""
+def _print_quality(tables, lang: str, gaps_only: bool = True, notes_in: str | None = None) -> None:
+    """The data-quality report of the loaded tables, one item a line, gaps first.  With
+    ``gaps_only`` the notes (how the input was read) are counted in one line that says where
+    they are (``notes_in``), so the gap that matters is not buried under routine lines."""
     items = tables.quality.gaps if gaps_only else tables.quality.items
-    if not items:
+    notes = len(tables.quality.notes) if gaps_only else 0
+    if not items and not notes:
         return
     typer.echo(tr(_WORDS["quality"], lang))
     for item in items:
-        typer.echo(f"  [{tr(_WORDS[item.kind], lang)}] {item.render(lang)}")
+        typer.echo(f"  [{tr(_WORDS[item.kind], lang)}] {_quality_line(item, lang)}")
+    if notes:
+        typer.echo("  " + tr(_WORDS["notes_in"], lang, n=notes, where=notes_in or "plan.xlsx"))
+
+
+def _quality_line(item, lang: str) -> str:
+    """A data-quality item in ``lang`` (:meth:`zoneplan.data.quality.QualityItem.render`)."""
+    return item.render(lang)
 
 
 def report_violations(report, out, what: str, levels: tuple[str, ...], lang: str = "en") -> None:
@@ -328,6 +338,8 @@ _WORDS = {
     "internal": N_("internal error (please report it): {why}"),
     "bug": N_("internal error (please report it; set ZONEPLAN_DEBUG=1 for details): {why}"),
     "quality": N_("data quality:"),
+    "notes_in": N_("{n} note(s) on how the input was read: see {where}"),
+
     "gap": NC_("io.planview", "gap"), "note": N_("note"),
     "checked_staffed": N_("{n} case(s) staffed; objective: {figures}"),
     "checked_reviewed": N_("{n} case(s) reviewed; objective: {figures}"),

@@ -71,7 +71,7 @@ def staff(
         raise Refusal(N_("--reports expects one of {choices}, got {got!r}"), choices=" / ".join(LAYOUTS), got=reports)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     fault_point("after-load")
-    _print_quality(tables, lang, gaps_only=False)
+    _print_quality(tables, lang, notes_in=pick(_SUMMARY["quality_sheet"], lang))
     extra = replan_args(previous, lock, forbid, locks_file, tables)
     if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
         raise Refusal(N_("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: re-plan on this "
@@ -108,7 +108,8 @@ def staff(
 _SUMMARY = {
     "head": N_("status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
     "head_people": N_("{short}: {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
-    "level": N_("  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}"),
+    "bound": N_("bound"), "gap": N_("gap"),
+    "quality_sheet": N_("the sheet Data quality of plan.xlsx"),
     "changes": N_("versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
                   "{lead_changes} lead change(s)"),
     "written_split": N_("plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; "
@@ -135,10 +136,14 @@ def _print_summary(result, lang: str = "en", show: int = 10, people: dict[str, s
                     staffed=result.staffed_cases, unstaffed=len(result.unstaffed), secs=result.wall_time))
     if result.change_summary is not None:
         typer.echo(pick(_SUMMARY["changes"], lang, **result.change_summary))
-    for lv in result.levels.values():
-        typer.echo(pick(_SUMMARY["level"], lang, name=pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
-                        value=f"{lv.value:g}", bound="-" if lv.bound is None else f"{lv.bound:g}",
-                        gap="-" if lv.gap is None else f"{lv.gap:.2%}"))
+    from .present import text_table
+
+    rows = [[pick(LEVEL_NAMES.get(lv.name, lv.name), lang), f"{lv.value:g}", pick(_SUMMARY["bound"], lang),
+             "-" if lv.bound is None else f"{lv.bound:g}", pick(_SUMMARY["gap"], lang),
+             "-" if lv.gap is None else f"{lv.gap:.2%}"] for lv in result.levels.values()]
+    if rows:  # padded by display width: Chinese names take two columns a character
+        table = text_table([""] * 6, rows, right=[1, 3, 5]).splitlines()[1:]
+        typer.echo("\n".join("  " + line for line in table))
     un = result.unstaffed
     people = people or {}
     if len(un):
