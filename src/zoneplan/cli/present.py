@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Sequence
-from ..i18n import N_, NC_, tr
 
+from ..i18n import N_, NC_, tr
 
 __all__ = ["display_width", "text_table", "STATUS_WORDS", "LIST_SEP", "CLAUSE_SEP", "status_line", "written_line",
            "level_label", "status_word"]

@@ -36,6 +36,7 @@ CASE_COLOR = "#111111"
 UNSTAFFED_COLOR = "#8a8a8a"
 
 TEXTS = {
+    "county_of": N_("{name} ({tag})"),
     "title": N_("Who travels where"),
     "summary": N_("{staffed} cases staffed, {unstaffed} unstaffed · {people} assignments, {county} of them "
                   "county-level · mean travel {minutes:.0f} min"),
@@ -244,8 +245,8 @@ def _case_line(case: str, town: str, team: dict[tuple[str, bool], int], names: S
         return f"{case} {where}: {pick(TEXTS['unstaffed_tag'], lang)}"
     parts = []
     for (src, is_county), n in sorted(team.items(), key=lambda kv: (kv[0][1], -kv[1], kv[0][0])):
-        label = names[local[src]] + (f"（{pick(TEXTS['county_tag'], lang)}）" if lang == "zh" and is_county else
-                                     f" ({pick(TEXTS['county_tag'], lang)})" if is_county else "")
+        label = pick(TEXTS["county_of"], lang, name=names[local[src]], tag=pick(TEXTS["county_tag"], lang)) \
+            if is_county else names[local[src]]
         parts.append(f"{label} {n}")
     return f"{case} {where}{pick(TEXTS['from_sep'], lang)}{pick(SHARED['sep'], lang).join(parts)}"
 

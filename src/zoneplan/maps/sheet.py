@@ -17,6 +17,7 @@ import numpy as np
 import shapely
 import shapely.prepared
 from shapely.geometry.base import BaseGeometry
+
 from ..i18n import N_
 
 __all__ = ["Sheet", "Label", "Entry", "areas_collection", "outline_collection", "nice_length", "text_effects",
