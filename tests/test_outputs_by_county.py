@@ -79,7 +79,7 @@ def test_each_county_book_holds_exactly_its_own_teams_people_and_recusals(prefec
         people = _frame(book, "审计：人员编号")  # ids: the audit appendix (the people's sheets name people)
         assert set(people["人员编号"]) == {i for i, c in inv_county.items() if c == county}
         assert len(_frame(book, "工作量")) == len(people)
-        pairs = [(c, i) for i, cs in zip(people["人员编号"], people["新分配案件"].fillna("")) for c in cs.split("; ") if c]
+        pairs = [(c, i) for i, cs in zip(people["人员编号"], people["新分配案件"].fillna("")) for c in cs.split("、") if c]
         # cases of other counties held by this county's people show in their own county's teams
         assert sorted(p for p in pairs if case_county[p[0]] == county) == \
             sorted(p for p in zip(mine["case_id"], mine["investigator_id"]) if inv_county[p[1]] == county)

@@ -32,6 +32,7 @@ _TEXT = {
     "start_at": N_("{n} scenario(s) on the Dask cluster at {at}"),
     "interrupted": N_("interrupted: the sweep was stopped and nothing was written"),
     "infeasible": N_("scenario {s}: {status}"),
+    "why": N_("{s}: {why}"),
 }
 
 
@@ -163,7 +164,7 @@ def sweep(
                             status=pick(words, lang) if words else r.zoning_status))
     for res in results:
         for e in res["explanations"]:
-            typer.echo(f"  {title(res['scenario'])}: {zoning_text(e, lang)}")
+            typer.echo("  " + pick(_TEXT["why"], lang, s=title(res["scenario"]), why=zoning_text(e, lang)))
     typer.echo(pick(_TEXT["best"], lang))
     brows = [[b.county, title(b.scenario), _fmt(b.zones), _fmt(b.cases_staffed), _fmt(b.max_workload, 2),
               _fmt(b.travel), title(b.runner_up) if b.runner_up else ""] for b in best.itertuples(index=False)]

@@ -183,7 +183,8 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     w = result.workload.set_index("investigator_id")
     ids = inv["investigator_id"].to_numpy(dtype=object)
     new = w["cases"].reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
-    new_cases = a.groupby("investigator_id")["case_id"].agg(lambda s: "; ".join(sorted(s)))
+    sep = list_sep(lang)
+    new_cases = a.groupby("investigator_id")["case_id"].agg(lambda s: sep.join(sorted(s)))
     cur = inv["current_cases"].to_numpy(dtype=np.int64)
     limit = inv["max_cases"].to_numpy(dtype=np.int64)
     workload = pd.DataFrame({

@@ -18,6 +18,7 @@ import shapely
 
 from ..i18n import N_, NC_, pick, resolve_lang
 from .fonts import display_name, font_context
+from ..zoning.naming import zone_rank
 from .geometry import Projection, areas_of, padded_bounds, shared_pairs, union_by
 from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
 from .zoning import PALETTE, map_file_name
@@ -107,7 +108,10 @@ def areas_map_png(tables, areas: pd.DataFrame, *, county: str | None = None, tit
         names = sorted({a for a in lab if a})
         area_geo = (union_by([c for c, a in zip(cells, lab) if a], [a for a in lab if a]))
         colours = _colours(names, area_geo)
-        zones = sorted({zone_of.get(x, "") for x in vid} - {""})
+        # zones in the one listing order (county, north to south, west to east)
+        zt = dict(zip(areas["township_id"], areas["zone"].fillna(""))) if "township_id" in areas.columns else {}
+        rank = zone_rank([zt.get(t, "") for t in tw["township_id"]], tw["lat"], tw["lon"], tw["county"]) if zt else {}
+        zones = sorted({zone_of.get(x, "") for x in vid} - {""}, key=lambda z: (rank.get(z, len(rank)), z))
         zone_geo = (union_by([c for c, x in zip(cells, vid) if zone_of.get(x)],
                                     [zone_of[x] for x in vid if zone_of.get(x)]))
         unit = pick(TEXTS["unit"][weight], lang)
