@@ -19,6 +19,7 @@ __all__ = ["EXAMPLES", "examples_dir", "plan_table"]
 EXAMPLES = ("county", "tutorial")
 
 _TEXT = {
+    "unstaffed_line": N_("{case} {town}: {why}"),
     "intro": N_("Example {county}: {townships} townships in {zones} zones, {investigators} investigators "
                 "({county_level} county-level), {cases} cases"),
     "status": N_("Plan: {status}; {staffed} of {cases} cases staffed; {secs:.2f} s"),
@@ -107,8 +108,12 @@ def demo(
         towns = dict(zip(tw["township_id"], tw["name"]))
         where = dict(zip(tables.cases["case_id"], tables.cases["township_id"]))
         typer.echo(pick(_TEXT["unstaffed"], lang, n=len(result.unstaffed)))
+        from ..io.wording import reason_text
+
+        people = dict(zip(tables.investigators["investigator_id"], tables.investigators["name"]))
         for cid, why in result.unstaffed[["case_id", "reason"]].itertuples(index=False):
-            typer.echo(f"  {cid} {towns.get(where[cid]) or where[cid]}: {why}")
+            typer.echo("  " + pick(_TEXT["unstaffed_line"], lang, case=cid, town=towns.get(where[cid]) or where[cid],
+                                   why=reason_text(why, lang, people, names_only=True) if lang != "en" else why))
     else:
         typer.echo(pick(_TEXT["none_unstaffed"], lang))
     rep = do_check(tables, result.assignments)
