@@ -73,6 +73,7 @@ def test_wheel_holds_the_example_data(wheel):
         for table in ("townships", "investigators", "cases", "relations", "conflicts", "adjacency"):
             assert f"zoneplan/examples/{ex}/{table}.csv" in names
     assert "zoneplan/examples/tutorial/travel.csv" in names
+    assert "zoneplan/locale/zh/LC_MESSAGES/zoneplan.mo" in names  # the compiled message catalog
 
 
 def test_demo_from_a_plain_install_outside_the_checkout(wheel, tmp_path):
@@ -92,6 +93,10 @@ def test_demo_from_a_plain_install_outside_the_checkout(wheel, tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "independent check: 0 violations" in proc.stdout
     assert "K01" in proc.stdout and "肖营镇" in proc.stdout
+    # in Chinese: the compiled catalog ships in the wheel and is found there
+    proc = subprocess.run(cmd, cwd=elsewhere, env={**env, "ZONEPLAN_LANG": "zh"}, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0 and "独立复核：0 处违规" in proc.stdout, proc.stdout + proc.stderr
 
 
 # --- the demo prints a plan a planner reads at a glance -------------------------------------

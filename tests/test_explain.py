@@ -28,7 +28,7 @@ def test_kin_exclusion_names_the_path():
     assert code == 0
     assert "Verdict: b1 Bai Yun may NOT work on X1: 1 rule(s) exclude the pair." in out
     assert rule_line(out, "kin").startswith("  ✗ kin")
-    assert "Bai Yun (b1) -[同学]- P1 -[兄弟]- S1 (2 hops)" in rule_line(out, "kin")
+    assert "Bai Yun (b1) and P1: 同学; P1 and the subject S1: 兄弟 (2 hops apart)" in rule_line(out, "kin")
     # the other rules pass, each with its fact
     assert rule_line(out, "cross-check") == "  ✓ cross-check            posted in Baishui Town (B); the case is in Anle Town (A)"
     assert "posted in the case's zone Z1" in rule_line(out, "pool")
@@ -63,7 +63,7 @@ def test_chinese_output():
     code, out = run(TUT, "b1", "x1", "--lang", "zh")  # case ids are matched regardless of case
     assert code == 0
     assert "结论：b1 Bai Yun 不能参与线索 X1：1 条规则排除。" in out
-    assert "✗ 亲属关系回避  排除：Bai Yun（b1） —同学— P1 —兄弟— S1（相隔 2 层关系）" in out
+    assert "✗ 亲属关系回避  排除：Bai Yun（b1）与P1是同学；P1与被调查人S1是兄弟（相隔 2 层关系）" in out
 
 
 def test_unknown_person_or_case_exit_2_with_did_you_mean():

@@ -174,7 +174,7 @@ def test_lead_cli_and_zone_write_the_leader_and_office_columns(tmp_path):
     county = EXAMPLES / "county"
     res = run(app, ["lead", str(county), "--out", str(tmp_path / "L"), "--lang", "zh"])
     assert res.exit_code == 0, res.output
-    assert "牵头领导" in res.output and "leader.conflicts 0" in res.output
+    assert "牵头领导" in res.output and "牵头领导：来自本协作区的牵头领导或科室 0" in res.output
     z = pd.read_csv(tmp_path / "L" / "zones.csv", dtype=str, keep_default_na=False)
     assert list(z.columns)[-4:] == ["leader", "leader_name", "office", "office_name"]
     assert (z["leader"] != "").all() and (z.groupby("zone")["leader"].nunique() == 1).all()

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zoneplan
+from zoneplan.io.wording import rule_label
 from zoneplan.cli import app
 from zoneplan.io.plan import county_file_names, split_by_county
 from zoneplan.io.sheetwriter import Sheet, book_bytes, column_text
@@ -33,7 +34,7 @@ def split_run(prefecture, tmp_path_factory):
     res = CliRunner().invoke(app, ["staff", str(prefecture), "--out", str(out), "--reports", "county",
                                    "--lang", "zh"])
     assert res.exit_code == 0, res.output
-    assert "counties 文件夹中为各县区的工作簿和报告" in res.output
+    assert "counties/ 文件夹中为各县区的工作簿和报告" in res.output
     return out
 
 
@@ -52,7 +53,7 @@ def test_a_workbook_and_a_report_per_county_and_an_index(prefecture, split_run):
     assert report["outputs"]["layout"] == "county"
     assert report["outputs"]["counties"][counties[0]]["workbook"] == f"counties/{names[counties[0]]}.xlsx"
     index = openpyxl.load_workbook(split_run / "plan.xlsx")
-    assert index.sheetnames == ["概要", "各县区", "未配置案件", "数据质量"]
+    assert index.sheetnames == ["概要", "各县区", "未配置案件", "数据质量", "审计：求解与输入"]
     lines = _frame(index, "各县区")
     assert lines["县区"].tolist() == counties
     html = (split_run / "plan.html").read_text(encoding="utf-8")
@@ -73,15 +74,20 @@ def test_each_county_book_holds_exactly_its_own_teams_people_and_recusals(prefec
     for county, name in names.items():
         book = openpyxl.load_workbook(split_run / "counties" / f"{name}.xlsx")
         assert "数据质量" not in book.sheetnames  # once, in the index
-        teams = _frame(book, "办案组").dropna(subset=["人员编号"])
+        teams = _frame(book, "办案组").dropna(subset=["姓名"])
         mine = plan[plan["case_id"].map(case_county) == county]
-        assert sorted(zip(teams["线索编号"], teams["人员编号"])) == sorted(zip(mine["case_id"], mine["investigator_id"]))
-        people = _frame(book, "工作量")
+        people = _frame(book, "审计：人员编号")  # ids: the audit appendix (the people's sheets name people)
         assert set(people["人员编号"]) == {i for i, c in inv_county.items() if c == county}
-        rec = _frame(book, "回避清单").dropna(subset=["人员编号"])
+        assert len(_frame(book, "工作量")) == len(people)
+        pairs = [(c, i) for i, cs in zip(people["人员编号"], people["新分配案件"].fillna("")) for c in cs.split("、") if c]
+        # cases of other counties held by this county's people show in their own county's teams
+        assert sorted(p for p in pairs if case_county[p[0]] == county) == \
+            sorted(p for p in zip(mine["case_id"], mine["investigator_id"]) if inv_county[p[1]] == county)
+        assert sorted(teams["线索编号"]) == sorted(mine["case_id"])
+        rec = _frame(book, "审计：回避依据").dropna(subset=["人员编号"])
         expect = near[near["case_id"].map(case_county) == county]
         assert set(zip(rec["线索编号"], rec["人员编号"], rec["规则代码"])) == \
-            set(zip(expect["case_id"], expect["investigator_id"], expect["rule"]))
+            set(zip(expect["case_id"], expect["investigator_id"], expect["rule"].map(lambda r: rule_label(r, "zh"))))
         seen_pairs += len(teams)
         seen_people += len(people)
         page = (split_run / "counties" / f"{name}.html").read_text(encoding="utf-8")

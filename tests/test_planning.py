@@ -277,21 +277,46 @@ def _path4(current):
                                         edges=[(0, 1), (1, 2), (2, 3)], current_zone=current)
 
 
-def test_generated_zone_ids_never_reuse_a_planner_zone_id():
-    """The planner's zone K-Z01 is {b,c}; the new zones {a,b} and {c,d} must not be called
-    K-Z01 (that name means another zone), so they are K-Z02 and K-Z03."""
+def test_generated_zone_names_never_reuse_a_planner_zone_name():
+    """The planner's zone 第一协作区 is {b,c}; the new zones {a,b} and {c,d} (townships without
+    names: ordinals, west to east) must not be called 第一协作区 (that name means another zone),
+    so they are 第二协作区 and 第三协作区."""
     from zoneplan.zoning import solve_zoning
 
-    res = solve_zoning(_path4(["", "K-Z01", "K-Z01", ""]))
+    res = solve_zoning(_path4(["", "第一协作区", "第一协作区", ""]))
     z = dict(zip(res.zones["township_id"], res.zones["zone"]))
-    assert z == {"a": "K-Z02", "b": "K-Z02", "c": "K-Z03", "d": "K-Z03"}
+    assert z == {"a": "第二协作区", "b": "第二协作区", "c": "第三协作区", "d": "第三协作区"}
+
+
+def test_new_zones_are_named_after_their_hub_and_the_county_where_that_is_taken():
+    """Hubs 鹤溪街道 and 东坑镇: 鹤溪片区 and 东坑片区; when the planner already calls another zone
+    鹤溪片区, the new one is 景宁鹤溪片区 (the county's name before it)."""
+    from zoneplan.zoning import ZoningInput, solve_zoning
+    from zoneplan.zoning.naming import core_name, hub_zone_name
+
+    assert [core_name(n) for n in ("鹤溪街道", "大均乡", "石乡", "景宁畲族自治县", "Baishui Town")] == \
+        ["鹤溪", "大均", "石乡", "景宁", "Baishui"]
+    assert hub_zone_name("肖营镇") == "肖营片区"
+
+    def inp(current):
+        return ZoningInput.from_coordinates(list("abcd"), ["鹤溪街道", "红星街道", "东坑镇", "大均乡"],
+                                            ["景宁畲族自治县"] * 4, [37.0] * 4, [117.0, 117.1, 117.2, 117.3],
+                                            edges=[(0, 1), (1, 2), (2, 3)], current_zone=current)
+
+    res = solve_zoning(inp(None))  # {a,b} hub a, {c,d} hub c (ties: the smaller id)
+    z = dict(zip(res.zones["township_id"], res.zones["zone"]))
+    assert z == {"a": "鹤溪片区", "b": "鹤溪片区", "c": "东坑片区", "d": "东坑片区"}
+    # the planner calls {c,d} 鹤溪片区: that zone keeps the planner's name, the other gets the county's before it
+    res = solve_zoning(inp(["", "", "鹤溪片区", "鹤溪片区"]))
+    z = dict(zip(res.zones["township_id"], res.zones["zone"]))
+    assert z == {"a": "景宁鹤溪片区", "b": "景宁鹤溪片区", "c": "鹤溪片区", "d": "鹤溪片区"}
 
 
 def test_a_zone_the_planner_already_has_keeps_its_name():
     """Current zones 北片 = {a,b}, 南片 = {c}, 东片 = {d}: the new {a,b} is exactly 北片 and keeps
-    that name; {c,d} is new and gets the first free generated id."""
+    that name; {c,d} is new and, its townships having no names, is 第一协作区."""
     from zoneplan.zoning import solve_zoning
 
     res = solve_zoning(_path4(["北片", "北片", "南片", "东片"]))
     z = dict(zip(res.zones["township_id"], res.zones["zone"]))
-    assert z == {"a": "北片", "b": "北片", "c": "K-Z01", "d": "K-Z01"}
+    assert z == {"a": "北片", "b": "北片", "c": "第一协作区", "d": "第一协作区"}

@@ -222,8 +222,8 @@ def test_replan_workbook_has_a_changes_sheet_in_chinese(tmp_path):
     write_plan(r, t, tmp_path / "q", lang="zh")
     ws = openpyxl.load_workbook(tmp_path / "q" / "plan.xlsx")["方案变动"]
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][:5] == ("线索编号", "所在乡镇", "人员编号", "姓名", "变动")
-    body = sorted((c, i, ch, why) for c, _, i, _, ch, _, _, why, _ in rows[1:])
+    assert rows[0][:4] == ("线索编号", "所在乡镇", "姓名", "变动")  # people by name (ids: the audit appendix)
+    body = sorted((c, i, ch, why) for c, _, i, ch, _, _, why, _ in rows[1:])
     added = [x for x in body if x[2] == "新增"]
     assert [x for x in body if x[2] == "移出"] == [("X1", "b1", "移出", "不在岗"), ("X2", "b1", "移出", "不在岗")]
     assert sorted(c for c, *_ in added) == ["X1", "X2"] and {x[3] for x in added} == {"替补"}

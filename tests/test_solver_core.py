@@ -261,8 +261,8 @@ def test_every_unstaffed_reason_reads_in_chinese(prefecture, monkeypatch, capsys
     assert reason_text(undecided_alone.unstaffed["reason"].iat[0], "zh").startswith("在时限内未能确定")
     _print_summary(infeasible, "zh")
     out = capsys.readouterr().out
-    assert "状态 OPTIMAL" in out and "配置案件（按优先级加权）" in out and "未配置的线索：" in out
-    assert "X: 无法配置：从 2 名可用人员中组不出同时具备组长、专长 f的 1 人小组" in out
+    assert "已证明最优：" in out and "OPTIMAL" not in out and "配置案件（按优先级加权）" in out and "未配置的线索：" in out
+    assert "X: 无法配置：从 2 名可用人员中组不出同时具备组长、专长“f”的 1 人小组" in out
 
 
 def test_first_dense_core_takes_each_cases_cheapest_pairs_by_reduced_cost():

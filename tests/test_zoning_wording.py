@@ -25,9 +25,9 @@ def county():
 CASES = {
     "target": (dict(target_zones=5), "恒平县 被要求划为 5 个协作区，但其 16 个参与划分的乡镇只能划为 6–8 个每区 2–3 个乡镇的协作区"),
     "together and apart": (dict(together=[("T01", "T16")], apart=[("T01", "T16")]),
-                           "恒平县：城关街道 (T01) 与 蒋店镇 (T16) 既被要求在一起又被要求分开；请删除其中一条假设"),
+                           "恒平县：城关街道（T01） 与 蒋店镇（T16） 既被要求在一起又被要求分开；请删除其中一条假设"),
     "kept holds excluded": (dict(keep=["东南协作区"], exclude=["T16"]), "保留的协作区 东南协作区 含有被排除的乡镇"),
-    "no neighbour left": (dict(exclude=["T09", "T10"]), "西鲁镇 (T15) 在 恒平县 内已没有可同区的相邻乡镇"),
+    "no neighbour left": (dict(exclude=["T09", "T10"]), "西鲁镇（T15） 在 恒平县 内已没有可同区的相邻乡镇"),
     "chain too long": (dict(together=[("T01", "T02"), ("T02", "T05"), ("T05", "T06")]),
                        "“在一起”的假设把"),
     "apart vs chain": (dict(apart=[("T01", "T02")], together=[("T01", "T03"), ("T03", "T02")]),

@@ -75,8 +75,8 @@ class Comparison:
         One row per zoning: zone measures and, when staffed, the staffing plan's figures
         (the machine-stable ``compare.csv``).
     zones
-        One row per zone of each zoning (columns :data:`ZONE_COLUMNS`), by county and first
-        township id; ``cases_staffed`` counts the zone's cases staffed under that zoning
+        One row per zone of each zoning (columns :data:`ZONE_COLUMNS`), in listing order
+        (:mod:`zoneplan.zoning.naming`); ``cases_staffed`` counts the zone's cases staffed under that zoning
         (blank without staffing).
     plans
         The staffing result under each zoning (empty without staffing).
@@ -98,6 +98,7 @@ def comparison(tables: Tables, zonings: Mapping[str, pd.DataFrame], staffing: bo
     """
     from .staffing import staff
     from .zoning import zone_metrics
+    from .zoning.naming import input_zone_rank
 
     inp = zoning_input(tables)
     names = dict(zip(inp.township_ids, inp.names))
@@ -128,7 +129,9 @@ def comparison(tables: Tables, zonings: Mapping[str, pd.DataFrame], staffing: bo
                 "lost_to_capacity": int((kinds == "capacity").sum()),
             })
         rows.append(row)
-        order = sorted(range(len(per_zone)), key=lambda k: (per_zone["county"].iat[k], per_zone["townships"].iat[k]))
+        rank = input_zone_rank(inp, zones)
+        order = sorted(range(len(per_zone)), key=lambda k: (rank.get(per_zone["zone"].iat[k], len(rank)),
+                                                            per_zone["townships"].iat[k]))
         for z in per_zone.iloc[order].itertuples(index=False):
             members = z.townships.split(";")
             in_zone = np.isin(case_town, members)

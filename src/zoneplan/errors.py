@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["Problem", "InputError", "InternalError", "column_letter", "sort_problems"]
+from .i18n import N_
+
+__all__ = ["Problem", "InputError", "InternalError", "Refusal", "column_letter", "sort_problems"]
 
 
 def column_letter(index: int) -> str:
@@ -41,26 +43,41 @@ class Problem:
     hint_zh: str = ""
 
     def render(self, lang: str = "en") -> str:
-        """One line in ``lang`` ("zh" or "en"): where, what was found, what was expected, a hint."""
-        zh = lang == "zh"
+        """One line in ``lang`` ("zh" or "en"): where, what was found, what was expected, a hint
+        (the frame of the line from the message catalog, the problem's own words in ``lang``)."""
+        from .i18n import tr
+
         where = self.file
         if self.line is not None:
-            where += f"，第 {self.line} 行" if zh else f", line {self.line}"
-        if zh and (self.column or self.letter):
-            where += "，" + (f"{self.letter} 列" if self.letter else "列") + (f"「{self.column}」" if self.column else "")
-        elif self.column or self.letter:
-            where += ", column " + " ".join(x for x in (self.letter, f'"{self.column}"' if self.column else None) if x)
-        if zh:
-            got = "" if self.value is None else f"：填写的是“{self.value}”"
-            text = f"{where}{got}；应为{self.expected_zh or self.expected}"
-            hint = self.hint_zh or self.hint
-            return f"{text}。{hint}" if hint else text
-        got = "" if self.value is None else f": got {self.value!r}"
-        text = f"{where}{got}; expected {self.expected}"
-        return f"{text}. {self.hint[:1].upper()}{self.hint[1:]}" if self.hint else text
+            where = tr(_LINE, lang, where=where, line=self.line)
+        if self.column and self.letter:
+            where = tr(_LETTER_COLUMN, lang, where=where, letter=self.letter, column=self.column)
+        elif self.letter:
+            where = tr(_LETTER, lang, where=where, letter=self.letter)
+        elif self.column:
+            where = tr(_COLUMN, lang, where=where, column=self.column)
+        got = "" if self.value is None else tr(_GOT, lang, value=self.value)
+        zh = lang != "en"
+        text = tr(_EXPECTED, lang, where=where, got=got, expected=(self.expected_zh or self.expected) if zh
+                  else self.expected)
+        hint = (self.hint_zh or self.hint) if zh else self.hint
+        if not hint:
+            return text
+        return tr(_HINT, lang, text=text, hint=hint if zh else hint[:1].upper() + hint[1:])
 
     def __str__(self) -> str:
         return self.render("en")
+
+
+# The frame of a problem's line: messages of the catalog (zoneplan.i18n).
+_LINE = N_("{where}, line {line}")
+_LETTER_COLUMN = N_('{where}, column {letter} "{column}"')
+_LETTER = N_("{where}, column {letter}")
+_COLUMN = N_('{where}, column "{column}"')
+_GOT = N_(": got {value!r}")
+_EXPECTED = N_("{where}{got}; expected {expected}")
+_HINT = N_("{text}. {hint}")
+_MORE = N_("... and {n} more")
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -84,9 +101,35 @@ class InputError(ValueError):
         """The problems as lines in ``lang``, the count of further ones last."""
         out = [p.render(lang) for p in self.problems]
         if self.more:
-            out.append(f"……另有 {self.more} 处问题" if lang == "zh" else f"... and {self.more} more")
+            from .i18n import tr
+
+            out.append(tr(_MORE, lang, n=self.more))
         return out
 
 
 class InternalError(RuntimeError):
     """zoneplan produced a plan its own checker rejects: a bug, never the user's fault."""
+
+
+class Refusal(ValueError):
+    """A command or option refused before any work, said from the message catalog.
+
+    ``message`` is a catalog message (:mod:`zoneplan.i18n`) with ``{fields}``; ``str()`` is the
+    English text, :meth:`render` the text in a language.  A ``ValueError``, so callers that
+    catch bad input keep working.
+
+    Examples
+    --------
+    >>> str(Refusal("--lang expects zh or en, got {got!r}", got="fr"))
+    "--lang expects zh or en, got 'fr'"
+    """
+
+    def __init__(self, message: str, **fields: object):
+        self.message = message
+        self.fields = fields
+        super().__init__(str(message).format(**fields))
+
+    def render(self, lang: str = "en") -> str:
+        from .i18n import tr
+
+        return tr(self.message, lang, **self.fields)

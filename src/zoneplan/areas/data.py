@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..zoning.naming import zone_rank
 from ..data.tables import Tables
 from ..geo import gabriel_adjacency
 from .options import AreaOptions, areas_for
@@ -80,7 +81,9 @@ def prepare_areas(tables: Tables, zones: pd.DataFrame, options: AreaOptions) -> 
     for t, z in sorted(zone_of.items()):
         first.setdefault(z, t)
     out = []
-    for z in sorted(set(zone_of.values()), key=lambda z: (county_of[first[z]], first[z])):
+    tw = tables.townships
+    rank = zone_rank([zone_of.get(t, "") for t in tw["township_id"]], tw["lat"], tw["lon"], tw["county"])
+    for z in sorted(set(zone_of.values()), key=lambda z: (rank.get(z, len(rank)), first[z])):
         rows = np.flatnonzero(vz == z)
         if not len(rows):
             continue

@@ -23,6 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import Refusal
+from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..lexicographic import overall_status, solve_levels
@@ -157,6 +159,19 @@ def _solve_zone(zv: ZoneVillages, options: AreaOptions, deadline: float | None
     return best, bounds, proven_by_model or got == simple
 
 
+_APART = N_("zone {zone}: its villages fall into {n} groups with no neighbour between them (first villages "
+             "{first}), more than its {k} areas; check village_adjacency")
+_FEW = N_("zone {zone}: only {n} villages, so {k} areas (fewer than {m})")
+_NONE_FOUND = N_("zone {zone}: no areas found within the limits")
+_NO_LIAISON = N_("zone {zone}: {n} of its {k} areas have no liaison village ({m} marked in the zone)")
+
+
+def _say(expl: list[str], expl_zh: list[str], msg: str, **fields: object) -> None:
+    """An explanation in English and in Chinese, both from the message catalog."""
+    expl.append(tr(msg, "en", **fields))
+    expl_zh.append(tr(msg, "zh", **fields))
+
+
 def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
                       options: AreaOptions | None = None) -> AreasResult:
     """Split each zone's villages into contiguous supervision areas balanced by households.
@@ -188,12 +203,12 @@ def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
     t0 = time.perf_counter()
     deadline = None if options.time_limit is None else t0 + options.time_limit
     if not len(tables.villages):
-        raise ValueError("supervision areas need a villages table (villages.csv / 村社区) beside the tables")
+        raise Refusal(N_("supervision areas need a villages table (villages.csv / 村社区) beside the tables"))
     if zones is None:
         zones = pd.DataFrame({"township_id": tables.townships["township_id"], "zone": tables.townships["zone"]})
     zvs, wcol = prepare_areas(tables, zones, options)
     if not zvs:
-        raise ValueError("no zoned township has villages: give a zoning (--zones) or fill the zone column")
+        raise Refusal(N_("no zoned township has villages: give a zoning (--zones) or fill the zone column"))
     v = tables.villages
     area_of = np.full(len(v), -1, dtype=np.int64)
     zone_rows, statuses, expl, expl_zh = [], [], [], []
@@ -213,21 +228,16 @@ def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
         comps = _components(zv)
         if len(comps) > zv.k:
             first = ", ".join(v["village_id"].iat[int(zv.rows[c[0]])] for c in comps[:6])
-            expl.append(f"zone {zv.zone}: its villages fall into {len(comps)} groups with no neighbour between them "
-                        f"(first villages {first}), more than its {zv.k} areas; check village_adjacency")
-            expl_zh.append(f"协作区 {zv.zone}：村之间互不相邻，分成 {len(comps)} 块（各块第一个村：{first}），多于 {zv.k} 个片区；"
-                           f"请检查相邻村表")
+            _say(expl, expl_zh, _APART, zone=zv.zone, n=len(comps), first=first, k=zv.k)
             row["status"] = "INFEASIBLE"
             statuses.append("INFEASIBLE")
             zone_rows.append(row)
             continue
         if zv.k < options.min_areas:
-            expl.append(f"zone {zv.zone}: only {zv.n} villages, so {zv.k} areas (fewer than {options.min_areas})")
-            expl_zh.append(f"协作区 {zv.zone}：只有 {zv.n} 个村，只能分 {zv.k} 个片区（少于 {options.min_areas} 个）")
+            _say(expl, expl_zh, _FEW, zone=zv.zone, n=zv.n, k=zv.k, m=options.min_areas)
         best, bounds, proven, seconds = solved[zv.zone]
         if best is None:
-            expl.append(f"zone {zv.zone}: no areas found within the limits")
-            expl_zh.append(f"协作区 {zv.zone}：在时限内未能划出片区")
+            _say(expl, expl_zh, _NONE_FOUND, zone=zv.zone)
             row["status"] = "UNKNOWN"
             statuses.append("UNKNOWN")
         else:
@@ -245,10 +255,7 @@ def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
             row["gap"] = round((got["largest"] - bounds["largest"]) / max(1, got["largest"]), 6)
             liaisons = int(zv.liaison.sum())
             if 0 < liaisons and row.get("no_liaison", 0) > 0:
-                expl.append(f"zone {zv.zone}: {row['no_liaison']} of its {zv.k} areas have no liaison village "
-                            f"({liaisons} marked in the zone)")
-                expl_zh.append(f"协作区 {zv.zone}：{zv.k} 个片区中 {row['no_liaison']} 个没有村级监督联络员"
-                               f"（本区共标注 {liaisons} 个）")
+                _say(expl, expl_zh, _NO_LIAISON, zone=zv.zone, n=row["no_liaison"], k=zv.k, m=liaisons)
         row["time"] = round(seconds, 4)
         zone_rows.append(row)
         log.info("zone %s: %d villages, %d areas, %s", zv.zone, zv.n, zv.k, row["status"])
@@ -285,5 +292,7 @@ def _area_table(tables: Tables, zvs: list[ZoneVillages], area_of: np.ndarray, wc
     out["area_liaisons"] = g["_l"].transform("sum").where(out["area"] != "")
     for c in ("area_villages", "area_weight", "area_liaisons"):
         out[c] = pd.array([None if pd.isna(x) else int(x) for x in out[c]], dtype="Int64")
-    out = out.sort_values(["zone", "area", "village_id"], kind="stable").reset_index(drop=True)
+    rank = {zv.zone: k for k, zv in enumerate(zvs)}  # the listing order of zones (areas/data.py)
+    out["_rank"] = out["zone"].map(lambda z: rank.get(z, len(rank)))
+    out = out.sort_values(["_rank", "area", "village_id"], kind="stable").drop(columns="_rank").reset_index(drop=True)
     return out[AREA_COLUMNS]

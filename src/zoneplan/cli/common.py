@@ -11,7 +11,8 @@ from typing import Callable, Optional
 import typer
 from pydantic import ValidationError
 
-from ..errors import InputError, InternalError
+from ..errors import InputError, InternalError, Refusal
+from ..i18n import N_, NC_, tr
 
 __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NOT_OPTIMAL", "EXIT_INTERNAL",
            "EXIT_INTERRUPTED", "INTERRUPTED", "INTERRUPTED_AFTER", "command_elapsed", "require_cluster", "raise_on_interrupt", "report_violations"]
@@ -19,9 +20,11 @@ __all__ = ["app", "_guard", "EXIT_OK", "EXIT_VIOLATIONS", "EXIT_INPUT", "EXIT_NO
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INPUT, EXIT_NOT_OPTIMAL, EXIT_INTERNAL = 0, 1, 2, 3, 4
 #: Ctrl-C (SIGINT) or SIGTERM: the shell convention 128 + 2.
 EXIT_INTERRUPTED = 130
-INTERRUPTED = "interrupted; nothing was written"
+INTERRUPTED = N_("interrupted; nothing was written")
 #: The interrupt came after an output folder was put in place in full (it stays so).
-INTERRUPTED_AFTER = "interrupted after writing {folders} in full; nothing else was written"
+INTERRUPTED_AFTER = N_("interrupted after writing {folders} in full; nothing else was written")
+#: The language of the running command (for the interrupt message, said outside the command).
+_INTERRUPT_LANG = {"lang": "en"}
 
 #: Set by the console entry point: leave with ``os._exit`` after an interrupt, so solver
 #: threads still winding down never meet interpreter shutdown.
@@ -37,10 +40,12 @@ def _err(msg: str) -> None:
 
 
 def _lang_of(kwargs: dict) -> str:
-    from ..i18n import default_lang, resolve_lang
+    """The command's language (``--lang``, ``ZONEPLAN_LANG``, a Chinese input, the locale), for
+    messages printed before the command itself could decide it."""
+    from ..i18n import default_lang, lang_for
 
     try:
-        return resolve_lang(kwargs.get("lang"))
+        return lang_for(kwargs.get("lang"), kwargs.get("data_dir") or kwargs.get("data"))
     except ValueError:
         return default_lang()
 
@@ -83,7 +88,8 @@ def _interrupted(mark: int = 0) -> None:
     if write is not None:
         write.discard_pending()
     done = _written_since(mark)
-    _err(INTERRUPTED_AFTER.format(folders=", ".join(f"{p}/" for p in done)) if done else INTERRUPTED)
+    lang = _INTERRUPT_LANG["lang"]
+    _err(tr(INTERRUPTED_AFTER, lang, folders=", ".join(f"{p}/" for p in done)) if done else tr(INTERRUPTED, lang))
     if HARD_EXIT["on"]:  # pragma: no cover - the real command line only
         sys.stdout.flush()
         sys.stderr.flush()
@@ -136,26 +142,27 @@ def _guard(fn: Callable) -> Callable:
         try:
             return _run(fn, *args, **kwargs)
         except KeyboardInterrupt:
+            _INTERRUPT_LANG["lang"] = _lang_of(kwargs)
             _interrupted(mark)
         except InputError as exc:
             lang = _lang_of(kwargs)
             n = len(exc.problems) + exc.more
-            _err(f"错误：输入中有 {n} 处问题，未写入任何文件。" if lang == "zh"
-                 else f"error: {n} problem(s) in the input; nothing was written.")
+            _err(tr(_WORDS["input"], lang, n=n))
             for line in exc.render(lang):
                 _err(f"  {line}")
             raise typer.Exit(EXIT_INPUT)
         except ValidationError as exc:
-            _err("error: invalid option(s); nothing was written.")
+            lang = _lang_of(kwargs)
+            _err(tr(_WORDS["options"], lang))
             for e in exc.errors():
                 loc = ".".join(str(x) for x in e.get("loc", ()))
                 _err(f"  {loc}: {e.get('msg')}")
             raise typer.Exit(EXIT_INPUT)
         except (ValueError, FileNotFoundError, NotADirectoryError) as exc:
-            _err(f"error: {exc}; nothing was written.")
+            _err(tr(_WORDS["refused"], _lang_of(kwargs), why=refusal_text(exc, _lang_of(kwargs))))
             raise typer.Exit(EXIT_INPUT)
         except InternalError as exc:
-            _err(f"internal error (please report it): {exc}")
+            _err(tr(_WORDS["internal"], _lang_of(kwargs), why=exc))
             raise typer.Exit(EXIT_INTERNAL)
         except typer.Exit:
             raise
@@ -166,8 +173,7 @@ def _guard(fn: Callable) -> Callable:
         except Exception as exc:  # pragma: no cover - last resort, keeps the promise of no traceback
             if os.environ.get("ZONEPLAN_DEBUG"):
                 raise
-            _err(f"internal error (please report it; set ZONEPLAN_DEBUG=1 for details): "
-                 f"{type(exc).__name__}: {exc}")
+            _err(tr(_WORDS["bug"], _lang_of(kwargs), why=f"{type(exc).__name__}: {exc}"))
             raise typer.Exit(EXIT_INTERNAL)
 
     return wrapper
@@ -179,8 +185,8 @@ def require_cluster(what: str) -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise ValueError(f"{what} runs on Dask, which is not installed here: install it with "
-                         "pip install 'zoneplan[cluster]' (or pip install 'dask[distributed]')") from None
+        raise Refusal(N_("{what} runs on Dask, which is not installed here: install it with pip install "
+                         "'zoneplan[cluster]' (or pip install 'dask[distributed]')"), what=what) from None
 
 
 def _setup_logging(verbose: bool) -> None:
@@ -243,12 +249,12 @@ def _solve_opts(time_limit: float, det_time: Optional[float], workers: int, seed
         w = {}
         for part in weights.split(","):
             if "=" not in part:
-                raise ValueError(f"--weights expects name=value pairs separated by commas, got {part!r}")
+                raise Refusal(N_("--weights expects name=value pairs separated by commas, got {got!r}"), got=part)
             k, v = part.split("=", 1)
             try:
                 w[k.strip()] = float(v)
             except ValueError:
-                raise ValueError(f"--weights: {v!r} is not a number") from None
+                raise Refusal(N_("--weights: {got!r} is not a number"), got=v) from None
         kw.update(mode="weighted", weights=w)
     return SolveOptions(**kw)
 
@@ -276,32 +282,76 @@ MaxPerTownship = typer.Option(None, "--max-per-township", help="Team rule: at mo
                               "team posted in one township (default: no limit).")
 
 
-def _print_quality(tables, lang: str, gaps_only: bool = True) -> None:
-    """The data-quality report of the loaded tables, one item a line."""
+def _print_quality(tables, lang: str, gaps_only: bool = True, notes_in: str | None = None) -> None:
+    """The data-quality report of the loaded tables, one item a line, gaps first.  With
+    ``gaps_only`` the notes (how the input was read) are counted in one line that says where
+    they are (``notes_in``), so the gap that matters is not buried under routine lines."""
     items = tables.quality.gaps if gaps_only else tables.quality.items
-    if not items:
+    notes = len(tables.quality.notes) if gaps_only else 0
+    if not items and not notes:
         return
-    head = "数据质量：" if lang == "zh" else "data quality:"
-    typer.echo(head)
+    typer.echo(tr(_WORDS["quality"], lang))
     for item in items:
-        mark = {"gap": "缺口" if lang == "zh" else "gap", "note": "说明" if lang == "zh" else "note"}[item.kind]
-        typer.echo(f"  [{mark}] {item.render(lang)}")
+        typer.echo(f"  [{tr(_WORDS[item.kind], lang)}] {_quality_line(item, lang)}")
+    if notes:
+        typer.echo("  " + tr(_WORDS["notes_in"], lang, n=notes, where=notes_in or "plan.xlsx"))
 
 
-def report_violations(report, out, what: str, levels: tuple[str, ...]) -> None:
+def _quality_line(item, lang: str) -> str:
+    """A data-quality item in ``lang`` (:meth:`zoneplan.data.quality.QualityItem.render`)."""
+    return item.render(lang)
+
+
+def report_violations(report, out, what: str, levels: tuple[str, ...], lang: str = "en") -> None:
     """Print a checker's report (objective, then violations or "0 violations"), write
     ``violations.csv`` to ``out`` when given, and exit 1 on violations."""
     from ..io.write import frame_to_csv_bytes, write_outputs
+
+    from ..io.wording import list_sep
+    from .present import level_label
 
     frame = report.to_frame()
     if out is not None:
         write_outputs(out, {"violations.csv": frame_to_csv_bytes(frame)})
     obj = report.objective
-    figures = ", ".join(f"{n} {obj[n]:g}" for n in levels)
-    typer.echo(f"{len(report.staffed_cases)} case(s) {what}; objective: {figures}")
+    if lang == "en":
+        figures = ", ".join(f"{n} {obj[n]:g}" for n in levels)
+        typer.echo(f"{len(report.staffed_cases)} case(s) {what}; objective: {figures}")
+    else:
+        figures = list_sep(lang).join(f"{level_label(n, lang)} {obj[n]:g}" for n in levels)
+        typer.echo(tr(_WORDS[f"checked_{what}"], lang, n=len(report.staffed_cases), figures=figures))
     if report.ok:
-        typer.echo("0 violations")
+        typer.echo(tr(_WORDS["clean"], lang))
         return
-    typer.echo(f"{len(frame)} violation(s):")
+    typer.echo(tr(_WORDS["violations"], lang, n=len(frame)))
+    if lang != "en":
+        frame = frame.rename(columns={c: tr(_VIOLATION_COLUMNS[c], lang) for c in frame.columns
+                                      if c in _VIOLATION_COLUMNS})
     typer.echo(frame.to_string(index=False, max_colwidth=90))
     raise typer.Exit(EXIT_VIOLATIONS)
+
+
+_WORDS = {
+    "input": N_("error: {n} problem(s) in the input; nothing was written."),
+    "options": N_("error: invalid option(s); nothing was written."),
+    "refused": N_("error: {why}; nothing was written."),
+    "internal": N_("internal error (please report it): {why}"),
+    "bug": N_("internal error (please report it; set ZONEPLAN_DEBUG=1 for details): {why}"),
+    "quality": N_("data quality:"),
+    "notes_in": N_("{n} note(s) on how the input was read: see {where}"),
+
+    "gap": NC_("io.planview", "gap"), "note": N_("note"),
+    "checked_staffed": N_("{n} case(s) staffed; objective: {figures}"),
+    "checked_reviewed": N_("{n} case(s) reviewed; objective: {figures}"),
+    "clean": N_("0 violations"),
+    "violations": N_("{n} violation(s):"),
+}
+_VIOLATION_COLUMNS = {"rule": NC_("column", "Rule id"), "case_id": NC_("column", "Case"),
+                      "investigator_id": NC_("column", "Person id"), "detail": NC_("column", "Detail")}
+
+
+def refusal_text(exc: BaseException, lang: str) -> str:
+    """Why a command refused, in ``lang``: a :class:`~zoneplan.errors.Refusal` says it from the
+    catalog; other errors keep their own words."""
+    render = getattr(exc, "render", None)
+    return render(lang) if callable(render) and not isinstance(exc, InputError) else str(exc)

@@ -5,65 +5,59 @@ from __future__ import annotations
 import pandas as pd
 
 from ..compare import Comparison, verdict
-from ..i18n import pick
-from .present import CLAUSE_SEP, LIST_SEP, text_table
+from ..i18n import N_, NC_, pick, tr
+from .present import CLAUSE_SEP, LIST_SEP, status_word, text_table
 
 __all__ = ["comparison_text", "MEASURE_TEXT"]
 
 #: Plain labels with units ("long") and short names for the verdict line.
 MEASURE_TEXT: dict[str, dict[str, dict[str, str]]] = {
-    "zones": {"long": {"en": "zones", "zh": "协作区数"}},
-    "size_histogram": {"long": {"en": "zone sizes (townships × zones)", "zh": "协作区规模（乡镇数×个数）"}},
-    "unzoned": {"long": {"en": "townships in no zone", "zh": "未划入协作区的乡镇"}},
-    "max_pair_minutes_max": {"long": {"en": "longest drive between two townships of a zone (min)",
-                                      "zh": "区内两乡镇间最长车程（分钟）"},
-                             "short": {"en": "longest drive in a zone", "zh": "区内最长车程"}},
-    "max_pair_minutes_mean": {"long": {"en": "  mean over zones (min)", "zh": "  各区平均（分钟）"}},
-    "hub_minutes_total": {"long": {"en": "drive from each hub to its townships, all zones (min)",
-                                   "zh": "驻地乡镇到成员乡镇车程合计（分钟）"},
-                          "short": {"en": "hub drives", "zh": "驻地车程"}},
-    "villages": {"long": {"en": "villages per zone, fewest-most", "zh": "每区村（社区）数，最少—最多"}},
-    "villages_cv": {"long": {"en": "  imbalance of villages (CV; 0 = even)", "zh": "  村数不均衡度（变异系数，0 为均衡）"},
-                    "short": {"en": "village balance", "zh": "村数均衡"}},
-    "staff": {"long": {"en": "township staff per zone, fewest-most", "zh": "每区乡镇纪检干部，最少—最多"}},
-    "staff_cv": {"long": {"en": "  imbalance of staff (CV)", "zh": "  干部不均衡度（变异系数）"},
-                 "short": {"en": "staff balance", "zh": "干部均衡"}},
-    "pool_mean": {"long": {"en": "a township's pool: staff of its zone's other townships, mean",
-                           "zh": "乡镇可交叉调配的干部（本区其他乡镇干部数），平均"},
-                  "short": {"en": "pool strength", "zh": "交叉互查人手"}},
-    "pool_min": {"long": {"en": "  smallest", "zh": "  最少"}},
-    "cases": {"long": {"en": "cases per zone, fewest-most", "zh": "每区问题线索，最少—最多"}},
-    "cases_cv": {"long": {"en": "  imbalance of cases (CV)", "zh": "  线索不均衡度（变异系数）"},
-                 "short": {"en": "case balance", "zh": "线索均衡"}},
-    "cases_staffed": {"long": {"en": "cases staffed (of {total})", "zh": "已组队线索（共 {total} 件）"},
-                      "short": {"en": "cases staffed", "zh": "组队线索数"}},
-    "priority_staffed": {"long": {"en": "  weighted by priority", "zh": "  按优先级加权"},
-                         "short": {"en": "priority-weighted staffed", "zh": "加权组队数"}},
-    "team_travel_mean": {"long": {"en": "team travel per case, mean (min, all members)",
-                                  "zh": "每件线索办案组路程，平均（分钟，全组合计）"},
-                         "short": {"en": "team travel", "zh": "办案组路程"}},
-    "team_travel_max": {"long": {"en": "  longest (min)", "zh": "  最长（分钟）"}},
-    "max_workload": {"long": {"en": "largest workload of one investigator", "zh": "单人最大工作量"},
-                     "short": {"en": "largest workload", "zh": "最大工作量"}},
-    "blocked_by_conflicts": {"long": {"en": "cases nobody may take (conflicts, skills, leads)",
-                                      "zh": "因回避、专长、组长无人可办的线索"},
-                             "short": {"en": "cases nobody may take", "zh": "无人可办线索"}},
-    "lost_to_capacity": {"long": {"en": "cases lost for want of free people", "zh": "因人手已满未能组队的线索"},
-                         "short": {"en": "cases lost to capacity", "zh": "人手不足线索"}},
-    "staff_status": {"long": {"en": "staffing solve", "zh": "组队求解状态"}},
+    "zones": {"long": NC_("cli.compare_view", "zones")},
+    "size_histogram": {"long": N_("zone sizes (townships × zones)")},
+    "unzoned": {"long": N_("townships in no zone")},
+    "max_pair_minutes_max": {"long": N_("longest drive between two townships of a zone (min)"),
+                             "short": N_("longest drive in a zone")},
+    "max_pair_minutes_mean": {"long": N_("  mean over zones (min)")},
+    "hub_minutes_total": {"long": N_("drive from each hub to its townships, all zones (min)"),
+                          "short": N_("hub drives")},
+    "villages": {"long": N_("villages per zone, fewest-most")},
+    "villages_cv": {"long": N_("  imbalance of villages (CV; 0 = even)"),
+                    "short": N_("village balance")},
+    "staff": {"long": N_("township staff per zone, fewest-most")},
+    "staff_cv": {"long": N_("  imbalance of staff (CV)"),
+                 "short": N_("staff balance")},
+    "pool_mean": {"long": N_("a township's pool: staff of its zone's other townships, mean"),
+                  "short": N_("pool strength")},
+    "pool_min": {"long": N_("  smallest")},
+    "cases": {"long": N_("cases per zone, fewest-most")},
+    "cases_cv": {"long": N_("  imbalance of cases (CV)"),
+                 "short": N_("case balance")},
+    "cases_staffed": {"long": N_("cases staffed (of {total})"),
+                      "short": NC_("cli.compare_view", "cases staffed")},
+    "priority_staffed": {"long": N_("  weighted by priority"),
+                         "short": N_("priority-weighted staffed")},
+    "team_travel_mean": {"long": N_("team travel per case, mean (min, all members)"),
+                         "short": N_("team travel")},
+    "team_travel_max": {"long": N_("  longest (min)")},
+    "max_workload": {"long": N_("largest workload of one investigator"),
+                     "short": NC_("cli.compare_view", "largest workload")},
+    "blocked_by_conflicts": {"long": N_("cases nobody may take (conflicts, skills, leads)"),
+                             "short": N_("cases nobody may take")},
+    "lost_to_capacity": {"long": N_("cases lost for want of free people"),
+                         "short": N_("cases lost to capacity")},
+    "staff_status": {"long": N_("staffing solve")},
 }
 
 _TEXT = {
-    "title": {"en": "Zonings compared: {names}", "zh": "协作区方案比较：{names}"},
-    "zoning": {"en": "{name}: {n} zones", "zh": "{name}：{n} 个协作区"},
-    "unzoned": {"en": "  in no zone: {names}", "zh": "  未划入协作区：{names}"},
-    "headers": {"en": ["zone", "townships", "hub", "villages", "staff", "cases", "staffed", "longest drive (min)"],
-                "zh": ["协作区", "乡镇（街道）", "驻地乡镇", "村（社区）", "干部", "线索", "已组队", "区内最长车程（分钟）"]},
-    "measure": {"en": "measure", "zh": "指标"},
-    "better": {"en": "Better: {items}.", "zh": "更优：{items}。"},
-    "better_item": {"en": "{zonings} on {measures}", "zh": "{zonings}（{measures}）"},
-    "same": {"en": "The same on {measures}.", "zh": "持平：{measures}。"},
-    "current": {"en": "current", "zh": "现行"},
+    "title": N_("Zonings compared: {names}"),
+    "zoning": N_("{name}: {n} zones"),
+    "unzoned": N_("  in no zone: {names}"),
+    "headers": [N_("zone"), NC_("cli.compare_view", "townships"), NC_("cli.compare_view", "hub"), NC_("cli.compare_view", "villages"), NC_("cli.compare_view", "staff"), N_("cases"), NC_("cli.compare_view", "staffed"), N_("longest drive (min)")],
+    "measure": N_("measure"),
+    "better": N_("Better: {items}."),
+    "better_item": N_("{zonings} on {measures}"),
+    "same": N_("The same on {measures}."),
+    "current": N_("current"),
 }
 
 _ROWS = ["zones", "size_histogram", "unzoned", "max_pair_minutes_max", "max_pair_minutes_mean", "hub_minutes_total",
@@ -119,7 +113,7 @@ def comparison_text(comp: Comparison, zonings: dict[str, pd.DataFrame], township
                  _num(z.cases), _num(z.cases_staffed), _num(z.max_pair_minutes, 1)]
                 for z in zones.itertuples(index=False)]
         out.append(pick(_TEXT["zoning"], lang, name=_display_name(name, lang), n=len(rows)))
-        out.append(text_table(_TEXT["headers"][lang], rows, right=[3, 4, 5, 6, 7]))
+        out.append(text_table([tr(h, lang) for h in _TEXT["headers"]], rows, right=[3, 4, 5, 6, 7]))
         zoned = dict(zip(zonings[name]["township_id"], zonings[name]["zone"]))
         left = [township_names.get(t) or t for t in township_names if not zoned.get(t)]
         if left:
@@ -132,7 +126,10 @@ def comparison_text(comp: Comparison, zonings: dict[str, pd.DataFrame], township
         if probe not in summary.columns or key not in MEASURE_TEXT:
             continue
         label = pick(MEASURE_TEXT[key]["long"], lang, total=total)
-        table.append([label, *(_cell(r, key) for _, r in summary.iterrows())])
+        cells = [_cell(r, key) for _, r in summary.iterrows()]
+        if key == "staff_status":
+            cells = [status_word(c, lang) for c in cells]
+        table.append([label, *cells])
     out.append(text_table([pick(_TEXT["measure"], lang), *(_display_name(n, lang) for n in names)], table,
                           right=list(range(1, len(names) + 1))))
     if len(names) > 1:

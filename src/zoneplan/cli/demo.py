@@ -8,6 +8,8 @@ from typing import Optional
 
 import typer
 
+from ..errors import Refusal
+from ..i18n import N_, NC_, tr
 from .common import Lang, Seed, TimeLimit, Workers, _guard, app
 from .present import CLAUSE_SEP, LIST_SEP, STATUS_WORDS, text_table
 
@@ -17,23 +19,19 @@ __all__ = ["EXAMPLES", "examples_dir", "plan_table"]
 EXAMPLES = ("county", "tutorial")
 
 _TEXT = {
-    "intro": {"en": "Example {county}: {townships} townships in {zones} zones, {investigators} investigators "
-                    "({county_level} county-level), {cases} cases",
-              "zh": "示例 {county}：{townships} 个乡镇（街道），{zones} 个协作区，{investigators} 名纪检监察干部"
-                    "（县级 {county_level} 名），{cases} 件问题线索"},
-    "status": {"en": "Plan: {status}; {staffed} of {cases} cases staffed; {secs:.2f} s",
-               "zh": "方案：{status}；{cases} 件中 {staffed} 件已组队；用时 {secs:.2f} 秒"},
-    "staffed": {"en": "priority-weighted cases staffed {v:g} (at most {b:g})",
-                "zh": "按优先级加权的已组队数 {v:g}（上限 {b:g}）"},
-    "max_workload": {"en": "largest workload {v:g} (at least {b:g})", "zh": "最大工作量 {v:g}（下限 {b:g}）"},
-    "travel": {"en": "travel {v:g} min in all (at least {b:g})", "zh": "路程合计 {v:g} 分钟（下限 {b:g}）"},
-    "headers": {"en": ["case", "township", "village", "team (lead first)", "travel (min, whole team)"],
-                "zh": ["线索", "乡镇", "村（社区）", "办案组（组长在前）", "路程（分钟，全组合计）"]},
-    "lead": {"en": "{name} (lead)", "zh": "{name}（组长）"},
-    "unstaffed": {"en": "Not staffed ({n}):", "zh": "未组队（{n} 件）："},
-    "none_unstaffed": {"en": "Not staffed: none.", "zh": "未组队：无。"},
-    "check": {"en": "independent check: {n} violations", "zh": "独立复核：{n} 处违规"},
-    "written": {"en": "plan written to {out}/", "zh": "方案已写入 {out}/"},
+    "unstaffed_line": N_("{case} {town}: {why}"),
+    "intro": N_("Example {county}: {townships} townships in {zones} zones, {investigators} investigators "
+                "({county_level} county-level), {cases} cases"),
+    "status": N_("Plan: {status}; {staffed} of {cases} cases staffed; {secs:.2f} s"),
+    "staffed": N_("priority-weighted cases staffed {v:g} (at most {b:g})"),
+    "max_workload": N_("largest workload {v:g} (at least {b:g})"),
+    "travel": N_("travel {v:g} min in all (at least {b:g})"),
+    "headers": [NC_("cli.demo", "case"), NC_("cli.demo", "township"), NC_("cli.demo", "village"), N_("team (lead first)"), N_("travel (min, whole team)")],
+    "lead": N_("{name} (lead)"),
+    "unstaffed": N_("Not staffed ({n}):"),
+    "none_unstaffed": N_("Not staffed: none."),
+    "check": N_("independent check: {n} violations"),
+    "written": N_("plan written to {out}/"),
 }
 
 
@@ -72,7 +70,7 @@ def plan_table(tables, result, lang: str) -> str:
                   for i, r in zip(team["investigator_id"], team["role"])]
         rows.append([case.case_id, towns.get(case.township_id) or case.township_id, case.village,
                      pick(LIST_SEP, lang).join(people), f"{team['travel_minutes'].sum():.1f}"])
-    return text_table(_TEXT["headers"][lang], rows, right=[4])
+    return text_table([tr(h, lang) for h in _TEXT["headers"]], rows, right=[4])
 
 
 @app.command()
@@ -91,7 +89,7 @@ def demo(
 
     lang = resolve_lang(lang)
     if example not in EXAMPLES:
-        raise ValueError(f"unknown example {example!r}; choose {' or '.join(EXAMPLES)}")
+        raise Refusal(N_("unknown example {got!r}; choose {choices}"), got=example, choices=" / ".join(EXAMPLES))
     tables = load(examples_dir() / example)
     result = do_staff(tables, None, SolveOptions(seed=seed, workers=workers, time_limit=time_limit))
     tw, inv = tables.townships, tables.investigators
@@ -110,8 +108,12 @@ def demo(
         towns = dict(zip(tw["township_id"], tw["name"]))
         where = dict(zip(tables.cases["case_id"], tables.cases["township_id"]))
         typer.echo(pick(_TEXT["unstaffed"], lang, n=len(result.unstaffed)))
+        from ..io.wording import reason_text
+
+        people = dict(zip(tables.investigators["investigator_id"], tables.investigators["name"]))
         for cid, why in result.unstaffed[["case_id", "reason"]].itertuples(index=False):
-            typer.echo(f"  {cid} {towns.get(where[cid]) or where[cid]}: {why}")
+            typer.echo("  " + pick(_TEXT["unstaffed_line"], lang, case=cid, town=towns.get(where[cid]) or where[cid],
+                                   why=reason_text(why, lang, people, names_only=True) if lang != "en" else why))
     else:
         typer.echo(pick(_TEXT["none_unstaffed"], lang))
     rep = do_check(tables, result.assignments)

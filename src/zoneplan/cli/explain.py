@@ -13,6 +13,7 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..i18n import N_, NC_
 from .common import EXIT_INPUT, AllowOwn, CrossCounty, Lang, MaxHops, MaxTravel, NoZones, _guard, _rules, app
 
 __all__ = ["explain", "find_person", "find_case", "Ambiguous", "NotFound"]
@@ -20,53 +21,47 @@ __all__ = ["explain", "find_person", "find_case", "Ambiguous", "NotFound"]
 RULE_ORDER = ("pool", "cross-check", "home", "kin", "declared", "team.available", "team.capacity")
 
 T = {
-    "case": {"en": "Case {id}: {place}{village}; {zone}subject {subject}",
-             "zh": "线索 {id}：{place}{village}；{zone}被调查人 {subject}"},
-    "village": {"en": ", village {v}", "zh": "，村 {v}"},
-    "zone": {"en": "zone {z}; ", "zh": "协作区 {z}；"},
-    "needs": {"en": "  team of {n}{lead}; priority {p}; workload {w}{skills}",
-              "zh": "  组人数 {n}{lead}；优先级 {p}；工作量 {w}{skills}"},
-    "needs_lead": {"en": ", needs a lead", "zh": "，需设组长"},
-    "needs_county_lead": {"en": ", escalated: needs a county-level lead", "zh": "，提级直查：需县级组长"},
-    "needs_skills": {"en": "; skills needed: {s}", "zh": "；所需专长：{s}"},
-    "person": {"en": "Person {who}: {level}, posted in {place}{zone}", "zh": "人员 {who}：{level}，工作乡镇 {place}{zone}"},
-    "person_zone": {"en": " (zone {z})", "zh": "（协作区 {z}）"},
-    "home": {"en": "  home: township {t}, village {v}", "zh": "  籍贯：乡镇 {t}，村 {v}"},
-    "yes": {"en": "Verdict: {who} MAY work on {case}: no rule excludes the pair.",
-            "zh": "结论：{who} 可以参与线索 {case}：没有任何回避或调配规则排除。"},
-    "no": {"en": "Verdict: {who} may NOT work on {case}: {n} rule(s) exclude the pair.",
-           "zh": "结论：{who} 不能参与线索 {case}：{n} 条规则排除。"},
-    "rules": {"en": "Rules", "zh": "逐条规则"},
-    "facts": {"en": "Team facts", "zh": "组队条件"},
-    "ok": {"en": "ok", "zh": "符合"}, "bad": {"en": "EXCLUDED", "zh": "排除"},
-    "pool.county": {"en": "county-level staff of {c}, the case's county", "zh": "{c}县级人员，与本案同县"},
-    "pool.zone": {"en": "posted in the case's zone {z}", "zh": "任职于本案所在协作区 {z}"},
-    "pool.travel": {"en": "{m} road minutes away; the pool reaches {r}", "zh": "车程 {m} 分钟，在调配范围（{r} 分钟）内"},
-    "cross.county": {"en": "county-level staff are exempt", "zh": "县级人员不受此限"},
-    "cross.off": {"en": "switched off (--allow-own-township)", "zh": "已关闭（--allow-own-township）"},
-    "cross.ok": {"en": "posted in {a}; the case is in {b}", "zh": "任职于 {a}，本案在 {b}"},
-    "home.ok": {"en": "home township {t}, village {v}; the case: {ct}, village {cv}",
-                "zh": "籍贯乡镇 {t}、村 {v}；本案：{ct}、村 {cv}"},
-    "kin.ok": {"en": "no relation path of {h} hop(s) or fewer to the subject {s}",
-               "zh": "与被调查人 {s} 之间没有 {h} 层以内的关系"},
-    "kin.none": {"en": "the case names no subject", "zh": "本案未填被调查人"},
-    "declared.ok": {"en": "no declared recusal for this case", "zh": "未申报回避本案"},
-    "available.ok": {"en": "available", "zh": "在岗"},
-    "capacity.ok": {"en": "{left} of {max} case places free ({cur} on hand)", "zh": "承办上限 {max} 件，在办 {cur} 件，尚可承办 {left} 件"},
-    "lead.yes": {"en": "can lead here", "zh": "可任本案组长"},
-    "lead.no_can": {"en": "cannot lead (can_lead is no)", "zh": "不能任组长（可任组长：否）"},
-    "lead.no_county": {"en": "can lead, but not here: an escalated case needs a county-level lead",
-                       "zh": "可任组长，但本案提级直查，组长须为县级人员"},
-    "lead.label": {"en": "lead", "zh": "组长"}, "skills.label": {"en": "skills", "zh": "专长"},
-    "skills.line": {"en": "{have}; the case needs {need}{cover}", "zh": "{have}；本案需要 {need}{cover}"},
-    "skills.covers": {"en": " (covers {s})", "zh": "（可满足 {s}）"},
-    "none": {"en": "none", "zh": "无"}, "colon": {"en": ": ", "zh": "："},
-    "travel.label": {"en": "travel", "zh": "车程"},
-    "travel.line": {"en": "{m} road minutes from {a} to {b}", "zh": "从 {a} 到 {b} 车程 {m} 分钟"},
-    "not_found": {"en": "no {what} {q!r} in {table}", "zh": "{table} 中没有{what} {q!r}"},
-    "did_you_mean": {"en": "; did you mean: {c}?", "zh": "；是否要找：{c}？"},
-    "ambiguous": {"en": "{n} people are named {q!r}: {c}; give the id", "zh": "有 {n} 人名为 {q!r}：{c}；请给出人员编号"},
-    "person_word": {"en": "person", "zh": "人员"}, "case_word": {"en": "case", "zh": "线索"},
+    "case": N_("Case {id}: {place}{village}; {zone}subject {subject}"),
+    "village": N_(", village {v}"),
+    "zone": N_("zone {z}; "),
+    "needs": N_("  team of {n}{lead}; priority {p}; workload {w}{skills}"),
+    "needs_lead": N_(", needs a lead"),
+    "needs_county_lead": N_(", escalated: needs a county-level lead"),
+    "needs_skills": N_("; skills needed: {s}"),
+    "person": N_("Person {who}: {level}, posted in {place}{zone}"),
+    "person_zone": N_(" (zone {z})"),
+    "home": N_("  home: township {t}, village {v}"),
+    "yes": N_("Verdict: {who} MAY work on {case}: no rule excludes the pair."),
+    "no": N_("Verdict: {who} may NOT work on {case}: {n} rule(s) exclude the pair."),
+    "rules": N_("Rules"),
+    "facts": N_("Team facts"),
+    "ok": N_("ok"), "bad": N_("EXCLUDED"),
+    "pool.county": N_("county-level staff of {c}, the case's county"),
+    "pool.zone": N_("posted in the case's zone {z}"),
+    "pool.travel": NC_("cli.explain", "{m} road minutes away; the pool reaches {r}"),
+    "cross.county": N_("county-level staff are exempt"),
+    "cross.off": N_("switched off (--allow-own-township)"),
+    "cross.ok": NC_("cli.explain", "posted in {a}; the case is in {b}"),
+    "home.ok": N_("home township {t}, village {v}; the case: {ct}, village {cv}"),
+    "kin.ok": N_("no relation path of {h} hop(s) or fewer to the subject {s}"),
+    "kin.none": N_("the case names no subject"),
+    "declared.ok": N_("no declared recusal for this case"),
+    "available.ok": N_("available"),
+    "capacity.ok": N_("{left} of {max} case places free ({cur} on hand)"),
+    "lead.yes": N_("can lead here"),
+    "lead.no_can": N_("cannot lead (can_lead is no)"),
+    "lead.no_county": N_("can lead, but not here: an escalated case needs a county-level lead"),
+    "lead.label": N_("lead"), "skills.label": NC_("cli.explain", "skills"),
+    "skills.line": N_("{have}; the case needs {need}{cover}"),
+    "skills.no_need": N_("{have}; the case needs no particular skill"),
+    "skills.covers": N_(" (covers {s})"),
+    "none": N_("none"), "colon": N_(": "),
+    "travel.label": NC_("cli.explain", "travel"),
+    "travel.line": N_("{m} road minutes from {a} to {b}"),
+    "not_found": N_("no {what} {q!r} in {table}"),
+    "did_you_mean": N_("; did you mean: {c}?"),
+    "ambiguous": N_("{n} people are named {q!r}: {c}; give the id"),
+    "person_word": N_("person"), "case_word": NC_("cli.explain", "case"),
 }
 
 
@@ -155,9 +150,10 @@ def explain(
 ) -> None:
     """Why PERSON may or may not work on CASE: every rule with its detail (and kin path), plus team facts."""
     from .. import build_eligibility, load
-    from ..i18n import pick, resolve_lang
+    from ..i18n import lang_for, pick
+    from ..io.wording import ERROR, clause_sep, list_sep, table_label
 
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     tables = load(data_dir)
     tw = tables.townships
@@ -166,14 +162,15 @@ def explain(
         pid = find_person(tables.investigators, person, places)
         cid = find_case(tables.cases, case)
     except Ambiguous as exc:
-        typer.echo("error: " + pick(T["ambiguous"], lang, n=len(exc.candidates), q=exc.query,
-                                    c="; ".join(exc.candidates)), err=True)
+        typer.echo(pick(ERROR, lang, msg=pick(T["ambiguous"], lang, n=len(exc.candidates), q=exc.query,
+                                              c=clause_sep(lang).join(exc.candidates))), err=True)
         raise typer.Exit(EXIT_INPUT)
     except NotFound as exc:
-        msg = pick(T["not_found"], lang, what=pick(T[f"{exc.what}_word"], lang), q=exc.query, table=exc.table)
+        msg = pick(T["not_found"], lang, what=pick(T[f"{exc.what}_word"], lang), q=exc.query,
+                   table=table_label(exc.table, lang))
         if exc.candidates:
-            msg += pick(T["did_you_mean"], lang, c=", ".join(exc.candidates))
-        typer.echo("error: " + msg, err=True)
+            msg += pick(T["did_you_mean"], lang, c=list_sep(lang).join(exc.candidates))
+        typer.echo(pick(ERROR, lang, msg=msg), err=True)
         raise typer.Exit(EXIT_INPUT)
     el = build_eligibility(tables, rules)
     for line in explain_lines(tables, el, pid, cid, lang):
@@ -183,7 +180,7 @@ def explain(
 def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
     """The explanation of one (person, case) pair as printable lines."""
     from ..i18n import pick
-    from ..io.wording import detail_text, level_word, rule_label
+    from ..io.wording import detail_text, level_word, list_sep, name_id, rule_label
     from ..io.xlsx import display_width
 
     def t(key: str, **kw: object) -> str:
@@ -193,7 +190,7 @@ def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
     names = {t_: n for t_, n in zip(tw["township_id"], tw["name"])}
 
     def place(x: str) -> str:
-        return f"{names[x]} ({x})" if names.get(x) and names[x] != x else (x or "-")
+        return name_id(names.get(x, ""), x, lang) if x else "-"
 
     people = dict(zip(inv["investigator_id"], inv["name"]))
     p = inv.loc[inv["investigator_id"] == pid].iloc[0]
@@ -207,7 +204,7 @@ def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
           zone=t("zone", z=zone[c["township_id"]]) if zone.get(c["township_id"]) else "", subject=c["subject_id"] or "-"),
         t("needs", n=int(c["team_size"]), p=int(c["priority"]), w=f"{c['workload']:g}",
           lead=t("needs_county_lead") if bool(c["escalated"]) else t("needs_lead") if lead_needed else "",
-          skills=t("needs_skills", s="; ".join(c["required_skills"])) if c["required_skills"] else ""),
+          skills=t("needs_skills", s=list_sep(lang).join(c["required_skills"])) if c["required_skills"] else ""),
         t("person", who=who, level=level_word(p["level"], lang), place=place(p["township_id"]),
           zone=t("person_zone", z=zone[p["township_id"]]) if zone.get(p["township_id"]) else ""),
         t("home", t=place(p["home_township"]) if p["home_township"] else t("none"), v=p["home_village"] or t("none")),
@@ -255,11 +252,13 @@ def explain_lines(tables, el, pid: str, cid: str, lang: str) -> list[str]:
     else:
         lead = t("lead.yes")
     out.append(f"  {t('lead.label')}{t('colon')}{lead}")
-    have = "; ".join(p["skills"]) or t("none")
+    sep = list_sep(lang)
+    have = sep.join(p["skills"]) or t("none")
     need = list(c["required_skills"])
     covers = [s for s in need if s in p["skills"]]
-    out.append(f"  {t('skills.label')}{t('colon')}" + t("skills.line", have=have, need="; ".join(need) or t("none"),
-                                                cover=t("skills.covers", s="; ".join(covers)) if covers else ""))
+    line = (t("skills.line", have=have, need=sep.join(need), cover=t("skills.covers", s=sep.join(covers)) if covers
+              else "") if need else t("skills.no_need", have=have))
+    out.append(f"  {t('skills.label')}{t('colon')}" + line)
     out.append(f"  {t('travel.label')}{t('colon')}" + t("travel.line", m=f"{minutes:.0f}", a=place(p["township_id"]),
                                                 b=place(c["township_id"])))
     return out

@@ -7,8 +7,10 @@ from typing import Optional
 
 import typer
 
+from ..i18n import N_, NC_, tr
+from .present import status_line, status_word, written_line
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, DetTime, Lang, MaxHops, Seed, Strict, TimeLimit, report_violations,
-                     Verbose, Workers, _guard, _setup_logging, app)
+                     Verbose, Workers, _guard, _lang_of, _setup_logging, app)
 
 Reviewers = typer.Option(1, "--reviewers", help="Reviewers per case (default 1: one county-level reviewer who did "
                                                  "not investigate the case).")
@@ -38,7 +40,7 @@ def review(
 ) -> None:
     """乡案县审: assign county-level reviewers to every staffed case of PLAN_DIR."""
     from .. import load
-    from ..i18n import resolve_lang
+    from ..i18n import lang_for
     from ..io.plan import read_assignments
     from ..io.review import review_files
     from ..io.write import write_outputs
@@ -46,7 +48,7 @@ def review(
     from ..reviewing import review as do_review
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     opts = _review_options(reviewers, max_reviews, time_limit, deterministic_time, seed)
     rules = RuleOptions(max_hops=max_hops, allow_own_township=allow_own_township)
     tables = load(data_dir, strict=strict)
@@ -55,11 +57,9 @@ def review(
     files = review_files(result, tables, plan, lang)
     write_outputs(out, files)
     typer.echo(files["summary.txt"].decode("utf-8").rstrip())
-    levels = "; ".join(f"{lv.name} {lv.value:g} (bound {'-' if lv.bound is None else f'{lv.bound:g}'})"
-                       for lv in result.levels.values())
-    typer.echo(f"status {result.status}: {levels}; {result.wall_time:.2f}s")
-    typer.echo(f"written to {out}/ (reviews.csv, unreviewed.csv, review_load.csv, report.json, summary.txt, "
-               f"review.xlsx)")
+    typer.echo(status_line(result.status, result.levels.values(), result.wall_time, lang, bounds=True))
+    typer.echo(written_line(out, ["reviews.csv", "unreviewed.csv", "review_load.csv", "report.json", "summary.txt",
+                                  "review.xlsx"], lang))
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -82,20 +82,19 @@ def check_review(
     from ..options import RuleOptions
     from ..reviewing import ReviewOptions, check_reviews
 
+    lang = _lang_of({"lang": lang, "data_dir": data_dir})
     tables = load(data_dir, strict=strict)
     plan = read_assignments(plan_dir, tables)
     reviews = read_reviews(review_dir, tables)
     report = check_reviews(tables, plan, reviews, ReviewOptions(reviewers_per_case=reviewers, max_reviews=max_reviews),
                            RuleOptions(max_hops=max_hops, allow_own_township=allow_own_township))
-    report_violations(report, out, "reviewed", ("reviewed", "max_reviews", "travel"))
+    report_violations(report, out, "reviewed", ("reviewed", "max_reviews", "travel"), lang)
 
 
 _LEAD_TEXT = {
-    "headers": {"en": ["zone", "townships", "villages", "leader", "office"],
-                "zh": ["协作区", "乡镇（街道）", "村（社区）数", "牵头领导", "联系科室"]},
-    "title": {"en": "1+1+N: {n} zones, each with one leader and one office of its county",
-              "zh": "1+1+N：{n} 个协作区，每区 1 名县纪委监委领导牵头、1 个纪检监察室联系"},
-    "conflict": {"en": " (from the zone)", "zh": "（籍贯在本区）"},
+    "headers": [N_("zone"), NC_("cli.living", "townships"), NC_("lead table", "villages"), N_("leader"), N_("office")],
+    "title": N_("1+1+N: {n} zones, each with one leader and one office of its county"),
+    "conflict": N_(" (from the zone)"),
 }
 
 
@@ -109,7 +108,7 @@ def _lead_text(res, lang: str) -> str:
         rows.append([r.zone, pick(LIST_SEP, lang).join(r.township_names.split(";")), r.villages,
                      (r.leader_name + (mark if r.leader_conflict is True else "")) if r.leader else "-",
                      (r.office_name + (mark if r.office_conflict is True else "")) if r.office else "-"])
-    return pick(_LEAD_TEXT["title"], lang, n=len(rows)) + "\n" + text_table(_LEAD_TEXT["headers"][lang], rows,
+    return pick(_LEAD_TEXT["title"], lang, n=len(rows)) + "\n" + text_table([tr(h, lang) for h in _LEAD_TEXT["headers"]], rows,
                                                                           right=[2])
 
 
@@ -127,7 +126,7 @@ def lead(
 ) -> None:
     """1+1+N: give every zone one county leader and one county office, balanced, none from the zone's townships."""
     from .. import load
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..io.side import read_zoning, with_leadership, zoning_table
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..leadership import LeadershipOptions, assign_leadership
@@ -135,7 +134,7 @@ def lead(
     from ..zoning.adapter import current_zoning, zoning_input
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     tables = load(data_dir, require=("townships",), strict=strict)
     zoning = read_zoning(zones, tables) if zones is not None else current_zoning(tables)
     res = assign_leadership(tables, zoning, LeadershipOptions(time_limit=time_limit, seed=seed))
@@ -145,33 +144,25 @@ def lead(
                                          sorted(tables.sources.items())}}
     files = {"zones.csv": frame_to_csv_bytes(table), "leadership.csv": frame_to_csv_bytes(res.zones),
              "report.json": json_bytes(report)}
-    files.update(zoning_map_files(inp, table, stem="map", title=data_dir.name, subtitle="1+1+N", lang=lang,
-                                  boundaries=tables.boundaries))
+    files.update(zoning_map_files(inp, table, stem="map", subtitle="1+1+N", lang=lang, boundaries=tables.boundaries))
     write_outputs(out, files)
     typer.echo(_lead_text(res, lang))
     for e in (res.explanations_zh if lang == "zh" else res.explanations):
         typer.echo(f"  {e}")
-    levels = "; ".join(f"{lv.name} {lv.value:g}" for lv in res.levels.values())
-    typer.echo(f"status {res.status}: {levels}; {res.wall_time:.2f}s")
-    typer.echo(f"written to {out}/ (zones.csv, leadership.csv, report.json, {pick({'en': 'maps', 'zh': '地图'}, lang)})")
+    typer.echo(status_line(res.status, res.levels.values(), res.wall_time, lang))
+    typer.echo(written_line(out, ["zones.csv", "leadership.csv", "report.json", *sorted(f for f in files
+                                                                                      if f.endswith(".png"))], lang))
     if res.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
 
 _AREA_TEXT = {
-    "title": {"en": "Supervision areas (监督片区): {z} zones, {a} areas, {v} villages; balanced by {w}",
-              "zh": "监督片区：{z} 个协作区，{a} 个片区，{v} 个村（社区）；按{w}均衡"},
-    "weight": {"households": {"en": "households", "zh": "户数"}, "population": {"en": "population", "zh": "人口"},
-               "villages": {"en": "villages", "zh": "村数"}},
-    "headers": {"en": ["zone", "villages", "areas", "largest", "smallest", "bound", "gap", "status"],
-                "zh": ["协作区", "村数", "片区数", "最大片区", "最小片区", "下界", "差距", "求解状态"]},
-    "summary_headers": {"en": ["zone", "area", "villages", "weight", "liaisons", "townships", "liaison names"],
-                        "zh": ["协作区", "片区", "村数", "户数/人口", "联络员数", "涉及乡镇", "联络员"]},
-    "village_headers": {"en": ["Village id", "Village", "Township id", "Township", "Zone", "Area", "Households",
-                               "Population", "Liaison", "Liaison's name", "Area villages", "Area weight",
-                               "Area liaisons"],
-                        "zh": ["村编号", "村名称", "乡镇编号", "所属乡镇", "协作区", "片区", "户数", "人口", "村级监督联络员",
-                               "联络员姓名", "片区村数", "片区户数/人口", "片区联络员数"]},
+    "title": N_("Supervision areas (监督片区): {z} zones, {a} areas, {v} villages; balanced by {w}"),
+    "weight": {"households": NC_("cli.living", "households"), "population": N_("population"),
+               "villages": NC_("cli.living", "villages")},
+    "headers": [N_("zone"), NC_("cli.living", "villages"), N_("areas"), N_("largest"), N_("smallest"), N_("bound"), NC_("cli.living", "gap"), NC_("cli.living", "status")],
+    "summary_headers": [N_("zone"), N_("area"), NC_("cli.living", "villages"), N_("weight"), N_("liaisons"), NC_("area table", "townships"), N_("liaison names")],
+    "village_headers": [N_("Village id"), NC_("cli.living", "Village"), N_("Township id"), NC_("cli.living", "Township"), N_("Zone"), N_("Area"), N_("Households"), N_("Population"), N_("Liaison"), N_("Liaison's name"), N_("Area villages"), N_("Area weight"), N_("Area liaisons")],
 }
 
 
@@ -200,7 +191,7 @@ def areas(
     """Split each zone's villages into 3-5 contiguous supervision areas (监督片区), balanced by households."""
     from .. import load
     from ..areas import AreaOptions, supervision_areas
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..io.side import read_zoning
     from ..io.tablebook import table_workbook
     from ..io.wording import yes_no
@@ -212,7 +203,7 @@ def areas(
     import pandas as pd
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     opts = AreaOptions(min_areas=min_areas, max_areas=max_areas, villages_per_area=villages_per_area, areas=n_areas,
                        exact_villages=exact_villages, deterministic_time=deterministic_time, time_limit=time_limit,
                        workers=workers, seed=seed)
@@ -225,19 +216,19 @@ def areas(
         return "" if v is None or pd.isna(v) else f"{int(v):,}"
 
     rows = [[r.zone, r.villages, r.areas, cell(r.largest), cell(r.smallest), cell(r.largest_bound),
-             "" if pd.isna(r.gap) else f"{r.gap:.2%}", r.status] for r in pz.itertuples(index=False)]
+             "" if pd.isna(r.gap) else f"{r.gap:.2%}", status_word(r.status, lang)] for r in pz.itertuples(index=False)]
     head = pick(_AREA_TEXT["title"], lang, z=len(pz), a=int(pz["areas"].sum()), v=int(pz["villages"].sum()),
                 w=pick(_AREA_TEXT["weight"][res.weight], lang))
-    text = head + "\n" + text_table(_AREA_TEXT["headers"][lang], rows, right=[1, 2, 3, 4, 5, 6])
+    text = head + "\n" + text_table([tr(h, lang) for h in _AREA_TEXT["headers"]], rows, right=[1, 2, 3, 4, 5, 6])
     report = {**res.report(), "inputs": {n: {"file": s.path, "sha256": s.sha256} for n, s in
                                          sorted(tables.sources.items())}}
     sheet_summary = summary.copy()
-    sheet_summary.columns = _AREA_TEXT["summary_headers"][lang]
+    sheet_summary.columns = [tr(h, lang) for h in _AREA_TEXT["summary_headers"]]
     sheet_villages = res.areas.assign(liaison=[yes_no(bool(x), lang) for x in res.areas["liaison"]])
-    sheet_villages.columns = _AREA_TEXT["village_headers"][lang]
+    sheet_villages.columns = [tr(h, lang) for h in _AREA_TEXT["village_headers"]]
     book = table_workbook(head, [*(text.splitlines()[1:]), *(res.explanations_zh if lang == "zh" else res.explanations)],
-                          [(pick({"en": "Areas", "zh": "监督片区"}, lang), sheet_summary),
-                           (pick({"en": "Villages", "zh": "村（社区）"}, lang), sheet_villages)], lang)
+                          [(pick(N_("Areas"), lang), sheet_summary),
+                           (pick(N_("Villages"), lang), sheet_villages)], lang)
     files = {"areas.csv": frame_to_csv_bytes(res.areas), "area_summary.csv": frame_to_csv_bytes(summary),
              "report.json": json_bytes(report), "areas.xlsx": book}
     if res.feasible or (res.areas["area"] != "").any():
@@ -246,7 +237,7 @@ def areas(
     typer.echo(text)
     for e in (res.explanations_zh if lang == "zh" else res.explanations):
         typer.echo(f"  {e}")
-    typer.echo(f"status {res.status}; {res.wall_time:.2f}s; written to {out}/ "
-               f"({', '.join(sorted(files))})")
+    typer.echo(status_line(res.status, (), res.wall_time, lang))
+    typer.echo(written_line(out, sorted(files), lang))
     if res.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)

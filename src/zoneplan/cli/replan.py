@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, lang_for, resolve_lang, tr
 from ..io.wording import CHANGE_WORDS
 from .common import MaxHops, MaxPerTownship, MaxTravel, AllowOwn, CrossCounty, NoZones, TeamKinHops, _guard, _rules, app
 
@@ -24,38 +24,36 @@ History = typer.Option(None, "--history", help="Keep a dated copy of the plan, w
 Lang = typer.Option(None, "--lang", help="zh or en (default: ZONEPLAN_LANG or the system locale).")
 
 TEXT = {
-    "teams": {"en": "{n} team(s) changed", "zh": "{n} 个办案组有变动"},
-    "people": {"en": "{n} investigator(s) left or joined a team", "zh": "{n} 名干部调出或调入办案组"},
-    "none": {"en": "the two plans are the same", "zh": "两个方案相同"},
-    "summary": {"en": "memberships: {kept} kept, {added} added, {removed} removed, {role_changes} role change(s)",
-                "zh": "组员：保留 {kept}，新增 {added}，移出 {removed}，组长变更 {role_changes}"},
-    "written": {"en": "written to {out}/ (diff.csv, teams.csv, people.csv)",
-                "zh": "已写入 {out}/（diff.csv、teams.csv、people.csv）"},
-    "no_data": {"en": "(no --data: reasons are not computed, only the moves)",
-                "zh": "（未给出 --data：只列出调动，不分析原因）"},
-    "history": {"en": "{n} plan(s) in {dir}", "zh": "{dir} 中共有 {n} 个方案"},
-    "kept_in": {"en": "plan kept in the history: {path}", "zh": "方案已存入历史：{path}"},
+    "teams": N_("{n} team(s) changed"),
+    "people": N_("{n} investigator(s) left or joined a team"),
+    "none": N_("the two plans are the same"),
+    "summary": N_("memberships: {kept} kept, {added} added, {removed} removed, {role_changes} role change(s)"),
+    "written": N_("written to {out}/ (diff.csv, teams.csv, people.csv)"),
+    "no_data": N_("(no --data: reasons are not computed, only the moves)"),
+    "history": N_("{n} plan(s) in {dir}"),
+    "kept_in": N_("plan kept in the history: {path}"),
 }
 
 HEAD = {
-    "case_id": {"en": "case", "zh": "案件"}, "status": {"en": "status", "zh": "状态"},
-    "before": {"en": "before", "zh": "原组员"}, "after": {"en": "after", "zh": "现组员"},
-    "added": {"en": "added", "zh": "新增"}, "removed": {"en": "removed", "zh": "移出"},
-    "investigator_id": {"en": "investigator", "zh": "干部"}, "left": {"en": "left", "zh": "调出案件"},
-    "joined": {"en": "joined", "zh": "调入案件"}, "reason": {"en": "reason", "zh": "原因"},
-    "entry": {"en": "entry", "zh": "记录"}, "created_utc": {"en": "created (UTC)", "zh": "生成时间 (UTC)"},
-    "staffed": {"en": "staffed", "zh": "已配备"}, "changes": {"en": "changes", "zh": "变动"},
-    "input_hash": {"en": "inputs", "zh": "输入哈希"},
+    "case_id": NC_("cli.replan", "case"), "status": NC_("cli.replan", "status"),
+    "before": N_("before"), "after": N_("after"),
+    "added": N_("added"), "removed": N_("removed"),
+    "investigator_id": N_("investigator"), "left": N_("left"),
+    "joined": N_("joined"), "reason": NC_("cli.replan", "reason"),
+    "entry": N_("entry"), "created_utc": N_("created (UTC)"),
+    "staffed": NC_("cli.replan", "staffed"), "changes": N_("changes"),
+    "input_hash": N_("inputs"),
 }
 
 WORDS = {
-    **{k: v["zh"] for k, v in CHANGE_WORDS.items()},
-    "changed": "有变动", "new": "新案件", "dropped": "未再配备", "OPTIMAL": "最优", "FEASIBLE": "可行",
+    **CHANGE_WORDS,
+    "changed": N_("changed"), "new": N_("new case"), "dropped": N_("not staffed again"),
+    "OPTIMAL": N_("optimal"), "FEASIBLE": N_("feasible"),
 }
 
 
 def _word(v: Any, lang: str) -> Any:
-    return WORDS.get(v, v) if lang == "zh" and isinstance(v, str) else v
+    return tr(WORDS[v], lang) if lang == "zh" and isinstance(v, str) and v in WORDS else v
 
 
 def _show(frame, lang: str) -> str:
@@ -85,13 +83,12 @@ def replan_args(previous: Optional[Path], lock: Optional[list[str]], forbid: Opt
     return out
 
 
-def keep_history(history: Path, out: Path, tables, result) -> Path:
-    """Copy the plan written to ``out`` into the history and say where."""
-    from ..i18n import default_lang
+def keep_history(history: Path, out: Path, tables, result, lang: str = "en") -> Path:
+    """Copy the plan written to ``out`` into the history and say where (in ``lang``)."""
     from ..io.history import save_entry
 
     path = save_entry(history, out, tables, result)
-    typer.echo(pick(TEXT["kept_in"], default_lang(), path=path))
+    typer.echo(pick(TEXT["kept_in"], lang, path=path))
     return path
 
 
@@ -113,7 +110,7 @@ def diff(
     from ..io.history import resolve_plan
     from ..io.write import check_output_dir, frame_to_csv_bytes, write_outputs
 
-    lg = resolve_lang(lang)
+    lg = lang_for(lang, data)
     if out is not None:
         check_output_dir(out)
     tables = load(data) if data is not None else None

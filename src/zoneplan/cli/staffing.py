@@ -9,6 +9,8 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..errors import Refusal
+from ..i18n import N_, NC_
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxPerTownship, MaxTravel,
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
@@ -27,7 +29,7 @@ def _zoned(tables, zones: Optional[Path], no_zones: bool):
     from ..compare import tables_under_zoning
 
     if no_zones:
-        raise ValueError("--zones and --no-zones exclude each other")
+        raise Refusal(N_("--zones and --no-zones exclude each other"))
     return tables_under_zoning(tables, zones)
 
 
@@ -52,13 +54,13 @@ def staff(
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..io.plan import write_plan
     from ..io.write import check_output_dir
     from ..runner import Cancel, fault_point
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
                    max_per_township)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
@@ -66,14 +68,14 @@ def staff(
     if scheduler:
         require_cluster("staff --scheduler")
     if reports not in LAYOUTS:
-        raise ValueError(f"--reports expects one of {', '.join(LAYOUTS)}, got {reports!r}")
+        raise Refusal(N_("--reports expects one of {choices}, got {got!r}"), choices=" / ".join(LAYOUTS), got=reports)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     fault_point("after-load")
-    _print_quality(tables, lang, gaps_only=False)
+    _print_quality(tables, lang, notes_in=pick(_SUMMARY["quality_sheet"], lang))
     extra = replan_args(previous, lock, forbid, locks_file, tables)
     if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
-        raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: "
-                         "re-plan on this machine")
+        raise Refusal(N_("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: re-plan on this "
+                         "machine"))
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
     cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
@@ -89,7 +91,8 @@ def staff(
             result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, **extra)
     fault_point("before-write")
     write_plan(result, tables, out, lang=lang, layout=reports)
-    _print_summary(result, lang)
+    _print_summary(result, lang, people=dict(zip(tables.investigators["investigator_id"],
+                                                 tables.investigators["name"])))
     if split_by_county(tables, reports):
         typer.echo(pick(_SUMMARY["written_split"], lang, out=out, n=tables.townships["county"].nunique()))
     else:
@@ -97,54 +100,56 @@ def staff(
     if result.changes is not None:
         typer.echo(pick(_SUMMARY["changes_file"], lang))
     if history is not None:
-        keep_history(history, out, tables, result)
+        keep_history(history, out, tables, result, lang)
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
 
 _SUMMARY = {
-    "head": {"en": "status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s",
-             "zh": "状态 {status}（{words}）：已配置 {staffed} 件，未配置 {unstaffed} 件，用时 {secs:.2f} 秒"},
-    "level": {"en": "  {name:<28} {value:>12}   bound {bound:>12}   gap {gap}",
-              "zh": "  {name:<16} {value:>12}   最优界 {bound:>12}   差距 {gap}"},
-    "changes": {"en": "versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
-                      "{lead_changes} lead change(s)",
-                "zh": "与原方案相比：保留组员 {kept} 人次，新增 {added}，移出 {removed}，组长变更 {lead_changes} 处"},
-    "written_split": {"en": "plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; counties/: a "
-                            "workbook and a report per county; assignments.csv, unstaffed.csv, workload.csv, "
-                            "report.json)",
-                      "zh": "方案已写入 {out}/（plan.xlsx、plan.html 为 {n} 个县区的汇总索引，counties 文件夹中为各县区的"
-                            "工作簿和报告；assignments.csv、unstaffed.csv、workload.csv、report.json 供程序读取）"},
-    "changes_file": {"en": "what changed, membership by membership, with the reason: changes.csv",
-                     "zh": "逐人变动及原因见 changes.csv"},
-    "unstaffed": {"en": "not staffed:", "zh": "未配置的线索："},
-    "more": {"en": "  ... and {n} more (unstaffed.csv, plan.xlsx)", "zh": "  ……另有 {n} 件（见 unstaffed.csv、plan.xlsx）"},
-    "written": {"en": "plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, workload.csv, "
-                      "report.json)",
-                "zh": "方案已写入 {out}/（plan.xlsx、plan.html 供阅读；assignments.csv、unstaffed.csv、workload.csv、"
-                      "report.json 供程序读取）"},
+    "head": N_("status {status} ({words}): {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
+    "head_people": N_("{short}: {staffed} case(s) staffed, {unstaffed} unstaffed, {secs:.2f}s"),
+    "bound": N_("bound"), "gap": N_("gap"),
+    "quality_sheet": N_("the sheet Data quality of plan.xlsx"),
+    "changes": N_("versus the previous plan: {kept} membership(s) kept, {added} added, {removed} removed, "
+                  "{lead_changes} lead change(s)"),
+    "written_split": N_("plan written to {out}/ (plan.xlsx, plan.html: the index of {n} counties; "
+                        "counties/: a workbook and a report per county; assignments.csv, unstaffed.csv, "
+                        "workload.csv, report.json)"),
+    "changes_file": N_("what changed, membership by membership, with the reason: changes.csv"),
+    "unstaffed": N_("not staffed:"),
+    "more": N_("  ... and {n} more (unstaffed.csv, plan.xlsx)"),
+    "written": N_("plan written to {out}/ (plan.xlsx, plan.html; assignments.csv, unstaffed.csv, "
+                  "workload.csv, report.json)"),
 }
 
 
-def _print_summary(result, lang: str = "en", show: int = 10) -> None:
+def _print_summary(result, lang: str = "en", show: int = 10, people: dict[str, str] | None = None) -> None:
     """The run in a few lines, in ``lang``: status, each level, and why cases were not staffed."""
     from ..i18n import pick
-    from ..io.wording import LEVEL_NAMES, STATUS_WORDS, reason_text
+    from ..io.wording import LEVEL_NAMES, STATUS_SHORT, STATUS_WORDS, reason_text
 
     status = str(result.status)
-    typer.echo(pick(_SUMMARY["head"], lang, status=status, words=pick(STATUS_WORDS.get(status, {"en": status}), lang),
+    # English keeps the status code first (scripts read it); other languages say it in words
+    head = _SUMMARY["head"] if lang == "en" else _SUMMARY["head_people"]
+    typer.echo(pick(head, lang, status=status, words=pick(STATUS_WORDS.get(status, status), lang),
+                    short=pick(STATUS_SHORT.get(status, status), lang),
                     staffed=result.staffed_cases, unstaffed=len(result.unstaffed), secs=result.wall_time))
     if result.change_summary is not None:
         typer.echo(pick(_SUMMARY["changes"], lang, **result.change_summary))
-    for lv in result.levels.values():
-        typer.echo(pick(_SUMMARY["level"], lang, name=pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
-                        value=f"{lv.value:g}", bound="-" if lv.bound is None else f"{lv.bound:g}",
-                        gap="-" if lv.gap is None else f"{lv.gap:.2%}"))
+    from .present import text_table
+
+    rows = [[pick(LEVEL_NAMES.get(lv.name, lv.name), lang), f"{lv.value:g}", pick(_SUMMARY["bound"], lang),
+             "-" if lv.bound is None else f"{lv.bound:g}", pick(_SUMMARY["gap"], lang),
+             "-" if lv.gap is None else f"{lv.gap:.2%}"] for lv in result.levels.values()]
+    if rows:  # padded by display width: Chinese names take two columns a character
+        table = text_table([""] * 6, rows, right=[1, 3, 5]).splitlines()[1:]
+        typer.echo("\n".join("  " + line for line in table))
     un = result.unstaffed
+    people = people or {}
     if len(un):
         typer.echo(pick(_SUMMARY["unstaffed"], lang))
         for case, reason in un[["case_id", "reason"]].head(show).itertuples(index=False):
-            typer.echo(f"  {case}: {reason_text(reason, lang)}")
+            typer.echo(f"  {case}: {reason_text(reason, lang, people, names_only=True)}")
         if len(un) > show:
             typer.echo(pick(_SUMMARY["more"], lang, n=len(un) - show))
 
@@ -164,12 +169,13 @@ def check(
     from .. import check as do_check, load
     from ..io.plan import read_assignments
 
+    lang = _lang_of({"lang": lang, "data_dir": data_dir})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
                    max_per_township)
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     plan = read_assignments(plan_dir, tables)
     report = do_check(tables, plan, rules)
-    report_violations(report, out, "staffed", ("staffed", "max_workload", "travel"))
+    report_violations(report, out, "staffed", ("staffed", "max_workload", "travel"), lang)
 
 
 @app.command()
@@ -184,19 +190,21 @@ def validate(
 ) -> None:
     """Check the input and summarise it: counts, data quality, per-case eligible pool, hopeless cases."""
     from .. import load
+    from ..i18n import pick
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..staffing import build_instance
     from ..staffing.explain import precheck
 
-    lang = _lang_of({"lang": lang})
+    lang = _lang_of({"lang": lang, "data_dir": data_dir})
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones)
     t = _zoned(load(data_dir, strict=strict), zones, no_zones)
-    typer.echo(f"input OK: {len(t.townships)} townships in {t.townships['county'].nunique()} county(ies), "
-               f"{(t.townships['zone'] != '').sum()} with a zone ({t.townships.loc[t.townships['zone'] != '', 'zone'].nunique()} zones); "
-               f"{len(t.investigators)} investigators ({(t.investigators['level'] == 'county').sum()} county-level); "
-               f"{len(t.cases)} cases; {len(t.relations)} relations; {len(t.conflicts)} declared conflicts; "
-               f"adjacency {'given' if t.adjacency is not None else 'derived from coordinates'}; "
-               f"travel {'given' if t.travel is not None else 'estimated from coordinates'}")
+    tw, inv = t.townships, t.investigators
+    typer.echo(pick(_VALIDATE["ok"], lang, n=len(tw), c=tw["county"].nunique(), zoned=int((tw["zone"] != "").sum()),
+                    zones=tw.loc[tw["zone"] != "", "zone"].nunique(), people=len(inv),
+                    county_level=int((inv["level"] == "county").sum()), cases=len(t.cases),
+                    relations=len(t.relations), declared=len(t.conflicts),
+                    adjacency=pick(_VALIDATE["given" if t.adjacency is not None else "derived"], lang),
+                    travel=pick(_VALIDATE["given" if t.travel is not None else "estimated"], lang)))
     _print_quality(t, lang, gaps_only=False)
     inst = build_instance(t, rules)
     el = inst.eligibility
@@ -205,17 +213,47 @@ def validate(
     counts["team_size"] = t.cases["team_size"].to_numpy()
     counts["staffable_alone"] = ["no" if c in pre else "maybe" for c in range(len(counts))]
     counts["reason"] = [pre.get(c, "") for c in range(len(counts))]
-    show = counts[["case_id", "team_size", "pool", "eligible", "cross-check", "home", "kin", "declared",
-                   "team.available", "team.capacity"]]
-    typer.echo(f"{el.n_pairs} eligible (investigator, case) pairs out of {int(el.pool_size.sum())} in the pools")
-    with pd.option_context("display.max_rows", 60, "display.width", 160):
-        typer.echo(show.to_string(index=False))
+    cols = ["case_id", "team_size", "pool", "eligible", "cross-check", "home", "kin", "declared", "team.available",
+            "team.capacity"]
+    show = counts[cols]
+    typer.echo(pick(_VALIDATE["pairs"], lang, k=el.n_pairs, n=int(el.pool_size.sum())))
+    if lang == "en":
+        with pd.option_context("display.max_rows", 60, "display.width", 160):
+            typer.echo(show.to_string(index=False))
+    else:
+        from .present import text_table
+
+        rows = show.head(60).values.tolist()
+        typer.echo(text_table([pick(_POOL_COLUMNS[c], lang) for c in cols], rows, right=list(range(1, len(cols)))))
+        if len(show) > 60:
+            typer.echo(pick(_SUMMARY["more"], lang, n=len(show) - 60))
     if out is not None:
         write_outputs(out, {"pools.csv": frame_to_csv_bytes(counts),
                             "data_quality.json": json_bytes(t.quality.to_dict())})
     if pre:
-        typer.echo(f"{len(pre)} case(s) cannot be staffed before solving:")
+        from ..io.wording import reason_text
+
+        names = dict(zip(inv["investigator_id"], inv["name"]))
+        typer.echo(pick(_VALIDATE["hopeless"], lang, n=len(pre)))
         for c, why in sorted(pre.items()):
-            typer.echo(f"  {el.case_ids[c]}: {why}")
+            whole = why if why.startswith("cannot be staffed at all") else "cannot be staffed at all: " + why
+            typer.echo(f"  {el.case_ids[c]}: {reason_text(whole, lang, names, True)}" if lang != "en"
+                       else f"  {el.case_ids[c]}: {why}")
+
+
+_VALIDATE = {
+    "ok": N_("input OK: {n} townships in {c} county(ies), {zoned} with a zone ({zones} zones); {people} investigators "
+             "({county_level} county-level); {cases} cases; {relations} relations; {declared} declared conflicts; "
+             "adjacency {adjacency}; travel {travel}"),
+    "given": N_("given"), "derived": N_("derived from coordinates"), "estimated": N_("estimated from coordinates"),
+    "pairs": N_("{k} eligible (investigator, case) pairs out of {n} in the pools"),
+    "hopeless": N_("{n} case(s) cannot be staffed before solving:"),
+}
+_POOL_COLUMNS = {
+    "case_id": NC_("column", "Case"), "team_size": NC_("column", "Team size"), "pool": N_("nearby"),
+    "eligible": N_("eligible"), "cross-check": N_("posted locally"), "home": N_("from there"),
+    "kin": N_("related to the subject"), "declared": N_("declared"), "team.available": N_("unavailable"),
+    "team.capacity": N_("full"),
+}
 
 

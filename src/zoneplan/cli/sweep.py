@@ -8,6 +8,8 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..i18n import N_, NC_, tr
+from .present import written_line
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order, Strict,
                      TimeLimit, Verbose, Weights, _guard, _Progress, _rules, _setup_logging, _solve_opts, app, require_cluster)
 
@@ -18,20 +20,19 @@ Scheduler = typer.Option(None, "--scheduler", help="Address of a running Dask sc
                                                    "to run on instead of a local cluster.")
 
 _TEXT = {
-    "head": {"en": ["scenario", "zones", "staffed", "weighted", "max load", "travel", "lost mean", "lost worst",
-                    "changes mean", ""],
-             "zh": ["方案", "协作区", "已配置", "加权", "最大工作量", "出行分钟", "平均损失", "最多损失", "平均变动", ""]},
-    "best_head": {"en": ["county", "best scenario", "zones", "staffed", "max load", "travel", "runner-up"],
-                  "zh": ["县（市、区）", "最佳方案", "协作区", "已配置", "最大工作量", "出行分钟", "次优方案"]},
-    "best": {"en": "best scenario per county:", "zh": "各县最佳方案："},
-    "star": {"en": "★ non-dominated: no other scenario staffs as many (priority-weighted) cases with less travel",
-             "zh": "★ 非劣方案：没有其他方案能以更少出行配置同样多（按优先级加权）的案件"},
-    "written": {"en": "written to {out}/ (sweep.csv, sweep_counties.csv, sweep_best.csv, best_zones.csv, sweep.json, "
-                      "sweep.png)",
-                "zh": "已写入 {out}/（sweep.csv、sweep_counties.csv、sweep_best.csv、best_zones.csv、sweep.json、sweep.png）"},
-    "interrupted": {"en": "interrupted: the sweep was stopped and nothing was written",
-                    "zh": "已中断：扫描已停止，未写入任何文件"},
-    "infeasible": {"en": "scenario {s}: {status}", "zh": "方案 {s}：{status}"},
+    "head": [N_("rank"), N_("scenario"), NC_("cli.sweep", "zones"), NC_("cli.sweep", "staffed"), N_("weighted"),
+             N_("max load"), NC_("cli.sweep", "travel"), N_("lost mean"), N_("lost worst"), N_("changes mean"),
+             N_("same zoning as")],
+    "best_head": [NC_("cli.sweep", "county"), N_("best scenario"), NC_("cli.sweep", "zones"),
+                  NC_("cli.sweep", "staffed"), N_("max load"), NC_("cli.sweep", "travel"), N_("runner-up")],
+    "best": N_("best scenario per county (the same ranking):"),
+    "ranking": N_("ranked by: most cases staffed (priority-weighted), then fewest lost to drop-outs, then the "
+                  "smallest largest workload, then the least travel, then the zoning's objective"),
+    "start": N_("{n} scenario(s) on a local Dask cluster"),
+    "start_at": N_("{n} scenario(s) on the Dask cluster at {at}"),
+    "interrupted": N_("interrupted: the sweep was stopped and nothing was written"),
+    "infeasible": N_("scenario {s}: {status}"),
+    "why": N_("{s}: {why}"),
 }
 
 
@@ -44,10 +45,10 @@ def _quiet_dask(verbose: bool) -> None:
     logging.getLogger("distributed").setLevel(logging.INFO if verbose else logging.ERROR)
 
 
-def _title(tables, data_dir: Path) -> str:
-    """The county's name when there is one county, else the data folder's name."""
+def _title(tables, data_dir: Path, lang: str) -> str:
+    """The county's name when there is one county, else the counties' count."""
     counties = sorted(set(tables.townships["county"]) - {""})
-    return counties[0] if len(counties) == 1 else data_dir.name
+    return counties[0] if len(counties) == 1 else tr(N_("{n} counties"), lang, n=len(counties))
 
 
 def _fmt(v, digits: int = 0) -> str:
@@ -89,20 +90,21 @@ def sweep(
     (one CP-SAT worker per scenario), so the tables are the same on any number of workers.
     """
     from .. import load
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..io.write import frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.wording import zoning_text
     from ..sweep.cluster import dask_client, run_sweep
     from ..sweep.plot import tradeoff_png
     from ..sweep.run import Payload, check_scenarios, zoning_table_for
-    from ..sweep.scenarios import parse_sizes, parse_targets, read_scenario_file, scenarios_from_flags, whatif_files
+    from ..sweep.scenarios import (parse_sizes, parse_targets, read_scenario_file, scenario_title, scenarios_from_flags,
+                                   whatif_files)
     from ..sweep.tables import best_per_county, best_zoning, county_table, sweep_table
     from .present import STATUS_WORDS, text_table
 
     require_cluster("zoneplan sweep")
     _setup_logging(verbose)
     _quiet_dask(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
     opts = _solve_opts(time_limit, deterministic_time, 1, seed, order, weights)
     tables = load(data_dir, require=("townships",), strict=strict)
@@ -114,8 +116,8 @@ def sweep(
     payload = Payload(tables, rules, opts, zoning_time_limit=time_limit, seed=seed, with_roster=not no_roster,
                       dropouts=dropouts, draws=draws if dropouts else 0, dropout_seed=seed)
     check_scenarios(payload, scenarios)
-    typer.echo(f"{len(scenarios)} scenario(s) on "
-               + (f"the Dask cluster at {scheduler}" if scheduler else "a local Dask cluster"), err=True)
+    typer.echo(pick(_TEXT["start_at"], lang, n=len(scenarios), at=scheduler) if scheduler
+               else pick(_TEXT["start"], lang, n=len(scenarios)), err=True)
     try:
         with _Progress(True) as progress, dask_client(workers, scheduler) as client:
             results = run_sweep(client, payload, scenarios, progress)
@@ -141,26 +143,34 @@ def sweep(
     }
     files = {"sweep.csv": frame_to_csv_bytes(table), "sweep_counties.csv": frame_to_csv_bytes(counties),
              "sweep_best.csv": frame_to_csv_bytes(best), "best_zones.csv": frame_to_csv_bytes(best_zones),
-             "sweep.json": json_bytes(doc), "sweep.png": tradeoff_png(table, title=_title(tables, data_dir), lang=lang)}
+             "sweep.json": json_bytes(doc), "sweep.png": tradeoff_png(table, title=_title(tables, data_dir, lang), lang=lang)}
     write_outputs(out, files)
-    rows = [[r.scenario, _fmt(r.zones), _fmt(r.cases_staffed), _fmt(r.weighted_staffed), _fmt(r.max_workload, 2),
-             _fmt(r.travel), _fmt(getattr(r, "lost_mean", None), 2), _fmt(getattr(r, "lost_worst", None)),
-             _fmt(getattr(r, "changes_mean", None), 2), "★" if r.non_dominated else ""] for r in table.itertuples(index=False)]
-    typer.echo(text_table(_TEXT["head"][lang], rows, right=[1, 2, 3, 4, 5, 6, 7, 8]))
-    typer.echo(pick(_TEXT["star"], lang))
+    def title(name: str) -> str:
+        r = by_name.get(name)
+        return name if r is None else scenario_title(name, r.min_size, r.max_size, r.target_zones, r.whatif, lang)
+
+    by_name = {r.scenario: r for r in table.itertuples(index=False)}
+    ranked = sorted(table.itertuples(index=False), key=lambda r: 10 ** 6 if pd.isna(r.rank) else int(r.rank))
+    rows = [[_fmt(r.rank), title(r.scenario), _fmt(r.zones), _fmt(r.cases_staffed), _fmt(r.weighted_staffed),
+             _fmt(r.max_workload, 2), _fmt(r.travel), _fmt(getattr(r, "lost_mean", None), 2),
+             _fmt(getattr(r, "lost_worst", None)), _fmt(getattr(r, "changes_mean", None), 2),
+             title(r.same_zoning_as) if r.same_zoning_as else ""] for r in ranked]
+    typer.echo(text_table([tr(h, lang) for h in _TEXT["head"]], rows, right=[0, 2, 3, 4, 5, 6, 7, 8, 9]))
+    typer.echo(pick(_TEXT["ranking"], lang))
     for r in table.itertuples(index=False):
         if r.zoning_status not in ("OPTIMAL", "CURRENT"):
             words = STATUS_WORDS.get(r.zoning_status)
-            typer.echo(pick(_TEXT["infeasible"], lang, s=r.scenario,
+            typer.echo(pick(_TEXT["infeasible"], lang, s=title(r.scenario),
                             status=pick(words, lang) if words else r.zoning_status))
     for res in results:
         for e in res["explanations"]:
-            typer.echo(f"  {res['scenario']}: {zoning_text(e, lang)}")
+            typer.echo("  " + pick(_TEXT["why"], lang, s=title(res["scenario"]), why=zoning_text(e, lang)))
     typer.echo(pick(_TEXT["best"], lang))
-    brows = [[b.county, b.scenario, _fmt(b.zones), _fmt(b.cases_staffed), _fmt(b.max_workload, 2), _fmt(b.travel),
-              b.runner_up] for b in best.itertuples(index=False)]
-    typer.echo(text_table(_TEXT["best_head"][lang], brows, right=[2, 3, 4, 5]))
-    typer.echo(pick(_TEXT["written"], lang, out=out))
+    brows = [[b.county, title(b.scenario), _fmt(b.zones), _fmt(b.cases_staffed), _fmt(b.max_workload, 2),
+              _fmt(b.travel), title(b.runner_up) if b.runner_up else ""] for b in best.itertuples(index=False)]
+    typer.echo(text_table([tr(h, lang) for h in _TEXT["best_head"]], brows, right=[2, 3, 4, 5]))
+    typer.echo(written_line(out, ["sweep.csv", "sweep_counties.csv", "sweep_best.csv", "best_zones.csv", "sweep.json",
+                                  "sweep.png"], lang))
     proven = table["zoning_status"].isin(["OPTIMAL", "CURRENT"]) & (
         table["staff_status"].fillna("OPTIMAL") == "OPTIMAL" if "staff_status" in table.columns else True)
     if not bool(proven.all()):

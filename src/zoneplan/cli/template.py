@@ -7,6 +7,8 @@ from typing import Optional
 
 import typer
 
+from ..errors import Refusal
+from ..i18n import N_
 from .common import Lang, _guard, app
 
 
@@ -22,8 +24,7 @@ def template(
     from ..io.write import write_file
 
     if file.suffix.lower() != ".xlsx":
-        raise ValueError(f"{file} should end in .xlsx")
+        raise Refusal(N_("{file} should end in .xlsx"), file=file)
     lang = resolve_lang(lang)
     write_file(file, template_workbook(lang))
-    typer.echo(pick({"en": "template written to {f}: fill it in, then run  zoneplan staff {f} --out PLAN",
-                     "zh": "模板已写入 {f}：填好后运行  zoneplan staff {f} --out 方案文件夹"}, lang, f=file))
+    typer.echo(pick(N_("template written to {f}: fill it in, then run  zoneplan staff {f} --out PLAN"), lang, f=file))

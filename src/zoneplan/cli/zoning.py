@@ -9,6 +9,9 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from ..i18n import N_, NC_, tr
+from ..errors import Refusal
+from .present import LIST_SEP, status_word, written_line
 from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, MaxHops, MaxTravel, Order,
                      Seed, Strict, TimeLimit, Verbose, Weights, Workers, _guard, _rules, _setup_logging, _solve_opts, app)
 
@@ -22,24 +25,29 @@ def _pairs(values: list[str], flag: str, lk) -> list[tuple[str, str]]:
     for v in values:
         parts = [x.strip() for x in re.split(r"[,，、]", v)]
         if len(parts) != 2 or not all(parts):
-            raise ValueError(f"{flag} expects two townships (ids or names) separated by a comma, got {v!r}")
+            raise Refusal(N_("{flag} expects two townships (ids or names) separated by a comma, got {got!r}"),
+                          flag=flag, got=v)
         a, b = resolve_values(lk, parts, flag, ("township", "乡镇"))
         out.append((a, b))
     return out
 
 
 _ZONE_TEXT = {
-    "count": {"en": "{n} zones:", "zh": "共 {n} 个协作区："},
-    "unzoned": {"en": "in no zone: {names}", "zh": "未划入协作区：{names}"},
-    "headers": {"en": ["zone", "townships", "hub", "villages", "staff"],
-                "zh": ["协作区", "乡镇（街道）", "驻地乡镇", "村（社区）数", "乡镇纪检干部"]},
+    "status": N_("status {status}: objective {obj}, bound {bnd}, gap {gap}, {secs:.2f}s"),
+    "unproven": N_("{k} of {n} counties proven optimal; the others: {others}"),
+    "county_maps": N_("map.png and {n} county maps"),
+    "none_written": N_("no zoning written; report in {out}/report.json"),
+    "count": N_("{n} zones:"),
+    "unzoned": N_("in no zone: {names}"),
+    "headers": [N_("zone"), NC_("cli.zoning", "townships"), NC_("cli.zoning", "hub"), NC_("cli.zoning", "villages"), NC_("cli.zoning", "staff")],
 }
 
 
 def _zones_text(table: pd.DataFrame, lang: str) -> str:
     """The zones of a zones.csv table as a planner reads them: names, hub, villages, staff.
 
-    Zones by their first township id; the staff column only when a roster was given.
+    Zones in the table's order (the listing order of zones.csv); the staff column only when a
+    roster was given.
     """
     from ..i18n import pick
     from .present import LIST_SEP, text_table
@@ -47,12 +55,12 @@ def _zones_text(table: pd.DataFrame, lang: str) -> str:
     rows = []
     zoned = table[table["zone"] != ""]
     with_staff = bool(zoned["zone_staff"].notna().any())
-    for _, g in sorted(zoned.groupby("zone"), key=lambda zg: zg[1]["township_id"].min()):
+    for _, g in zoned.groupby("zone", sort=False):
         first = g.iloc[0]
         rows.append([first["zone"], pick(LIST_SEP, lang).join(n or t for n, t in zip(g["name"], g["township_id"])),
                      first["hub_name"] or first["hub"], int(first["zone_villages"])]
                     + ([int(first["zone_staff"])] if with_staff else []))
-    headers = _ZONE_TEXT["headers"][lang][:5 if with_staff else 4]
+    headers = [tr(h, lang) for h in _ZONE_TEXT["headers"]][:5 if with_staff else 4]
     text = pick(_ZONE_TEXT["count"], lang, n=len(rows)) + "\n" + text_table(headers, rows, right=[3, 4])
     left = table[table["zone"] == ""]
     if len(left):
@@ -61,8 +69,8 @@ def _zones_text(table: pd.DataFrame, lang: str) -> str:
     return text
 
 
-PROPOSED = {"en": "proposed zones", "zh": "建议方案"}
-CURRENT = {"en": "current zoning", "zh": "现行协作区"}
+PROPOSED = N_("proposed zones")
+CURRENT = N_("current zoning")
 
 
 @app.command()
@@ -95,11 +103,11 @@ def zone(
     from ..io.wording import zoning_text
     from ..zoning.adapter import zoning_input
     from ..zoning import ZoningOptions, ZoningWeights, solve_zoning
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..maps import zoning_map_files
 
     _setup_logging(verbose)
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = load(data_dir, require=("townships",), strict=strict)  # a township map alone is enough; roster and cases add balance
     towns = township_lookup(tables)
@@ -131,29 +139,28 @@ def zone(
             files["report.json"] = json_bytes({**json.loads(files["report.json"]),
                                                "leadership": lead.report(include_timing=False)})
         files["zones.csv"] = frame_to_csv_bytes(table)
-        files.update(zoning_map_files(inp, drawn, stem="map", title=data_dir.name,
-                                      subtitle=pick(PROPOSED, lang), lang=lang, boundaries=tables.boundaries))
+        files.update(zoning_map_files(inp, drawn, stem="map", subtitle=pick(PROPOSED, lang), lang=lang,
+                                      boundaries=tables.boundaries))
     write_outputs(out, files)
     gap = "-" if result.gap is None else f"{result.gap:.2%}"
     obj, bnd = ("-" if v is None else f"{v:g}" for v in (result.objective, result.bound))
-    typer.echo(f"状态 {result.status}：目标值 {obj}，界 {bnd}，差距 {gap}，用时 {result.wall_time:.2f} 秒"
-               if lang == "zh" else
-               f"status {result.status}: objective {obj}, bound {bnd}, gap {gap}, {result.wall_time:.2f}s")
+    typer.echo(pick(_ZONE_TEXT["status"], lang, status=status_word(result.status, lang), obj=obj, bnd=bnd, gap=gap,
+                    secs=result.wall_time))
     for e in result.explanations:
         typer.echo(f"  {zoning_text(e, lang)}")
     pc = result.per_county
     unsolved = pc[pc["status"] != "OPTIMAL"]
     if len(unsolved) and len(pc) > 1:
-        typer.echo(f"{len(pc) - len(unsolved)} of {len(pc)} counties proven optimal; the others: "
-                   + ", ".join(f"{c} {st}" for c, st in zip(unsolved["county"], unsolved["status"])))
+        typer.echo(pick(_ZONE_TEXT["unproven"], lang, k=len(pc) - len(unsolved), n=len(pc),
+                        others=pick(LIST_SEP, lang).join(f"{c} {status_word(st, lang)}"
+                                                          for c, st in zip(unsolved["county"], unsolved["status"]))))
     if result.any_zoning:
         typer.echo(_zones_text(table, lang))
         maps = sorted(f for f in files if f.endswith(".png"))
-        shown = ", ".join(maps) if len(maps) <= 3 else f"map.png and {len(maps) - 1} county maps"
-        typer.echo(f"written to {out}/ (zones.csv, report.json, {shown})")
+        shown = maps if len(maps) <= 3 else [pick(_ZONE_TEXT["county_maps"], lang, n=len(maps) - 1)]
+        typer.echo(written_line(out, ["zones.csv", "report.json", *shown], lang))
     else:
-        typer.echo(f"未写出划分方案；报告见 {out}/report.json" if lang == "zh"
-                   else f"no zoning written; report in {out}/report.json")
+        typer.echo(pick(_ZONE_TEXT["none_written"], lang, out=out))
     if result.status != "OPTIMAL":
         raise typer.Exit(EXIT_NOT_OPTIMAL)
 
@@ -179,14 +186,14 @@ def compare(
     """
     from .. import load
     from ..compare import comparison
-    from ..i18n import pick, resolve_lang
+    from ..i18n import pick, lang_for
     from ..maps import zone_colors, zoning_map_files
     from ..io.write import check_output_dir, frame_to_csv_bytes, json_bytes, write_outputs
     from ..io.side import read_zoning
     from ..zoning.adapter import current_zoning, zoning_input
     from .compare_view import comparison_text
 
-    lang = resolve_lang(lang)
+    lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, False)
     opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
     if out is not None:
@@ -201,7 +208,7 @@ def compare(
             name += "'"
         named[name] = read_zoning(z, tables)
     if not named:
-        raise ValueError("nothing to compare: give zoning folders, or townships with a zone column")
+        raise Refusal(N_("nothing to compare: give zoning folders, or townships with a zone column"))
     comp = comparison(tables, named, staffing=not no_staffing, rules=rules, options=opts)
     table = comp.summary
     typer.echo(comparison_text(comp, named, dict(zip(tables.townships["township_id"], tables.townships["name"])),
@@ -214,9 +221,9 @@ def compare(
         colors = zone_colors(inp, named)  # the same zone gets the same colour on every map
         for name, zones in named.items():
             label = pick(CURRENT, lang) if name == "current" else name
-            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", title=data_dir.name, subtitle=label,
-                                          colors=colors[name], lang=lang, boundaries=tables.boundaries))
+            files.update(zoning_map_files(inp, zones, stem=f"map_{name}", subtitle=label, colors=colors[name],
+                                          lang=lang, boundaries=tables.boundaries))
         write_outputs(out, files)
-        typer.echo(f"written to {out}/")
+        typer.echo(written_line(out, None, lang))
 
 

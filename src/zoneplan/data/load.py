@@ -68,9 +68,9 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
                 col.add(Problem(spec.file, None, None, None,
                                 f"the required table {tname} ({spec.zh}): a file {spec.file} or {spec.zh}.csv, "
                                 f"or a sheet named {tname} or {spec.zh}",
-                                expected_zh=f"必需的表 {spec.zh}（{tname}）：文件 {spec.file} 或 {spec.zh}.csv，"
-                                            f"或名为 {spec.zh} 的工作表",
-                                hint=f"found: {seen}", hint_zh=f"找到的是：{seen}"))
+                                expected_zh=f"必需的表“{spec.zh}”：文件 {spec.file} 或 {spec.zh}.csv，"
+                                            f"或名为“{spec.zh}”的工作表",
+                                hint=f"found: {seen}", hint_zh=f"找到的是：{'、'.join(found or []) or '（无）'}"))
             continue
         p = parse_grid(grid, spec, col, optional_empty_ok)
         if p is not None:

@@ -84,9 +84,10 @@ def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: Col
         suggested.update(close[:1])
         if close:
             names = ", ".join(_label(spec, c) for c in close[:3])
+            names_zh = "、".join(_label_zh(spec, c) for c in close[:3])
             col.add(Problem(grid.name, hdr_line, text, None, "a known column name",
                             letter=column_letter(j), expected_zh="已知的列名",
-                            hint=f"did you mean {names}?", hint_zh=f"是否应为 {names}？"))
+                            hint=f"did you mean {names}?", hint_zh=f"是否应为{names_zh}？"))
             ok = False
         else:
             col.note(QualityItem("columns", "note", grid.name,
@@ -106,6 +107,12 @@ def _header_problems(grid: Grid, spec: TableSpec, choice: HeaderChoice, col: Col
 def _label(spec: TableSpec, column: str) -> str:
     c = next(x for x in spec.columns if x.name == column)
     return f"{c.name} ({c.zh})" if c.zh else c.name
+
+
+def _label_zh(spec: TableSpec, column: str) -> str:
+    """A column as a Chinese reader knows it: its Chinese header (the machine name without one)."""
+    c = next(x for x in spec.columns if x.name == column)
+    return f"“{c.zh}”" if c.zh else c.name
 
 
 def _fill_merged(cells: pd.DataFrame, merged: list[tuple[int, int, int, int]], start: int, name: str,

@@ -11,9 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import N_, NC_
+
 __all__ = ["QualityItem", "QualityReport"]
 
 _MAX_WHO = 20
+# the frame of an item's line: messages of the catalog (zoneplan.i18n)
+_SEP = NC_("list", ", ")
+_MORE = N_("{shown} ... ({n} in all)")
+_WHO = N_("{what}: {who}")
+_WHERE = N_("{where}: {text}")
 
 
 @dataclass(frozen=True)
@@ -30,15 +37,16 @@ class QualityItem:
     column: str | None = None
 
     def render(self, lang: str = "en") -> str:
+        """One line in ``lang``: where, what, and whom (the frame from the message catalog)."""
+        from ..i18n import tr
+
         text = self.what_zh if lang == "zh" and self.what_zh else self.what
-        where = f"{self.table}: " if self.table else ""
         if self.who:
-            shown = ", ".join(self.who[:_MAX_WHO])
-            more = len(self.who) - _MAX_WHO
-            if more > 0:
-                shown += f" 等 {len(self.who)} 人/项" if lang == "zh" else f" ... ({len(self.who)} in all)"
-            text += f"：{shown}" if lang == "zh" else f": {shown}"
-        return where + text
+            shown = tr(_SEP, lang).join(self.who[:_MAX_WHO])
+            if len(self.who) > _MAX_WHO:
+                shown = tr(_MORE, lang, shown=shown, n=len(self.who))
+            text = tr(_WHO, lang, what=text, who=shown)
+        return tr(_WHERE, lang, where=self.table, text=text) if self.table else text
 
     def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "kind": self.kind, "table": self.table, "what": self.what,

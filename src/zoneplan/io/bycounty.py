@@ -13,18 +13,18 @@ The files are the same as :func:`zoneplan.io.workbook.plan_workbook` and
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
-from ..i18n import pick
+from ..i18n import tr
 from .planview import PlanView
-from .report import CARD_LIMIT, TEXTS, _data_uri, _load, _num, _template, _who, card_html, workload_html
+from .report import CARD_LIMIT, _lines, _template, card_html, group_contexts, summary_context, workload_html
 from .sheetwriter import Sheet, book_bytes, column_text
-from .workbook import (_CHANGES, _EMPTY, _RECUSALS, _TEAMS, _UNSTAFFED, _WORKLOAD, SHEETS, _Col, _column_values,
-                       _summary_sheet)
+from .workbook import (BANDS, COLUMNS, SHEETS, _column_values, _summary_sheet, audit_solve_sheet, empty_note, headers,
+                       long_width, table_frame)
 from .xlsx import display_width, wrap_height
 
 __all__ = ["county_files"]
@@ -51,10 +51,11 @@ class _Table:
     """One table sheet for every county at once: row XML with county-local row numbers,
     per-county column widths."""
 
-    def __init__(self, key: str, frame: pd.DataFrame, cols: Sequence[_Col], lang: str, sl: _Slices,
-                 band_by: str | None = None):
+    def __init__(self, key: str, frame: pd.DataFrame, lang: str, sl: _Slices):
+        cols = COLUMNS[key]
+        band_by = BANDS.get(key)
         self.key, self.cols, self.lang, self.sl = key, cols, lang, sl
-        self.headers = [c.zh if lang == "zh" else c.en for c in cols]
+        self.headers = headers(key, lang)
         order = sl.order
         n = len(order)
         data = []
@@ -84,8 +85,7 @@ class _Table:
             shaded = ((group - first) % 2 == 1).tolist()  # as plan_workbook: the first group plain
         else:
             shaded = [False] * n
-        long = [(k, 70.0 if c.key in ("reason", "detail", "what") else 36.0) for k, c in enumerate(cols)
-                if c.kind == "long"]
+        long = [(k, long_width(c.key)) for k, c in enumerate(cols) if c.kind == "long"]
         self.long_widths = long
         self.data, self.kinds, self.shaded, self.local = data, [c.kind for c in cols], shaded, local
         self.heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)] if long else [None] * n
@@ -108,16 +108,16 @@ class _Table:
         widths = []
         for c, h, w in zip(self.cols, self.headers, self.width_of_rows):
             if c.kind == "long":
-                widths.append(70.0 if c.key in ("reason", "detail", "what") else 36.0)
+                widths.append(long_width(c.key))
                 continue
             widest = int(w[a:b].max()) if n else 0
             widths.append(float(min(60, max(6, max(widest, display_width(h)) + 2))))
-        ws = Sheet(pick(SHEETS[self.key], self.lang), widths=widths, freeze_header=True, print_titles=True,
+        ws = Sheet(tr(SHEETS[self.key], self.lang), widths=widths, freeze_header=True, print_titles=True,
                    landscape=True, autofilter=f"A1:{_letter(len(self.cols))}{n + 1}" if n else None)
         ws.chunks = [self.header.chunks[0], "".join(self._rows[a - self._first:b - self._first])]
         ws.rows, ws.cols = n + 1, len(self.cols)
         if not n:
-            ws.add_row([(pick(_EMPTY[self.key], self.lang), "note")])
+            empty_note(ws, self.key, self.lang, len(self.cols))
         return ws
 
 
@@ -168,12 +168,14 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
     s_teams, s_un, s_rec = by_case(view.teams), by_case(view.unstaffed), by_case(view.recusals)
     s_work = _Slices(_codes(view.workload["county"].tolist(), counties), nc)
     s_groups = _Slices(_codes(view.groups["county"].tolist(), counties), nc)
-    tables = [_Table("teams", view.teams, _TEAMS, lang, s_teams, band_by="case_id")]
+    tables = [_Table("teams", table_frame("teams", view), lang, s_teams)]
     if view.changes is not None:
-        tables.append(_Table("changes", view.changes, _CHANGES, lang, by_case(view.changes), band_by="case_id"))
-    tables += [_Table("unstaffed", view.unstaffed, _UNSTAFFED, lang, s_un),
-               _Table("workload", view.workload, _WORKLOAD, lang, s_work),
-               _Table("recusals", view.recusals, _RECUSALS, lang, s_rec, band_by="case_id")]
+        tables.append(_Table("changes", table_frame("changes", view), lang, by_case(view.changes)))
+    tables += [_Table("unstaffed", view.unstaffed, lang, s_un),
+               _Table("workload", table_frame("workload", view), lang, s_work),
+               _Table("recusals", table_frame("recusals", view), lang, s_rec)]
+    audit = [_Table("audit_people", table_frame("audit_people", view), lang, s_work),
+             _Table("audit_recusals", table_frame("audit_recusals", view), lang, s_rec)]
 
     # the report's pieces, built once (the cards a batch at a time)
     cards: dict[str, str] = {}
@@ -190,27 +192,14 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
     g = view.groups
     g_rows = list(g.itertuples(index=False))
     s = view.summary
-    sep = "、" if lang == "zh" else ", "
-    tx = {k: pick(v, lang) for k, v in TEXTS.items()}
-
-    def t(key: str, **kw: object) -> str:
-        return pick(TEXTS[key], lang, **kw)
-
-    levels_ctx = [{**lv, "value": _num(float(lv["value"])),
-                   "bound": None if lv["bound"] is None else _num(float(lv["bound"]))} for lv in s["levels"]]
-    rules = s["rules"]
-    pool = (t("pool_zones", m=f"{rules['max_travel']:g}") if rules.get("use_zones")
-            else t("pool_travel", m=f"{rules['max_travel']:g}"))
-    mode = (" > ".join(s["order"]) if s["mode"] != "weighted"
-            else ", ".join(f"{k}={v:g}" for k, v in s["weights"].items()))
-    options_line = t("options_line", mode=mode, hops=rules["max_hops"], pool=pool, seed=s["solve"].get("seed", "-"))
+    lines = _lines(view)
     township_count = g.groupby("county")["township_count"].sum().to_dict() if len(g) else {}
-    summary_tail: list[str] | None = None
+    audit_solve = audit_solve_sheet(view)  # the run's solve and inputs: the same for every county
 
     for k, county in enumerate(counties):
         if k % _BATCH == 0:  # the next batch of counties: their table rows and case cards
             k1 = min(nc, k + _BATCH)
-            for tb in tables:
+            for tb in (*tables, *audit):
                 tb.load(k, k1)
             cards = card_html(_batch(view, [x.order[x.start[k]:x.start[k1]] for x in (s_cases, s_teams, s_un, s_rec)]))
         ci = s_cases.rows(k)
@@ -234,57 +223,28 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
                    "people_used": people_used, "investigators": int(len(wi)),
                    "townships": int(township_count.get(county, 0)),
                    "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"), "run_counties": nc}
-        # workbook: the summary (its tail is the same for every county), then the tables
+        # workbook: the people's summary, the tables, then the audit appendix
         head_view = PlanView(lang=lang, summary=summary, cases=view.cases.iloc[0:0], teams=view.teams.iloc[0:0],
                              unstaffed=view.unstaffed.iloc[0:0], workload=view.workload.iloc[0:0],
                              recusals=view.recusals.iloc[0:0], groups=view.groups.iloc[0:0],
                              quality=view.quality.iloc[0:0], changes=view.changes)
-        ws = _summary_sheet(head_view, [note], tail=summary_tail)
-        if summary_tail is None:
-            summary_tail = ws.chunks[_HEAD_ROWS:]
-        book = book_bytes([ws, *(tb.sheet(k) for tb in tables)])
+        ws = _summary_sheet(head_view, [note])
+        book = book_bytes([ws, *(tb.sheet(k) for tb in tables), audit_solve, *(tb.sheet(k) for tb in audit)])
         # report
         loads = w_load[wi]
         top = [j for j in wi if w_load[j] == loads.max()] if len(wi) else []
         travel = float(np.floor(t_travel[ti] + 0.5).sum())  # whole minutes per member, as the travel level
-        groups = []
         cases_by_group: dict[str, list[str]] = {}
         for i in ci:
             cases_by_group.setdefault(c_group[i], []).append(cards[c_ids[i]])
         county_groups = [g_rows[gi] for gi in s_groups.rows(k)]
         any_zone = any(gr.is_zone for gr in county_groups)
-        for gr in county_groups:
-            title = t("zone_h", zone=gr.group) if gr.is_zone else (t("nozone_h", county=gr.county or "-") if any_zone
-                                                                     else t("county_h", county=gr.county or "-"))
-            groups.append({"title": title, "line": t("group_line", n=gr.township_count, townships=gr.townships,
-                                                        staff=gr.staff, cases=gr.cases, staffed=gr.staffed),
-                           "map": None, "lines": [], "cards_html": Markup("".join(cases_by_group.get(gr.group, [])))})
-        ctx = {
-            "lang": "zh-CN" if lang == "zh" else "en", "t": tx, "title": t("title"),
-            "subtitle": county, "made_by": t("made_by", version=s["version"]),
-            "lead_para": t("lead_para", cases=len(ci), counties=county or "-", staffed=summary["cases_staffed"],
-                           unstaffed=summary["cases_unstaffed"]),
-            "status_line": t("status", status=s["status"], words=s["status_words"]),
-            "status_ok": s["status"] == "OPTIMAL",
-            "points_para": t("points", points=summary["staffed_points"], total=summary["priority_total"]),
-            "workload_line": t("workload_line", value=_load(float(loads.max())) if len(wi) else "0",
-                               who=_who([(w_ids[j], w_names[j]) for j in top][:3], lang) or "-",
-                               travel=_num(travel), trips=len(ti)),
-            "kpis": [
-                {"value": summary["cases_staffed"], "label": t("kpi_cases"), "of": t("of", n=len(ci)), "warn": False},
-                {"value": summary["staffed_points"], "label": t("kpi_points"),
-                 "of": t("of", n=summary["priority_total"]), "warn": False},
-                {"value": summary["cases_unstaffed"], "label": t("kpi_unstaffed"), "of": t("of", n=len(ci)),
-                 "warn": summary["cases_unstaffed"] > 0},
-                {"value": people_used, "label": t("kpi_people"), "of": t("of", n=len(wi)), "warn": False},
-            ],
-            "unstaffed": [un_rows[i] for i in s_un.rows(k)],
-            "levels": levels_ctx, "maps": [], "groups": groups,
-            "workload_html": Markup("".join(work_rows[w_ids[j]] for j in wi if w_ids[j] in work_rows)),
-            "options_line": options_line, "inputs": s["inputs"], "cards_note": None,
-            "levels_note": t("levels_run", n=nc),
-            "counties": [], "counties_note": None,
-        }
+        ctx = summary_context(lang, summary, subtitle=county, top=[(w_ids[j], w_names[j]) for j in top],
+                              max_load=float(loads.max()) if len(wi) else 0.0, travel=travel, trips=len(ti),
+                              unstaffed=[un_rows[i] for i in s_un.rows(k)])
+        ctx["groups"] = group_contexts(county_groups, any_zone, lang, cases_by_group, lines, {})
+        ctx["contents"] = ctx["groups"]
+        ctx["workload_html"] = Markup("".join(work_rows[w_ids[j]] for j in wi if w_ids[j] in work_rows))
         html = _template().render(**ctx).encode("utf-8")
         yield county, names[county], book, html, _line(county, names[county], summary,
                                                        float(loads.max()) if len(wi) else 0.0, travel)
@@ -301,11 +261,6 @@ def _batch(view: PlanView, rows: list[np.ndarray]) -> PlanView:
                     teams=view.teams.take(teams), unstaffed=view.unstaffed.take(unstaffed),
                     workload=view.workload.iloc[0:0], recusals=view.recusals.take(recusals),
                     groups=view.groups.iloc[0:0], quality=view.quality.iloc[0:0])
-
-
-#: Rows of the summary sheet before its first part that is the same for every county
-#: (title, blank, section, 7 lines of result, the line pointing to the index).
-_HEAD_ROWS = 11
 
 
 def _line(county: str, name: str, summary: dict[str, Any], max_workload: float, travel: float) -> dict[str, Any]:

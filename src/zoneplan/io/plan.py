@@ -9,6 +9,7 @@ from typing import Iterator, Mapping
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from ..data.tables import Tables
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
@@ -135,8 +136,8 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
 MAP_TOWNSHIP_LIMIT = 500
 
 _CAPTIONS = {
-    "zones": {"en": "Collaboration zones in force (stars: hub townships)", "zh": "现行协作区（星号为驻地乡镇）"},
-    "assignments": {"en": "Who travels where: posted township -> case township", "zh": "办案人员调配：工作乡镇 → 线索所在乡镇"},
+    "zones": N_("Collaboration zones in force (stars: hub townships)"),
+    "assignments": N_("Who travels where: posted township -> case township"),
 }
 
 
@@ -144,7 +145,8 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
     """The plan's maps: file name -> (caption, PNG bytes).
 
     ``map_zones.png``, the zones in force (the index map when there are several counties),
-    and ``map_assignments.png``, who travels from where to which case.  None above
+    and ``map_assignments.png``, who travels from where to which case, drawn for print (the
+    width of an A4 page less its margins, no text under 8 pt).  None above
     :data:`MAP_TOWNSHIP_LIMIT` townships.
     """
     from ..i18n import pick
@@ -160,11 +162,12 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
         inp = zoning_input(tables, with_roster=False)
         draw = zoning_map_png if len(inp.counties()) == 1 else index_map_png
         out["map_zones.png"] = (pick(_CAPTIONS["zones"], lang),
-                                draw(inp, current_zoning(tables), lang=lang, boundaries=tables.boundaries))
+                                draw(inp, current_zoning(tables), lang=lang, boundaries=tables.boundaries,
+                                     layout="print"))
     if len(tables.cases):
         out["map_assignments.png"] = (pick(_CAPTIONS["assignments"], lang),
                                       assignment_map_png(tables, result.assignments, lang=lang,
-                                                         boundaries=tables.boundaries))
+                                                         boundaries=tables.boundaries, layout="print"))
     return out
 
 

@@ -18,11 +18,12 @@ import pandas as pd
 
 from .. import __version__
 from ..data.tables import Tables
-from ..i18n import pick
+from ..i18n import N_, NC_, pick, tr
 from ..options import RuleOptions
 from ..staffing.eligibility import Eligibility, build_eligibility
-from .wording import (CHANGE_WORDS, KIND_WORDS, LEVEL_NAMES, STATUS_WORDS, detail_text, level_word,
-                      reason_text, role_word, rule_label)
+from ..zoning.naming import zone_rank
+from .wording import (CHANGE_WORDS, KIND_WORDS, LEVEL_NAMES, RELATION_LABELS, STATUS_SHORT, STATUS_WORDS, detail_text,
+                      level_word, list_sep, reason_text, relation_class, role_word, rule_label)
 
 __all__ = ["PlanView", "plan_view", "county_views", "RECUSAL_RULES"]
 
@@ -86,18 +87,20 @@ def _lookup(table: pd.DataFrame, keys: pd.Series, cols: tuple[str, ...]) -> dict
     return {c: table[c].reindex(keys).to_numpy() for c in cols}
 
 
-def _people_named(text: str, names: dict[str, str]) -> str:
-    """The investigators a reason names, as ``Name (id)``, in the order they appear."""
+def _people_named(text: str, names: dict[str, str], lang: str) -> str:
+    """The investigators a reason names, by name (their id where they have none), in the
+    order they appear."""
     seen: list[str] = []
     for tok in re.findall(r"[^\s,;:()（）；，]+", text):
         if tok in names and tok not in seen:
             seen.append(tok)
-    return "; ".join(f"{names[t]} ({t})" if names[t] else t for t in seen)
+    return list_sep(lang).join(names[t] or t for t in seen)
 
 
 def _level_rows(result, lang: str) -> list[dict[str, Any]]:
     return [{"level": lv.name, "label": pick(LEVEL_NAMES.get(lv.name, {"en": lv.name}), lang),
-             "value": lv.value, "bound": lv.bound, "proven": lv.proven} for lv in result.levels.values()]
+             "value": lv.value, "bound": lv.bound, "gap": lv.gap, "proven": lv.proven}
+            for lv in result.levels.values()]
 
 
 def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, lang: str = "en") -> PlanView:
@@ -171,15 +174,17 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
         "case_id": u["case_id"].to_numpy(dtype=object),
         **_lookup(case_row, u["case_id"], ("zone", "township", "village", "priority", "team_size")),
         "kind": [pick(KIND_WORDS[k], lang) if k in KIND_WORDS else k for k in kinds],
-        "reason": [reason_text(r, lang) for r in u["reason"]],
-        "people": [_people_named(r, person) for r in u["reason"]],
+        "reason": [reason_text(r, lang, person, names_only=True) for r in u["reason"]],
+        "people": [_people_named(r, person, lang) for r in u["reason"]],
+        "reason_ids": [reason_text(r, lang, person) for r in u["reason"]],
     })
 
     # workload: cases on hand, new, limit, spare
     w = result.workload.set_index("investigator_id")
     ids = inv["investigator_id"].to_numpy(dtype=object)
     new = w["cases"].reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
-    new_cases = a.groupby("investigator_id")["case_id"].agg(lambda s: "; ".join(sorted(s)))
+    sep = list_sep(lang)
+    new_cases = a.groupby("investigator_id")["case_id"].agg(lambda s: sep.join(sorted(s)))
     cur = inv["current_cases"].to_numpy(dtype=np.int64)
     limit = inv["max_cases"].to_numpy(dtype=np.int64)
     workload = pd.DataFrame({
@@ -214,23 +219,33 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     order = {r: k for k, r in enumerate(RECUSAL_RULES)}
     ex = ex.assign(_r=ex["rule"].map(order)).sort_values(["case_id", "investigator_id", "_r"], kind="stable")
     ex_rules, ex_details = ex["rule"].tolist(), ex["detail"].tolist()
-    labels = {r: rule_label(r, lang) for r in set(ex_rules)}
-    long_text: dict[str, str] = {}  # many details repeat (the same posting, the same home village)
-    short_text: dict[str, str] = {}
-    for d in ex_details:
-        if d not in long_text:
-            long_text[d] = detail_text(d, lang, place, person)
-            short_text[d] = detail_text(d, lang, place, person, short=True)
+    ex_cases = ex["case_id"].tolist()
+    subject_of = dict(zip(cs["case_id"].tolist(), cs["subject_id"].tolist()))
+    long_text: dict[tuple[str, str], str] = {}  # many details repeat (the same posting, the same home village)
+    short_text: dict[tuple[str, str], str] = {}
+    id_text: dict[tuple[str, str], str] = {}
+    for d, c in zip(ex_details, ex_cases):
+        key = (d, subject_of.get(c, ""))
+        if key not in long_text:
+            long_text[key] = detail_text(d, lang, place, person, names_only=True, subject=key[1])
+            short_text[key] = detail_text(d, lang, place, person, short=True, names_only=True, subject=key[1])
+            id_text[key] = detail_text(d, lang, place, person, subject=key[1])
+    keys = [(d, subject_of.get(c, "")) for d, c in zip(ex_details, ex_cases)]
+    relation = [relation_class(d) if r == "kin" else "" for r, d in zip(ex_rules, ex_details)]
+    labels = {(r, x): pick(RELATION_LABELS[x], lang) if r == "kin" else rule_label(r, lang)
+              for r, x in set(zip(ex_rules, relation))}
     recusals = pd.DataFrame({
         "case_id": ex["case_id"].to_numpy(dtype=object),
         **_lookup(case_row, ex["case_id"], ("township", "village", "subject_id")),
         "investigator_id": ex["investigator_id"].to_numpy(dtype=object),
         "name": ex["investigator_id"].map(person).to_numpy(dtype=object),
         "posted": [place[posted[i]] for i in ex["investigator_id"].tolist()],
-        "rule_label": [labels[r] for r in ex_rules],
-        "detail": [long_text[d] for d in ex_details],
-        "detail_short": [short_text[d] for d in ex_details],
+        "rule_label": [labels[(r, x)] for r, x in zip(ex_rules, relation)],
+        "detail": [long_text[k] for k in keys],
+        "detail_short": [short_text[k] for k in keys],
         "rule": ex["rule"].to_numpy(dtype=object),
+        "relation": relation,
+        "detail_ids": [id_text[k] for k in keys],
     })
 
     # groups: zones (or counties for townships without a zone in force)
@@ -240,10 +255,14 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
                        "township": [place[t] for t in tw["township_id"]], "township_id": tw["township_id"]})
     staff_in = inv.loc[inv["level"] == "township", "township_id"].value_counts()
     gt["staff"] = gt["township_id"].map(staff_in).fillna(0).astype(np.int64)
-    groups = gt.sort_values(["is_zone", "group", "township_id"], ascending=[False, True, True], kind="stable")
+    rank = zone_rank([zone_of.get(t, "") for t in tw["township_id"]], tw["lat"], tw["lon"], tw["county"])
+    gt["_rank"] = [rank.get(zone_of.get(t, ""), len(rank)) for t in tw["township_id"]]
+    groups = gt.sort_values(["is_zone", "_rank", "group", "township_id"], ascending=[False, True, True, True],
+                            kind="stable")
+    sep = list_sep(lang)
     groups = groups.groupby("group", sort=False).agg(
         is_zone=("is_zone", "first"), county=("county", "first"),
-        townships=("township", lambda s: "、".join(s) if lang == "zh" else ", ".join(s)),
+        townships=("township", lambda s: sep.join(s)),
         township_count=("township", "size"), staff=("staff", "sum")).reset_index()
     per = cases.groupby("group").agg(cases=("case_id", "size"), staffed=("staffed", "sum"))
     groups["cases"] = groups["group"].map(per["cases"]).fillna(0).astype(np.int64)
@@ -281,45 +300,54 @@ def _changes_frame(result, tables: Tables, person: dict[str, str], place: dict[s
     }).reset_index(drop=True)
 
 
-_CHANGE_DETAILS = {
-    "takes the place of a removed member": "接替被移出的组员",
-    "the previous plan did not staff this case": "原方案未配置此案",
-    "moved by the objective": "按优化目标调整",
-    "still eligible; moved by the objective (capacity, workload, travel)": "仍可参与；按优化目标（承办上限、工作量、车程）调整",
-}
+_CHANGE_DETAILS = {d: d for d in (
+    N_("takes the place of a removed member"),
+    N_("the previous plan did not staff this case"),
+    N_("moved by the objective"),
+    N_("still eligible; moved by the objective (capacity, workload, travel)"),
+)}
+_NOW_ON = N_("now on {cases}")
 
 
 def _change_detail(detail: str, lang: str, place: dict[str, str], person: dict[str, str]) -> str:
     """A change's detail in ``lang``: fixed phrases translated, ``rule: detail`` parts as
     the recusal list words them; anything else kept as written."""
-    if lang != "zh" or not detail:
+    if lang == "en" or not detail:
         return detail
     if detail in _CHANGE_DETAILS:
-        return _CHANGE_DETAILS[detail]
+        return tr(_CHANGE_DETAILS[detail], lang)
     parts = []
     for part in detail.split("; "):
         rule, sep, rest = part.partition(": ")
         if part.startswith("now on "):
-            parts.append("现调往 " + part[len("now on "):])
+            parts.append(tr(_NOW_ON, lang, cases=part[len("now on "):]))
         elif sep and rule_label(rule, lang) != rule:
-            parts.append(f"{rule_label(rule, lang)}：{detail_text(rest, lang, place, person)}")
+            parts.append(tr(_RULE_DETAIL, lang, rule=rule_label(rule, lang),
+                            detail=detail_text(rest, lang, place, person, names_only=True)))
         else:
             parts.append(part)
-    return "；".join(parts)
+    return tr(NC_("clauses", "; "), lang).join(parts)
 
 
-_KIND = {"gap": {"en": "gap", "zh": "缺口"}, "note": {"en": "note", "zh": "说明"}}
+_RULE_DETAIL = N_("{rule}: {detail}")
+
+
+_KIND = {"gap": NC_("io.planview", "gap"), "note": N_("note")}
+#: The rule a data-quality item concerns, in words.
+QUALITY_RULES = {
+    "home": N_("home township/village"), "kin": N_("kin"), "declared": NC_("rule", "declared recusal"),
+    "cross-check": N_("cross-check"), "level": N_("level (county / township)"), "skills": NC_("quality", "skills"),
+    "columns": N_("columns"), "read": N_("how the input was read"),
+}
 
 
 def _quality_frame(tables: Tables, lang: str) -> pd.DataFrame:
     """The data-quality items, gaps first, with the people or cases concerned."""
-    from ..i18n import pick
-
     items = sorted(tables.quality.items, key=lambda i: i.kind != "gap")
-    sep = "、" if lang == "zh" else ", "
+    sep = list_sep(lang)
     return pd.DataFrame({
         "kind": [pick(_KIND[i.kind], lang) for i in items],
-        "rule": [i.rule for i in items],
+        "rule": [pick(QUALITY_RULES[i.rule], lang) if i.rule in QUALITY_RULES else i.rule for i in items],
         "table": [i.table for i in items],
         "what": [i.what_zh if lang == "zh" and i.what_zh else i.what for i in items],
         "count": [len(i.who) for i in items],
@@ -335,6 +363,7 @@ def _summary(result, tables: Tables, rules: RuleOptions, cases: pd.DataFrame, te
     return {
         "status": result.status,
         "status_words": pick(STATUS_WORDS.get(result.status, {"en": result.status}), lang),
+        "status_short": pick(STATUS_SHORT.get(str(result.status), {"en": str(result.status)}), lang),
         "counties": counties,
         "cases": int(len(cases)),
         "cases_staffed": int(cases["staffed"].sum()),

@@ -8,53 +8,41 @@ from typing import Any
 import pandas as pd
 
 from ..data.tables import Tables
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang, tr, trn
 from .tablebook import table_workbook
 from .write import frame_to_csv_bytes, json_bytes
 
 __all__ = ["review_files", "review_summary", "read_reviews"]
 
 _T = {
-    "title": {"en": "County-level review of township cases (乡案县审)", "zh": "乡案县审：审核人安排"},
-    "status": {"en": "Status: {status} ({words}).", "zh": "求解状态：{words}（{status}）。"},
-    "optimal": {"en": "every level proven optimal", "zh": "各项目标均已证明最优"},
-    "feasible": {"en": "a valid plan, not every level proven within the time limit",
-                 "zh": "方案有效，但在时限内未能证明各项目标最优"},
-    "all": {"en": "All {n} staffed cases have {rw} each, none of them on the team or conflicted.",
-            "zh": "{n} 件已组队线索全部安排了审核人（每件 {r} 人），审核人均不是办案组成员，也没有回避情形。"},
-    "some": {"en": "{k} of {n} staffed cases have {rw} each; {u} cannot be reviewed (below).",
-             "zh": "{n} 件已组队线索中 {k} 件安排了审核人（每件 {r} 人），{u} 件未能安排（见下）。"},
-    "load": {"en": "{p} reviewers take part, at most {m} each (limit {cap}); {z} of the {q} "
-                   "possible reviewers have none.",
-             "zh": "共 {p} 名审核人参与，每人最多 {m} 件（上限 {cap} 件）；{q} 名可任审核人中 {z} 人未分配。"},
-    "travel": {"en": "Reviewers' travel to the case townships: {t} minutes in all.",
-               "zh": "审核人到线索所在乡镇的路程合计 {t} 分钟。"},
-    "county": {"en": "{county}: {k} of {n} cases reviewed, {p} reviewers, at most {m} each.",
-               "zh": "{county}：{n} 件中 {k} 件已安排审核，{p} 名审核人，每人最多 {m} 件。"},
-    "unreviewed": {"en": "Not reviewed:", "zh": "未能安排审核的线索："},
-    "rules": {"en": "Rules: a reviewer is county-level staff of the case's county (or marked can_review), "
-                    "never on the case's team, never from the case's township or village, never within {h} "
-                    "hops of the subject, never with a declared recusal.",
-              "zh": "规则：审核人为线索所在县的县级人员（或标为可任审核人者），不得是办案组成员，不得籍贯为线索所在乡镇或村，"
-                    "与被调查人相隔不超过 {h} 层关系的不得审核，申报回避的不得审核。"},
+    "title": N_("County-level review of township cases (乡案县审)"),
+    "status": N_("Status: {status} ({words})."),
+    "optimal": N_("every level proven optimal"),
+    "feasible": N_("a valid plan, not every level proven within the time limit"),
+    "load": N_("{p} reviewers take part, at most {m} each (limit {cap}); {z} of the {q} possible reviewers "
+               "have none."),
+    "travel": N_("Reviewers' travel to the case townships: {t} minutes in all."),
+    "county": N_("{county}: {k} of {n} cases reviewed, {p} reviewers, at most {m} each."),
+    "unreviewed": N_("Not reviewed:"),
+    "rules": N_("Rules: a reviewer is county-level staff of the case's county (or marked can_review), never "
+                "on the case's team, never from the case's township or village, never within {h} hops of "
+                "the subject, never with a declared recusal."),
 }
 
 _SHEETS = {
-    "reviews": {"en": "Reviews", "zh": "审核安排"},
-    "unreviewed": {"en": "Not reviewed", "zh": "未安排审核"},
-    "load": {"en": "Reviewer load", "zh": "审核工作量"},
+    "reviews": NC_("io.review", "Reviews"),
+    "unreviewed": N_("Not reviewed"),
+    "load": N_("Reviewer load"),
 }
 
 _HEADERS = {
-    "reviews": {"en": ["Case", "Township", "Village", "Team", "Reviewer id", "Reviewer", "Level", "Posted in",
-                       "Travel (min)"],
-                "zh": ["线索编号", "所在乡镇", "所在村", "办案组", "审核人编号", "审核人", "层级", "工作乡镇", "路程（分钟）"]},
-    "unreviewed": {"en": ["Case", "Township", "Kind", "Reason"], "zh": ["线索编号", "所在乡镇", "类别", "原因"]},
-    "load": {"en": ["Reviewer id", "Name", "County", "Reviews"], "zh": ["审核人编号", "姓名", "所属县区", "审核件数"]},
+    "reviews": [NC_("io.review", "Case"), NC_("io.review", "Township"), NC_("io.review", "Village"), N_("Team"), N_("Reviewer id"), N_("Reviewer"), NC_("io.review", "Level"), N_("Posted in"), NC_("io.review", "Travel (min)")],
+    "unreviewed": [NC_("io.review", "Case"), NC_("io.review", "Township"), N_("Kind"), N_("Reason")],
+    "load": [N_("Reviewer id"), N_("Name"), NC_("io.review", "County"), NC_("review count", "Reviews")],
 }
-_LEVELS = {"county": {"en": "county", "zh": "县级"}, "township": {"en": "township", "zh": "乡镇级"}}
-_KINDS = {"infeasible": {"en": "cannot be reviewed", "zh": "无人可审"},
-          "capacity": {"en": "reviewers full", "zh": "审核人已满"}}
+_LEVELS = {"county": NC_("io.review", "county"), "township": NC_("io.review", "township")}
+_KINDS = {"infeasible": N_("cannot be reviewed"),
+          "capacity": N_("reviewers full")}
 
 
 def review_summary(result, tables: Tables, lang: str) -> list[str]:
@@ -66,9 +54,14 @@ def review_summary(result, tables: Tables, lang: str) -> list[str]:
     k = result.reviewed_cases
     out = [pick(_T["status"], lang, status=result.status,
                 words=pick(_T["optimal" if result.status == "OPTIMAL" else "feasible"], lang))]
-    rw = f"{rpc} reviewer{'s' if rpc > 1 else ''}"
-    out.append(pick(_T["all"], lang, n=n, r=rpc, rw=rw) if k == n else
-               pick(_T["some"], lang, k=k, n=n, r=rpc, rw=rw, u=n - k))
+    if k == n:
+        out.append(trn("All {n} staffed cases have {r} reviewer each, none of them on the team or conflicted.",
+                       "All {n} staffed cases have {r} reviewers each, none of them on the team or conflicted.",
+                       rpc, lang, n=n, r=rpc))
+    else:
+        out.append(trn("{k} of {n} staffed cases have {r} reviewer each; {u} cannot be reviewed (below).",
+                       "{k} of {n} staffed cases have {r} reviewers each; {u} cannot be reviewed (below).",
+                       rpc, lang, k=k, n=n, r=rpc, u=n - k))
     used = int((load["reviews"] > 0).sum()) if len(load) else 0
     out.append(pick(_T["load"], lang, p=used, m=int(result.objective.get("max_reviews", 0)), cap=cap,
                     z=int(len(load) - used), q=int(len(load))))
@@ -125,14 +118,14 @@ def review_files(result, tables: Tables, assignments: pd.DataFrame, lang: str | 
         4: r["reviewer_id"], 5: r["reviewer_name"], 6: [pick(_LEVELS[v], lang) for v in r["level"]],
         7: [towns.get(t, "") or t for t in r["reviewer_township"]], 8: r["travel_minutes"],
     })
-    rows.columns = _HEADERS["reviews"][lang]
+    rows.columns = [tr(h, lang) for h in _HEADERS["reviews"]]
     u = result.unreviewed
     un = pd.DataFrame({0: u["case_id"], 1: [towns.get(cs.at[c, "township_id"], "") for c in u["case_id"]],
                        2: [pick(_KINDS[k], lang) for k in u["kind"]],
                        3: u["reason_zh"] if lang == "zh" else u["reason"]})
-    un.columns = _HEADERS["unreviewed"][lang]
+    un.columns = [tr(h, lang) for h in _HEADERS["unreviewed"]]
     ld = result.load.copy()
-    ld.columns = _HEADERS["load"][lang]
+    ld.columns = [tr(h, lang) for h in _HEADERS["load"]]
     book = table_workbook(pick(_T["title"], lang), summary,
                           [(pick(_SHEETS["reviews"], lang), rows), (pick(_SHEETS["unreviewed"], lang), un),
                            (pick(_SHEETS["load"], lang), ld)], lang)

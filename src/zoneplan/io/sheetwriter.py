@@ -171,6 +171,11 @@ class Sheet:
     chunks: list[str] = field(default_factory=list)
     rows: int = 0
     cols: int = 0
+    merges: list[str] = field(default_factory=list)
+
+    def merge(self, ref: str) -> None:
+        """Merge the cells of ``ref`` (``A2:H2``): a note written across a table."""
+        self.merges.append(ref)
 
     def add_row(self, cells: Sequence[tuple[object, str]], height: float | None = None) -> None:
         """One row of (value, style name) cells; strings are text, numbers numbers,
@@ -250,6 +255,9 @@ class Sheet:
         yield "</sheetData>"
         if self.autofilter:
             yield f'<autoFilter ref="{self.autofilter}"/>'
+        if self.merges:
+            yield (f'<mergeCells count="{len(self.merges)}">'
+                   + "".join(f'<mergeCell ref="{m}"/>' for m in self.merges) + "</mergeCells>")
         orientation = "landscape" if self.landscape else "portrait"
         yield ('<pageMargins left="0.75" right="0.75" top="1" bottom="1" header="0.5" footer="0.5"/>'
                f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'

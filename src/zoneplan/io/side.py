@@ -84,9 +84,11 @@ def zoning_table(inp: Any, zones: pd.DataFrame) -> pd.DataFrame:
     ``inp`` is the :class:`~zoneplan.zoning.data.ZoningInput` the zoning was made for;
     ``zones`` holds ``township_id, zone``.  The hub is recomputed by the documented rule (the
     member with the least total road minutes to the others).  Staff columns are blank when no
-    roster was given.  Rows: by zone, then township id; townships in no zone last.
+    roster was given.  Rows: by zone in listing order (:mod:`zoneplan.zoning.naming`: county,
+    then north to south, west to east), then township id; townships in no zone last.
     """
     from ..zoning import zone_metrics
+    from ..zoning.naming import input_zone_rank
 
     _, per_zone = zone_metrics(inp, zones[["township_id", "zone"]])
     by_zone = per_zone.set_index("zone")
@@ -106,8 +108,10 @@ def zoning_table(inp: Any, zones: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(ZONING_COLUMNS))
     for c in ("zone_size", "villages", "zone_villages", "staff", "zone_staff"):
         out[c] = pd.array(out[c].map(lambda v: None if v is None or pd.isna(v) else round(float(v))), dtype="Int64")
+    rank = input_zone_rank(inp, zones)
     out["_none"] = out["zone"] == ""
-    out = out.sort_values(["_none", "zone", "township_id"], kind="stable").drop(columns="_none")
+    out["_rank"] = out["zone"].map(lambda z: rank.get(z, len(rank)))
+    out = out.sort_values(["_none", "_rank", "township_id"], kind="stable").drop(columns=["_none", "_rank"])
     return out.reset_index(drop=True)
 
 

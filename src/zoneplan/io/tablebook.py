@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook import Workbook
 
+from ..i18n import N_, tr
 from .xlsx import fit_columns, print_setup, style_header, workbook_bytes
 
 __all__ = ["table_workbook"]
@@ -36,7 +37,7 @@ def table_workbook(title: str, summary: Sequence[str], sheets: Sequence[tuple[st
     """
     wb = Workbook()
     ws = wb.active
-    ws.title = sheets[0][0] if not summary else ("概要" if lang == "zh" else "Summary")
+    ws.title = sheets[0][0] if not summary else tr(N_("Summary"), lang)
     if summary:
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=15, color="1F4E79")

@@ -41,6 +41,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 import pandas as pd
 
+from ..errors import Refusal
+from ..i18n import N_
 from ..runner import fault_point
 
 __all__ = ["write_outputs", "write_file", "frame_to_csv_bytes", "json_bytes", "check_output_dir", "OutputDirError",
@@ -346,7 +348,7 @@ def write_file(path: str | Path, data: bytes) -> Path:
     parent = path.parent if str(path.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir():
-        raise ValueError(f"{path} is a folder; give a file name")
+        raise Refusal(N_("{path} is a folder; give a file name"), path=path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=parent)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import Refusal
+from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..lexicographic import LevelsView, overall_status, solve_levels
@@ -114,7 +116,17 @@ def _homes(tables: Tables, kind: str) -> list[frozenset[str]]:
     return [frozenset(h) for h in tables.offices["home_townships"]]
 
 
-_WORDS = {"leader": ("leader", "牵头领导"), "office": ("office", "联系科室")}
+_WORDS = {"leader": N_("leader"), "office": N_("office")}
+_NONE_IN_COUNTY = N_("county {county}: no {word} in {table}.csv, so its {n} zone(s) get none")
+_NOT_FOUND = N_("county {county}: no {word} assignment found ({status})")
+_UNAVOIDABLE = N_("zone {zone}: its {word} {who} comes from one of its townships; unavoidable, every {word} of county "
+                  "{county} does: {whose}")
+
+
+def _say(expl: list[str], expl_zh: list[str], msg: str, kind: str, **fields: object) -> None:
+    """An explanation in English and in Chinese, both from the message catalog."""
+    for out, lang in ((expl, "en"), (expl_zh, "zh")):
+        out.append(tr(msg, lang, word=tr(_WORDS[kind], lang), **fields))
 
 
 def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
@@ -152,10 +164,10 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
         zones = pd.DataFrame({"township_id": tables.townships["township_id"], "zone": tables.townships["zone"]})
     table = zone_table(tables, zones)
     if not len(table):
-        raise ValueError("no zone to lead: give a zoning (--zones) or fill the zone column of the townships")
+        raise Refusal(N_("no zone to lead: give a zoning (--zones) or fill the zone column of the townships"))
     kinds = [k for k, (tname, _) in KINDS.items() if len(getattr(tables, tname))]
     if not kinds:
-        raise ValueError("1+1+N needs leaders.csv (牵头领导) or offices.csv (纪检监察室) beside the tables")
+        raise Refusal(N_("1+1+N needs leaders.csv (牵头领导) or offices.csv (纪检监察室) beside the tables"))
     tw_of = [set(t.split(";")) for t in table["townships"]]
     statuses: list[str] = []
     levels: list[LevelResult] = []
@@ -176,10 +188,8 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
         for county in sorted(set(table["county"])):
             zs = np.flatnonzero((table["county"] == county).to_numpy())
             ag = np.flatnonzero((agents["county"] == county).to_numpy())
-            word, word_zh = _WORDS[kind]
             if not len(ag):
-                expl.append(f"county {county}: no {word} in {tname}.csv, so its {len(zs)} zone(s) get none")
-                expl_zh.append(f"{county}：{tname}.csv 中没有本县的{word_zh}，{len(zs)} 个协作区未安排")
+                _say(expl, expl_zh, _NONE_IN_COUNTY, kind, county=county, table=tname, n=len(zs))
                 continue
             conflict = np.array([[bool(homes[a] & tw_of[z]) for a in ag] for z in zs], dtype=bool).reshape(len(zs),
                                                                                                              len(ag))
@@ -190,8 +200,7 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
                                deterministic_time=options.deterministic_time, deadline=deadline)
             statuses.append(out.status)
             if out.solution is None:
-                expl.append(f"county {county}: no {word} assignment found ({out.status})")
-                expl_zh.append(f"{county}：未能安排{word_zh}（{out.status}）")
+                _say(expl, expl_zh, _NOT_FOUND, kind, county=county, status=out.status)
                 continue
             for lv in out.levels:
                 vals[lv.name] = vals[lv.name] + lv.value if lv.name == "conflicts" else max(vals[lv.name], lv.value)
@@ -209,10 +218,8 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
                 if conflict[k, a]:
                     table.at[z, f"{kind}_conflict"] = True
                     whose = ", ".join(f"{ids[b]} ({'/'.join(sorted(homes[b] & tw_of[z]))})" for b in ag)
-                    expl.append(f"zone {table.at[z, 'zone']}: its {word} {ids[g]} comes from one of its townships; "
-                                f"unavoidable, every {word} of county {county} does: {whose}")
-                    expl_zh.append(f"协作区 {table.at[z, 'zone']}：{word_zh} {names[g] or ids[g]} 籍贯在本区乡镇；"
-                                   f"无法避免，{county}的每个{word_zh}都是：{whose}")
+                    _say(expl, expl_zh, _UNAVOIDABLE, kind, zone=table.at[z, "zone"], who=names[g] or ids[g],
+                         county=county, whose=whose)
         levels += [LevelResult(f"{kind}.{n}", "min", float(vals[n]), float(bnds[n]), proven[n]) for n in LEAD_LEVELS]
     table = table[LEADERSHIP_COLUMNS]
     report = check_leadership(tables, zones, table)

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang
 from .fonts import display_name, font_context
-from .geometry import Projection, areas_of, padded_bounds, union_by
+from ..zoning.naming import zone_rank
+from .geometry import Projection, areas_of, padded_bounds, shared_pairs, union_by
 from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
 from .zoning import PALETTE, map_file_name
 
@@ -27,17 +28,16 @@ __all__ = ["areas_map_png", "areas_map_files"]
 logger = logging.getLogger(__name__)
 
 TEXTS = {
-    "subtitle": {"en": "supervision areas · {z} zones, {a} areas, {v} villages",
-                 "zh": "监督片区 · {z} 个协作区，{a} 个片区，{v} 个村（社区）"},
-    "liaison": {"en": "village with a liaison (村级监督联络员)", "zh": "有村级监督联络员的村"},
-    "village": {"en": "village", "zh": "村（社区）"},
-    "zone_border": {"en": "zone border", "zh": "协作区边界"},
-    "area_border": {"en": "area border", "zh": "片区边界"},
-    "zone": {"en": "{zone}", "zh": "{zone}"},
-    "area_line": {"en": "{area}: {v} villages, {w} {unit}, {l} liaisons", "zh": "{area}：{v} 个村，{w} {unit}，联络员 {l} 名"},
-    "unit": {"households": {"en": "households", "zh": "户"}, "population": {"en": "people", "zh": "人"},
-             "villages": {"en": "villages", "zh": "村"}},
-    "no_area": {"en": "not in an area", "zh": "未划入片区"},
+    "subtitle": N_("supervision areas · {z} zones, {a} areas, {v} villages"),
+    "liaison": N_("village with a liaison (村级监督联络员)"),
+    "village": NC_("maps.areas", "village"),
+    "zone_border": N_("zone border"),
+    "area_border": N_("area border"),
+    "zone": N_("{zone}"),
+    "area_line": N_("{area}: {v} villages, {w} {unit}, {l} liaisons"),
+    "unit": {"households": NC_("maps.areas", "households"), "population": N_("people"),
+             "villages": NC_("maps.areas", "villages")},
+    "no_area": N_("not in an area"),
 }
 
 
@@ -63,16 +63,17 @@ def _village_cells(x: np.ndarray, y: np.ndarray, township: np.ndarray,
     return out
 
 
-def _closed(geoms: Mapping[str, shapely.Geometry], eps: float = 0.01) -> dict[str, shapely.Geometry]:
-    """Unions without the hair-line slivers left where cut cells meet (grow and shrink by 10 m)."""
-    return {k: g.buffer(eps, quad_segs=2).buffer(-eps, quad_segs=2) for k, g in geoms.items()}
-
-
 def _colours(names: list[str], geoms: Mapping[str, shapely.Geometry]) -> dict[str, str]:
-    """Greedy colouring: each area the first palette colour no touching area has."""
+    """Greedy colouring: each area the first palette colour no touching area has (touching: the
+    one border rule of :func:`zoneplan.maps.geometry.shared_pairs`)."""
+    pairs = shared_pairs([geoms[a] for a in names])
+    near: dict[str, set[str]] = {a: set() for a in names}
+    for i, j in pairs:
+        near[names[i]].add(names[j])
+        near[names[j]].add(names[i])
     out: dict[str, str] = {}
     for a in names:
-        taken = {out[b] for b in out if geoms[a].distance(geoms[b]) < 0.05}  # km: touching, up to the sliver fix
+        taken = {out[b] for b in near[a] if b in out}
         free = [c for c in PALETTE if c not in taken]
         out[a] = free[0] if free else PALETTE[len(out) % len(PALETTE)]
     return out
@@ -105,10 +106,13 @@ def areas_map_png(tables, areas: pd.DataFrame, *, county: str | None = None, tit
         zone_of = dict(zip(areas["village_id"], areas["zone"].fillna("")))
         lab = [area_of.get(x, "") for x in vid]
         names = sorted({a for a in lab if a})
-        area_geo = _closed(union_by([c for c, a in zip(cells, lab) if a], [a for a in lab if a]))
+        area_geo = (union_by([c for c, a in zip(cells, lab) if a], [a for a in lab if a]))
         colours = _colours(names, area_geo)
-        zones = sorted({zone_of.get(x, "") for x in vid} - {""})
-        zone_geo = _closed(union_by([c for c, x in zip(cells, vid) if zone_of.get(x)],
+        # zones in the one listing order (county, north to south, west to east)
+        zt = dict(zip(areas["township_id"], areas["zone"].fillna(""))) if "township_id" in areas.columns else {}
+        rank = zone_rank([zt.get(t, "") for t in tw["township_id"]], tw["lat"], tw["lon"], tw["county"]) if zt else {}
+        zones = sorted({zone_of.get(x, "") for x in vid} - {""}, key=lambda z: (rank.get(z, len(rank)), z))
+        zone_geo = (union_by([c for c, x in zip(cells, vid) if zone_of.get(x)],
                                     [zone_of[x] for x in vid if zone_of.get(x)]))
         unit = pick(TEXTS["unit"][weight], lang)
         summary = areas[areas["area"] != ""].groupby("area").agg(v=("village_id", "size"), w=("area_weight", "first"),

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang
 from .fonts import display_name, font_context
 from .geometry import areas_of, padded_bounds, union_by
 from .sheet import Entry, Label, Sheet, areas_collection, caption, outline_collection
@@ -36,23 +36,21 @@ CASE_COLOR = "#111111"
 UNSTAFFED_COLOR = "#8a8a8a"
 
 TEXTS = {
-    "title": {"en": "Who travels where", "zh": "办案人员调配图"},
-    "summary": {"en": "{staffed} cases staffed, {unstaffed} unstaffed · {people} assignments, {county} of them "
-                      "county-level · mean travel {minutes:.0f} min",
-                "zh": "已配备 {staffed} 起案件，未配备 {unstaffed} 起 · 共 {people} 人次，其中县级 {county} 人次 · "
-                      "平均路程 {minutes:.0f} 分钟"},
-    "township_level": {"en": "township staff: posted township → case", "zh": "乡镇纪检干部：所在乡镇 → 案件"},
-    "county_level": {"en": "county-level staff (dashed)", "zh": "县级干部（虚线）"},
-    "width": {"en": "line width = people: 1 / 3 / 6", "zh": "线宽 = 人数：1 / 3 / 6"},
-    "case": {"en": "case township (ring grows with cases)", "zh": "案件所在乡镇（圈随案件数变大）"},
-    "unstaffed": {"en": "case not staffed", "zh": "未配备人员的案件"},
-    "own": {"en": "ring: staff posted in the case's township (colour = level)",
-            "zh": "圆环：案件所在乡镇的人员参与（颜色区分层级）"},
-    "county_tag": {"en": "county", "zh": "县级"},
-    "cases_head": {"en": "Cases (team from)", "zh": "案件（人员来自）"},
-    "from_sep": {"en": " ← ", "zh": " ← "},
-    "n_cases": {"en": "{k} cases", "zh": "{k} 起"},
-    "unstaffed_tag": {"en": "not staffed", "zh": "未配备"},
+    "county_of": N_("{name} ({tag})"),
+    "title": N_("Who travels where"),
+    "summary": N_("{staffed} cases staffed, {unstaffed} unstaffed · {people} assignments, {county} of them "
+                  "county-level · mean travel {minutes:.0f} min"),
+    "township_level": N_("township staff: posted township → case"),
+    "county_level": N_("county-level staff (dashed)"),
+    "width": N_("line width = people: 1 / 3 / 6"),
+    "case": N_("case township (ring grows with cases)"),
+    "unstaffed": N_("case not staffed"),
+    "own": N_("ring: staff posted in the case's township (colour = level)"),
+    "county_tag": NC_("maps.assignment", "county"),
+    "cases_head": N_("Cases (team from)"),
+    "from_sep": N_(" ← "),
+    "n_cases": N_("{k} cases"),
+    "unstaffed_tag": NC_("maps.assignment", "not staffed"),
 }
 
 def _width(people: int) -> float:
@@ -113,7 +111,8 @@ def _flows(tables, assignments: pd.DataFrame, county: str | None) -> _Flows:
 
 
 def assignment_map_png(tables, assignments: pd.DataFrame, *, title: str | None = None, lang: str | None = None,
-                       boundaries=None, county: str | None = None) -> bytes:
+                       boundaries=None, county: str | None = None, layout: str = "screen",
+                       keep: list | None = None) -> bytes:
     """The assignment map of a staffing plan as PNG bytes.
 
     Parameters
@@ -131,6 +130,10 @@ def assignment_map_png(tables, assignments: pd.DataFrame, *, title: str | None =
         Township polygons (default: ``tables.boundaries``).
     county
         Draw only this county's cases (default: all).
+    layout
+        ``"print"`` (plan.html: page width, legend below, no text under 8 pt) or ``"screen"``.
+    keep
+        A list the drawn page is appended to, to measure it.
 
     Raises
     ------
@@ -164,13 +167,16 @@ def assignment_map_png(tables, assignments: pd.DataFrame, *, title: str | None =
                 legend.append(Entry([line], None, bold_first=False))
         n = len(idx)
         subtitle = summary if head == pick(TEXTS["title"], lang) else f"{pick(TEXTS['title'], lang)} · {summary}"
+        printed = layout == "print"
         sheet = Sheet(padded_bounds(geo.areas), title=head, subtitle=subtitle, caption=caption(geo.source, lang),
                       legend=legend, map_width=8.0 if n <= 60 else 11.0, legend_width=3.6,
-                      legend_size=7.0, dpi=150 if n <= 200 else 170)
+                      legend_size=7.0, dpi=200 if printed else 150 if n <= 200 else 170, layout=layout)
+        if keep is not None:
+            keep.append(sheet)
         zone_col = tw["zone"].astype(str).tolist() if "zone" in tw.columns else [""] * len(tid)
         labels = _draw_ground(sheet, geo, [zone_col[i] for i in idx], [county_of[i] for i in idx])
         _draw_flows(sheet, fl.flows, geo.x, geo.y, local)
-        labels += _draw_cases(sheet, fl, geo.x, geo.y, local, names, lang, small=n <= 60)
+        labels += _draw_cases(sheet, fl, geo.x, geo.y, local, names, lang, small=n <= 60, printed=printed)
         sheet.scale_bar(lang)
         sheet.place(labels)
         return sheet.png()
@@ -196,7 +202,7 @@ def _draw_ground(sheet: Sheet, geo, zone: Sequence[str], county: Sequence[str]) 
 
 
 def _draw_cases(sheet: Sheet, fl: _Flows, x: np.ndarray, y: np.ndarray, local: dict[str, int],
-                names: Sequence[str], lang: str, small: bool) -> list[Label]:
+                names: Sequence[str], lang: str, small: bool, printed: bool = False) -> list[Label]:
     """Case rings, crosses for unstaffed cases, rings for staff at home; returns the labels to place."""
     ax = sheet.ax
     per_town: dict[str, list[str]] = defaultdict(list)
@@ -224,11 +230,11 @@ def _draw_cases(sheet: Sheet, fl: _Flows, x: np.ndarray, y: np.ndarray, local: d
     for t, r in zip(towns, radius):
         cs = sorted(per_town[t])
         tag = "·".join(cs) if len(cs) <= 3 else pick(TEXTS["n_cases"], lang, k=len(cs))
-        labels.append(Label(x[local[t]], y[local[t]], f"{names[local[t]]} {tag}", size=7.5 if small else 6,
-                            weight="bold", gap_px=float(r) + 2))
+        labels.append(Label(x[local[t]], y[local[t]], f"{names[local[t]]} {tag}",
+                            size=8.0 if printed else 7.5 if small else 6, weight="bold", gap_px=float(r) + 2))
     for t in sorted({s for s, _, _ in fl.flows} - set(towns)):
-        labels.append(Label(x[local[t]], y[local[t]], names[local[t]], size=6.5 if small else 5.5, color="#333333",
-                            gap_px=4))
+        labels.append(Label(x[local[t]], y[local[t]], names[local[t]], size=8.0 if printed else 6.5 if small else 5.5,
+                            color="#333333", gap_px=4))
     return labels
 
 
@@ -239,8 +245,8 @@ def _case_line(case: str, town: str, team: dict[tuple[str, bool], int], names: S
         return f"{case} {where}: {pick(TEXTS['unstaffed_tag'], lang)}"
     parts = []
     for (src, is_county), n in sorted(team.items(), key=lambda kv: (kv[0][1], -kv[1], kv[0][0])):
-        label = names[local[src]] + (f"（{pick(TEXTS['county_tag'], lang)}）" if lang == "zh" and is_county else
-                                     f" ({pick(TEXTS['county_tag'], lang)})" if is_county else "")
+        label = pick(TEXTS["county_of"], lang, name=names[local[src]], tag=pick(TEXTS["county_tag"], lang)) \
+            if is_county else names[local[src]]
         parts.append(f"{label} {n}")
     return f"{case} {where}{pick(TEXTS['from_sep'], lang)}{pick(SHARED['sep'], lang).join(parts)}"
 

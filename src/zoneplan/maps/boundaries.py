@@ -10,8 +10,10 @@ be given for one county); several features of one township are merged (exclaves)
 township needs a polygon.
 
 Two townships are neighbours when their borders run together for at least
-:data:`MIN_SHARED_KM` (within :data:`TOLERANCE_KM`, to bridge the small gaps and overlaps
-of digitised borders); touching at a corner is not enough.
+:data:`MIN_SHARED_KM` (250 m; within :data:`TOLERANCE_KM`, 50 m, to bridge the small gaps and
+overlaps of digitised borders); touching at a corner is not enough.  The same rule
+(:func:`zoneplan.maps.geometry.shared_pairs`) draws the zone and county outlines of every map
+(:func:`zoneplan.maps.geometry.dissolve`) and decides which areas touch.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import InputError, Problem
-from .geometry import Projection
+from .geometry import MIN_SHARED_KM as _MIN_SHARED_KM
+from .geometry import SNAP_KM, Projection, shared_pairs
 
 __all__ = ["Boundaries", "BOUNDARIES_FILE", "ID_KEYS", "NAME_KEYS", "COUNTY_KEYS", "TOLERANCE_KM",
            "MIN_SHARED_KM", "read_boundaries", "load_boundaries", "shared_border_edges"]
@@ -40,10 +43,10 @@ ID_KEYS = ("township_id", "乡镇编号", "乡镇代码", "id", "code")
 NAME_KEYS = ("name", "乡镇名称", "名称", "乡镇", "NAME")
 COUNTY_KEYS = ("county", "所属县", "县", "县区", "县市区", "区县", "COUNTY")
 
-#: Border gap/overlap bridged when looking for shared borders (km).
-TOLERANCE_KM = 0.05
+#: Border gap/overlap bridged when looking for shared borders (km): the maps' :data:`SNAP_KM`.
+TOLERANCE_KM = SNAP_KM
 #: Shortest shared border that makes two townships neighbours (km).
-MIN_SHARED_KM = 0.25
+MIN_SHARED_KM = _MIN_SHARED_KM
 #: Median seat-to-polygon distance above which the polygons are taken to be elsewhere (km).
 FAR_KM = 30.0
 
@@ -267,13 +270,4 @@ def shared_border_edges(polygons: Sequence[BaseGeometry], proj: Projection | Non
     if proj is None:
         b = np.asarray([g.bounds for g in geoms])
         proj = Projection(float((b[:, 1].min() + b[:, 3].max()) / 2), float((b[:, 0].min() + b[:, 2].max()) / 2))
-    km = np.asarray([proj.geometry(g) for g in geoms], dtype=object)
-    tree = shapely.STRtree(km)
-    a, b = tree.query(km, predicate="dwithin", distance=tolerance_km)
-    keep = a < b
-    a, b = a[keep], b[keep]
-    if a.size == 0:
-        return []
-    shared = shapely.length(shapely.intersection(shapely.boundary(km[a]), shapely.buffer(km[b], tolerance_km)))
-    ok = shared >= min_shared_km
-    return sorted((int(i), int(j)) for i, j in zip(a[ok], b[ok]))
+    return shared_pairs([proj.geometry(g) for g in geoms], tolerance_km, min_shared_km)

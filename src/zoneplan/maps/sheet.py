@@ -15,23 +15,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+import shapely.prepared
 from shapely.geometry.base import BaseGeometry
 
+from ..i18n import N_
+
 __all__ = ["Sheet", "Label", "Entry", "areas_collection", "outline_collection", "nice_length", "text_effects",
-           "caption", "TEXTS"]
+           "caption", "TEXTS", "PRINT_WIDTH_IN", "PRINT_HEIGHT_IN", "MIN_PRINT_PT", "interior_points"]
 
 INK = "#222222"
 MUTED = "#666666"
 HALO = "white"
 
 TEXTS = {
-    "voronoi": {"en": "Areas are schematic: each township is drawn as the area nearest to its seat "
-                      "(Voronoi cells), not its legal boundary.",
-                "zh": "区域为示意：按距乡镇驻地最近划分（泰森多边形），并非法定行政边界。"},
-    "polygons": {"en": "Township boundaries: {file}.", "zh": "乡镇边界：{file}。"},
-    "km": {"en": "km", "zh": "公里"},
-    "zone_border": {"en": "zone border", "zh": "协作区边界"},
-    "sep": {"en": ", ", "zh": "、"},
+    "voronoi": N_("Areas are schematic: each township is drawn as the area nearest to its seat (Voronoi "
+                  "cells), not its legal boundary."),
+    "polygons": N_("Township boundaries: {file}."),
+    "km": N_("km"),
+    "zone_border": N_("zone border"),
+    "sep": N_(", "),
 }
 
 
@@ -41,6 +43,13 @@ def caption(source: str, lang: str) -> str:
 
     return pick(TEXTS["polygons"], lang, file=source) if source else pick(TEXTS["voronoi"], lang)
 
+
+#: A map for print (``layout="print"``) is drawn at the width it prints at in plan.html: A4 less
+#: the page margins (186 mm, :data:`zoneplan.io.report.PRINT_MAP_MM`), no taller than a page
+#: leaves (250 mm), with no text under :data:`MIN_PRINT_PT`, so what is drawn at 8 pt prints at 8 pt.
+PRINT_WIDTH_IN = 186 / 25.4
+PRINT_HEIGHT_IN = 250 / 25.4
+MIN_PRINT_PT = 8.0
 
 _TITLE_IN = 0.75     # title band height
 _FOOT_IN = 0.35      # caption band height
@@ -182,24 +191,47 @@ class Sheet:
     legend_width: float = 3.2
     legend_size: float = 7.5
     dpi: int = 150
+    layout: str = "screen"  # "print": PRINT_WIDTH_IN wide, the legend below the map, no text under 8 pt
 
     def __post_init__(self) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
+        self.printed = self.layout == "print"
+        if self.printed:
+            self.legend_size = max(self.legend_size, MIN_PRINT_PT)
         x0, y0, x1, y1 = self.bounds
         w, h = max(x1 - x0, 1e-6), max(y1 - y0, 1e-6)
         y0 -= 0.06 * h  # a strip for the scale bar
         h *= 1.06
         aspect = h / w
+        self.fig = Figure(figsize=(1, 1), dpi=self.dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.renderer = self.canvas.get_renderer()
+        self._placed: list[tuple[float, float, float, float]] = []
+        self.label_boxes: list[tuple[float, float, float, float]] = []  # every label placed, in pixels
+        self.forced = 0  # labels placed where they collide (nowhere free)
+        self.left_out = 0  # labels not placed (nowhere free)
+        if self.printed:
+            self._layout_print(aspect)
+        else:
+            self._layout_screen(aspect)
+        self.ax.set_xlim(x0, x1)
+        self.ax.set_ylim(y0, y1)
+        self.ax.set_aspect("equal", adjustable="box", anchor="N" if self.printed else "NW")
+        self.ax.set_xticks([])
+        self.ax.set_yticks([])
+        for side in self.ax.spines.values():
+            side.set_color("#d0d0d0")
+        self.ax.apply_aspect()
+
+    def _layout_screen(self, aspect: float) -> None:
+        """The map on the left, the legend in columns beside it."""
         self.map_height = self.map_width * aspect
         if self.map_height > 1.35 * self.map_width:  # tall: narrower panel, same height limit
             self.map_height = 1.35 * self.map_width
             self.map_width = max(self.map_height / aspect, 2.5)
         self.map_height = max(self.map_height, 2.0)
-        self.fig = Figure(figsize=(1, 1), dpi=self.dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.renderer = self.canvas.get_renderer()
         columns, height = self._legend_columns()
         self.body_height = max(self.map_height, height)
         width = _MARGIN_IN * 2 + self.map_width + (_GAP_IN + len(columns) * self.legend_width if columns else 0)
@@ -208,18 +240,39 @@ class Sheet:
         self.renderer = self.canvas.get_renderer()
         self.ax = self.fig.add_axes([_MARGIN_IN / width, (_FOOT_IN + self.body_height - self.map_height) / total_h,
                                      self.map_width / width, self.map_height / total_h])
-        self.ax.set_xlim(x0, x1)
-        self.ax.set_ylim(y0, y1)
-        self.ax.set_aspect("equal", adjustable="box", anchor="NW")
-        self.ax.set_xticks([])
-        self.ax.set_yticks([])
-        for side in self.ax.spines.values():
-            side.set_color("#d0d0d0")
-        self.ax.apply_aspect()
         self._columns = columns
+        self._legend_top = total_h - _TITLE_IN
+        self._legend_left = _MARGIN_IN + self.map_width + _GAP_IN
         self._width = width
         self._height = total_h
-        self._placed: list[tuple[float, float, float, float]] = []
+
+    def _layout_print(self, aspect: float) -> None:
+        """The map across the page's width, the legend in two columns below it, the whole no
+        taller than :data:`PRINT_HEIGHT_IN` (a tall county gets a narrower map, centred)."""
+        width = PRINT_WIDTH_IN
+        inner = width - 2 * _MARGIN_IN
+        self.fig.set_size_inches(width, 1)
+        self.legend_width = inner / 2
+        columns, legend_h = self._legend_columns(ncols=2)
+        room = PRINT_HEIGHT_IN - _TITLE_IN - _FOOT_IN - _MARGIN_IN - (legend_h + _GAP_IN if columns else 0)
+        self.map_width = inner
+        self.map_height = inner * aspect
+        if self.map_height > room:
+            self.map_height = max(room, 2.0)
+            self.map_width = min(inner, self.map_height / aspect)
+        self.map_height = max(self.map_height, 2.0)
+        self.body_height = self.map_height + (legend_h + _GAP_IN if columns else 0)
+        total_h = _TITLE_IN + self.body_height + _FOOT_IN + _MARGIN_IN
+        self.fig.set_size_inches(width, total_h)
+        self.renderer = self.canvas.get_renderer()
+        left = (width - self.map_width) / 2
+        self.ax = self.fig.add_axes([left / width, (total_h - _TITLE_IN - self.map_height) / total_h,
+                                     self.map_width / width, self.map_height / total_h])
+        self._columns = columns
+        self._legend_top = total_h - _TITLE_IN - self.map_height - _GAP_IN
+        self._legend_left = _MARGIN_IN
+        self._width = width
+        self._height = total_h
 
     # ------------------------------------------------------------------ text measuring
     def text_size(self, text: str, size: float, weight: str = "normal") -> tuple[float, float]:
@@ -248,7 +301,9 @@ class Sheet:
         return pieces
 
     # ------------------------------------------------------------------ legend
-    def _legend_columns(self) -> tuple[list[list[tuple[Entry, list[str]]]], float]:
+    def _legend_columns(self, ncols: int | None = None) -> tuple[list[list[tuple[Entry, list[str]]]], float]:
+        """The legend's entries (wrapped) in columns; ``ncols`` balanced columns (print), else
+        columns as tall as the map, at most 4 (screen)."""
         if not self.legend:
             return [], 0.0
         size = self.legend_size
@@ -262,7 +317,10 @@ class Sheet:
             blocks.append((e, lines))
         line_in = size * 1.45 / 72
         total = sum(len(b[1]) for b in blocks) * line_in + len(blocks) * line_in * 0.35
-        per_col = max(self.map_height, total / 4)  # at most 4 columns; the page grows taller beyond
+        if ncols:
+            per_col = total / ncols + line_in * 1.5
+        else:
+            per_col = max(self.map_height, total / 4)  # at most 4 columns; the page grows taller beyond
         columns: list[list[tuple[Entry, list[str]]]] = [[]]
         used = 0.0
         for b in blocks:
@@ -282,9 +340,9 @@ class Sheet:
         size = self.legend_size
         line_in = size * 1.45 / 72
         tr = self.fig.dpi_scale_trans
-        top = self._height - _TITLE_IN
+        top = self._legend_top
         for c, col in enumerate(self._columns):
-            x = _MARGIN_IN + self.map_width + _GAP_IN + c * self.legend_width
+            x = self._legend_left + c * self.legend_width
             y = top
             for entry, lines in col:
                 sw = entry.swatch or {}
@@ -312,7 +370,14 @@ class Sheet:
             self._placed.append((px - rr, py - rr, px + rr, py + rr))
 
     def place(self, labels: Sequence[Label]) -> int:
-        """Place labels in the given order where they collide with nothing placed before; count placed."""
+        """Place labels in the given order where they collide with nothing placed before (nor with
+        the markers reserved), each inside its area when it has one; count placed.
+
+        Candidates: the point itself (``centred``), then eight spots around it at one, two and
+        three times ``gap_px``; a label with an ``inside`` area also tries points spread over the
+        area, nearest to its anchor first, and must lie wholly inside it.  A label that finds no
+        free spot is left out, or with ``force`` put at its first candidate (counted in
+        :attr:`forced`)."""
         box = self.ax.bbox
         to_data = self.ax.transData.inverted()
         placed = 0
@@ -320,41 +385,67 @@ class Sheet:
         for lab in labels:
             w, h = self.text_size(lab.text, lab.size, lab.weight)
             px, py = self.ax.transData.transform((lab.x, lab.y))
-            g = lab.gap_px
-            cands = [(-w / 2, -h / 2)] if lab.centred else []
-            cands += [(g, -h / 2), (-g - w, -h / 2), (-w / 2, g), (-w / 2, -g - h),
-                      (g * 0.7, g * 0.7), (g * 0.7, -g * 0.7 - h), (-g * 0.7 - w, g * 0.7), (-g * 0.7 - w, -g * 0.7 - h)]
-            if lab.centred:
-                cands += [(-w / 2, h * 0.6), (-w / 2, -h * 1.6)]
+            cands = self._candidates(lab, px, py, w, h)
             chosen = None
-            for dx, dy in cands:
-                x0, y0 = px + dx, py + dy
+            inside = shapely.prepared.prep(lab.inside) if lab.inside is not None else None
+            for x0, y0 in cands:
                 x1, y1 = x0 + w, y0 + h
                 if x0 < box.x0 + 1 or y0 < box.y0 + 1 or x1 > box.x1 - 1 or y1 > box.y1 - 1:
                     continue
                 if boxes.size and np.any((boxes[:, 0] < x1) & (boxes[:, 2] > x0) & (boxes[:, 1] < y1) & (boxes[:, 3] > y0)):
                     continue
-                if lab.inside is not None:
-                    cx, cy = to_data.transform(((x0 + x1) / 2, (y0 + y1) / 2))
-                    if not shapely.contains_xy(lab.inside, cx, cy):
+                if inside is not None:
+                    (dx0, dy0), (dx1, dy1) = to_data.transform([(x0, y0), (x1, y1)])
+                    if not inside.contains(shapely.box(dx0, dy0, dx1, dy1)):
                         continue
-                chosen = (dx, dy)
+                chosen = (x0, y0)
                 break
             if chosen is None:
                 if not lab.force:
+                    self.left_out += 1
                     continue
                 chosen = cands[0]
-            dx, dy = chosen
+                self.forced += 1
+            x0, y0 = chosen
             k = 72.0 / self.dpi
-            self.ax.annotate(lab.text, (lab.x, lab.y), xytext=(dx * k, dy * k), textcoords="offset points",
-                             ha="left", va="bottom", fontsize=lab.size, color=lab.color, zorder=8,
-                             annotation_clip=False,
+            self.ax.annotate(lab.text, (lab.x, lab.y), xytext=((x0 - px) * k, (y0 - py) * k),
+                             textcoords="offset points", ha="left", va="bottom", fontsize=lab.size, color=lab.color,
+                             zorder=8, annotation_clip=False,
                              path_effects=text_effects(lab.weight == "bold", lab.color, halo=2.2, size=lab.size))
             pad = 1.0
-            boxes = np.vstack([boxes, [px + dx - pad, py + dy - pad, px + dx + w + pad, py + dy + h + pad]])
+            boxes = np.vstack([boxes, [x0 - pad, y0 - pad, x0 + w + pad, y0 + h + pad]])
+            self.label_boxes.append((x0, y0, x0 + w, y0 + h))
             placed += 1
         self._placed = [tuple(b) for b in boxes]
         return placed
+
+    def _candidates(self, lab: Label, px: float, py: float, w: float, h: float) -> list[tuple[float, float]]:
+        """Lower-left corners (pixels) to try for a label of ``w`` x ``h`` anchored at ``(px, py)``."""
+        out = [(px - w / 2, py - h / 2)] if lab.centred else []
+        for m in (1.0, 2.0, 3.0):
+            g = lab.gap_px * m
+            out += [(px + g, py - h / 2), (px - g - w, py - h / 2), (px - w / 2, py + g), (px - w / 2, py - g - h),
+                    (px + g * 0.7, py + g * 0.7), (px + g * 0.7, py - g * 0.7 - h), (px - g * 0.7 - w, py + g * 0.7),
+                    (px - g * 0.7 - w, py - g * 0.7 - h)]
+            if lab.centred:
+                out += [(px - w / 2, py + h * 0.6 * m), (px - w / 2, py - h * (1 + 0.6 * m))]
+        if lab.inside is not None:  # points spread over the area, nearest to the anchor first
+            pts = interior_points(lab.inside, 80)
+            if len(pts):
+                disp = self.ax.transData.transform(pts)
+                order = np.argsort(np.hypot(disp[:, 0] - px, disp[:, 1] - py), kind="stable")
+                out += [(float(disp[i, 0] - w / 2), float(disp[i, 1] - h / 2)) for i in order]
+        return out
+
+    def overlaps(self) -> int:
+        """Pairs of placed labels whose boxes overlap (0 when every label found a free spot)."""
+        b = np.asarray(self.label_boxes, dtype=float).reshape(-1, 4)
+        n = 0
+        for i in range(len(b)):
+            o = (b[i + 1:, 0] < b[i, 2] - 0.5) & (b[i + 1:, 2] > b[i, 0] + 0.5) & \
+                (b[i + 1:, 1] < b[i, 3] - 0.5) & (b[i + 1:, 3] > b[i, 1] + 0.5)
+            n += int(o.sum())
+        return n
 
     # ------------------------------------------------------------------ furniture and output
     def scale_bar(self, lang: str) -> None:
@@ -375,24 +466,40 @@ class Sheet:
         self.ax.plot([bx, bx + length], [by, by], color=INK, linewidth=1.6, zorder=9, solid_capstyle="butt")
         for xx in (bx, bx + length):
             self.ax.plot([xx, xx], [by - tick, by + tick], color=INK, linewidth=1.0, zorder=9)
-        self.ax.text(bx + length / 2, by + tick * 1.6, f"{length:g} {unit}", ha="center", va="bottom", fontsize=7,
-                     color=INK, zorder=9)
+        self.ax.text(bx + length / 2, by + tick * 1.6, f"{length:g} {unit}", ha="center", va="bottom",
+                     fontsize=MIN_PRINT_PT if self.printed else 7, color=INK, zorder=9)
         self.reserve_points(np.array([bx, bx + length / 2, bx + length]), np.array([by, by, by]), 12)
 
     def png(self) -> bytes:
         """Finish the page (titles, legend) and return it as PNG bytes."""
-        self.fig.text(_MARGIN_IN / self._width, 1 - 0.3 / self._height, self.title, fontsize=15,
-                      ha="left", va="center", color=INK, path_effects=text_effects(True, size=15))
+        title_pt = 13 if self.printed else 15
+        self.fig.text(_MARGIN_IN / self._width, 1 - 0.3 / self._height, self.title, fontsize=title_pt,
+                      ha="left", va="center", color=INK, path_effects=text_effects(True, size=title_pt))
         if self.subtitle:
             self.fig.text(_MARGIN_IN / self._width, 1 - 0.58 / self._height, self.subtitle, fontsize=9, ha="left",
                           va="center", color=MUTED)
         if self.caption:
-            self.fig.text(_MARGIN_IN / self._width, (_FOOT_IN * 0.45) / self._height, self.caption, fontsize=7,
-                          ha="left", va="center", color=MUTED)
+            self.fig.text(_MARGIN_IN / self._width, (_FOOT_IN * 0.45) / self._height, self.caption,
+                          fontsize=MIN_PRINT_PT if self.printed else 7, ha="left", va="center", color=MUTED)
         self._draw_legend()
         buf = io.BytesIO()
         self.fig.savefig(buf, format="png", dpi=self.dpi, facecolor="white", metadata={"Software": None})
         return buf.getvalue()
+
+
+def interior_points(area: BaseGeometry, n: int = 80) -> np.ndarray:
+    """About ``n`` points spread over ``area`` (a grid clipped to it), for labels to try."""
+    x0, y0, x1, y1 = area.bounds
+    if x1 <= x0 or y1 <= y0:
+        return np.zeros((0, 2))
+    step = math.sqrt(max(area.area, 1e-12) / max(n, 1))
+    xs = np.arange(x0 + step / 2, x1, step)
+    ys = np.arange(y0 + step / 2, y1, step)
+    if not len(xs) or not len(ys):
+        return np.zeros((0, 2))
+    gx, gy = np.meshgrid(xs, ys)
+    pts = np.column_stack([gx.ravel(), gy.ravel()])
+    return pts[shapely.contains_xy(area, pts[:, 0], pts[:, 1])]
 
 
 def _tokens(text: str) -> list[str]:

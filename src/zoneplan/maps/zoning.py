@@ -20,12 +20,13 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, NC_, pick, resolve_lang
 from ..zoning.data import ZoningInput
 from ..zoning.metrics import _hub, zone_members
+from ..zoning.naming import zone_rank
 from .fonts import display_name, font_context
 from .geometry import areas_of, padded_bounds, union_by
-from .sheet import INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
+from .sheet import MIN_PRINT_PT, INK, Entry, Label, Sheet, areas_collection, caption, outline_collection
 from .sheet import TEXTS as SHARED
 
 __all__ = ["PALETTE", "UNZONED", "zone_colors", "zoning_map_png", "zoning_maps_by_county", "index_map_png",
@@ -41,21 +42,21 @@ _FAMILY = (0, 1, 2, 3, 4, 5, 6, 7, 3, 0, 1, 2, 4, 7)
 UNZONED = "#d9d9d9"
 
 TEXTS = {
-    "zones": {"en": "{n} townships, {k} zones", "zh": "{n} 个乡镇，{k} 个协作区"},
-    "unzoned_n": {"en": ", {u} unzoned", "zh": "，{u} 个未划入"},
-    "hub": {"en": "hub", "zh": "驻地"},
-    "hub_entry": {"en": "hub township (seat of the zone)", "zh": "协作区驻地乡镇"},
-    "seat": {"en": "township seat", "zh": "乡镇驻地"},
-    "unzoned": {"en": "not in a zone", "zh": "未划入协作区"},
-    "island": {"en": "no neighbouring township", "zh": "无相邻乡镇（飞地/孤岛）"},
-    "county_border": {"en": "county border", "zh": "县（市、区）界"},
-    "zone_line": {"en": "{zone}  ({k} townships)", "zh": "{zone}（{k} 个乡镇）"},
-    "leader": {"en": "led by {name}", "zh": "牵头：{name}"},
-    "office": {"en": "office: {name}", "zh": "联系：{name}"},
-    "lead_sep": {"en": " · ", "zh": "　"},
-    "county_line": {"en": "{county}: {n} townships, {k} zones", "zh": "{county}：{n} 个乡镇，{k} 个协作区"},
-    "index": {"en": "Counties", "zh": "各县（市、区）"},
-    "no_county": {"en": "(county not given)", "zh": "（未填县名）"},
+    "zones": N_("{n} townships, {k} zones"),
+    "unzoned_n": N_(", {u} unzoned"),
+    "hub": NC_("maps.zoning", "hub"),
+    "hub_entry": N_("hub township (seat of the zone)"),
+    "seat": N_("township seat"),
+    "unzoned": N_("not in a zone"),
+    "island": N_("no neighbouring township"),
+    "county_border": N_("county border"),
+    "zone_line": N_("{zone}  ({k} townships)"),
+    "leader": N_("led by {name}"),
+    "office": N_("office: {name}"),
+    "lead_sep": N_(" · "),
+    "county_line": N_("{county}: {n} townships, {k} zones"),
+    "index": NC_("maps.zoning", "Counties"),
+    "no_county": N_("(county not given)"),
 }
 
 # ---------------------------------------------------------------------------- colours
@@ -244,11 +245,16 @@ def _zone_anchor(area: BaseGeometry) -> tuple[float, float]:
 # ---------------------------------------------------------------------------- one map
 
 
-def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -> bytes:
-    """One county-level (or whole-area) zoning map of the townships ``idx``."""
+def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str, layout: str = "screen",
+          keep: list | None = None) -> bytes:
+    """One county-level (or whole-area) zoning map of the townships ``idx`` (``keep``: a list
+    the drawn :class:`Sheet` is appended to, for measuring)."""
     inp = scene.inp
     st = _style(len(idx))
-    zones = sorted({scene.zone_of[i] for i in idx if i in scene.zone_of})
+    if layout == "print":  # drawn at the width it prints at: no label under 8 pt
+        st = {**st, "label": max(st["label"], MIN_PRINT_PT), "zone": max(st["zone"], 10.0)}
+    rank = zone_rank([scene.zone_of.get(i, "") for i in range(inp.n)], inp.lat, inp.lon, inp.county)
+    zones = sorted({scene.zone_of[i] for i in idx if i in scene.zone_of}, key=lambda z: (rank.get(z, len(rank)), z))
     unzoned = [i for i in idx if i not in scene.zone_of]
     islands = [i for i in idx if scene.degree[i] == 0]
     sep = pick(SHARED["sep"], lang)
@@ -283,8 +289,11 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     areas = [scene.areas[i] for i in idx]
     sheet = Sheet(padded_bounds(areas), title=title, subtitle=subtitle, caption=caption(scene.source, lang),
                   legend=legend,
-                  map_width=st["width"], legend_size=7.5 if len(zones) <= 40 else 6.5, dpi=st["dpi"],
-                  legend_width=3.2 if not many else 3.6)
+                  map_width=st["width"], legend_size=7.5 if len(zones) <= 40 else 6.5,
+                  dpi=max(st["dpi"], 200) if layout == "print" else st["dpi"],
+                  legend_width=3.2 if not many else 3.6, layout=layout)
+    if keep is not None:
+        keep.append(sheet)
     ax = sheet.ax
     face = [scene.colors[scene.zone_of[i]] if i in scene.zone_of else UNZONED for i in idx]
     lw = 0.7 if len(idx) <= 80 else 0.4
@@ -312,21 +321,24 @@ def _draw(scene: _Scene, idx: list[int], title: str, subtitle: str, lang: str) -
     dpi_pt = sheet.dpi / 72.0
     sheet.reserve_points(scene.x[plain], scene.y[plain], np.sqrt(st["seat"]) / 2 * dpi_pt + 1)
     sheet.reserve_points(scene.x[hubs], scene.y[hubs], np.sqrt(st["hub"]) / 2 * dpi_pt)
+    # hubs' names first (a zone is known by its hub), then each zone's name inside the zone,
+    # then the other townships' names: nothing covers what was placed before
+    gap = np.sqrt(st["hub"]) / 2 * dpi_pt
+    hub_labels = [Label(scene.x[i], scene.y[i], scene.labels[i], size=st["label"], weight="bold", gap_px=gap)
+                  for i in hubs]
+    done = sheet.place(hub_labels)
     zone_labels = []
     for z in zones:
         zx, zy = _zone_anchor(zone_areas[z])
         zone_labels.append(Label(zx, zy, z, size=st["zone"], weight="bold", color="#111111", centred=True,
                                  gap_px=6, force=len(idx) <= 80, inside=zone_areas[z]))
     sheet.place(zone_labels)
-    order = hubs + plain
-    gap = np.sqrt(st["hub"]) / 2 * dpi_pt
-    town_labels = [Label(scene.x[i], scene.y[i], scene.labels[i], size=st["label"],
-                         weight="bold" if i in hub_set else "normal", gap_px=gap if i in hub_set else gap * 0.6)
-                   for i in order]
-    done = sheet.place(town_labels)
-    if done < len(town_labels):
+    town_labels = [Label(scene.x[i], scene.y[i], scene.labels[i], size=st["label"], gap_px=gap * 0.6)
+                   for i in plain]
+    done += sheet.place(town_labels)
+    if done < len(hubs) + len(plain):
         logger.info("map %s: %d of %d township labels left out where they would overlap", title,
-                    len(town_labels) - done, len(town_labels))
+                    len(hubs) + len(plain) - done, len(hubs) + len(plain))
     return sheet.png()
 
 
@@ -339,7 +351,7 @@ def _subtitle(scene: _Scene, idx: list[int], lang: str, label: str | None) -> st
 
 def zoning_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
                    colors: Mapping[str, str] | None = None, lang: str | None = None, boundaries=None,
-                   county: str | None = None) -> bytes:
+                   county: str | None = None, layout: str = "screen", keep: list | None = None) -> bytes:
     """A zoning map as PNG bytes.
 
     Township areas are shaded in their zone's colour and outlined by zone; hubs are stars,
@@ -365,6 +377,11 @@ def zoning_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None =
         :class:`~zoneplan.maps.boundaries.Boundaries` to draw real township polygons.
     county
         Draw only this county's townships (default: all).
+    layout
+        ``"print"``: drawn at the width of an A4 page less its margins, the legend below the
+        map, no text under 8 pt (the maps of plan.html); ``"screen"``: the legend beside it.
+    keep
+        A list the drawn page (:class:`~zoneplan.maps.sheet.Sheet`) is appended to, to measure it.
     """
     lang = resolve_lang(lang)
     with font_context():
@@ -374,7 +391,7 @@ def zoning_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None =
             raise ValueError(f"no township in county {county!r}")
         counties = sorted({inp.county[i] for i in idx})
         head = title or (counties[0] if len(counties) == 1 and counties[0] else pick(TEXTS["index"], lang))
-        return _draw(scene, idx, head, _subtitle(scene, idx, lang, subtitle), lang)
+        return _draw(scene, idx, head, _subtitle(scene, idx, lang, subtitle), lang, layout, keep)
 
 
 def zoning_maps_by_county(inp: ZoningInput, zones: pd.DataFrame, *, subtitle: str | None = None,
@@ -395,7 +412,8 @@ def zoning_maps_by_county(inp: ZoningInput, zones: pd.DataFrame, *, subtitle: st
 
 
 def index_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = None, subtitle: str | None = None,
-                  colors: Mapping[str, str] | None = None, lang: str | None = None, boundaries=None) -> bytes:
+                  colors: Mapping[str, str] | None = None, lang: str | None = None, boundaries=None,
+                  layout: str = "screen") -> bytes:
     """The index map of all counties: zones shaded, county borders and names, counts per county."""
     lang = resolve_lang(lang)
     with font_context():
@@ -417,7 +435,7 @@ def index_map_png(inp: ZoningInput, zones: pd.DataFrame, *, title: str | None = 
                                       n=len(ci), k=k)], None, bold_first=False))
         sheet = Sheet(padded_bounds(scene.areas), title=title or pick(TEXTS["index"], lang),
                       subtitle=_subtitle(scene, idx, lang, subtitle), caption=caption(scene.source, lang), legend=legend,
-                      map_width=11.0 if inp.n > 150 else 9.0, dpi=150)
+                      map_width=11.0 if inp.n > 150 else 9.0, dpi=200 if layout == "print" else 150, layout=layout)
         ax = sheet.ax
         face = [scene.colors[scene.zone_of[i]] if i in scene.zone_of else UNZONED for i in idx]
         ax.add_collection(areas_collection(scene.areas, face, edgecolor="white", linewidth=0.25, alpha=0.8, zorder=1))

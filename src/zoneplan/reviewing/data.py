@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..i18n import N_
 from ..data.tables import Tables
 from ..options import RuleOptions
 from ..travel import TravelTable, round_minutes
@@ -35,12 +36,12 @@ __all__ = ["ReviewInstance", "prepare", "EXCLUSION_ORDER", "EXCLUSION_WORDS"]
 EXCLUSION_ORDER = ("review.team", "review.available", "cross-check", "home", "kin", "declared")
 #: How each exclusion is counted in explanations.
 EXCLUSION_WORDS = {
-    "review.team": {"en": "on the team", "zh": "是办案组成员"},
-    "review.available": {"en": "unavailable", "zh": "不在岗"},
-    "cross-check": {"en": "posted in the case's township", "zh": "在线索所在乡镇任职"},
-    "home": {"en": "from the case's township or village", "zh": "籍贯为线索所在乡镇或村"},
-    "kin": {"en": "kin of the subject", "zh": "与被调查人有亲属等关系"},
-    "declared": {"en": "declared a conflict", "zh": "申报了回避"},
+    "review.team": N_("on the team"),
+    "review.available": N_("unavailable"),
+    "cross-check": N_("posted in the case's township"),
+    "home": N_("from the case's township or village"),
+    "kin": N_("kin of the subject"),
+    "declared": N_("declared a conflict"),
 }
 
 

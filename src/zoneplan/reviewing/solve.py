@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..data.tables import Tables
 from ..errors import InternalError
+from ..i18n import N_, NC_, tr
 from ..lexicographic import LevelsView, overall_status, solve_levels
 from ..options import RuleOptions
 from ..results import LevelResult, Levels, Status
@@ -115,9 +116,10 @@ def _parts(inst: ReviewInstance, pre: set[int]) -> list[ReviewPart]:
 
 def _counts_text(counts: dict[str, int], lang: str) -> str:
     sep = "，" if lang == "zh" else ", "
-    if lang == "zh":
-        return sep.join(f"{n} 人{EXCLUSION_WORDS[r]['zh']}" for r, n in counts.items())
-    return sep.join(f"{n} {EXCLUSION_WORDS[r]['en']}" for r, n in counts.items())
+    return sep.join(tr(_COUNT, lang, n=n, what=tr(EXCLUSION_WORDS[r], lang)) for r, n in counts.items())
+
+
+_COUNT = NC_("people count", "{n} {what}")
 
 
 def precheck(inst: ReviewInstance, options: ReviewOptions) -> dict[int, tuple[str, str]]:
@@ -148,14 +150,12 @@ def precheck(inst: ReviewInstance, options: ReviewOptions) -> dict[int, tuple[st
         counts = {r: counts[r] for r in EXCLUSION_ORDER if r in counts}
         pool = len(inst.pool[k])
         if pool == 0:
-            out[k] = (f"no reviewers in county {county!r}: nobody there is county-level staff or marked can_review",
-                      f"{county or '本县'}没有审核人：既没有县级人员，也没有人标为可任审核人")
+            out[k] = _both(_NO_REVIEWERS, county=county)
         else:
-            why = f": {_counts_text(counts, 'en')}" if counts else ""
-            why_zh = f"：{_counts_text(counts, 'zh')}" if counts else ""
-            out[k] = (f"needs {need} reviewer{'s' if need > 1 else ''}; {n_elig} eligible of {pool} reviewer"
-                      f"{'s' if pool > 1 else ''} of county {county!r}{why}",
-                      f"需要 {need} 名审核人；{county or '本县'}的 {pool} 名审核人中只有 {n_elig} 人可以{why_zh}")
+            out[k] = tuple(tr(_TOO_FEW, lang, need=need, s="s" if need > 1 else "", n=n_elig, pool=pool,
+                              ps="s" if pool > 1 else "", county=county,
+                              why=tr(_WHY, lang, counts=_counts_text(counts, lang)) if counts else "")
+                           for lang in ("en", "zh"))
     return out
 
 
@@ -168,11 +168,21 @@ def _capacity_reason(inst: ReviewInstance, k: int, chosen: dict[int, list[int]],
     full = [i for i in elig if len(chosen.get(i, [])) >= options.max_reviews]
     parts = [f"{inv_ids[i]} ({', '.join(sorted(case_ids[c] for c in chosen.get(i, [])))})" for i in full]
     free = len(elig) - len(full)
-    return (f"lost to other cases under review capacity: of its {len(elig)} eligible reviewers, {len(full)} are full "
-            f"(max_reviews {options.max_reviews}): {'; '.join(parts) or '-'}; {free} free, "
-            f"needs {options.reviewers_per_case}",
-            f"审核人已满：可审核的 {len(elig)} 人中 {len(full)} 人已达审核上限 {options.max_reviews} 件"
-            f"（{'；'.join(parts) or '-'}），空余 {free} 人，需要 {options.reviewers_per_case} 人")
+    return tuple(tr(_FULL, lang, n=len(elig), k=len(full), cap=options.max_reviews,
+                    who=tr(NC_("clauses", "; "), lang).join(parts) or "-", free=free, need=options.reviewers_per_case)
+                 for lang in ("en", "zh"))
+
+
+_NO_REVIEWERS = N_("no reviewers in county {county!r}: nobody there is county-level staff or marked can_review")
+_TOO_FEW = N_("needs {need} reviewer{s}; {n} eligible of {pool} reviewer{ps} of county {county!r}{why}")
+_WHY = N_(": {counts}")
+_FULL = N_("lost to other cases under review capacity: of its {n} eligible reviewers, {k} are full (max_reviews "
+           "{cap}): {who}; {free} free, needs {need}")
+
+
+def _both(msg: str, **fields: object) -> tuple[str, str]:
+    """A reason in English and in Chinese, both from the message catalog."""
+    return tr(msg, "en", **fields), tr(msg, "zh", **fields)
 
 
 def review(tables: Tables, assignments: pd.DataFrame, options: ReviewOptions | None = None,

@@ -1,9 +1,13 @@
 """The trade-off plot of a sweep: cases staffed against travel, one point per scenario.
 
-Non-dominated scenarios (no other staffs as many priority-weighted cases with as little
-travel) are drawn as red stars joined by the front; the others as grey dots.  Labels are in
-Chinese or English and drawn with the map fonts (:mod:`zoneplan.maps.fonts`), so Chinese
-renders on every machine.  The PNG carries no software metadata: same sweep, same bytes.
+Every point is numbered by the sweep's one ranking (:func:`zoneplan.sweep.tables.ranking_key`,
+the ``rank`` of ``sweep.csv``): the best is a red star, the others dots; each label says the
+scenario in words (每区 2–3 个乡镇 ...) with its number of zones and, when people dropped out,
+how many cases the drop-outs cost (mean and worst over the draws), which the ranking weighs
+right after the cases staffed.  Scenarios with the same zoning share one point and one label.
+Axes count in whole numbers (cases and minutes).  Labels are in the reader's language and
+drawn with the map fonts (:mod:`zoneplan.maps.fonts`), so Chinese renders on every machine.
+The PNG carries no software metadata: same sweep, same bytes.
 """
 
 from __future__ import annotations
@@ -14,99 +18,143 @@ from typing import Any
 
 import pandas as pd
 
-from ..i18n import pick, resolve_lang
+from ..i18n import N_, pick, resolve_lang
+from .scenarios import scenario_title
 
-__all__ = ["tradeoff_png", "TEXTS"]
+__all__ = ["tradeoff_png", "TEXTS", "point_labels"]
 
 logger = logging.getLogger(__name__)
 
 TEXTS = {
-    "title": {"en": "Scenario trade-off: cases staffed vs team travel", "zh": "方案权衡：已配置案件与办案出行"},
-    "x": {"en": "team travel, road minutes (all members, all cases)", "zh": "办案出行（全部组员、全部案件，车程分钟）"},
-    "y": {"en": "cases staffed, priority-weighted", "zh": "已配置案件（按优先级加权）"},
-    "front": {"en": "non-dominated (no scenario staffs as much with less travel)",
-              "zh": "非劣方案（没有方案能以更少出行配置同样多的案件）"},
-    "other": {"en": "dominated", "zh": "劣方案"},
-    "missing": {"en": "{n} scenario(s) without a zoning or a staffing plan not shown: {names}",
-                "zh": "{n} 个方案无可行协作区划分或无配置方案，未画出：{names}"},
-    "sub": {"en": "{n} scenarios; label: scenario (zones)", "zh": "共 {n} 个方案；标注：方案（协作区数）"},
+    "title": N_("Scenario trade-off: cases staffed vs team travel"),
+    "x": N_("team travel, road minutes (all members, all cases)"),
+    "y": N_("cases staffed, priority-weighted"),
+    "best": N_("1 = the best by the sweep's ranking"),
+    "other": N_("other scenarios, numbered by the ranking"),
+    "missing": N_("{n} scenario(s) without a zoning or a staffing plan not shown: {names}"),
+    "sub": N_("{n} scenarios, ranked: most cases staffed, then fewest lost to drop-outs, then the smallest largest "
+              "workload, then the least travel"),
+    "point": N_("{rank}. {names} ({zones} zones)"),
+    "lost": N_("drop-outs: {mean} lost on average, {worst} at worst"),
+    "same": N_(" (the same zoning)"),
 }
+
+
+def point_labels(table: pd.DataFrame, lang: str) -> list[tuple[int, float, float, str]]:
+    """(rank, travel, staffed, label) of each point drawn: scenarios with the same zoning (or on
+    the same spot) share one; best first."""
+    have = table["weighted_staffed"].notna() & table["travel"].notna() if "travel" in table.columns else \
+        pd.Series(False, index=table.index)
+    shown = table[have]
+    groups: dict[tuple[float, float], list] = {}
+    for r in shown.itertuples(index=False):
+        groups.setdefault((float(r.travel), float(r.weighted_staffed)), []).append(r)
+    out = []
+    for (x, y), rs in groups.items():
+        rs = sorted(rs, key=lambda r: _rank(r))
+        sep = pick(_SEP, lang)
+        titles = [scenario_title(r.scenario, getattr(r, "min_size", None), getattr(r, "max_size", None),
+                                 getattr(r, "target_zones", None), getattr(r, "whatif", ""), lang) for r in rs]
+        names = sep.join(titles[:3]) + (f" +{len(titles) - 3}" if len(titles) > 3 else "")
+        zoned = [r for r in rs if str(getattr(r, "same_zoning_as", "") or "")]
+        if zoned:
+            names += pick(TEXTS["same"], lang)
+        head = rs[0]
+        zones = "" if pd.isna(head.zones) else int(head.zones)
+        text = pick(TEXTS["point"], lang, rank=_rank(head), names=names, zones=zones)
+        lost_mean = getattr(head, "lost_mean", None)
+        if lost_mean is not None and not pd.isna(lost_mean):
+            worst = getattr(head, "lost_worst", None)
+            text += "\n" + pick(TEXTS["lost"], lang, mean=f"{float(lost_mean):.1f}",
+                                worst="-" if worst is None or pd.isna(worst) else int(worst))
+        out.append((_rank(head), x, y, text))
+    return sorted(out)
+
+
+_SEP = N_(", ")
+
+
+def _rank(r: Any) -> int:
+    v = getattr(r, "rank", None)
+    return 10 ** 6 if v is None or pd.isna(v) else int(v)
 
 
 def tradeoff_png(table: pd.DataFrame, title: str | None = None, lang: str | None = None) -> bytes:
     """PNG bytes of the trade-off of a sweep table (:func:`zoneplan.sweep.tables.sweep_table`)."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
-    from ..maps.fonts import display_name, font_context
+    from ..maps.fonts import font_context
 
     lang = resolve_lang(lang)
     have = table["weighted_staffed"].notna() & table["travel"].notna() if "travel" in table.columns else \
         pd.Series(False, index=table.index)
-    shown = table[have]
+    labels = point_labels(table, lang)
     with font_context():
-        fig = Figure(figsize=(9, 6.2), dpi=120)
-        ax = fig.add_axes((0.1, 0.14, 0.86, 0.74))
-        front = shown[shown["non_dominated"].astype(bool)].sort_values(["travel", "weighted_staffed"])
-        rest = shown[~shown["non_dominated"].astype(bool)]
-        ax.scatter(rest["travel"], rest["weighted_staffed"], s=36, color="#8c8c8c", zorder=2,
-                   label=pick(TEXTS["other"], lang))
-        if len(front):
-            ax.step(front["travel"], front["weighted_staffed"], where="post", color="#d62728", lw=1.2, alpha=0.6,
-                    zorder=1)
-        ax.scatter(front["travel"], front["weighted_staffed"], s=140, marker="*", color="#d62728", zorder=3,
-                   label=pick(TEXTS["front"], lang))
-        crowded = len(shown) > 40
-        groups: dict[tuple[float, float], list] = {}  # scenarios on the same point share one label
-        for r in shown.itertuples(index=False):
-            if not (crowded and not r.non_dominated):
-                groups.setdefault((float(r.travel), float(r.weighted_staffed)), []).append(r)
-        labels = []
-        for (x, y), rs in groups.items():
-            names = [display_name(r.scenario, str(r.scenario)) + ("" if pd.isna(r.zones) else f" ({int(r.zones)})")
-                     for r in rs]
-            text = ", ".join(names[:4]) + (f" +{len(names) - 4}" if len(names) > 4 else "")
-            labels.append((not rs[0].non_dominated, x, y, text))
-        ax.set_xlabel(pick(TEXTS["x"], lang))
-        ax.set_ylabel(pick(TEXTS["y"], lang))
+        fig = Figure(figsize=(9, 6.6), dpi=120)
+        ax = fig.add_axes((0.1, 0.12, 0.86, 0.72))
+        best = [(x, y) for rank, x, y, _ in labels if rank == 1]
+        rest = [(x, y) for rank, x, y, _ in labels if rank != 1]
+        if rest:
+            ax.scatter([p[0] for p in rest], [p[1] for p in rest], s=40, color="#6b6b6b", zorder=2,
+                       label=pick(TEXTS["other"], lang))
+        if best:
+            ax.scatter([p[0] for p in best], [p[1] for p in best], s=180, marker="*", color="#d62728", zorder=3,
+                       label=pick(TEXTS["best"], lang))
+        ax.set_xlabel(pick(TEXTS["x"], lang), fontsize=9)
+        ax.set_ylabel(pick(TEXTS["y"], lang), fontsize=9)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.tick_params(labelsize=8)
         ax.grid(True, color="#e5e5e5", zorder=0)
-        ax.margins(x=0.12, y=0.12)  # room for the labels right of the points
-        _place_labels(fig, ax, sorted(labels, key=lambda t: t[0]))  # the front's labels first
+        ax.margins(x=0.18, y=0.18)  # room for the labels around the points
+        _place_labels(fig, ax, [(rank != 1, x, y, text) for rank, x, y, text in labels[:40]])
         ax.legend(loc="lower right", fontsize=8, frameon=False)
         head = pick(TEXTS["title"], lang) + (f" — {title}" if title else "")
         fig.text(0.1, 0.955, head, fontsize=13)
-        fig.text(0.1, 0.915, pick(TEXTS["sub"], lang, n=len(table)), fontsize=9, color="#555555")
+        fig.text(0.1, 0.905, pick(TEXTS["sub"], lang, n=len(table)), fontsize=8, color="#555555", wrap=True)
         missing = table.loc[~have, "scenario"].astype(str).tolist()
         if missing:
-            names = ", ".join(missing[:8]) + (" …" if len(missing) > 8 else "")
-            fig.text(0.1, 0.03, pick(TEXTS["missing"], lang, n=len(missing), names=names), fontsize=8, color="#a01010")
+            rows = table.loc[~have]
+            names = pick(_SEP, lang).join(scenario_title(r.scenario, getattr(r, "min_size", None),
+                                                        getattr(r, "max_size", None),
+                                                        getattr(r, "target_zones", None), getattr(r, "whatif", ""),
+                                                        lang) for r in rows.head(6).itertuples(index=False))
+            names += " …" if len(missing) > 6 else ""
+            fig.text(0.1, 0.025, pick(TEXTS["missing"], lang, n=len(missing), names=names), fontsize=8,
+                     color="#a01010")
         buf = io.BytesIO()
         fig.savefig(buf, format="png", facecolor="white", metadata={"Software": None})
     return buf.getvalue()
 
 
 #: Where a label may sit around its point (offset points, alignment), tried in order.
-_SPOTS = [((5, 4), "left", "bottom"), ((5, -5), "left", "top"), ((-5, 4), "right", "bottom"),
-          ((-5, -5), "right", "top"), ((5, 14), "left", "bottom"), ((5, -15), "left", "top")]
+_SPOTS = [((6, 4), "left", "bottom"), ((6, -5), "left", "top"), ((-6, 4), "right", "bottom"),
+          ((-6, -5), "right", "top"), ((6, 16), "left", "bottom"), ((6, -17), "left", "top"),
+          ((-6, 16), "right", "bottom"), ((-6, -17), "right", "top")]
 
 
 def _place_labels(fig: Any, ax: Any, labels: list[tuple[bool, float, float, str]]) -> None:
-    """Label each point at the first spot around it that overlaps no label placed before
-    (the first spot when none is free): close scenarios stay readable."""
+    """Label each point at the first spot around it that overlaps no label placed before and
+    stays inside the plot (the first spot when none is free): close scenarios stay readable."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     FigureCanvasAgg(fig)
     renderer = fig.canvas.get_renderer()
     ax.autoscale_view()
+    frame = ax.get_window_extent(renderer)
     placed: list[Any] = []
     for dominated, x, y, text in labels:
         ann = None
+        box = None
         for k, (offset, ha, va) in enumerate(_SPOTS):
             if ann is not None:
                 ann.remove()
             ann = ax.annotate(text, (x, y), textcoords="offset points", xytext=offset, fontsize=8, ha=ha, va=va,
                               color="#555555" if dominated else "#a01010")
             box = ann.get_window_extent(renderer)
-            if not any(box.overlaps(b) for b in placed):
+            inside = box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0 and box.y1 <= frame.y1
+            if inside and not any(box.overlaps(b) for b in placed):
                 break
             if k == len(_SPOTS) - 1:  # nowhere free: the first spot
                 ann.remove()
@@ -115,4 +163,3 @@ def _place_labels(fig: Any, ax: Any, labels: list[tuple[bool, float, float, str]
                                   va=va, color="#555555" if dominated else "#a01010")
                 box = ann.get_window_extent(renderer)
         placed.append(box)
-

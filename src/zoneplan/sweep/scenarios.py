@@ -17,9 +17,11 @@ from typing import Any, Sequence
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..data.tables import Tables
+from ..errors import Refusal
+from ..i18n import N_
 
 __all__ = ["Scenario", "parse_sizes", "parse_targets", "scenarios_from_flags", "read_scenario_file",
-           "whatif_files", "SCENARIO_COLUMNS"]
+           "whatif_files", "scenario_title", "SCENARIO_COLUMNS"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +64,46 @@ class Scenario(BaseModel):
                 "exclude": list(self.exclude)}
 
 
+_TITLE = {
+    "current": N_("current zoning"),
+    "range": N_("{lo}-{hi} townships a zone"),
+    "one": N_("{lo} townships a zone"),
+    "target": N_("{sizes}, {n} zones a county"),
+    "whatif": N_("{sizes}, what-if {w}"),
+    "named": N_("{name} ({sizes})"),
+}
+
+
+def scenario_title(name: str, min_size: Any = None, max_size: Any = None, target_zones: Any = None,
+                   whatif: Any = "", lang: str = "en") -> str:
+    """A scenario as a planner says it: 现行协作区 / 每区 2–3 个乡镇 / 每区 2–3 个乡镇，每县 5 个协作区
+    / ..., what-if 东部; a scenario the planner named keeps its name, its sizes after it."""
+    from ..i18n import tr
+
+    if name == "current" or pd_isna(min_size):
+        return tr(_TITLE["current"], lang) if name == "current" else str(name)
+    lo, hi = int(min_size), int(max_size)
+    sizes = tr(_TITLE["one"], lang, lo=lo) if lo == hi else tr(_TITLE["range"], lang, lo=lo, hi=hi)
+    if not pd_isna(target_zones) and str(target_zones) != "":
+        sizes = tr(_TITLE["target"], lang, sizes=sizes, n=int(target_zones))
+    w = "" if pd_isna(whatif) else str(whatif)
+    if w:
+        sizes = tr(_TITLE["whatif"], lang, sizes=sizes, w=w)
+    auto = _label(lo, hi, None if pd_isna(target_zones) or str(target_zones) == ""
+                  else int(target_zones), w)
+    return sizes if name == auto else tr(_TITLE["named"], lang, name=name, sizes=sizes)
+
+
+def pd_isna(v: Any) -> bool:
+    """A missing value (None, NaN, pandas' NA)."""
+    import pandas as pd
+
+    try:
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
 def _label(min_size: int, max_size: int, target: int | None, whatif: str) -> str:
     return f"{min_size}-{max_size}" + (f" n={target}" if target is not None else "") + (f" {whatif}" if whatif else "")
 
@@ -83,13 +125,14 @@ def parse_sizes(text: str) -> list[tuple[int, int]]:
     for part in (p.strip() for p in re.split(r"[,，]", text or "") if p.strip()):
         m = re.fullmatch(r"(\d+)\s*(?:[-~～]\s*(\d+))?", part)
         if not m:
-            raise ValueError(f"--sizes expects MIN-MAX items separated by commas (e.g. 2-3,3-4), got {part!r}")
+            raise Refusal(N_("--sizes expects MIN-MAX items separated by commas (e.g. 2-3,3-4), got {got!r}"),
+                          got=part)
         lo, hi = int(m.group(1)), int(m.group(2) or m.group(1))
         if lo < 1 or hi < lo:
-            raise ValueError(f"--sizes: {part!r} needs 1 <= MIN <= MAX")
+            raise Refusal(N_("--sizes: {got!r} needs 1 <= MIN <= MAX"), got=part)
         out.append((lo, hi))
     if not out:
-        raise ValueError("--sizes names no size range")
+        raise Refusal(N_("--sizes names no size range"))
     return list(dict.fromkeys(out))
 
 
@@ -110,7 +153,7 @@ def parse_targets(text: str | None) -> list[int | None]:
         elif part.isdigit():
             out.append(int(part))
         else:
-            raise ValueError(f"--targets expects whole numbers of zones per county or 'free', got {part!r}")
+            raise Refusal(N_("--targets expects whole numbers of zones per county or 'free', got {got!r}"), got=part)
     return list(dict.fromkeys(out))
 
 
@@ -128,7 +171,7 @@ def whatif_files(folder: Path) -> list[Path]:
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in (".csv", ".xlsx", ".xlsm", ".xls")
                    and not p.name.startswith((".", "~$")))
     if not files:
-        raise ValueError(f"--whatif-dir {folder} holds no what-if file (.csv or .xlsx)")
+        raise Refusal(N_("--whatif-dir {folder} holds no what-if file (.csv or .xlsx)"), folder=folder)
     return files
 
 

@@ -3,6 +3,14 @@
 Rows are in scenario order (as given), counties by name; every figure comes from the
 scenario results of :func:`zoneplan.sweep.run.run_scenario`, so the tables do not depend on
 where or in which order the scenarios ran.
+
+**One ranking** (:func:`ranking_key`) orders scenarios everywhere -- the ``rank`` of
+``sweep.csv``, the numbers on the trade-off plot, the best of each county: most
+priority-weighted cases staffed, then fewest cases lost to drop-outs (mean over the draws,
+when drawn), then the smallest largest workload, then the least travel, then the lowest
+zoning objective, then the order the scenarios were given in.  Scenarios whose zonings are
+the same township for township (two size ranges can give one zoning) are flagged:
+``same_zoning_as`` names the first of them.
 """
 
 from __future__ import annotations
@@ -12,13 +20,13 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["sweep_table", "county_table", "best_per_county", "non_dominated", "best_zoning", "FIRST_COLUMNS",
-           "COUNTY_COLUMNS", "BEST_COLUMNS", "ZONED"]
+__all__ = ["sweep_table", "county_table", "best_per_county", "non_dominated", "best_zoning", "ranking_key",
+           "FIRST_COLUMNS", "COUNTY_COLUMNS", "BEST_COLUMNS", "ZONED"]
 
 #: The columns sweep.csv starts with; the zoning measures of ``compare`` follow.
 FIRST_COLUMNS = ["scenario", "min_size", "max_size", "target_zones", "whatif", "zones", "cases_staffed",
                  "weighted_staffed", "max_workload", "travel", "lost_mean", "lost_worst", "changes_mean",
-                 "changes_worst", "non_dominated",
+                 "changes_worst", "non_dominated", "rank", "same_zoning_as",
                  "zoning_status", "zoning_objective", "staff_status", "cases_total", "team_travel_mean",
                  "team_travel_max", "blocked_by_conflicts", "lost_to_capacity", "dropouts", "draws"]
 
@@ -32,7 +40,7 @@ BEST_COLUMNS = ["county", "scenario", "min_size", "max_size", "target_zones", "w
 #: Zoning statuses that give a zoning to staff under.
 ZONED = ("OPTIMAL", "FEASIBLE", "CURRENT")
 
-_WHOLE = ("min_size", "max_size", "target_zones", "zones", "cases_staffed", "cases_total", "cases",
+_WHOLE = ("min_size", "max_size", "target_zones", "zones", "cases_staffed", "cases_total", "cases", "rank",
           "blocked_by_conflicts", "lost_to_capacity", "dropouts", "draws", "lost_worst", "changes_worst", "zoned", "unzoned",
           "disconnected_zones", "cross_county_zones")
 
@@ -65,16 +73,41 @@ def non_dominated(staffed: Sequence[float | None], travel: Sequence[float | None
     return out
 
 
+def _num(v: Any, sign: int = 1) -> float:
+    return sign * float(v) if v is not None and not pd.isna(v) else np.inf
+
+
+def ranking_key(row: Any, position: int) -> tuple:
+    """The one ranking of scenarios (smaller is better): most priority-weighted cases staffed,
+    fewest lost to drop-outs (mean), smallest largest workload, least travel, lowest zoning
+    objective, then ``position`` (the order given).  ``row``: a mapping or a named tuple."""
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k, None)
+    return (_num(get("weighted_staffed"), -1), _num(get("lost_mean")), _num(get("max_workload")),
+            _num(get("travel")), _num(get("zoning_objective")), position)
+
+
 def sweep_table(results: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """sweep.csv: one row per scenario, the main figures first, then the measures of ``compare``."""
     rows = [dict(r["row"]) for r in results]
     nd = non_dominated([r.get("weighted_staffed") for r in rows], [r.get("travel") for r in rows])
     for r, flag in zip(rows, nd):
         r["non_dominated"] = flag
+    zoned = [k for k, r in enumerate(rows) if r.get("zoning_status") in ZONED]
+    for place, k in enumerate(sorted(zoned, key=lambda k: ranking_key(rows[k], k)), start=1):
+        rows[k]["rank"] = place
+    first_of: dict[tuple, str] = {}
+    for r, res in zip(rows, results):
+        zones = res.get("zones") or {}
+        if r.get("zoning_status") not in ZONED or not zones:
+            r["same_zoning_as"] = ""
+            continue
+        key = tuple(sorted(zones.items()))
+        r["same_zoning_as"] = first_of.get(key, "")
+        first_of.setdefault(key, r["scenario"])
     rest: list[str] = []
     for r in rows:
         rest += [k for k in r if k not in FIRST_COLUMNS and k not in rest]
-    always = FIRST_COLUMNS[:10] + ["non_dominated", "zoning_status", "zoning_objective"]
+    always = FIRST_COLUMNS[:10] + ["non_dominated", "rank", "same_zoning_as", "zoning_status", "zoning_objective"]
     cols = [c for c in FIRST_COLUMNS if c in always or any(c in r for r in rows)] + rest
     return _whole_numbers(pd.DataFrame(rows, columns=cols))
 
@@ -96,7 +129,7 @@ def county_table(results: Sequence[dict[str, Any]]) -> pd.DataFrame:
 
 
 def best_per_county(results: Sequence[dict[str, Any]], counties: pd.DataFrame) -> pd.DataFrame:
-    """The best scenario of each county, by its own figures.
+    """The best scenario of each county, by its own figures and the one :func:`ranking_key`.
 
     Among the scenarios that zone the county: most priority-weighted cases staffed, then
     fewest cases lost to drop-outs (mean, when drawn), then the smallest largest workload,
@@ -111,12 +144,7 @@ def best_per_county(results: Sequence[dict[str, Any]], counties: pd.DataFrame) -
         if not len(g):
             continue
 
-        def key(r: Any) -> tuple:
-            num = lambda v, sign=1: sign * float(v) if v is not None and not pd.isna(v) else np.inf  # noqa: E731
-            return (num(r.weighted_staffed, -1), num(r.lost_mean), num(r.max_workload), num(r.travel),
-                    num(r.zoning_objective), order[r.scenario])
-
-        ranked = sorted(g.itertuples(index=False), key=key)
+        ranked = sorted(g.itertuples(index=False), key=lambda r: ranking_key(r, order[r.scenario]))
         b = ranked[0]
         s = spec[b.scenario]
         rows.append({"county": county, "scenario": b.scenario, "min_size": s.get("min_size"),

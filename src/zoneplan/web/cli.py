@@ -9,6 +9,9 @@ from typing import Optional
 
 import typer
 
+from ..i18n import N_, default_lang, tr
+from ..io.wording import ERROR
+
 __all__ = ["register", "serve", "build_config"]
 
 
@@ -69,8 +72,7 @@ def serve(
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
-        typer.echo(f"error: the web desk needs its extra packages ({exc.name} is missing): "
-                   'pip install "zoneplan[web]"', err=True)
+        typer.echo(tr(_WORDS["extra"], default_lang(), name=exc.name), err=True)
         raise typer.Exit(EXIT_INPUT)
     cfg = build_config(data, host, port, state, db, jobs, max_upload_mb, max_rows, name, allowed_host,
                        None, tls=certfile is not None, time_limit=time_limit, behind_proxy=bool(proxy))
@@ -87,21 +89,30 @@ def serve(
         try:
             auth.create_account(d, create_admin, pw, is_admin=True)
         except ValueError as exc:
-            typer.echo(f"error: {exc}", err=True)
+            typer.echo(tr(ERROR, default_lang(), msg=exc), err=True)
             raise typer.Exit(EXIT_INPUT)
         d.audit("account_create", account="命令行", username=create_admin, is_admin=True)
-        typer.echo(f"管理员账号「{create_admin}」已创建（{cfg.db_path}）。")
+        typer.echo(tr(_WORDS["admin"], default_lang(), name=create_admin, db=cfg.db_path))
         return
     if cfg.accounts:
         from .db import Db, init_db
 
         init_db(cfg.db_path)
         if Db(cfg.db_path).one("SELECT 1 FROM accounts WHERE is_admin = 1 AND active = 1") is None:
-            typer.echo("error: listening on another address than 127.0.0.1 (or behind a proxy) requires accounts; "
-                       "create the first "
-                       f"admin first:  zoneplan serve --create-admin NAME --state {cfg.state}", err=True)
+            typer.echo(tr(_WORDS["accounts"], default_lang(), state=cfg.state), err=True)
             raise typer.Exit(EXIT_INPUT)
     run(cfg, certfile=certfile, keyfile=keyfile, proxies=proxy, open_browser=open_browser)
+
+
+_WORDS = {
+    "extra": N_('error: the web desk needs its extra packages ({name} is missing): pip install "zoneplan[web]"'),
+    "admin": N_("admin account {name} created ({db})."),
+    "accounts": N_("error: listening on another address than 127.0.0.1 (or behind a proxy) requires accounts; create "
+                   "the first admin first:  zoneplan serve --create-admin NAME --state {state}"),
+    "single": N_("single-user mode on this machine (no login)"),
+    "accounts_mode": N_("accounts mode (login required)"),
+    "started": N_("zoneplan web desk: {url}  {mode}; data in {state}; Ctrl-C stops it."),
+}
 
 
 def run(cfg, certfile=None, keyfile=None, proxies=(), open_browser=False) -> None:
@@ -117,8 +128,9 @@ def run(cfg, certfile=None, keyfile=None, proxies=(), open_browser=False) -> Non
     app = create_app(cfg)
     scheme = "https" if certfile else "http"
     url = f"{scheme}://{'127.0.0.1' if cfg.host in ('127.0.0.1', '0.0.0.0') else cfg.host}:{cfg.port}/"
-    mode = "单用户本机模式（不需登录）" if not app.state.desk.config.accounts else "账号模式（需要登录）"
-    typer.echo(f"协作区与办案组规划台：{url}  {mode}；数据目录 {cfg.state}；按 Ctrl-C 停止。")
+    lang = default_lang()
+    mode = tr(_WORDS["single" if not app.state.desk.config.accounts else "accounts_mode"], lang)
+    typer.echo(tr(_WORDS["started"], lang, url=url, mode=mode, state=cfg.state))
     if open_browser:
         import threading
         import webbrowser

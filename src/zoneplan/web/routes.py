@@ -413,13 +413,14 @@ _RANGES = {"villages": "村（社区）数每区（最少–最多）", "staff":
 def _measure_rows(summary: list[dict[str, Any]]) -> list[tuple[str, str]]:
     """(measure, Chinese label) for the measures the comparison has, in ``compare``'s order."""
     from ..cli.compare_view import MEASURE_TEXT
+    from ..i18n import tr
 
     total = summary[0].get("cases_total", "") if summary else ""
     out = []
     for key in MEASURES:
         probe = f"{key}_min" if key in _RANGES else key
         if key in MEASURE_TEXT and any(r.get(probe) is not None for r in summary):
-            out.append((key, MEASURE_TEXT[key]["long"]["zh"].strip().format(total=total)))
+            out.append((key, tr(MEASURE_TEXT[key]["long"], "zh", total=total).strip()))
     return out
 
 

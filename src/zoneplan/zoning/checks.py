@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from zoneplan.errors import Refusal
+from zoneplan.i18n import N_
 from zoneplan.zoning.data import ZoningInput, ZoningOptions
 
 __all__ = ["WhatIfs", "label", "labels", "precheck", "resolve_whatifs", "size_counts"]
@@ -77,7 +79,8 @@ def resolve_whatifs(inp: ZoningInput, options: ZoningOptions) -> WhatIfs:
     """
     def idx(tid: str, what: str) -> int:
         if not inp.has(tid):
-            raise ValueError(f"{what} names township {tid!r}, which is not among the {inp.n} townships")
+            raise Refusal(N_("{what} names township {tid!r}, which is not among the {n} townships"), what=what, tid=tid,
+                          n=inp.n)
         return inp.index(tid)
 
     excluded = frozenset(idx(t, "exclude") for t in options.exclude)
@@ -86,7 +89,7 @@ def resolve_whatifs(inp: ZoningInput, options: ZoningOptions) -> WhatIfs:
     kept: dict[str, tuple[int, ...]] = {}
     if options.keep:
         if inp.current_zone is None:
-            raise ValueError("keep needs the current zones (current_zone), but none were given")
+            raise Refusal(N_("keep needs the current zones (current_zone), but none were given"))
         groups: dict[str, list[int]] = defaultdict(list)
         for i, z in enumerate(inp.current_zone):
             if z:
@@ -94,14 +97,15 @@ def resolve_whatifs(inp: ZoningInput, options: ZoningOptions) -> WhatIfs:
         wanted = sorted(groups) if options.keep is True else list(dict.fromkeys(options.keep))
         unknown = [z for z in wanted if z not in groups]
         if unknown:
-            raise ValueError(f"keep names zone(s) {', '.join(map(repr, unknown))} not in current_zone; "
-                             f"known zones: {', '.join(sorted(groups)[:20])}")
+            raise Refusal(N_("keep names zone(s) {zones} not in current_zone; known zones: {known}"),
+                          zones=", ".join(map(repr, unknown)), known=", ".join(sorted(groups)[:20]))
         for z in wanted:
             kept[z] = tuple(sorted(groups[z], key=lambda i: inp.township_ids[i]))
     if isinstance(options.target_zones, dict):
         unknown = sorted(set(options.target_zones) - set(inp.county))
         if unknown:
-            raise ValueError(f"target_zones names unknown county(ies) {', '.join(map(repr, unknown))}")
+            raise Refusal(N_("target_zones names unknown county(ies) {counties}"),
+                          counties=", ".join(map(repr, unknown)))
     return WhatIfs(excluded, kept, together, apart)
 
 

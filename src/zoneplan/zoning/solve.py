@@ -336,36 +336,78 @@ def _structural(inp: ZoningInput, cd: CountyData, base: ZoningOptions, deadline:
                     f"connected townships and the target zone count"]
 
 
-def _zone_ids(inp: ZoningInput, county: str, zones: list[tuple[list[int], int, str]]) -> list[str]:
-    """Zone ids in the planner's words where possible, never colliding with them.
+def _zone_names(inp: ZoningInput, outcomes: list[_CountyOutcome]) -> list[list[str]]:
+    """The name of every zone of every county, by the rule of :mod:`zoneplan.zoning.naming`.
 
     A kept zone keeps its id, and so does a new zone with exactly the members of a current
-    zone; other new zones are ``<county>-Z01``.. by smallest township id, skipping every id
-    already in the current zoning (of any county), so a generated id never names another zone.
+    zone; other zones are named after their hub (鹤溪片区), with the county's name before it
+    where that is taken, else 第一协作区 ... in geographic order.  No generated name is the name
+    of another zone of the current zoning (of any county) or of this one.
     """
+    from .naming import core_name, hub_zone_name, ordinal, zone_order
+
     current = inp.current_zone or [""] * inp.n
-    members: dict[str, list[int]] = {}
+    by_members: dict[tuple[str, frozenset[int]], str] = {}
+    members_of: dict[tuple[str, str], list[int]] = {}
     for i, z in enumerate(current):
-        if z and inp.county[i] == county:
-            members.setdefault(z, []).append(i)
-    by_members = {frozenset(m): z for z, m in members.items()}
-    used = {k for _, _, k in zones if k} | {z for z in current if z}
-    prefix = f"{county}-Z" if county else "Z"
-    width = max(2, len(str(len(zones))))
-    order = sorted(range(len(zones)), key=lambda z: min(inp.township_ids[i] for i in zones[z][0]))
-    ids = [""] * len(zones)
-    k = 0
-    for z in order:
-        if zones[z][2] or frozenset(zones[z][0]) in by_members:
-            ids[z] = zones[z][2] or by_members[frozenset(zones[z][0])]
+        if z:
+            members_of.setdefault((inp.county[i], z), []).append(i)
+    for (c, z), m in members_of.items():
+        by_members[(c, frozenset(m))] = z
+    taken = {z for z in current if z}
+    names: list[list[str]] = [[""] * len(oc.zones) for oc in outcomes]
+    for k, oc in enumerate(outcomes):  # the planner's names first
+        for j, (members, _h, kept) in enumerate(oc.zones):
+            name = kept or by_members.get((oc.county, frozenset(members)), "")
+            if name:
+                names[k][j] = name
+                taken.add(name)
+    several = sum(1 for oc in outcomes if oc.zones) > 1
+    # listing order: counties by name, zones north to south, west to east
+    pos = {}
+    for k, oc in enumerate(outcomes):
+        col = [""] * inp.n
+        for j, (members, _h, _kept) in enumerate(oc.zones):
+            for i in members:
+                col[i] = str(j)
+        for rank, j in enumerate(zone_order(col, inp.lat, inp.lon)):
+            pos[(k, int(j))] = rank
+    todo = sorted(((k, j) for k, oc in enumerate(outcomes) for j in range(len(oc.zones)) if not names[k][j]),
+                  key=lambda kj: (outcomes[kj[0]].county, pos[kj]))
+    hub_name: dict[tuple[int, int], str] = {}
+    for k, j in todo:
+        h = outcomes[k].zones[j][1]
+        nm = str(inp.names[h] or "").strip()
+        if nm and nm != inp.township_ids[h]:
+            hub_name[(k, j)] = hub_zone_name(nm)
+    proposed = [hub_name[kj] for kj in todo if kj in hub_name]
+    twice = {n for n in proposed if proposed.count(n) > 1}
+    for k, j in todo:
+        cand = hub_name.get((k, j))
+        if cand is None:
             continue
-        while True:
-            k += 1
-            cand = f"{prefix}{k:0{width}d}"
-            if cand not in used:
-                break
-        ids[z] = cand
-    return ids
+        county = outcomes[k].county
+        if cand in taken or cand in twice:
+            cand = f"{core_name(county)}{cand}" if county else ""
+            same_county = sum(1 for kj in todo if kj[0] == k and hub_name.get(kj) == hub_name[(k, j)]) > 1
+            if not cand or cand in taken or same_county:
+                continue
+        names[k][j] = cand
+        taken.add(cand)
+    for k, oc in enumerate(outcomes):  # what is left: ordinals in geographic order
+        prefix = oc.county if several and oc.county else ""
+        n = 0
+        for kk, j in todo:
+            if kk != k or names[k][j]:
+                continue
+            while True:
+                n += 1
+                cand = f"{prefix}{ordinal(n)}"
+                if cand not in taken:
+                    break
+            names[k][j] = cand
+            taken.add(cand)
+    return names
 
 
 def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None, *, threads: int | None = None,
@@ -407,8 +449,8 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None, *, thre
     --------
     >>> inp = ZoningInput.from_coordinates(list("abcd"), None, ["c"] * 4, [0] * 4, [0, .1, .2, .3])
     >>> res = solve_zoning(inp)
-    >>> res.status, sorted(set(res.zones.zone))
-    ('OPTIMAL', ['c-Z01', 'c-Z02'])
+    >>> str(res.status), sorted(set(res.zones.zone))
+    ('OPTIMAL', ['第一协作区', '第二协作区'])
     """
     import os
 
@@ -461,8 +503,8 @@ def solve_zoning(inp: ZoningInput, options: ZoningOptions | None = None, *, thre
 
     zone = [""] * inp.n
     hub = [""] * inp.n
-    for oc in outcomes:
-        for (members, h, _), zid in zip(oc.zones, _zone_ids(inp, oc.county, oc.zones)):
+    for oc, zone_names in zip(outcomes, _zone_names(inp, outcomes)):
+        for (members, h, _), zid in zip(oc.zones, zone_names):
             for i in members:
                 zone[i] = zid
                 hub[i] = inp.township_ids[h]
