@@ -12,6 +12,7 @@ from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, Max
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
                      report_violations)
+from .draw import Cap, DrawFlag, LeadCap, SeedFrom, StrictCap, draw_options, print_draw, record_previous
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
@@ -44,6 +45,8 @@ def staff(
     team_kin_hops: int = TeamKinHops, max_per_township: Optional[int] = MaxPerTownship,
     previous: Optional[Path] = Previous, lock: Optional[list[str]] = Lock, forbid: Optional[list[str]] = Forbid,
     locks_file: Optional[Path] = LocksFile, history: Optional[Path] = History,
+    draw: bool = DrawFlag, cap: Optional[float] = Cap, lead_cap: Optional[float] = LeadCap,
+    seed_from: Optional[str] = SeedFrom, strict_cap: bool = StrictCap,
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
@@ -55,13 +58,14 @@ def staff(
     lang = resolve_lang(lang)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
                    max_per_township)
-    opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
+    drawn = draw_options(draw, cap, lead_cap, seed, seed_from, strict_cap)  # --seed is the draw's seed then
+    opts = _solve_opts(time_limit, deterministic_time, workers, seed if drawn is None else 0, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     tables = _zoned(load(data_dir, strict=strict), zones, no_zones)
     _print_quality(tables, lang, gaps_only=False)
     extra = replan_args(previous, lock, forbid, locks_file, tables)
-    if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
-        raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: "
+    if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"] or drawn):
+        raise ValueError("--scheduler cannot be combined with --previous/--lock/--forbid/--locks/--draw: "
                          "re-plan on this machine")
     with _Progress(True) as progress:
         if scheduler:
@@ -72,9 +76,11 @@ def staff(
             with dask_client(scheduler=scheduler) as client:
                 result = staff_on_cluster(client, tables, rules, opts, progress=progress)
         else:
-            result = do_staff(tables, rules, opts, progress=progress, **extra)
+            result = do_staff(tables, rules, opts, progress=progress, draw=drawn, **extra)
+    record_previous(result, previous)
     write_plan(result, tables, out, lang=lang)
     _print_summary(result, lang)
+    print_draw(result, lang)
     typer.echo(pick(_SUMMARY["written"], lang, out=out))
     if result.changes is not None:
         typer.echo(pick(_SUMMARY["changes_file"], lang))

@@ -28,6 +28,7 @@ def plan_files(result, tables: Tables, lang: str | None = None,
     the report; by default the maps of :func:`plan_maps`, which are also written as files.
     """
     from ..i18n import resolve_lang
+    from .drawbook import draw_files, draw_sheets
     from .planview import plan_view
     from .report import render_plan_html
     from .workbook import plan_workbook
@@ -48,11 +49,12 @@ def plan_files(result, tables: Tables, lang: str | None = None,
         "unstaffed.csv": frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]]),
         "workload.csv": frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]]),
         "report.json": json_bytes(report),
-        "plan.xlsx": plan_workbook(view),
+        "plan.xlsx": plan_workbook(view, draw_sheets(result, tables, lang)),
         "plan.html": render_plan_html(view, maps).encode("utf-8"),
     }
     if getattr(result, "changes", None) is not None:  # a re-plan: what changed versus the previous plan
         files["changes.csv"] = frame_to_csv_bytes(result.changes)
+    files.update(draw_files(result))  # a draw: draw.csv, draw_plans.csv (zoneplan.io.drawbook)
     return files
 
 

@@ -303,8 +303,9 @@ def _summary_sheet(wb: Workbook, view: PlanView) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = SUMMARY_WIDTHS
 
 
-def plan_workbook(view: PlanView) -> bytes:
-    """``plan.xlsx`` as bytes (byte-stable: the same view gives the same bytes)."""
+def plan_workbook(view: PlanView, extra=None) -> bytes:
+    """``plan.xlsx`` as bytes (byte-stable: the same view gives the same bytes); ``extra(wb)``
+    may add sheets (a draw's audit, :func:`zoneplan.io.drawbook.draw_sheets`)."""
     wb = Workbook()
     _summary_sheet(wb, view)
     _table_sheet(wb, "teams", view.teams, _TEAMS, view.lang, band_by="case_id")
@@ -314,4 +315,6 @@ def plan_workbook(view: PlanView) -> bytes:
     _table_sheet(wb, "workload", view.workload, _WORKLOAD, view.lang)
     _table_sheet(wb, "recusals", view.recusals, _RECUSALS, view.lang, band_by="case_id")
     _table_sheet(wb, "quality", view.quality, _QUALITY, view.lang)
+    if extra is not None:
+        extra(wb)
     return workbook_bytes(wb)
