@@ -80,6 +80,14 @@ _NOTES: list[tuple[re.Pattern[str], str]] = [
      "{case} 自身可选人员不足以满足上限（{m} 名可选人员中选 {n} 人）：该案最小可达上限为 {x}"),
     (re.compile(r"^case (?P<case>\S+) cannot keep the lead cap on its own: the smallest it allows is (?P<x>\S+)$"),
      "{case} 无法满足组长概率上限：该案最小可达 {x}"),
+    (re.compile(r"^(?P<inv>\S+) is on (?P<case>\S+) in every valid plan that staffs the optimum's cases \(the other "
+                r"cases need the rest\)$"), "{inv} 在配齐最优方案各案件的所有合规方案中都参加 {case}（其余人员须办理其他案件）"),
+    (re.compile(r"^(?P<inv>\S+) leads (?P<case>\S+) in every valid plan that staffs the optimum's cases \(the other "
+                r"cases need the rest\)$"), "{inv} 在配齐最优方案各案件的所有合规方案中都任 {case} 组长（其余人员须办理其他案件）"),
+    (re.compile(r"^(?P<inv>\S+) is on (?P<case>\S+): with the other cases sharing its people, the smallest cap the rules "
+                r"allow is (?P<x>\S+)$"), "{inv} 参加 {case}：与共用人员的其他案件一并考虑，规则允许的最小上限为 {x}"),
+    (re.compile(r"^(?P<inv>\S+) leads (?P<case>\S+): with the other cases sharing its people, the smallest cap the rules "
+                r"allow is (?P<x>\S+)$"), "{inv} 任 {case} 组长：与共用人员的其他案件一并考虑，规则允许的最小上限为 {x}"),
     (re.compile(r"^locked$"), "已锁定（保留原方案）"),
 ]
 
@@ -202,7 +210,7 @@ _PLANS = (
 )
 _FORMATS = {"int": "0", "num": "0.00", "prob": "0.0000"}
 _BAND = PatternFill("solid", fgColor="EEF3F8")
-_DRAWN = Font(bold=True, color="1F4E79")
+_DRAWN = Font(name="Calibri", size=11, bold=True, color="1F4E79")
 
 
 def _value(v: Any, kind: str, lang: str) -> Any:
@@ -238,7 +246,8 @@ def _table(wb: Workbook, key: str, frame: pd.DataFrame, cols: Sequence[_Col], la
             v = _value(data[k - 1][r], c.kind, lang)
             cell = ws.cell(row=r + 2, column=k, value=v)
             cell.alignment = Alignment(wrap_text=c.kind == "long", vertical="top",
-                                       horizontal="center" if c.kind == "bool" else None)
+                                       horizontal="center" if c.kind == "bool" else None,
+                                       indent=1 if c.kind in ("text", "long") else 0)
             if c.kind in _FORMATS:
                 cell.number_format = _FORMATS[c.kind]
             if band_by and shade:
@@ -262,7 +271,7 @@ def _audit(wb: Workbook, d, result, lang: str) -> None:
     ws = wb.create_sheet(pick(DRAW_SHEETS["audit"], lang))
     print_setup(ws, landscape=False)
     ws.append([_t("title", lang)])
-    ws["A1"].font = Font(bold=True, size=16, color="1F4E79")
+    ws["A1"].font = Font(name="Calibri", bold=True, size=16, color="1F4E79")
     ws.row_dimensions[1].height = 30
     widths = (40.0, 80.0)
 
@@ -276,7 +285,7 @@ def _audit(wb: Workbook, d, result, lang: str) -> None:
 
     def kv(label: str, value: object) -> None:
         ws.append([label, value])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
+        ws.cell(row=ws.max_row, column=1).font = Font(name="Calibri", size=11, bold=True)
         ws.cell(row=ws.max_row, column=1).alignment = Alignment(vertical="top", wrap_text=True)
         ws.cell(row=ws.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
         h = wrap_height([(value, widths[1]), (label, widths[0])])
@@ -330,6 +339,16 @@ def _audit(wb: Workbook, d, result, lang: str) -> None:
     ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = widths
 
 
+def _teams_text(text: str, lang: str) -> str:
+    """``K01:I036*;K01:I057;K02:...`` as ``K01 I036* I057; K02 ...`` (one group per case)."""
+    groups: dict[str, list[str]] = {}
+    for item in text.split(";") if text else []:
+        case, person = item.split(":", 1)
+        groups.setdefault(case, []).append(person)
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(f"{c} {' '.join(ps)}" for c, ps in groups.items())
+
+
 def draw_sheets(result, tables, lang: str) -> Callable[[Workbook], None] | None:
     """A function adding the draw sheets to a plan workbook (after its first two sheets),
     or None without a draw."""
@@ -365,7 +384,8 @@ def draw_sheets(result, tables, lang: str) -> Callable[[Workbook], None] | None:
         people["name"] = people["investigator_id"].map(person)
         people["posted"] = people["investigator_id"].map(posted)
         plans = pd.DataFrame([{"part": p["part"], "plan": x["plan"], "weight": x["weight"],
-                               "probability": x["probability"], "drawn": x["plan"] == p["drawn"], "teams": x["teams"]}
+                               "probability": x["probability"], "drawn": x["plan"] == p["drawn"],
+                               "teams": _teams_text(x["teams"], lang)}
                               for p in d.parts for x in p["plans"]],
                              columns=["part", "plan", "weight", "probability", "drawn", "teams"])
         n0 = len(wb.sheetnames)

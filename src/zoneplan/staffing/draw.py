@@ -96,7 +96,7 @@ def seed_from_text(text: str) -> int:
     """The seed of a published text: the first 16 hex digits of SHA-256 of its UTF-8 (NFC).
 
     >>> seed_from_text("2026-12-15 县纪委第3次常委会 抽签号 4172")
-    4839409658411493402
+    7765844956003958189
     """
     data = unicodedata.normalize("NFC", text).encode("utf-8")
     return int(hashlib.sha256(data).hexdigest()[:16], 16)
@@ -162,6 +162,8 @@ class PartDistribution:
     texts: tuple[str, ...]
     weights: tuple[Fraction, ...]
     caps: Caps
+    cap_exact: tuple[Fraction, ...]
+    lead_cap_exact: tuple[Fraction, ...] | None
     key: bytes
     case_ids: tuple[str, ...]
     raised: dict[int, str]  # local pair -> why its member cap was raised
@@ -228,11 +230,14 @@ def sample(dist: Distribution, seed: int) -> list[tuple[int, int]]:
 
 @dataclass
 class _State:
+    """A part being drawn: its oracle, the columns found, the caps (exact fractions, and
+    as floats for the LP), the raised caps with their reasons, the fixed levels."""
+
     part: Part
     oracle: Oracle
     pool: dict[bytes, Column]
-    member_cap: np.ndarray
-    lead_cap: np.ndarray | None
+    member_exact: list[Fraction]
+    lead_exact: list[Fraction] | None
     raised: dict[int, str] = field(default_factory=dict)
     lead_raised: dict[int, str] = field(default_factory=dict)
     examined: set[int] = field(default_factory=set)
@@ -240,6 +245,14 @@ class _State:
     outcome: Any = None
     proven: bool = True
     iterations: int = 0
+
+    @property
+    def member_cap(self) -> np.ndarray:
+        return np.array([float(x) for x in self.member_exact])
+
+    @property
+    def lead_cap(self) -> np.ndarray | None:
+        return None if self.lead_exact is None else np.array([float(x) for x in self.lead_exact])
 
     @property
     def caps(self) -> Caps:
@@ -257,7 +270,11 @@ def _linear(name: str, part: Part) -> Linear:
 
 
 def _fraction(x: float) -> Fraction:
-    return Fraction(repr(float(x)))
+    """A cap as the fraction it stands for: its decimal (0.34 is 17/50), or the small
+    fraction a float like 2/3 stands for."""
+    f = Fraction(repr(float(x)))
+    small = f.limit_denominator(DENOMINATOR)
+    return small if abs(small - f) < Fraction(1, 10 ** 12) else f
 
 
 class _Run:
@@ -276,9 +293,15 @@ class _Run:
     # -- caps a case cannot keep ------------------------------------------------------
 
     def meet_caps(self, st: _State) -> str | None:
-        """Make the caps feasible without a load bound, raising those of cases whose own
-        pool cannot keep them; None, or the reason they cannot be met."""
-        while True:
+        """Make the caps feasible without a load bound; None, or why they cannot be kept.
+
+        First the cases over their caps are looked at alone (:meth:`_case_floor`): pairs
+        the case's own rules force, and the smallest caps its own pool allows.  When the
+        cases keep their caps alone but not together (they share people and capacity), the
+        caps that bind the least breach of the part are raised by it (progressive filling),
+        until the part keeps them.  ``strict`` refuses at the first raise instead."""
+        zeros = np.zeros(st.part.n_pairs)
+        for _ in range(4 * st.part.n_pairs + 4):
             out = self.cg(st, st.oracle.top, None, feasibility_only=True, converge_breach=True)
             if out.feasible:
                 return None
@@ -288,65 +311,98 @@ class _Run:
             m, ml = out.marginals
             over = (m > st.member_cap + 1e-9) | ((ml > st.lead_cap + 1e-9) if st.lead_cap is not None else False)
             todo = sorted(set(st.part.pair_case[over].tolist()) - st.examined)
-            if not todo:
+            if todo:
+                for c in todo:
+                    st.examined.add(c)
+                    self._case_floor(st, c)
+                if self.draw.strict and (st.raised or st.lead_raised):
+                    return self._strict_message(st)
+                continue
+            if self.draw.strict:
                 return self._coupled(st, out)
-            for c in todo:
-                st.examined.add(c)
-                self._case_floor(st, c)
-            if self.draw.strict and (st.raised or st.lead_raised):
-                return self._strict_message(st)
+            s_ = _snap(out.breach)
+            tm, tl = out.tight
+            free_l = np.zeros(st.part.n_pairs, dtype=bool) if st.lead_exact is None else st.lead_cap < 1
+            bind_m = np.flatnonzero(tm & (st.member_cap < 1)).tolist()
+            bind_l = np.flatnonzero(tl & free_l).tolist()
+            if not bind_m and not bind_l:  # pragma: no cover - a breach has a binding row
+                bind_m = np.flatnonzero(over & (st.member_cap < 1)).tolist()
+            for kind, bind, caps, raised in (("member", bind_m, st.member_exact, st.raised),
+                                            ("lead", bind_l, st.lead_exact, st.lead_raised)):
+                for p in bind:
+                    caps[p] = min(Fraction(1), caps[p] + s_)
+                    raised[p] = _coupled_reason(self.inst, st.part, p, kind, caps[p],
+                                                caps[p] == 1 and _always(st.oracle, p, kind, zeros, self.budget))
+        return "the caps were not met after raising every one"  # pragma: no cover - all caps 1 are always met
 
     def _case_floor(self, st: _State, c: int) -> None:
-        """The smallest caps case ``c`` allows on its own: pairs in every valid team of the
-        case are exempt (probability 1), then its other pairs share the least uniform cap."""
+        """The smallest caps case ``c`` allows on its own.  Pairs in every valid team of the
+        case are exempt (probability 1); then, by progressive filling, the least uniform
+        raise ``s`` of the remaining caps is found, the pairs whose caps bind it keep
+        ``cap + s``, and the others are tried again at their caps, until the case alone
+        keeps its caps."""
         part = st.part
         keep = part.pair_case == c
-        sub = part.restrict(keep)
-        sub = _one_case(sub, c)
+        sub = _one_case(part.restrict(keep), c)
         local = np.flatnonzero(keep)
         orc = Oracle(sub, self.explicit_leads, self.seed)
         pool: dict[bytes, Column] = {}
-        mcap = st.member_cap[local].copy()
-        lcap = None if st.lead_cap is None else st.lead_cap[local].copy()
-        ones = np.zeros(sub.n_pairs)
-        for _ in range(2):
-            cg = column_generation(sub, orc, pool, Caps(mcap, lcap), orc.top, [], None, feasibility_only=True,
-                                   converge_breach=True, max_iterations=self.draw.max_iterations, budget=self.budget)
-            if cg.feasible or cg.feasible is None:
-                return
-            m, ml = cg.marginals
-            forced_m = [q for q in np.flatnonzero((m >= 1 - 1e-9) & (mcap < 1)).tolist()
-                        if _always(orc, q, "member", ones, self.budget)]
-            forced_l = [] if lcap is None else [q for q in np.flatnonzero((ml >= 1 - 1e-9) & (lcap < 1)).tolist()
-                                                if _always(orc, q, "lead", ones, self.budget)]
-            if not forced_m and not forced_l:
-                break
-            for q in forced_m:
-                mcap[q] = st.member_cap[local[q]] = 1.0
-                st.raised[int(local[q])] = _forced_reason(self.inst, part, int(local[q]), "member")
-            for q in forced_l:
-                lcap[q] = st.lead_cap[local[q]] = 1.0
-                st.lead_raised[int(local[q])] = _forced_reason(self.inst, part, int(local[q]), "lead")
-        cg = column_generation(sub, orc, pool, Caps(mcap, lcap), orc.top, [], None, feasibility_only=True,
-                               converge_breach=True, max_iterations=self.draw.max_iterations, budget=self.budget)
-        if cg.feasible or cg.feasible is None:
+        mcap = [st.member_exact[q] for q in local.tolist()]
+        lcap = None if st.lead_exact is None else [st.lead_exact[q] for q in local.tolist()]
+        zeros = np.zeros(sub.n_pairs)
+        case = str(self.inst.case_ids[part.cases[c]])
+
+        def caps() -> Caps:
+            return Caps(np.array([float(x) for x in mcap]),
+                        None if lcap is None else np.array([float(x) for x in lcap]))
+
+        def cg():
+            return column_generation(sub, orc, pool, caps(), orc.top, [], None, feasibility_only=True,
+                                     converge_breach=True, max_iterations=self.draw.max_iterations, budget=self.budget)
+
+        out = cg()
+        if out.feasible is not False:
+            st.proven &= out.feasible is True
             return
-        floor = Fraction(cg.breach).limit_denominator(DENOMINATOR)
-        if floor < Fraction(cg.breach) - Fraction(1, 10 ** 9):  # pragma: no cover - keep the floor above the LP's
-            floor += Fraction(1, DENOMINATOR)
-        pool_n = int(keep.sum())
-        for q in np.flatnonzero(mcap < 1).tolist():
-            new = min(1.0, float(_fraction(mcap[q]) + floor))
-            st.member_cap[local[q]] = new
-            st.raised[int(local[q])] = (f"case {self.inst.case_ids[part.cases[c]]} cannot keep the cap on its own "
-                                        f"(team of {int(part.team_size[c])} from {pool_n} eligible with its rules): "
-                                        f"the smallest cap it allows is {new:.4g}")
+        m, ml = out.marginals  # pairs the rules force: in every valid team of the case
+        for q in np.flatnonzero(m >= 1 - 1e-9).tolist():
+            if mcap[q] < 1 and _always(orc, q, "member", zeros, self.budget):
+                mcap[q] = Fraction(1)
+                st.raised[int(local[q])] = _forced_reason(self.inst, part, int(local[q]), "member")
         if lcap is not None:
-            for q in np.flatnonzero(lcap < 1).tolist():
-                new = min(1.0, float(_fraction(lcap[q]) + floor))
-                st.lead_cap[local[q]] = new
-                st.lead_raised[int(local[q])] = (f"case {self.inst.case_ids[part.cases[c]]} cannot keep the lead cap "
-                                                 f"on its own: the smallest it allows is {new:.4g}")
+            for q in np.flatnonzero(ml >= 1 - 1e-9).tolist():
+                if lcap[q] < 1 and _always(orc, q, "lead", zeros, self.budget):
+                    lcap[q] = Fraction(1)
+                    st.lead_raised[int(local[q])] = _forced_reason(self.inst, part, int(local[q]), "lead")
+        free_m = [q for q in range(sub.n_pairs) if mcap[q] < 1]
+        free_l = [] if lcap is None else [q for q in range(sub.n_pairs) if lcap[q] < 1]
+        n_el = int(keep.sum())
+        for _ in range(2 * sub.n_pairs + 1):
+            out = cg()
+            if out.feasible is not False:
+                st.proven &= out.feasible is True
+                break
+            s_ = _snap(out.breach)
+            tm, tl = out.tight
+            bind_m = [q for q in free_m if tm[q]]
+            bind_l = [q for q in free_l if tl[q]]
+            if not bind_m and not bind_l:  # pragma: no cover - a breach has a binding row
+                bind_m, bind_l = list(free_m), list(free_l)
+            for q in bind_m:
+                mcap[q] = min(Fraction(1), mcap[q] + s_)
+                st.raised[int(local[q])] = (f"case {case} cannot keep the cap on its own (team of "
+                                            f"{int(part.team_size[c])} from {n_el} eligible with its rules): the "
+                                            f"smallest cap it allows is {float(mcap[q]):.4g}")
+            for q in bind_l:
+                lcap[q] = min(Fraction(1), lcap[q] + s_)
+                st.lead_raised[int(local[q])] = (f"case {case} cannot keep the lead cap on its own: the smallest it "
+                                                 f"allows is {float(lcap[q]):.4g}")
+            free_m = [q for q in free_m if q not in bind_m]
+            free_l = [q for q in free_l if q not in bind_l]
+        for q, g in enumerate(local.tolist()):
+            st.member_exact[g] = mcap[q]
+            if lcap is not None:
+                st.lead_exact[g] = lcap[q]
 
     def _coupled(self, st: _State, out) -> str:
         m, _ = out.marginals
@@ -388,8 +444,7 @@ class _Run:
 
     def optimise(self, st: _State, load_cap: int, name: str) -> float:
         lin = _linear(name, st.part)
-        exact = ([_fraction(x) for x in st.member_cap.tolist()],
-                 None if st.lead_cap is None else [_fraction(x) for x in st.lead_cap.tolist()])
+        exact = (list(st.member_exact), None if st.lead_exact is None else list(st.lead_exact))
         out = self.cg(st, load_cap, lin, exact_caps=exact)
         if not out.feasible:  # pragma: no cover - feasible at this load cap by construction
             raise InternalError(f"the draw's level {name} found no distribution on part {st.part.index}")
@@ -398,6 +453,25 @@ class _Run:
         value = float(out.value)
         st.fixed.append((lin, value + 1e-9 * max(1.0, abs(value)) + 1e-9))
         return value
+
+
+def _snap(breach: float) -> Fraction:
+    """The LP's breach as the small fraction it is (never below it by more than noise)."""
+    s_ = Fraction(breach).limit_denominator(DENOMINATOR)
+    if s_ < Fraction(breach) - Fraction(1, 10 ** 9):  # not a small fraction: never below it
+        s_ = Fraction(math.ceil(breach * DENOMINATOR), DENOMINATOR)
+    return s_
+
+
+def _coupled_reason(inst: StaffingInstance, part: Part, p: int, kind: str, cap: Fraction, forced: bool) -> str:
+    """Why pair ``p``'s cap was raised for the cases sharing its people."""
+    inv = inst.inv_ids[part.invs[part.pair_inv[p]]]
+    case = inst.case_ids[part.cases[part.pair_case[p]]]
+    what = "leads" if kind == "lead" else "is on"
+    if forced:
+        return f"{inv} {what} {case} in every valid plan that staffs the optimum's cases (the other cases need the rest)"
+    return (f"{inv} {what} {case}: with the other cases sharing its people, the smallest cap the rules allow is "
+            f"{float(cap):.4g}")
 
 
 def _one_case(sub: Part, c: int) -> Part:
@@ -452,7 +526,8 @@ def _forced_reason(inst: StaffingInstance, part: Part, p: int, kind: str) -> str
     return f"{inv} is on every valid team of {case} (its rules leave no other choice)"
 
 
-def _exact_weights(cols: list[Column], lam: list[float], caps: Caps) -> list[Fraction]:
+def _exact_weights(cols: list[Column], lam: list[float], member_cap: list[Fraction],
+                   lead_cap: list[Fraction] | None) -> list[Fraction]:
     """The LP's weights as exact fractions that add up to 1 and keep every cap exactly.
 
     The LP's vertex has small denominators, so each weight is first read as the nearest
@@ -465,8 +540,6 @@ def _exact_weights(cols: list[Column], lam: list[float], caps: Caps) -> list[Fra
     InternalError
         When neither gives weights that keep the caps (a bug).
     """
-    member_cap = [_fraction(x) for x in caps.member.tolist()]
-    lead_cap = None if caps.lead is None else [_fraction(x) for x in caps.lead.tolist()]
 
     def ok(ws: list[Fraction]) -> bool:
         if any(w <= 0 for w in ws) or sum(ws) != 1:
@@ -534,10 +607,10 @@ def draw_distribution(inst: StaffingInstance, base_member: np.ndarray, base_lead
 
     def start(part: Part) -> _State:
         col = make_column(part, base_member[part.pairs], base_lead[part.pairs] if run.explicit_leads else None)
-        cap = np.where(part.pair_locked, 1.0, draw.cap)
+        cap = [Fraction(1) if locked else _fraction(draw.cap) for locked in part.pair_locked.tolist()]
         lead = None
         if run.explicit_leads:
-            lead = np.where(part.pair_locked, 1.0, float(draw.lead_cap))
+            lead = [Fraction(1) if locked else _fraction(draw.lead_cap) for locked in part.pair_locked.tolist()]
         return _State(part, Oracle(part, run.explicit_leads, seed), {col.key: col}, cap, lead)
 
     states = parallel_map(start, parts, workers, budget, weight=lambda p: p.n_pairs)
@@ -582,13 +655,14 @@ def draw_distribution(inst: StaffingInstance, base_member: np.ndarray, base_lead
             log.warning("part %d: the LP's basis was not solved again exactly; weights on a fine grid", st.part.index)
             keys = [k for k, w in o.weights.items() if w > 1e-12]
             cols = [st.pool[k] for k in keys]
-            ws = _exact_weights(cols, [o.weights[k] for k in keys], st.caps)
+            ws = _exact_weights(cols, [o.weights[k] for k in keys], st.member_exact, st.lead_exact)
         texts = [_canonical(inst, st.part, c) for c in cols]
         order_ = sorted(range(len(cols)), key=lambda j: texts[j])
         case_ids = tuple(str(inst.case_ids[c]) for c in st.part.cases.tolist())
         out.append(PartDistribution(
             part=st.part, columns=tuple(cols[j] for j in order_), texts=tuple(texts[j] for j in order_),
-            weights=tuple(ws[j] for j in order_), caps=st.caps, key="\x1f".join(case_ids).encode("utf-8"),
+            weights=tuple(ws[j] for j in order_), caps=st.caps, cap_exact=tuple(st.member_exact),
+            lead_cap_exact=None if st.lead_exact is None else tuple(st.lead_exact), key="\x1f".join(case_ids).encode("utf-8"),
             case_ids=case_ids, raised=dict(st.raised), lead_raised=dict(st.lead_raised), proven=st.proven,
             iterations=st.iterations))
     for name in list(expected):  # the expectation of the exact weights, not the LP's

@@ -209,6 +209,7 @@ class CGOutcome:
     marginals: tuple[np.ndarray, np.ndarray] | None = None
     iterations: int = 0
     exact: dict[bytes, Fraction] | None = None
+    tight: tuple[np.ndarray, np.ndarray] | None = None  # phase 1: cap rows that bind the breach
 
 
 class _Master:
@@ -216,8 +217,8 @@ class _Master:
 
     def __init__(self, part: Part, caps: Caps, fixed: list[tuple[Linear, float]], objective: Linear | None):
         s = self.solver = pywraplp.Solver.CreateSolver("GLOP")
-        s.SetSolverSpecificParametersAsString("primal_feasibility_tolerance:1e-10\n"
-                                              "dual_feasibility_tolerance:1e-10\n")
+        s.SetSolverSpecificParametersAsString("primal_feasibility_tolerance:1e-9\n"
+                                              "dual_feasibility_tolerance:1e-9\n")
         self.part, self.caps, self.fixed, self.objective = part, caps, fixed, objective
         self.capped, self.lead_capped = caps.rows()
         inf = s.infinity()
@@ -279,11 +280,23 @@ class _Master:
     def solve(self) -> bool:
         """Solve; False when phase 2 is infeasible (the breach was numerical noise)."""
         status = self.solver.Solve()
+        if status == pywraplp.Solver.ABNORMAL:  # numerical trouble at the edge of the caps: start afresh once
+            self._reload()
+            status = self.solver.Solve()
         if status == pywraplp.Solver.OPTIMAL:
             return True
-        if self.phase == 2 and status == pywraplp.Solver.INFEASIBLE:
+        if self.phase == 2 and status in (pywraplp.Solver.INFEASIBLE, pywraplp.Solver.ABNORMAL):
             return False
         raise RuntimeError(f"GLOP ended the draw's master LP with status {status}")  # pragma: no cover
+
+    def _reload(self) -> None:
+        """The same master in a fresh GLOP solver (no basis carried over)."""
+        cols, phase = list(self.cols), self.phase
+        self.__init__(self.part, self.caps, self.fixed, self.objective)
+        for col in cols:
+            self.add(col)
+        if phase == 2:
+            self.to_phase2()
 
     def to_phase1(self) -> None:
         self.phase = 1
@@ -368,6 +381,16 @@ class _Master:
                 if sum((v for key, v in w.items() if getattr(by_key[key], attr)[p]), Fraction(0)) > caps[p]:
                     return None
         return w
+
+    def tight(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs whose cap rows bind the breach (a nonzero dual) in the master's solution."""
+        m = np.zeros(self.part.n_pairs, dtype=bool)
+        ml = np.zeros(self.part.n_pairs, dtype=bool)
+        for rows, out in ((self.cap_rows, m), (self.lead_rows, ml)):
+            for p, ct in rows.items():
+                if ct.dual_value() < -1e-9:
+                    out[p] = True
+        return m, ml
 
     def weights(self) -> dict[bytes, float]:
         return {c.key: float(v.solution_value()) for c, v in zip(self.cols, self.lams)}
@@ -474,7 +497,7 @@ def column_generation(part: Part, oracle: Oracle, pool: dict[bytes, Column], cap
         if col is None or rc >= -tol or col.key in m.keys:
             done = proven or col is None
             if m.phase == 1:
-                return CGOutcome(False, done, m.weights(), None, m.breach_value(), m.marginals(), it)
+                return CGOutcome(False, done, m.weights(), None, m.breach_value(), m.marginals(), it, tight=m.tight())
             return CGOutcome(True, done, m.weights(), value, 0.0, m.marginals(), it,
                              None if exact_caps is None else m.exact(*exact_caps))
         pool.setdefault(col.key, col)

@@ -44,7 +44,7 @@ __all__ = ["DrawReport", "staff_draw", "inputs_digest", "PAIR_COLUMNS"]
 
 #: Columns of ``draw.csv`` (one row per eligible pair of a staffed case).
 PAIR_COLUMNS = ["case_id", "investigator_id", "probability", "lead_probability", "cap", "lead_cap", "drawn", "role",
-                "travel_minutes", "probability_exact", "lead_probability_exact", "note"]
+                "travel_minutes", "probability_exact", "lead_probability_exact", "cap_exact", "lead_cap_exact", "note"]
 
 
 def inputs_digest(sources: dict[str, Any]) -> str:
@@ -307,6 +307,9 @@ def _report(tables: Tables, inst: StaffingInstance, dist: Distribution, picks, d
                     else np.nan,
                     "drawn": is_drawn, "role": roles.get((cid, iid), ""), "travel_minutes": minutes,
                     "probability_exact": _fmt(pm[p]), "lead_probability_exact": _fmt(pl[p]) if needs_lead else "",
+                    "cap_exact": _fmt(pd_.cap_exact[p]),
+                    "lead_cap_exact": _fmt(pd_.lead_cap_exact[p]) if lead_capped and needs_lead and part.pair_lead[p]
+                    else "",
                     "note": "; ".join(x for x in (note, lnote) if x),
                 })
             expected_travel += exp_t
