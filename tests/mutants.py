@@ -31,6 +31,9 @@ M=[
  ("rebalance validity check off", "src/zoneplan/staffing/rebalance.py", "    if not plan_is_valid(part, new) or new.max_load(part) > plan.max_load(part):", "    if new.max_load(part) > plan.max_load(part):", "tests/test_rebalance.py"),
  ("sweep drop-outs staff afresh", "src/zoneplan/sweep/run.py", ",\n                 previous=plan.assignments)", ")", "tests/test_sweep.py -k dropout"),
  ("weighted exactness check off", "src/zoneplan/staffing/weighted.py", "    if reach >= EXACT_LIMIT:", "    if False:", "tests/test_solver_core.py -k weights"),
+ ("draw cap dropped", "src/zoneplan/staffing/drawcg.py", "            self._row(self.cap_rows, p, caps.member[p]).SetCoefficient(lam, 1.0)", "            pass", "tests/test_draw.py -k 'frequencies or forced or together'"),
+ ("draw seed ignored", "src/zoneplan/staffing/draw.py", 'f"zoneplan-draw/{DRAW_VERSION}|{int(seed)}|"', 'f"zoneplan-draw/{DRAW_VERSION}|0|"', "tests/test_draw.py -k 'seeds_draw or seed_from_text_determines'"),
+ ("draw marginal misreported", "src/zoneplan/staffing/draw.py", "            for p in np.flatnonzero(col.member).tolist():\n                out[p] += w", "            for p in np.flatnonzero(col.member).tolist():\n                out[p] = w", "tests/test_draw.py -k 'frequencies or every_plan_of_a_draw'"),
 ]
 sel = sys.argv[1:] 
 for name, f, old, new, tests in M:

@@ -59,6 +59,11 @@ TEXT = {
     "teams_same": {"en": "  the teams are the same", "zh": "  办案组相同"},
     "refused": {"en": "  the recorded caps cannot be kept on these inputs: {why}",
                 "zh": "  在现有输入下无法满足记录的上限：{why}"},
+    "inputs": {"en": "{digest}  all inputs together (zoneplan replay checks each file against the plan's record)",
+               "zh": "{digest}  全部输入合计（zoneplan replay 会逐个文件与方案的记录核对）"},
+    "status": {"en": "  (a drawn plan: the levels above are its own; OPTIMAL means the optimum was proven and these odds "
+                     "are the best the caps allow)",
+               "zh": "  （抽签方案：以上各项为抽中方案本身的数值；“最优”指最优方案已证明、且在上限约束下各人概率的安排最优）"},
     "seed": {"en": "seed {seed}\nsha256 {sha}\n(the seed is the first 16 hex digits of the SHA-256 of the text, UTF-8)",
              "zh": "种子 {seed}\nsha256 {sha}\n（种子取文字 UTF-8 编码的 SHA-256 值前 16 位十六进制数）"},
 }
@@ -110,6 +115,7 @@ def print_draw(result, lang: str) -> None:
     o = d.options
     src = pick(TEXT["src"], lang, text=o.seed_text) if o.seed_text is not None else ""
     lead = pick(TEXT["lead"], lang, lead=f"{o.lead_cap:g}") if o.lead_cap is not None else ""
+    typer.echo(pick(TEXT["status"], lang))
     typer.echo(pick(TEXT["head"], lang, seed=o.seed, src=src, cap=f"{o.cap:g}", lead=lead,
                     plans=sum(len(p["plans"]) for p in d.parts), parts=len(d.parts)))
     q = d.quality
@@ -128,8 +134,10 @@ def print_draw(result, lang: str) -> None:
 @_guard
 def seed(text: str = typer.Argument(..., help="The published text (e.g. a date and a number announced before the "
                                                "draw)."),
+         data: Optional[Path] = typer.Option(None, "--data", help="Also print the hashes of this data folder's input "
+                                             "files, to publish with the text before the draw."),
          lang: Optional[str] = Lang) -> None:
-    """The seed that --seed-from TEXT gives, so it can be published and checked by anyone."""
+    """The seed that --seed-from TEXT gives (and, with --data, the input hashes), to publish before the draw."""
     import hashlib
     import unicodedata
 
@@ -138,6 +146,14 @@ def seed(text: str = typer.Argument(..., help="The published text (e.g. a date a
     lg = _lang_of({"lang": lang})
     sha = hashlib.sha256(unicodedata.normalize("NFC", text).encode("utf-8")).hexdigest()
     typer.echo(pick(TEXT["seed"], lg, seed=seed_from_text(text), sha=sha))
+    if data is not None:
+        from .. import load
+        from ..staffing.drawplan import inputs_digest
+
+        tables = load(data)
+        for name, s in sorted(tables.sources.items()):
+            typer.echo(f"{s.sha256}  {name} ({s.path})")
+        typer.echo(pick(TEXT["inputs"], lg, digest=inputs_digest(tables.sources)))
 
 
 def _record(plan: Path) -> dict[str, Any]:

@@ -81,6 +81,13 @@ DRAW_VERSION = 1
 #: Largest denominator tried when the LP's weights are read as exact fractions.
 DENOMINATOR = 10 ** 6
 
+#: A part with more eligible pairs than this is drawn over a core of each case's nearest
+#: people (:func:`_core`): column generation solves the part's exact model once per round,
+#: which a part of 300,000 pairs cannot afford.  Pairs outside the core get probability 0.
+CORE_PAIRS = 20_000
+CORE_MIN = 8
+CORE_FACTOR = 2.0
+
 #: Fine grid for the weights when they are not small fractions (then every cap is met with
 #: a margin of :data:`MARGIN`).
 GRID = 10 ** 12
@@ -170,6 +177,7 @@ class PartDistribution:
     lead_raised: dict[int, str]
     proven: bool
     iterations: int
+    full_pairs: int = 0  # eligible pairs of the part's cases; more than ``part.n_pairs`` on a core
 
     @property
     def denominator(self) -> int:
@@ -245,6 +253,7 @@ class _State:
     outcome: Any = None
     proven: bool = True
     iterations: int = 0
+    full_pairs: int = 0  # the part's eligible pairs (more than ``part.n_pairs`` on a core)
 
     @property
     def member_cap(self) -> np.ndarray:
@@ -302,13 +311,13 @@ class _Run:
         until the part keeps them.  ``strict`` refuses at the first raise instead."""
         zeros = np.zeros(st.part.n_pairs)
         for _ in range(4 * st.part.n_pairs + 4):
-            out = self.cg(st, st.oracle.top, None, feasibility_only=True, converge_breach=True)
-            if out.feasible:
-                return None
+            out = self.cg(st, st.oracle.top, None, feasibility_only=True)
             if out.feasible is None:
                 st.proven = False
                 return "the caps were not decided within the iteration limit"
-            m, ml = out.marginals
+            if out.feasible:
+                return None
+            m, ml = out.marginals  # a breach no mix can avoid: the breached pairs' cases are looked at alone
             over = (m > st.member_cap + 1e-9) | ((ml > st.lead_cap + 1e-9) if st.lead_cap is not None else False)
             todo = sorted(set(st.part.pair_case[over].tolist()) - st.examined)
             if todo:
@@ -318,6 +327,13 @@ class _Run:
                 if self.draw.strict and (st.raised or st.lead_raised):
                     return self._strict_message(st)
                 continue
+            out = self.cg(st, st.oracle.top, None, feasibility_only=True, converge_breach=True, breach="max")
+            if out.feasible:
+                return None
+            if out.feasible is None:
+                st.proven = False
+                return "the caps were not decided within the iteration limit"
+            m, ml = out.marginals
             if self.draw.strict:
                 return self._coupled(st, out)
             s_ = _snap(out.breach)
@@ -357,8 +373,12 @@ class _Run:
                         None if lcap is None else np.array([float(x) for x in lcap]))
 
         def cg():
-            return column_generation(sub, orc, pool, caps(), orc.top, [], None, feasibility_only=True,
-                                     converge_breach=True, max_iterations=self.draw.max_iterations, budget=self.budget)
+            kw = dict(feasibility_only=True, max_iterations=self.draw.max_iterations, budget=self.budget)
+            out = column_generation(sub, orc, pool, caps(), orc.top, [], None, **kw)
+            if out.feasible is not False:
+                return out
+            return column_generation(sub, orc, pool, caps(), orc.top, [], None, converge_breach=True, breach="max",
+                                     **kw)
 
         out = cg()
         if out.feasible is not False:
@@ -453,6 +473,28 @@ class _Run:
         value = float(out.value)
         st.fixed.append((lin, value + 1e-9 * max(1.0, abs(value)) + 1e-9))
         return value
+
+
+def _core(part: Part, base: np.ndarray, draw: DrawOptions) -> np.ndarray:
+    """The pairs a dense part is drawn over: per case, the deterministic plan's members, its
+    ``k`` nearest eligible people, its ``k`` nearest possible leads and, per required skill,
+    its ``k`` nearest holders, with ``k = max(CORE_MIN, ceil(CORE_FACTOR * team_size /
+    cap))`` (ties by person); and every locked pair."""
+    keep = base | part.pair_locked
+    order = np.lexsort((part.pair_inv, part.pair_cost, part.pair_case))
+    k = np.maximum(CORE_MIN, np.ceil(CORE_FACTOR * part.team_size / draw.cap)).astype(np.int64)
+    for sel in (np.ones(part.n_pairs, dtype=bool), part.pair_lead):
+        o = order[sel[order]]
+        c = part.pair_case[o]
+        rank = np.arange(len(o)) - np.searchsorted(c, c)
+        keep[o[rank < k[c]]] = True
+    owner = np.repeat(np.arange(len(part.req_case)), np.diff(part.req_ptr))
+    holders = part.req_pairs
+    o = np.lexsort((part.pair_inv[holders], part.pair_cost[holders], owner))
+    r, h = owner[o], holders[o]
+    rank = np.arange(len(h)) - np.searchsorted(r, r)
+    keep[h[rank < k[part.req_case[r]]]] = True
+    return keep
 
 
 def _snap(breach: float) -> Fraction:
@@ -606,12 +648,18 @@ def draw_distribution(inst: StaffingInstance, base_member: np.ndarray, base_lead
     parts = decompose(inst, ~staffed)
 
     def start(part: Part) -> _State:
+        full = part.n_pairs
+        if full > CORE_PAIRS:  # a dense part: the draw works on a core of each case's nearest people
+            part = part.restrict(_core(part, base_member[part.pairs], draw))
         col = make_column(part, base_member[part.pairs], base_lead[part.pairs] if run.explicit_leads else None)
         cap = [Fraction(1) if locked else _fraction(draw.cap) for locked in part.pair_locked.tolist()]
         lead = None
         if run.explicit_leads:
             lead = [Fraction(1) if locked else _fraction(draw.lead_cap) for locked in part.pair_locked.tolist()]
-        return _State(part, Oracle(part, run.explicit_leads, seed), {col.key: col}, cap, lead)
+        st = _State(part, Oracle(part, run.explicit_leads, seed), {col.key: col}, cap, lead)
+        st.proven = part.n_pairs == full  # a core: optimal over its pairs, not proven over all
+        st.full_pairs = full
+        return st
 
     states = parallel_map(start, parts, workers, budget, weight=lambda p: p.n_pairs)
     weight = lambda st: st.part.n_pairs  # noqa: E731
@@ -664,7 +712,7 @@ def draw_distribution(inst: StaffingInstance, base_member: np.ndarray, base_lead
             weights=tuple(ws[j] for j in order_), caps=st.caps, cap_exact=tuple(st.member_exact),
             lead_cap_exact=None if st.lead_exact is None else tuple(st.lead_exact), key="\x1f".join(case_ids).encode("utf-8"),
             case_ids=case_ids, raised=dict(st.raised), lead_raised=dict(st.lead_raised), proven=st.proven,
-            iterations=st.iterations))
+            iterations=st.iterations, full_pairs=st.full_pairs))
     for name in list(expected):  # the expectation of the exact weights, not the LP's
         lv = {pd_.part.index: _linear(name, pd_.part) for pd_ in out}
         expected[name] = float(sum(sum(w * Fraction(lv[pd_.part.index].value(c)) for c, w in zip(pd_.columns, pd_.weights))

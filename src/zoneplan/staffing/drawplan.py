@@ -33,6 +33,7 @@ from ..results import LevelResult, Levels, Status
 from ..runner import Budget, Cancel, run_off_main
 from .assemble import assignments_frame, workload_frame
 from .draw import DRAW_VERSION, Distribution, DrawOptions, draw_distribution, sample, sampling_key
+from .draw import _fraction as _fraction_cap
 from .drawcg import Linear
 from .eligibility import build_eligibility, forbid_pairs
 from .instance import WORKLOAD_SCALE, StaffingInstance, build_instance, scale_workload
@@ -281,35 +282,41 @@ def _report(tables: Tables, inst: StaffingInstance, dist: Distribution, picks, d
             n_el = 0
             top = Fraction(0)
             notes = set()
-            for p in range(int(part.case_ptr[c]), int(part.case_ptr[c + 1])):
-                gp = int(part.pairs[p])
+            for gp in range(int(inst.case_ptr[gc]), int(inst.case_ptr[gc + 1])):  # every eligible pair
+                k_ = int(np.searchsorted(part.pairs, gp))
+                p = k_ if k_ < part.n_pairs and int(part.pairs[k_]) == gp else -1  # -1: outside a dense core
                 iid = str(inst.inv_ids[inst.pair_inv[gp]])
                 minutes = float(np.floor(inst.pair_minutes[gp] * 100 + 0.5) / 100)
                 cost = int(inst.pair_cost[gp])
-                exp_t += pm[p] * cost
+                prob = pm[p] if p >= 0 else Fraction(0)
+                lprob = pl[p] if p >= 0 else Fraction(0)
+                exp_t += prob * cost
                 gi = int(inst.pair_inv[gp])
-                people_exp[gi] = people_exp.get(gi, Fraction(0)) + pm[p] * int(inst.workload[gc])
+                people_exp[gi] = people_exp.get(gi, Fraction(0)) + prob * int(inst.workload[gc])
                 n_el += 1
-                top = max(top, pm[p])
+                top = max(top, prob)
                 is_drawn = (cid, iid) in drawn
                 if is_drawn:
                     real_t += cost
-                note = "locked" if part.pair_locked[p] else pd_.raised.get(p, "")
-                lnote = pd_.lead_raised.get(p, "")
-                if note and note != "locked":
+                if p < 0:
+                    note = "outside the core this dense part was drawn over (probability 0)"
+                else:
+                    note = "locked" if part.pair_locked[p] else pd_.raised.get(p, "")
+                lnote = pd_.lead_raised.get(p, "") if p >= 0 else ""
+                if note and note != "locked" and p >= 0:
                     notes.add(note)
                 needs_lead = bool(part.needs_lead[c])
+                cap_e = pd_.cap_exact[p] if p >= 0 else _fraction_cap(draw.cap)
+                lead_cap_e = None
+                if lead_capped and needs_lead and bool(inst.pair_lead[gp]):
+                    lead_cap_e = pd_.lead_cap_exact[p] if p >= 0 else _fraction_cap(draw.lead_cap)
                 rows.append({
-                    "case_id": cid, "investigator_id": iid, "probability": round(float(pm[p]), 9),
-                    "lead_probability": round(float(pl[p]), 9) if needs_lead else np.nan,
-                    "cap": float(pd_.caps.member[p]),
-                    "lead_cap": float(pd_.caps.lead[p]) if lead_capped and needs_lead and part.pair_lead[p]
-                    else np.nan,
+                    "case_id": cid, "investigator_id": iid, "probability": round(float(prob), 9),
+                    "lead_probability": round(float(lprob), 9) if needs_lead else np.nan,
+                    "cap": float(cap_e), "lead_cap": float(lead_cap_e) if lead_cap_e is not None else np.nan,
                     "drawn": is_drawn, "role": roles.get((cid, iid), ""), "travel_minutes": minutes,
-                    "probability_exact": _fmt(pm[p]), "lead_probability_exact": _fmt(pl[p]) if needs_lead else "",
-                    "cap_exact": _fmt(pd_.cap_exact[p]),
-                    "lead_cap_exact": _fmt(pd_.lead_cap_exact[p]) if lead_capped and needs_lead and part.pair_lead[p]
-                    else "",
+                    "probability_exact": _fmt(prob), "lead_probability_exact": _fmt(lprob) if needs_lead else "",
+                    "cap_exact": _fmt(cap_e), "lead_cap_exact": _fmt(lead_cap_e) if lead_cap_e is not None else "",
                     "note": "; ".join(x for x in (note, lnote) if x),
                 })
             expected_travel += exp_t
@@ -321,7 +328,7 @@ def _report(tables: Tables, inst: StaffingInstance, dist: Distribution, picks, d
         parts_out.append({
             "part": int(part.index) + 1, "cases": list(pd_.case_ids),
             "key_sha256": sampling_key(draw.seed, pd_.key).hex(), "denominator": str(L), "u": str(u),
-            "drawn": k + 1, "proven": pd_.proven,
+            "drawn": k + 1, "proven": pd_.proven, "pairs": int(part.n_pairs), "eligible_pairs": int(pd_.full_pairs),
             "plans": [{"plan": j + 1, "weight": _fmt(w), "probability": round(float(w), 9), "teams": text}
                       for j, (w, text) in enumerate(zip(pd_.weights, pd_.texts))],
         })
