@@ -79,6 +79,10 @@ M = [
  ("tie weights from row positions", "src/zoneplan/staffing/canonical.py", "_mix(hi[pair_inv])", "_mix(pair_inv.astype(np.uint64))", "tests/test_canonical.py"),
  # issue 17: the prefecture-hard part closes only with the second CP-SAT stage
  ("second CP-SAT stage off", "src/zoneplan/staffing/search.py", "((SPARSE_PARAMETERS, LEAN_DT), (FULL_PARAMETERS, None))", "((SPARSE_PARAMETERS, None),)", "tests/test_prefecture_hard.py"),
+ # issue 20: the draw
+ ("draw cap dropped", "src/zoneplan/staffing/drawcg.py", "            self._row(self.cap_rows, p, caps.member[p]).SetCoefficient(lam, 1.0)", "            pass", "tests/test_draw.py -k 'frequencies or forced or together'"),
+ ("draw seed ignored", "src/zoneplan/staffing/draw.py", 'f"zoneplan-draw/{DRAW_VERSION}|{int(seed)}|"', 'f"zoneplan-draw/{DRAW_VERSION}|0|"', "tests/test_draw.py -k 'seeds_draw or seed_from_text_determines'"),
+ ("draw marginal misreported", "src/zoneplan/staffing/draw.py", "            for p in np.flatnonzero(col.member).tolist():\n                out[p] += w", "            for p in np.flatnonzero(col.member).tolist():\n                out[p] = w", "tests/test_draw.py -k 'frequencies or every_plan_of_a_draw'"),
 ]
 sel = sys.argv[1:]
 caught = total = 0

@@ -19,6 +19,7 @@ from .options import RuleOptions, SolveOptions
 from .results import LevelResult, Levels, Status
 from .runner import Cancel
 from .staffing import StaffingResult, build_eligibility, staff
+from .staffing.draw import DrawError, DrawOptions
 from .reviewing import ReviewOptions, ReviewResult, check_reviews, review
 from .leadership import LeadershipOptions, LeadershipResult, assign_leadership, check_leadership
 from .areas import AreaOptions, AreasResult, check_areas, supervision_areas
@@ -27,7 +28,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "load", "tables_from_frames", "Tables", "staff", "check", "build_eligibility",
-    "StaffingResult", "CheckReport", "Violation", "RuleOptions", "SolveOptions",
+    "StaffingResult", "CheckReport", "Violation", "RuleOptions", "SolveOptions", "DrawOptions", "DrawError",
     "InputError", "InternalError", "Problem", "__version__",
     "Status", "LevelResult", "Levels", "Cancel", "zoning", "zone", "solve_zoning", "ZoningResult",
     "ZoningInput", "ZoningOptions",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from . import demo, explain, replan, staffing, sweep, template, zoning  # noqa: F401  (register the commands)
 from . import living  # noqa: F401  (review, check-review, lead, areas)
+from . import draw  # noqa: F401  (replay, seed; staff --draw)
 from ..web.cli import register as _register_serve
 from .common import EXIT_INPUT, EXIT_INTERNAL, EXIT_NOT_OPTIMAL, EXIT_OK, EXIT_VIOLATIONS, app
 

@@ -16,6 +16,7 @@ from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, Max
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
                      command_elapsed, report_violations, require_cluster)
 from ..io.plan import LAYOUTS, split_by_county, write_seconds
+from .draw import Cap, DrawFlag, LeadCap, SeedFrom, StrictCap, draw_options, print_draw, record_previous
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
 ZonesOpt = typer.Option(None, "--zones", help="Use this zoning's zones as the pools (a folder with zones.csv, "
@@ -51,6 +52,8 @@ def staff(
     reports: str = typer.Option("auto", "--reports", help="Files for people: 'single' (one plan.xlsx and plan.html), "
                                 "'county' (one workbook and report per county, plus an index), or 'auto' (per "
                                 "county above 500 townships in several counties)."),
+    draw: bool = DrawFlag, cap: Optional[float] = Cap, lead_cap: Optional[float] = LeadCap,
+    seed_from: Optional[str] = SeedFrom, strict_cap: bool = StrictCap,
 ) -> None:
     """Staff the cases of DATA_DIR; write the plan for people (plan.xlsx, plan.html) and programs (CSV, JSON)."""
     from .. import load, staff as do_staff
@@ -63,7 +66,8 @@ def staff(
     lang = lang_for(lang, data_dir)
     rules = _rules(max_hops, max_travel, allow_own_township, cross_county, no_zones, team_kin_hops,
                    max_per_township)
-    opts = _solve_opts(time_limit, deterministic_time, workers, seed, order, weights)
+    drawn = draw_options(draw, cap, lead_cap, seed, seed_from, strict_cap)  # --seed is the draw's seed then
+    opts = _solve_opts(time_limit, deterministic_time, workers, seed if drawn is None else 0, order, weights)
     check_output_dir(out)  # an unusable --out is found before any work: exit 2
     if scheduler:
         require_cluster("staff --scheduler")
@@ -73,9 +77,9 @@ def staff(
     fault_point("after-load")
     _print_quality(tables, lang, notes_in=pick(_SUMMARY["quality_sheet"], lang))
     extra = replan_args(previous, lock, forbid, locks_file, tables)
-    if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"]):
-        raise Refusal(N_("--scheduler cannot be combined with --previous/--lock/--forbid/--locks: re-plan on this "
-                         "machine"))
+    if scheduler and (extra.get("previous") is not None or extra["locks"] or extra["forbid"] or drawn):
+        raise Refusal(N_("--scheduler cannot be combined with --previous/--lock/--forbid/--locks/--draw: re-plan on "
+                         "this machine"))
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
     cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
@@ -88,11 +92,13 @@ def staff(
             with dask_client(scheduler=scheduler) as client:
                 result = staff_on_cluster(client, tables, rules, opts, progress=progress)
         else:
-            result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, **extra)
+            result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, draw=drawn, **extra)
+    record_previous(result, previous)
     fault_point("before-write")
     write_plan(result, tables, out, lang=lang, layout=reports)
     _print_summary(result, lang, people=dict(zip(tables.investigators["investigator_id"],
                                                  tables.investigators["name"])))
+    print_draw(result, lang)
     if split_by_county(tables, reports):
         typer.echo(pick(_SUMMARY["written_split"], lang, out=out, n=tables.townships["county"].nunique()))
     else:

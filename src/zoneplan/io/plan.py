@@ -28,7 +28,7 @@ LAYOUTS = ("auto", "single", "county")
 #: Top-level names the plan writer owns in ``--out``: an earlier run's file or folder of one
 #: of these names that this run does not write is not carried over.
 PLAN_NAMES = ("assignments.csv", "unstaffed.csv", "workload.csv", "report.json", "changes.csv", "plan.xlsx",
-              "plan.html", "map_zones.png", "map_assignments.png", "counties")
+              "plan.html", "map_zones.png", "map_assignments.png", "counties", "draw.csv", "draw_plans.csv")
 
 
 def split_by_county(tables: Tables, layout: str = "auto") -> bool:
@@ -86,6 +86,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     the default maps of a single report.
     """
     from ..i18n import resolve_lang
+    from .drawbook import draw_files, draw_sheets
     from .planview import plan_view
     from .report import render_index_html, render_plan_html
     from .workbook import county_note, index_workbook, plan_workbook
@@ -106,6 +107,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     yield "workload.csv", frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]])
     if getattr(result, "changes", None) is not None:  # a re-plan: what changed versus the previous plan
         yield "changes.csv", frame_to_csv_bytes(result.changes)
+    yield from draw_files(result).items()  # a draw: draw.csv, draw_plans.csv (zoneplan.io.drawbook)
     yield "report.json", json_bytes(report)
     view = plan_view(result, tables, lang=lang)
     if not split:
@@ -114,7 +116,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
             maps = {caption: png for caption, png in drawn.values()}
             for name, (_, png) in drawn.items():
                 yield name, png
-        yield "plan.xlsx", plan_workbook(view)
+        yield "plan.xlsx", plan_workbook(view, draw=draw_sheets(result, tables, lang))
         yield "plan.html", render_plan_html(view, maps).encode("utf-8")
         return
     from .bycounty import county_files

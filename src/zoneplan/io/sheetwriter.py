@@ -40,6 +40,7 @@ STYLES = (
     "int", "int.band",    # number format 0
     "num2", "num2.band",  # number format 0.00
     "bool", "bool.band",  # centred
+    "prob", "prob.band",  # number format 0.0000 (a draw's probabilities)
     "title",             # bold 16 pt dark blue
     "section",           # bold white on dark blue (summary section rows)
     "label",             # bold, top
@@ -72,6 +73,10 @@ _BORDERS = ('<border><left/><right/><top/><bottom/><diagonal/></border>'
             '</bottom><diagonal/></border>')
 
 
+#: The one custom number format (ids from 164 are the workbook's own): four decimals.
+PROB_FORMAT = 164
+
+
 def _xf(font: int = 0, fill: int = 0, border: int = 0, fmt: int = 0, align: str = "") -> str:
     attrs = f'numFmtId="{fmt}" fontId="{font}" fillId="{fill}" borderId="{border}" xfId="0"'
     for flag, on in (("applyNumberFormat", fmt), ("applyFont", font), ("applyFill", fill), ("applyBorder", border)):
@@ -96,7 +101,8 @@ def _cell_xfs() -> list[str]:
         "link": _xf(font=5),
     }
     for kind, align, fmt in (("text", text, 0), ("long", long, 0), ("int", 'vertical="top"', 1),
-                             ("num2", 'vertical="top"', 2), ("bool", 'horizontal="center" vertical="top"', 0)):
+                             ("num2", 'vertical="top"', 2), ("bool", 'horizontal="center" vertical="top"', 0),
+                             ("prob", 'vertical="top"', PROB_FORMAT)):
         xfs[kind] = _xf(fmt=fmt, align=align)
         xfs[f"{kind}.band"] = _xf(fmt=fmt, fill=3, align=align)
     return [xfs[name] for name in STYLES]
@@ -105,6 +111,7 @@ def _cell_xfs() -> list[str]:
 _STYLES_XML = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    f'<numFmts count="1"><numFmt numFmtId="{PROB_FORMAT}" formatCode="0.0000"/></numFmts>'
     f'<fonts count="6">{_FONTS}</fonts><fills count="4">{_FILLS}</fills><borders count="2">{_BORDERS}</borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
     f'<cellXfs count="{len(STYLES)}">{"".join(_cell_xfs())}</cellXfs>'
@@ -201,7 +208,7 @@ class Sheet:
               shaded: Sequence[bool] | None = None, heights: Sequence[float | None] | None = None,
               header_height: float = 30.0) -> None:
         """A header row, then the columns (equal lengths) typed by ``kinds`` (``text``,
-        ``long``, ``int``, ``num2``, ``bool`` -- already words), shaded rows where
+        ``long``, ``int``, ``num2``, ``prob``, ``bool`` -- already words), shaded rows where
         ``shaded`` says so, row heights where ``heights`` gives one."""
         self.add_row([(h, "header") for h in headers], height=header_height)
         n = len(columns[0]) if columns else 0
@@ -212,7 +219,7 @@ class Sheet:
         prepared, plain, band = [], [], []
         for k, (values, kind) in enumerate(zip(columns, kinds)):
             s0, s1 = _ID[kind], _ID[f"{kind}.band"]
-            if kind in ("int", "num2"):
+            if kind in ("int", "num2", "prob"):
                 prepared.append([_number(v) for v in values])
                 cell = '<c r="' + letters[k] + '{r}" s="{s}"><v>%s</v></c>'
             else:

@@ -440,13 +440,15 @@ def audit_solve_sheet(view: PlanView) -> Sheet:
     return ws
 
 
-def plan_workbook(view: PlanView, with_quality: bool = True, extra: Sequence[tuple[str, str]] = ()) -> bytes:
+def plan_workbook(view: PlanView, with_quality: bool = True, extra: Sequence[tuple[str, str]] = (),
+                  draw: Sequence[Sheet] = ()) -> bytes:
     """``plan.xlsx`` as bytes (byte-stable: the same view gives the same bytes).
 
     ``with_quality=False`` leaves the data-quality sheet out (a county's workbook of a
-    split plan: the index workbook holds it once for the whole run)."""
+    split plan: the index workbook holds it once for the whole run).  ``draw``: a draw's
+    sheets (:func:`zoneplan.io.drawbook.draw_sheets`), placed after the teams."""
     lang = view.lang
-    sheets = [_summary_sheet(view, extra), _table_sheet("teams", table_frame("teams", view), lang)]
+    sheets = [_summary_sheet(view, extra), _table_sheet("teams", table_frame("teams", view), lang), *draw]
     if view.changes is not None:  # a re-plan: what changed versus the published plan
         sheets.append(_table_sheet("changes", table_frame("changes", view), lang))
     sheets.append(_table_sheet("unstaffed", view.unstaffed, lang))

@@ -53,6 +53,7 @@ class StaffingResult:
     stopped: str | None = None
     changes: pd.DataFrame | None = None
     change_summary: dict[str, int] | None = None
+    draw: Any = None  # a drawn plan's audit (zoneplan.staffing.drawplan.DrawReport)
 
     @property
     def objective(self) -> dict[str, float]:
@@ -93,6 +94,8 @@ class StaffingResult:
         }
         if self.change_summary is not None:
             out["changes"] = dict(self.change_summary)
+        if self.draw is not None:
+            out["draw"] = self.draw.to_dict()
         if include_timing:
             out["timing"] = {"wall_time": round(self.wall_time, 4), **{k: round(v, 4) for k, v in self.timings.items()}}
         return out

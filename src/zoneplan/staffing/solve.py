@@ -67,7 +67,7 @@ def finishing_reserve(n_invs: int, n_cases: int, open_pairs: int) -> float:
 def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOptions | None = None,
           progress: Progress | None = None, *, on_solution: OnSolution | None = None,
           cancel: Cancel | None = None, previous: pd.DataFrame | str | None = None,
-          locks: Iterable[str] = (), forbid: Iterable[str] = ()) -> StaffingResult:
+          locks: Iterable[str] = (), forbid: Iterable[str] = (), draw=None) -> StaffingResult:
     """Staff every case it can, by the hard rules, with the objective levels in order.
 
     Parameters
@@ -100,6 +100,9 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         stays); needs ``previous``.
     forbid : iterable of str
         ``CASE:PERSON`` pairs never to use.
+    draw : DrawOptions, optional
+        Draw the plan at random under probability caps (:mod:`~zoneplan.staffing.drawplan`);
+        ``result.draw`` holds the audit.  Raises ``DrawError`` when the caps cannot be kept.
 
     Returns
     -------
@@ -121,9 +124,13 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     """
     from ..check import check  # the independent checker; imported here to keep layers apart
 
+    tables = canonical_tables(tables)  # ids in a fixed order: the plan (and a draw) does not depend on row order
+    if draw is not None:  # a plan drawn under probability caps: the optimum first, then the draw
+        from .drawplan import staff_draw
+        return staff_draw(tables, rules, options, draw, progress=progress, on_solution=on_solution, cancel=cancel,
+                          previous=previous, locks=locks, forbid=forbid)
     rules = rules or RuleOptions()
     opts = options or SolveOptions()
-    tables = canonical_tables(tables)  # ids in a fixed order: the plan does not depend on row order
     prev = None if previous is None else previous_frame(previous)
     if prev is not None:
         opts = opts.model_copy(update={"order": with_changes_level(tuple(opts.order))})
