@@ -530,3 +530,39 @@ def test_workbook_has_the_audit_sheets(tmp_path):
     out_en = tmp_path / "plan_en"
     assert _cli("staff", EXAMPLES / "tutorial", "--out", out_en, "--draw", "--cap", "0.5", "--lang", "en").exit_code == 0
     assert openpyxl.load_workbook(out_en / "plan.xlsx").sheetnames[2] == "Draw audit"
+
+
+# --------------------------------------------------------------------------- raised caps are never below the breach
+
+def test_a_raised_cap_is_never_below_the_lp_breach():
+    """The least breach the LP reports is read as a small fraction only when that fraction is
+    not below it (float rounding aside): a cap raised to a fraction below the true least
+    breach leaves no exact distribution (the draw then stopped with an InternalError, the
+    weights could not be made exact within the caps).  The breach below is the one the
+    generated county ``synth.generate("county", seed=2)`` gave at cap 0.3, whose nearest
+    fraction of denominator up to 10**6, 1481/978258, is 1.7e-12 below it."""
+    from zoneplan.staffing.draw import _snap
+
+    for breach in (0.0015139155536146411, 0.017301038062283676, 0.033333333333333326, 0.033333333333333354,
+                   0.07780748663101596, 0.007478528601523337, 0.5, 1 / 3, 2 / 3, 1e-7):
+        s_ = _snap(breach)
+        assert s_ >= Fraction(breach) - Fraction(1, 10 ** 14), (breach, s_)
+        assert s_ <= Fraction(breach) + Fraction(2, 10 ** 6), (breach, s_)  # never more than the grid above it
+    assert _snap(0.017301038062283676) == Fraction(5, 289)  # small fractions are still read as such
+    assert _snap(0.033333333333333354) == Fraction(1, 30)
+
+
+@pytest.mark.slow
+def test_generated_county_at_a_low_cap_draws_exactly(tmp_path):
+    """The county of ``synth.generate("county", seed=2)`` at cap 0.3: a draw (it stopped with
+    an InternalError when a raised cap was snapped below the LP's least breach), every
+    probability within its cap, every cap above the global one explained."""
+    from zoneplan import synth
+
+    synth.write(synth.generate("county", seed=2), tmp_path / "d")
+    tables = zoneplan.load(tmp_path / "d")
+    r = zoneplan.staff(tables, options=SolveOptions(workers=1), draw=DrawOptions(cap=0.3, seed=1))
+    p = r.draw.pairs
+    assert (p["probability_exact"].map(Fraction) <= p["cap_exact"].map(Fraction)).all()
+    assert (p.loc[p["probability"] > 0.3, "note"] != "").all()
+    assert r.check_violations == 0

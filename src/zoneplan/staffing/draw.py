@@ -92,6 +92,9 @@ CORE_FACTOR = 2.0
 #: a margin of :data:`MARGIN`).
 GRID = 10 ** 12
 MARGIN = Fraction(1, 10 ** 9)
+#: How far below the LP's breach its small fraction may lie (float rounding of the breach, not
+#: the LP's tolerance): a raised cap below the least breach cannot be kept exactly.
+SNAP_NOISE = Fraction(1, 10 ** 14)
 
 
 class DrawError(ValueError):
@@ -498,10 +501,15 @@ def _core(part: Part, base: np.ndarray, draw: DrawOptions) -> np.ndarray:
 
 
 def _snap(breach: float) -> Fraction:
-    """The LP's breach as the small fraction it is (never below it by more than noise)."""
-    s_ = Fraction(breach).limit_denominator(DENOMINATOR)
-    if s_ < Fraction(breach) - Fraction(1, 10 ** 9):  # not a small fraction: never below it
-        s_ = Fraction(math.ceil(breach * DENOMINATOR), DENOMINATOR)
+    """The LP's breach as the small fraction it is, never below it beyond float rounding
+    (:data:`SNAP_NOISE`); else rounded up to the grid of ``1 / DENOMINATOR`` past the LP's
+    tolerance (:data:`MARGIN`).  A cap raised a hair above the least breach costs nothing;
+    one raised to a hair below it leaves no exact distribution (the weights could not be
+    made exact within the caps)."""
+    b = Fraction(breach)
+    s_ = b.limit_denominator(DENOMINATOR)
+    if s_ < b - SNAP_NOISE:  # not the small fraction it is near: never below it
+        s_ = Fraction(math.ceil((b + MARGIN) * DENOMINATOR), DENOMINATOR)
     return s_
 
 
