@@ -55,7 +55,10 @@ TEXT = {
     "same_inputs": {"en": "  the input files are as recorded", "zh": "  输入文件与记录一致"},
     "team": {"en": "  {case}: recorded {a}; replayed {b}", "zh": "  {case}：记录为 {a}；重新抽签为 {b}"},
     "more": {"en": "  ... and {n} more team(s)", "zh": "  ……另有 {n} 个办案组"},
-    "odds": {"en": "  the probabilities differ for {n} pair(s) (draw.csv)", "zh": "  {n} 对人员与案件的概率不同（draw.csv）"},
+    "odds": {"en": "  draw.csv differs for {n} pair(s) (probabilities, caps, notes or the draw)",
+             "zh": "  draw.csv 中有 {n} 对人员与案件的记录不同（概率、上限、说明或抽中与否）"},
+    "no_odds": {"en": "  the plan folder has no draw.csv ({file}): the odds cannot be compared",
+                "zh": "  方案文件夹中没有 draw.csv（{file}）：无法核对概率"},
     "teams_same": {"en": "  the teams are the same", "zh": "  办案组相同"},
     "refused": {"en": "  the recorded caps cannot be kept on these inputs: {why}",
                 "zh": "  在现有输入下无法满足记录的上限：{why}"},
@@ -156,6 +159,30 @@ def seed(text: str = typer.Argument(..., help="The published text (e.g. a date a
         typer.echo(pick(TEXT["inputs"], lg, digest=inputs_digest(tables.sources)))
 
 
+def _odds_rows_differing(old: bytes, new: bytes) -> int:
+    """Pairs of ``draw.csv`` present in one file only or differing in any column (a line that
+    cannot be read counts as differing)."""
+    import io
+
+    import pandas as pd
+
+    keys = ["case_id", "investigator_id"]
+    try:
+        o1 = pd.read_csv(io.BytesIO(old), dtype=str, keep_default_na=False) if old else pd.DataFrame(columns=keys)
+    except (ValueError, pd.errors.ParserError):
+        o1 = pd.DataFrame(columns=keys)
+    o2 = pd.read_csv(io.BytesIO(new), dtype=str, keep_default_na=False)
+    if not set(keys) <= set(o1.columns):
+        return len(o2)
+    cols = [c for c in o2.columns if c not in keys]
+    m = o1.merge(o2, on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
+    differ = m["_merge"] != "both"
+    for c in cols:
+        a = m[f"{c}_a"] if f"{c}_a" in m else pd.Series("", index=m.index)
+        differ |= a.fillna("\x00") != m[f"{c}_b"].fillna("\x00")
+    return int(differ.sum())
+
+
 def _record(plan: Path) -> dict[str, Any]:
     """``report.json`` of a drawn plan, with its draw block."""
     from ..errors import InputError, Problem
@@ -245,7 +272,7 @@ def replay(
         typer.echo(pick(TEXT["different"], lg))
         for line in notes or [pick(TEXT["same_inputs"], lg)]:
             typer.echo(line)
-        typer.echo(pick(TEXT["refused"], lg, why=exc))
+        typer.echo(pick(TEXT["refused"], lg, why=exc.render(lg)))
         raise typer.Exit(EXIT_VIOLATIONS)
     new_plan = frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f")
     old_file = (plan_dir if plan_dir.is_dir() else plan_dir.parent) / "assignments.csv"
@@ -254,7 +281,9 @@ def replay(
 
     new_odds = draw_files(result).get("draw.csv", b"")
     odds_file = old_file.parent / "draw.csv"
-    old_odds = odds_file.read_bytes() if odds_file.is_file() else new_odds
+    old_odds = odds_file.read_bytes() if odds_file.is_file() else b""  # a missing record is no agreement
+    if not odds_file.is_file():
+        notes.append(pick(TEXT["no_odds"], lg, file=odds_file))
     if new_plan == old_plan and new_odds == old_odds and not notes:
         typer.echo(pick(TEXT["identical"], lg, seed=draw.seed))
         return
@@ -273,9 +302,5 @@ def replay(
     if not diff:
         typer.echo(pick(TEXT["teams_same"], lg))
     if new_odds != old_odds:
-        o1 = pd.read_csv(io.BytesIO(old_odds), dtype=str)
-        o2 = pd.read_csv(io.BytesIO(new_odds), dtype=str)
-        m = o1.merge(o2, on=["case_id", "investigator_id"], how="outer", suffixes=("_a", "_b"), indicator=True)
-        n = int(((m["_merge"] != "both") | (m["probability_exact_a"] != m["probability_exact_b"])).sum())
-        typer.echo(pick(TEXT["odds"], lg, n=n))
+        typer.echo(pick(TEXT["odds"], lg, n=_odds_rows_differing(old_odds, new_odds)))
     raise typer.Exit(EXIT_VIOLATIONS)
