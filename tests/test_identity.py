@@ -254,6 +254,31 @@ def test_home_village_conflict_survives_each_spelling(spelling, end):
     assert "home" in rules
 
 
+@pytest.mark.parametrize("spelling", ["{base}村委会", "{base}村民委员会", "{town}{base}村委会", "{base}村"])
+@pytest.mark.parametrize("seed", [3, 7])
+def test_a_village_named_after_its_township_keeps_its_conflict(spelling, seed):
+    """铁庄乡's 铁庄村 written 铁庄村委会: the township's name is not stripped when what is left
+    is only an ending (村委会), so the case's village is still the investigator's home village."""
+    frames = county(seed, "han")
+    inv, cs, tw = frames["investigators"], frames["cases"], frames["townships"]
+    case_t, old = cs.at[0, "township_id"], cs.at[0, "village"]
+    town = tw.loc[tw["township_id"] == case_t, "name"].iat[0]
+    base = town[:-1] if town[-1] in "镇乡" else town[:-2]
+    new_name = f"{base}村"
+    for tb, col in (("cases", "village"), ("investigators", "home_village")):
+        frames[tb][col] = [new_name if v == old else v for v in frames[tb][col]]
+    if frames.get("villages") is not None:
+        vv = frames["villages"]
+        vv["name"] = [new_name if (n == old and t == case_t) else n for n, t in zip(vv["name"], vv["township_id"])]
+    inv.at[0, "home_township"] = case_t
+    inv.at[0, "home_village"] = new_name
+    cs.at[0, "village"] = spelling.format(base=base, town=town)
+    t = H.load_frames(frames)
+    el = zoneplan.build_eligibility(t)
+    rules = [r for r, _ in el.explain_pair(inv.at[0, "investigator_id"], cs.at[0, "case_id"])]
+    assert "home" in rules or "own" in " ".join(rules), rules
+
+
 # --------------------------------------------------------------------------- refusals say what to do
 
 
