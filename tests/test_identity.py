@@ -33,6 +33,56 @@ def clean_counties():
 # --------------------------------------------------------------------------- the keys, table-driven
 
 
+def _marks() -> list[str]:
+    """Every punctuation, symbol and modifier-letter character of the Basic Multilingual Plane
+    that is not a bracket (remarks) nor a list mark (refused in a one-value cell)."""
+    import unicodedata
+
+    out = []
+    for cp in range(0x21, 0x10000):
+        ch = chr(cp)
+        if 0xD800 <= cp < 0xE000:
+            continue
+        cat = unicodedata.category(ch)
+        if (cat[0] in "PS" or cat == "Lm") and cat not in ("Ps", "Pe") and ch not in "、，,;；/|+&＋＆／｜":
+            if any(c.isalnum() for c in unicodedata.normalize("NFKC", ch)):
+                continue  # a letter or digit once normalised (ʰ -> h, ² -> 2): not a mark
+            out.append(ch)
+    return out
+
+
+def test_any_mark_between_the_parts_of_a_name_is_a_separator():
+    """Whatever mark an office types between the parts of a transcribed name (``●``, ``ˑ``,
+    ``’``, ``:``, ``~`` ...: every punctuation and symbol character, after NFKC), the name has
+    one key, or its cell is refused; it is never read as a stranger."""
+    import unicodedata
+
+    base = person_key("阿卜杜拉·艾买提")
+    strangers = []
+    for ch in _marks():
+        v = "阿卜杜拉" + ch + "艾买提"
+        try:
+            k = person_key(v)
+        except ValueError:
+            continue
+        nf = unicodedata.normalize("NFKC", ch)
+        if k != base and not any(b in nf for b in "（(【[〔《<{「『）)】]〕》>}」』"):  # brackets open a remark
+            strangers.append((hex(ord(ch)), k))
+    assert len(_marks()) > 2500 and not strangers, strangers[:20]
+
+
+@pytest.mark.parametrize("mark", ["●", "ˑ", "’", "：", "~", "丶", "ㆍ", "★"])
+def test_kin_survives_an_odd_mark_in_the_relatives_name(mark):
+    frames = county(5, "xinjiang")
+    t = H.load_frames(frames)
+    names = t.investigators.set_index("investigator_id")["name"]
+    inv, case, subject, relative = next(x for x in _kin_conflicts(t) if "·" in names[x[0]])
+    frames["relations"] = frames["relations"].replace({names[inv]: names[inv].replace("·", mark)})
+    assert (frames["relations"][["a", "b"]] == names[inv].replace("·", mark)).any().any()
+    el = zoneplan.build_eligibility(H.load_frames(frames))
+    assert "kin" in [r for r, _ in el.explain_pair(inv, case)]
+
+
 @pytest.mark.parametrize("a,b", [
     ("阿卜杜拉·艾买提", "阿卜杜拉•艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉・艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉･艾买提"),
     ("阿卜杜拉·艾买提", "阿卜杜拉.艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉．艾买提"), ("阿卜杜拉·艾买提", "阿卜杜拉艾买提"),
