@@ -2,7 +2,8 @@
 county of digitised township polygons whose borders do not quite meet (as real boundary
 files are: each township drawn on its own, shared borders a few metres apart).
 
-* labels: no two labels overlap, each zone's name lies wholly inside its zone, none is forced;
+* labels: no two labels overlap, none covers a marker (seat, hub, case circle, ring), each
+  zone's name lies wholly inside its zone, none is forced;
 * zone borders: drawn from the dissolved zone polygons, so no line inside a zone (a naive
   union of the same polygons leaves such fragments: the check can fail);
 * adjacency: the one shared-border rule (50 m snapping, 250 m shared), so the digitised county
@@ -94,6 +95,37 @@ def overlap_count(boxes) -> int:
     return n
 
 
+def drawn_markers(sheet) -> list:
+    """Every marker drawn on the map panel (seats, hubs, case circles, rings, crosses) as its
+    drawn shape in pixels, its edge line included (measured on the figure after drawing)."""
+    from matplotlib.collections import PathCollection
+
+    out = []
+    for c in sheet.ax.collections:
+        if not isinstance(c, PathCollection) or not len(c.get_offsets()):
+            continue
+        offs = c.get_offset_transform().transform(c.get_offsets())
+        trans = c.get_transforms()
+        lws = np.broadcast_to(np.asarray(c.get_linewidths(), float), (len(offs),))
+        path = c.get_paths()[0]
+        for k, (x, y) in enumerate(offs):
+            t = trans[k % len(trans)]
+            rings = path.to_polygons(closed_only=False)
+            parts = []
+            for r in rings:
+                pts = np.asarray(r) @ t[:2, :2].T + (x, y)
+                parts.append(shapely.Polygon(pts).buffer(0) if len(pts) >= 3 else shapely.LineString(pts))
+            shape = shapely.union_all(parts).buffer(max(lws[k], 0.0) / 2 * sheet.dpi / 72)
+            out.append(shape)
+    return out
+
+
+def marker_hits(labels, markers) -> int:
+    """(label, marker) pairs where a label's box covers part of a marker (beyond half a pixel)."""
+    return sum(1 for _, (x0, y0, x1, y1) in labels for m in markers
+               if m.intersects(shapely.box(x0 + 0.5, y0 + 0.5, x1 - 0.5, y1 - 0.5)))
+
+
 def zone_outlines(tables):
     inp = zoning_input(tables, with_roster=False)
     geo = areas_of(inp.township_ids, inp.county, inp.lat, inp.lon, tables.boundaries)
@@ -116,6 +148,10 @@ def test_labels_never_overlap_and_zone_names_sit_inside_their_zones(which, reque
         assert overlap_count(labels) == 0, [t for t, _ in labels]
         assert overlap_count(labels + [("copy", labels[0][1])]) == 1  # the measure sees an overlap
         assert sheet.overlaps() == 0 and sheet.forced == 0 and sheet.left_out == 0
+        # nor covers a marker: a seat, a hub, a case circle, the ring of people working at home
+        markers = drawn_markers(sheet)
+        assert marker_hits(labels, markers) == 0, [t for t, b in labels if marker_hits([(t, b)], markers)]
+        assert marker_hits([("on a seat", markers[0].bounds)], markers[:1]) == 1  # the measure sees a covered marker
     zmap = sheets[0]
     _, areas, zones = zone_outlines(tables)
     outline = dissolve(areas, zones)

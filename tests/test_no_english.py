@@ -170,6 +170,13 @@ def run_everything(data: Path, work: Path, *, case: str, person: str, other: str
         run("lead without leaders", "lead", nolead, "--out", work / "X", "--lang", "zh", code={2})
         run("sweep", "sweep", D, "--out", work / "S", "--sizes", "2-3,3-3", "--dropouts", "1", "--draws", "2",
             "--lang", "zh", "--workers", "1")
+        seed_text = "2026年12月15日 县纪委常委会 抽签号 4172"
+        run("seed", "seed", seed_text, "--data", D, "--lang", "zh")
+        run("draw", "staff", D, "--out", work / "DR", "--lang", "zh", "--draw", "--cap", "0.5", "--seed-from",
+            seed_text)
+        run("replay", "replay", work / "DR", D, "--lang", "zh")
+        run("draw, strict caps refused", "staff", D, "--out", work / "X", "--lang", "zh", "--draw", "--cap", "0.5",
+            "--strict-cap", code={2})
     else:
         run("staff by county", "staff", D, "--out", work / "PC", "--lang", "zh", "--reports", "county")
     for path, text in people_files(work):

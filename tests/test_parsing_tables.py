@@ -134,10 +134,11 @@ def test_a_shared_name_is_refused_with_the_candidates():
 # ------------------------------------------------------------------------ people
 
 def test_people_in_relations_are_the_investigators_they_name():
-    """A relation end that names an investigator (id, name, name with spaces) is that
-    investigator; a name with a remark is refused."""
-    for typed in ("I01", "王伟", "王 伟"):
+    """A relation end that names an investigator (id, name, name with spaces, another dot, a
+    remark in brackets) is that investigator; a remark that says another person keeps them
+    apart; a name with a title refers to the investigator too (the README's name key)."""
+    for typed in ("I01", "王伟", "王 伟", "王伟（纪委）", "王·伟"):
         t = _load(relations=[(typed, "S1", "夫妻")])
         assert set(t.relations[["a", "b"]].iloc[0]) == {"I01", "S1"}, typed
-    with pytest.raises(InputError):
-        _load(relations=[("马超（纪委）", "S1", "同事")])
+    t = _load(relations=[("马超（另一人）", "S1", "同事")])
+    assert "I02" not in set(t.relations[["a", "b"]].iloc[0])

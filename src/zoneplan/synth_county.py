@@ -23,6 +23,7 @@ county is refused).  Deterministic in ``seed``.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -62,6 +63,7 @@ _PLACE_FIRST = ("阿克", "托万", "英买", "喀拉", "克孜", "塔里", "阿
 _PLACE_SECOND = ("力", "克", "提", "巴格", "苏", "布拉克", "墩", "铁热克", "艾日克", "库勒", "吐尔", "阔坦")
 _HAN_PLACE = ("王庄", "李集", "张楼", "刘洼", "陈店", "杨屯", "赵桥", "黄岗", "周营", "吴寨", "前进", "红星", "东风",
               "胜利", "光明", "和平", "新华", "向阳", "永安", "太平")
+_TOWN_END = re.compile(r"(街道|镇|乡)$")
 _COMMON_VILLAGES = ("团结", "幸福", "友谊", "光明", "胜利")
 _RELATION = ("夫妻", "父子", "母子", "兄弟", "兄妹", "姐妹", "同学", "同事", "连襟", "叔侄")
 _SKILLS = ("财务", "审计", "法律", "谈话", "国土", "工程")
@@ -155,9 +157,10 @@ def county(seed: int = 0, style: str = "xinjiang", townships: int = 9, staff: in
         z += 1
     for t, zn in zip(tw, zones):
         t["zone"] = zn
-    # villages: 4-7 per township, endings 村 (社区 in the street), some names in several townships
+    # villages: 4-7 per township, endings 村 (社区 in the street), some names in several townships,
+    # and in every third township the seat village named after the township
     villages, vil_of = [], {}
-    for t in tw:
+    for k_t, t in enumerate(tw):
         n = int(rng.integers(4, 8))
         got: list[str] = []
         while len(got) < n:
@@ -165,6 +168,11 @@ def county(seed: int = 0, style: str = "xinjiang", townships: int = 9, staff: in
             nm = base + ("社区" if t["name"].endswith("街道") else "村")
             if nm not in got and base not in t["name"]:
                 got.append(nm)
+        if k_t % 3 == 0:  # the seat village, named after its township (铁庄乡 铁庄村): no draw taken
+            seat = _TOWN_END.sub("", t["name"]) + ("社区" if t["name"].endswith("街道") else "村")
+            if seat not in got and len(seat) >= 3:
+                got.append(seat)
+                n = len(got)
         vil_of[t["township_id"]] = got
         t["villages"] = str(n)
         for j, nm in enumerate(got):

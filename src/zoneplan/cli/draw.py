@@ -43,7 +43,7 @@ TEXT = {
     "raised": {"en": "  {n} cap(s) raised where the rules leave no choice (draw.csv, plan.xlsx):",
                "zh": "  {n} 处因规则别无选择而提高上限（见 draw.csv、plan.xlsx）："},
     "written": {"en": "  audit: draw.csv, draw_plans.csv, report.json (draw), plan.xlsx (sheets 抽签审计...)",
-                "zh": "  审计材料：draw.csv、draw_plans.csv、report.json（draw）、plan.xlsx（抽签审计等表）"},
+                "zh": "  审计材料：draw.csv、draw_plans.csv、report.json（抽签一节）、plan.xlsx（抽签审计等表）"},
     "identical": {"en": "identical: the drawn plan re-derives from the recorded inputs, options and seed {seed}",
                   "zh": "一致：由记录的输入、参数和种子 {seed} 重新得出的方案与原方案完全相同"},
     "different": {"en": "different: replaying the draw does not give the recorded plan",
@@ -151,11 +151,12 @@ def seed(text: str = typer.Argument(..., help="The published text (e.g. a date a
     typer.echo(pick(TEXT["seed"], lg, seed=seed_from_text(text), sha=sha))
     if data is not None:
         from .. import load
+        from ..io.wording import table_label
         from ..staffing.drawplan import inputs_digest
 
         tables = load(data)
         for name, s in sorted(tables.sources.items()):
-            typer.echo(f"{s.sha256}  {name} ({s.path})")
+            typer.echo(f"{s.sha256}  {table_label(name, lg)} ({s.path})")
         typer.echo(pick(TEXT["inputs"], lg, digest=inputs_digest(tables.sources)))
 
 

@@ -53,6 +53,28 @@ __all__ = ["PersonName", "person_name", "person_key", "village_key", "zone_key",
 #: Marks offices type between the parts of a transcribed name (or between a name and a title).
 NAME_SEPARATORS = "·•・･‧∙⋅．.﹒ᐧ⸱-‐‑‒–—―_＿－"
 _SEP_RE = re.compile("[" + re.escape(NAME_SEPARATORS) + r"\s]+")
+#: Characters that are marks inside a name however they were typed: any punctuation, symbol,
+#: separator, format or combining character or modifier letter (``●``, ``ˑ``, ``’``, ``:``,
+#: ``~`` ...) and
+#: ``丶``; the brackets of a remark are taken out before (list marks are refused before, as two
+#: values in a one-value cell).  A name holds letters; whatever else stands between its parts
+#: separates them, so ``阿卜杜拉●艾买提`` is ``阿卜杜拉·艾买提``.
+_EXTRA_MARKS = "丶ᆞㆍ"
+
+
+@lru_cache(maxsize=4096)
+def _is_name_mark(ch: str) -> bool:
+    import unicodedata
+
+    cat = unicodedata.category(ch)
+    return ch in _EXTRA_MARKS or cat[0] in "PSZCM" or cat == "Lm"
+
+
+def _split_name(text: str) -> list[str]:
+    """The parts of a name: split at separator marks, spaces and any other mark (see above)."""
+    if not text.isascii():
+        text = "".join(" " if _is_name_mark(c) else c for c in text)
+    return [t for t in _SEP_RE.split(text) if t]
 
 #: Title and office words set aside at either end of a person's name: the words below, alone or
 #: after a place or office word of :data:`TITLE_PREFIXES` (村会计, 原村支书, 社区主任 ...).
@@ -217,10 +239,11 @@ def person_name(value: str) -> PersonName:
     remarks = [m.group(0) for m in _REMARK.finditer(text)]
     bare = fold_traditional(_REMARK.sub(" ", text))
     remark = "".join(r.strip("()[]【】〔〕《》<>{}「」『』 ") for r in remarks)
-    dotted = bool(re.search("[" + re.escape(NAME_SEPARATORS) + "]", bare.strip()))
-    tokens = [t for t in _SEP_RE.split(bare) if t]
+    tokens = _split_name(bare)
+    dotted = len(tokens) > 1 and bool(re.search("[" + re.escape(NAME_SEPARATORS) + "]", bare.strip())
+                                      or any(_is_name_mark(c) for c in bare.strip() if not c.isspace()))
     if not tokens:  # the whole cell is a remark: keep it as the name
-        tokens, remark, remarks = [t for t in _SEP_RE.split(text) if t], "", []
+        tokens, remark, remarks = _split_name(text), "", []
     core, title = _strip_titles(list(tokens))
     base = core.casefold()
     parts = tuple(p.casefold() for p in tokens if p not in title.split("、")) or (base,)

@@ -34,7 +34,7 @@ from functools import lru_cache
 import numpy as np
 
 from .cells import chinese_int, clean
-from .identity import DISTINCT_WORDS, fold_traditional, one_edit_apart, village_key, zone_key
+from .identity import DISTINCT_WORDS, VILLAGE_ENDINGS, fold_traditional, one_edit_apart, village_key, zone_key
 from .quality import QualityItem
 from .resolve import TOWNSHIP_ENDINGS
 
@@ -75,9 +75,23 @@ def _without_township(value: str, township_name: str) -> str:
         return value
     v = fold_traditional(value).replace(" ", "")
     for b in bases:
-        if v.startswith(b) and len(v) - len(b) >= 2:
+        # what is left must still name a village: 铁庄乡's 铁庄村委会 is 铁庄村, not 村委会
+        if v.startswith(b) and len(v) - len(b) >= 2 and not _only_ending(v[len(b):]):
             return v[len(b):]
     return value
+
+
+def _only_ending(text: str) -> bool:
+    """Whether ``text`` is nothing but village endings (``村委会``, ``社区居委会``, ``村``)."""
+    s = text
+    while s:
+        for e in VILLAGE_ENDINGS:
+            if s.endswith(e):
+                s = s[: -len(e)]
+                break
+        else:
+            return False
+    return True
 
 
 def _near(a: str, b: str) -> bool:

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from ..i18n import pick
 from .sheetwriter import Sheet
-from .wording import role_word, yes_no
+from .wording import list_sep, role_word, table_label, yes_no
 from .write import frame_to_csv_bytes
 from .xlsx import display_width, wrap_height
 
@@ -88,13 +88,26 @@ _NOTES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?P<inv>\S+) leads (?P<case>\S+): with the other cases sharing its people, the smallest cap the rules "
                 r"allow is (?P<x>\S+)$"), "{inv} 任 {case} 组长：与共用人员的其他案件一并考虑，规则允许的最小上限为 {x}"),
     (re.compile(r"^locked$"), "已锁定（保留原方案）"),
+    (re.compile(r"^the caps were not decided within the iteration limit$"), "在迭代次数上限内未能判定能否满足上限"),
+    (re.compile(r"^the caps were not met after raising every one$"), "逐一提高上限后仍无法满足"),
+    (re.compile(r"^cases (?P<cases>.+?) can each keep the caps alone but not together \(they share people and "
+                r"capacity\): the least breach is (?P<b>\S+); raise the cap to at least (?P<x>\S+)$"),
+     "线索 {cases} 各自可满足上限，但因共用人员和办案容量无法同时满足：最小超出 {b}；请将上限提高到至少 {x}"),
+    (re.compile(r"^outside the core this dense part was drawn over \(probability 0\)$"),
+     "不在本密集组抽签所用的核心范围内（概率为 0）"),
+    (re.compile(r"^\.\.\.$"), "……"),
 ]
+
+#: A strict refusal lists the raised caps after this prefix (see ``draw._Run._strict_message``).
+_STRICT = "the cap cannot be kept (strict): "
 
 
 def note_text(note: str, lang: str) -> str:
     """A raised-cap note in ``lang`` (the notes are written in English)."""
     if lang != "zh" or not note:
         return note
+    if note.startswith(_STRICT):
+        return "（不允许提高上限）" + note_text(note[len(_STRICT):], lang)
     out = []
     for part in note.split("; "):
         for pat, zh in _NOTES:
@@ -165,6 +178,10 @@ _T = {
     "replay_v": {"en": "zoneplan replay <this plan folder> <the data folder>", "zh": "zoneplan replay <本方案文件夹> <数据文件夹>"},
     "software": {"en": "Software", "zh": "软件版本"},
 }
+
+
+#: The software a draw records, as a Chinese reader names it (the program's own name stays).
+_SOFTWARE = {"ortools": "求解器"}
 
 
 def _t(key: str, lang: str, **kw: object) -> str:
@@ -302,12 +319,13 @@ def _audit(d, result, lang: str) -> Sheet:
                                               L=p["denominator"], drawn=p["drawn"]))
     section(_t("inputs", lang))
     for name, inp in d.inputs.items():
-        kv(f"{name} ({inp['file']})", inp["sha256"])
+        kv(f"{table_label(name, lang)} ({inp['file']})", inp["sha256"])
     kv(_t("inputs_all", lang), d.inputs_sha256)
     section(_t("replay", lang))
     kv("", _t("replay_v", lang))
     sw = d.to_dict()["software"]
-    kv(_t("software", lang), ", ".join(f"{k} {v}" for k, v in sw.items()))
+    kv(_t("software", lang), list_sep(lang).join(f"{_SOFTWARE.get(k, k) if lang == 'zh' else k} {v}"
+                                                 for k, v in sw.items()))
     return ws
 
 

@@ -220,11 +220,16 @@ def _draw_cases(sheet: Sheet, fl: _Flows, x: np.ndarray, y: np.ndarray, local: d
     if lost:
         ax.scatter([x[local[t]] for t in lost], [y[local[t]] for t in lost], s=40, marker="x", c=UNSTAFFED_COLOR,
                    linewidths=1.6, zorder=7)
+    ring_pt: dict[str, float] = {}  # the outer edge of a town's widest ring (points from its centre)
     for (t, is_county), m in sorted(fl.own.items()):
+        width = 1.2 + 0.5 * (m - 1)
         ax.scatter([x[local[t]]], [y[local[t]]], s=[150 + 40 * m], facecolors="none",
-                   edgecolors=COUNTY_COLOR if is_county else TOWNSHIP_COLOR, linewidths=1.2 + 0.5 * (m - 1),
+                   edgecolors=COUNTY_COLOR if is_county else TOWNSHIP_COLOR, linewidths=width,
                    linestyles=(0, (2, 1.5)) if is_county else "-", zorder=5)
-    radius = np.sqrt(sizes) / 2 * sheet.dpi / 72 + 1
+        ring_pt[t] = max(ring_pt.get(t, 0.0), np.sqrt(150 + 40 * m) / 2 + width / 2)
+    # labels keep off the case circle and off the ring around it (people working at home)
+    circle_pt = np.sqrt(sizes) / 2 + 0.8
+    radius = np.maximum(circle_pt, [ring_pt.get(t, 0.0) for t in towns]) * sheet.dpi / 72 + 1
     sheet.reserve_points(cx, cy, radius)
     labels = []
     for t, r in zip(towns, radius):

@@ -99,7 +99,19 @@ SNAP_NOISE = Fraction(1, 10 ** 14)
 
 class DrawError(ValueError):
     """The caps cannot be met (or, with ``strict``, met only by raising some): the message
-    names the cases and the smallest caps they allow."""
+    names the cases and the smallest caps they allow.  ``str()`` is English; :meth:`render`
+    says it in a language (the reasons read back by their English shape)."""
+
+    def __init__(self, message: str, cap: str = "", reasons: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.cap, self.reasons = cap, tuple(reasons)
+
+    def render(self, lang: str = "en") -> str:
+        if lang != "zh" or not self.reasons:
+            return str(self)
+        from ..io.drawbook import note_text  # the wording of the draw's notes (read back by shape)
+
+        return f"概率上限 {self.cap} 无法满足：" + "；".join(note_text(r, lang) for r in self.reasons)
 
 
 def seed_from_text(text: str) -> int:
@@ -674,8 +686,10 @@ def draw_distribution(inst: StaffingInstance, base_member: np.ndarray, base_lead
     problems = parallel_map(run.meet_caps, states, workers, budget, weight=weight)
     bad = [p for p in problems if p]
     if bad:
+        cap = f"{draw.cap:g}" + ("" if draw.lead_cap is None else f" / {draw.lead_cap:g}")
         raise DrawError(f"cap {draw.cap:g}" + ("" if draw.lead_cap is None else f" (lead cap {draw.lead_cap:g})")
-                        + " cannot be kept: " + "; ".join(bad[:5]) + (" ..." if len(bad) > 5 else ""))
+                        + " cannot be kept: " + "; ".join(bad[:5]) + (" ..." if len(bad) > 5 else ""),
+                        cap=cap, reasons=tuple(bad[:5]) + (("...",) if len(bad) > 5 else ()))
     tops = [st.oracle.top for st in states]
     bound: int | None = None
     levels = [n for n in order if n != "staffed"]
