@@ -446,6 +446,24 @@ def test_replay_identical_and_names_a_changed_file(tmp_path):
     assert "输入文件已改动：cases（cases.csv）" in r.output
 
 
+def test_replay_notices_a_missing_or_edited_draw_csv(tmp_path):
+    """The odds are part of the record: a plan folder without draw.csv is not identical, and an
+    edited probability (float column only) or note is counted as a differing pair."""
+    data = tmp_path / "data"
+    shutil.copytree(EXAMPLES / "tutorial", data)
+    out = tmp_path / "plan"
+    assert _cli("staff", data, "--out", out, "--draw", "--cap", "0.5", "--seed", "7", "--lang", "en").exit_code == 0
+    odds = pd.read_csv(out / "draw.csv", dtype=str, keep_default_na=False)
+    odds.loc[0, "probability"] = "0.123456789"
+    odds.to_csv(out / "draw.csv", index=False)
+    r = _cli("replay", out, data, "--lang", "en")
+    assert r.exit_code == 1 and "draw.csv differs for 1 pair(s)" in r.output, r.output
+    (out / "draw.csv").unlink()
+    r = _cli("replay", out, data, "--lang", "en")
+    assert r.exit_code == 1 and "has no draw.csv" in r.output, r.output
+    assert "the teams are the same" in r.output
+
+
 def test_replay_refuses_a_plan_that_was_not_drawn(tmp_path):
     out = tmp_path / "plan"
     assert _cli("staff", EXAMPLES / "tutorial", "--out", out).exit_code == 0

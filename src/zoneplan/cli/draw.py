@@ -179,8 +179,10 @@ def _odds_rows_differing(old: bytes, new: bytes) -> int:
     m = o1.merge(o2, on=keys, how="outer", suffixes=("_a", "_b"), indicator=True)
     differ = m["_merge"] != "both"
     for c in cols:
-        a = m[f"{c}_a"] if f"{c}_a" in m else pd.Series("", index=m.index)
-        differ |= a.fillna("\x00") != m[f"{c}_b"].fillna("\x00")
+        if f"{c}_a" not in m:  # the old file lacks the column: every pair differs in it
+            differ |= True
+            continue
+        differ |= m[f"{c}_a"].fillna("\x00") != m[f"{c}_b"].fillna("\x00")
     return int(differ.sum())
 
 
