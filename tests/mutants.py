@@ -32,7 +32,7 @@ M = [
  ("team.kin row allows both kin", "src/zoneplan/staffing/model.py", "        yield [p, q], [1, 1], 0, 1", "        yield [p, q], [1, 1], 0, 2", "tests/test_team_rules.py"),
  ("team.township limit one too high", "src/zoneplan/staffing/model.py", "        yield grp, [1] * len(grp), 0, int(part.per_township)", "        yield grp, [1] * len(grp), 0, int(part.per_township) + 1", "tests/test_team_rules.py"),
  ("locks not kept", "src/zoneplan/staffing/model.py", "        yield [p], [1], 1, 1", "        yield [p], [1], 0, 1", "tests/test_replan.py tests/test_rebalance.py"),
- ("checker ignores team.kin", "src/zoneplan/check.py", "    if rules.team_kin_hops > 0:", "    if False:", "tests/test_team_rules.py"),
+ ("checker ignores team.kin", "src/zoneplan/staffing/check.py", "    if rules.team_kin_hops > 0:", "    if False:", "tests/test_team_rules.py"),
  ("changes level constant dropped", "src/zoneplan/staffing/dense.py", "    top = lp.value + signed.constant", "    top = lp.value", "tests/test_replan.py tests/test_team_rules.py"),
  ("rebalance validity check off", "src/zoneplan/staffing/rebalance.py", "    if not plan_is_valid(part, new) or new.max_load(part) > plan.max_load(part):", "    if new.max_load(part) > plan.max_load(part):", "tests/test_rebalance.py"),
  ("sweep drop-outs staff afresh", "src/zoneplan/sweep/run.py", ",\n                 previous=plan.assignments)", ")", "tests/test_sweep.py -k dropout"),
@@ -67,7 +67,7 @@ M = [
  ("weighted FEASIBLE reported proven", "src/zoneplan/staffing/weighted.py", "    proven = status == cp_model.OPTIMAL", "    proven = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)", "tests/test_proof_audit.py -k weighted"),
  ("dense level bound from an LP not converged", "src/zoneplan/staffing/dense.py", "    if lp.value is None or not lp.converged:", "    if lp.value is None:", "tests/test_proof_audit.py"),
  ("levels reported as kept, not as the plan has them", "src/zoneplan/staffing/lexicographic.py", "    return _recount(totals, states, floor), decided\n\n\ndef _recount", "    return totals, decided\n\n\ndef _recount", "tests/test_proof_audit.py"),
- ("checker ignores locks", "src/zoneplan/check.py", "sorted(set(map(tuple, locks)) - have)", "[]", "tests/test_proof_audit.py -k checker_reports"),
+ ("checker ignores locks", "src/zoneplan/staffing/check.py", "sorted(set(map(tuple, locks)) - have)", "[]", "tests/test_proof_audit.py -k checker_reports"),
  # issue 17: reading numbers and names, caught by the table-driven tests
  ("十二 read as 2", "src/zoneplan/data/cells.py", "(1 if current is None else current)", "(0 if current is None else current)", "tests/test_parsing_tables.py"),
  ("柳河乡 resolved to 柳河镇", "src/zoneplan/data/resolve.py", ("_strip_ending(k) == k:", "self._ending.get(k, set())"), ("True:", "self._ending.get(_strip_ending(k), set())"), "tests/test_parsing_tables.py"),

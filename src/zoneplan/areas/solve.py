@@ -263,9 +263,9 @@ def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
     for c in ("no_liaison", "largest", "largest_bound", "smallest", "smallest_bound", "cut", "cut_bound"):
         per_zone[c] = pd.array([None if pd.isna(x) else int(x) for x in per_zone[c]], dtype="Int64")
     areas = _area_table(tables, zvs, area_of, wcol)
-    problems = check_areas(tables, zones, areas, options)
-    if problems:
-        raise InternalError(f"the supervision areas fail their checker: {'; '.join(problems[:10])}")
+    report = check_areas(tables, zones, areas, options)
+    if not report.ok:
+        raise InternalError(f"the supervision areas fail their checker: {'; '.join(report.messages()[:10])}")
     return AreasResult(overall_status(statuses), areas, per_zone, wcol, time.perf_counter() - t0, options.seed,
                        options.model_dump(mode="json"), expl, expl_zh)
 

@@ -223,8 +223,8 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
         levels += [LevelResult(f"{kind}.{n}", "min", float(vals[n]), float(bnds[n]), proven[n]) for n in LEAD_LEVELS]
     table = table[LEADERSHIP_COLUMNS]
     report = check_leadership(tables, zones, table)
-    if report:
-        raise InternalError(f"the 1+1+N assignment fails its checker: {'; '.join(report[:10])}")
+    if not report.ok:
+        raise InternalError(f"the 1+1+N assignment fails its checker: {'; '.join(report.messages()[:10])}")
     return LeadershipResult(
         status=overall_status(statuses), levels=Levels(levels), zones=table, wall_time=time.perf_counter() - t0,
         seed=options.seed, options=options.model_dump(mode="json"), explanations=expl, explanations_zh=expl_zh)

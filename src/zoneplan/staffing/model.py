@@ -10,7 +10,7 @@ One small function per constraint family, listed in :data:`CONSTRAINTS`; each re
 rows.  Adding a family (e.g. no two kin in one team, a limit of members per township,
 locked or forbidden pairs) is one function appended there -- plus, for the greedy start
 and the checker, the same rule in :mod:`~zoneplan.staffing.greedy` and
-:mod:`zoneplan.check`.
+:mod:`~zoneplan.staffing.check`.
 
 The model is written as CP-SAT text (one parse in C++), about four times faster than
 creating its hundreds of thousands of variables one by one from Python at national scale.

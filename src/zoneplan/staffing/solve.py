@@ -35,6 +35,7 @@ from ..results import LevelResult, Levels, Status
 from ..runner import Budget, Cancel, Cancelled, run_off_main
 from .assemble import assignments_frame, chosen_pairs, workload_frame
 from .canonical import TIE_BREAK, canonical_tables
+from .check import check  # the independent checker: shares no code with the solver
 from .dense import DENSE_PAIRS
 from .eligibility import build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
@@ -122,8 +123,6 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     InternalError
         If the emitted plan fails the independent checker (a bug in zoneplan).
     """
-    from ..check import check  # the independent checker; imported here to keep layers apart
-
     tables = canonical_tables(tables)  # ids in a fixed order: the plan (and a draw) does not depend on row order
     if draw is not None:  # a plan drawn under probability caps: the optimum first, then the draw
         from .drawplan import staff_draw
