@@ -10,7 +10,7 @@ units; flow runs only along neighbouring villages of the same area; every other 
 the area keeps one unit.  So every village of an area is reached from its root inside the
 area: the area is connected.
 
-Levels (lexicographic, :mod:`zoneplan.lexicographic`):
+Levels (lexicographic, :mod:`zoneplan.lex_model`):
 
 1. ``no_liaison`` (min): areas without a liaison village -- only when the zone has one;
 2. ``largest`` (min): the largest area's weight (households);
@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..lexicographic import Level
+from ..lex_model import Level
 from .data import ZoneVillages
 
 __all__ = ["AreaModel", "build_area_model"]

@@ -4,7 +4,7 @@ The levels, in order: areas without a liaison village, the largest area's househ
 smallest area's households, neighbouring villages split between areas.  Every zone first
 gets areas from a deterministic local search (:mod:`.heuristic`); a zone of at most
 ``exact_villages`` villages is then solved exactly from there by CP-SAT (:mod:`.model`,
-levels in order by :func:`zoneplan.lexicographic.solve_levels`, each within
+levels in order by :func:`zoneplan.lex_model.solve_levels`, each within
 ``deterministic_time``), and the better of the two (by the levels, in order) is kept.  Each
 level's bound is CP-SAT's where it ran, else the simple one (no fewer areas without a
 liaison than areas minus liaison villages; largest >= max(weight / areas, heaviest village);
@@ -27,7 +27,7 @@ from ..errors import Refusal
 from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..lexicographic import overall_status, solve_levels
+from ..lex_model import overall_status, solve_levels
 from .data import ZoneVillages, prepare_areas
 from .heuristic import canonical, grow, improve, levels_of
 from .model import build_area_model

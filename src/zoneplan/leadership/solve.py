@@ -25,7 +25,7 @@ from ..errors import Refusal
 from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..lexicographic import LevelsView, overall_status, solve_levels
+from ..lex_model import LevelsView, overall_status, solve_levels
 from ..results import LevelResult, Levels, Status
 from .model import LEAD_LEVELS, AssignmentPart, build_assignment_model
 

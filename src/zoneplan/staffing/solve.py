@@ -2,7 +2,7 @@
 
 The strategies live in their own modules: :mod:`~zoneplan.staffing.instance` (the
 prepared arrays), :mod:`~zoneplan.staffing.parts` (decomposition),
-:mod:`~zoneplan.staffing.greedy` (the start), :mod:`~zoneplan.staffing.lexicographic`
+:mod:`~zoneplan.staffing.greedy` (the start), :mod:`~zoneplan.staffing.lex_parts`
 (levels over parts; CP-SAT in :mod:`~zoneplan.staffing.search`, dense parts in
 :mod:`~zoneplan.staffing.dense`), :mod:`~zoneplan.staffing.weighted`,
 :mod:`~zoneplan.staffing.explain` and :mod:`~zoneplan.staffing.assemble`.
@@ -41,7 +41,7 @@ from .eligibility import build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
 from .greedy import greedy_plan
 from .instance import build_instance
-from .lexicographic import solve_lexicographic
+from .lex_parts import solve_lexicographic
 from .parts import decompose
 from .previous import (LockError, attach_previous, change_frame, change_summary, check_locks, outside_changes,
                        previous_frame, resolve_locks)
