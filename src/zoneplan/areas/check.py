@@ -21,6 +21,7 @@ import pandas as pd
 
 from ..data.tables import Tables
 from ..geo import gabriel_adjacency
+from ..graphs import reach
 from ..results import CheckReport, Violation
 from .options import AreaOptions, areas_for
 
@@ -98,13 +99,7 @@ def check_areas(tables: Tables, zones: pd.DataFrame, areas: pd.DataFrame,
             if other:
                 add("area.zone", f"area {a} holds villages of zone {z} and of {sorted(map(str, other))}")
             inside = set(vs)
-            seen, todo = {vs[0]}, [vs[0]]
-            while todo:
-                u = todo.pop()
-                for w in nb[u]:
-                    if w in inside and w not in seen:
-                        seen.add(w)
-                        todo.append(w)
+            seen = reach(vs[0], nb, inside)
             if len(seen) != len(inside):
                 add("area.connected", f"area {a} of zone {z} falls apart ({len(seen)} of {len(inside)} villages "
                            f"reached from {vs[0]})")

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
+from ..graphs import bfs_tree
 from ..lex_model import Level
 from .data import ZoneVillages
 
@@ -69,13 +70,7 @@ class AreaModel:
                 m.add_hint(self.x[v][a], area[v] == a)
                 m.add_hint(self.r[v][a], v == root)
             m.add_hint(self.root[a], root)
-            parent = {root: -1}
-            order = [root]
-            for u in order:  # breadth-first tree of the area from its root
-                for w in nbrs[u]:
-                    if area[w] == a and w not in parent:
-                        parent[w] = u
-                        order.append(w)
+            order, parent = bfs_tree(root, nbrs, lambda w: area[w] == a)  # the area's tree from its root
             sub = {v: 1 for v in order}
             for v in reversed(order[1:]):
                 sub[parent[v]] += sub[v]

@@ -27,6 +27,7 @@ from ..errors import Refusal
 from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
+from ..graphs import UnionFind
 from ..lex_model import overall_status, solve_levels
 from .data import ZoneVillages, prepare_areas
 from .heuristic import canonical, grow, improve, levels_of
@@ -110,20 +111,10 @@ class AreasResult:
 
 
 def _components(zv: ZoneVillages) -> list[list[int]]:
-    parent = list(range(zv.n))
-
-    def find(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
+    uf = UnionFind(range(zv.n))
     for i, j in zv.edges:
-        parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for v in range(zv.n):
-        groups.setdefault(find(v), []).append(v)
-    return sorted(groups.values())
+        uf.union(i, j)
+    return sorted(uf.groups())
 
 
 def _simple_bounds(zv: ZoneVillages) -> dict[str, int]:
