@@ -133,3 +133,19 @@ def test_staffing_does_not_import_io_at_module_level():
     bad = sorted((m, t) for m, edges in g.items() if m.startswith("zoneplan.staffing")
                  for t, top in edges.items() if top and t.startswith("zoneplan.io"))
     assert not bad, bad
+
+
+def test_shared_helpers_sit_below_everything():
+    """The report types and the graph helpers import no zoneplan module: every layer may use them."""
+    g = import_graph()
+    for mod in ("zoneplan.results", "zoneplan.graphs"):
+        assert g[mod] == {}, (mod, sorted(g[mod]))
+
+
+def test_each_domain_folder_holds_its_own_checker():
+    for folder in ("staffing", "reviewing", "leadership", "areas"):
+        assert (ROOT / folder / "check.py").is_file(), folder
+    g = import_graph()
+    for mod in ("zoneplan.staffing.check", "zoneplan.reviewing.check", "zoneplan.leadership.check",
+                "zoneplan.areas.check"):
+        assert g[mod].get("zoneplan.results") is True, mod  # one CheckReport for all
