@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zoneplan import assign_leadership, check_leadership, tables_from_frames
+from zoneplan import CheckReport, assign_leadership, check_leadership, tables_from_frames
 from zoneplan.leadership import leadership_objective
 
 VILLAGES = [10, 20, 5, 5, 30, 10, 10]
@@ -57,7 +57,7 @@ def test_hand_worked_county():
                              "leader.max_villages": 60, "office.conflicts": 0, "office.max_zones": 2,
                              "office.max_townships": 5, "office.max_villages": 60}
     zones = pd.DataFrame({"township_id": t.townships["township_id"], "zone": t.townships["zone"]})
-    assert check_leadership(t, zones, res.zones) == []
+    assert check_leadership(t, zones, res.zones).ok
     assert leadership_objective(t, zones, res.zones) == res.objective
 
 
@@ -81,11 +81,15 @@ def test_checker_flags_each_broken_rule():
         bad.loc[bad["zone"] == zone, col] = value
         return check_leadership(t, zones, bad)
 
-    assert any(v.startswith("leader.home") for v in broken("A", "leader", "L1"))   # avoidable: L2 is free
-    assert any(v.startswith("office.home") for v in broken("C", "office", "O1"))
-    assert any(v.startswith("leader.unknown") for v in broken("A", "leader", "L9"))
-    assert any(v.startswith("office.unknown") for v in broken("A", "office", ""))
-    assert check_leadership(t, zones, good[good["zone"] != "B"]) == ["zone B has no row in the leadership table"]
+    assert "leader.home" in broken("A", "leader", "L1").counts()   # avoidable: L2 is free
+    assert "office.home" in broken("C", "office", "O1").counts()
+    assert "leader.unknown" in broken("A", "leader", "L9").counts()
+    assert "office.unknown" in broken("A", "office", "").counts()
+    report = check_leadership(t, zones, good[good["zone"] != "B"])
+    assert isinstance(report, CheckReport) and not report.ok
+    assert report.messages() == ["zone: zone B has no row in the leadership table"]
+    assert report.to_frame().to_dict("records") == [
+        {"rule": "zone", "case_id": "", "investigator_id": "", "detail": "zone B has no row in the leadership table"}]
 
 
 def test_county_of_the_leader_must_be_the_zones():
@@ -96,7 +100,7 @@ def test_county_of_the_leader_must_be_the_zones():
     zones = pd.DataFrame({"township_id": t.townships["township_id"], "zone": t.townships["zone"]})
     bad = res.zones.copy()
     bad.loc[bad["zone"] == "C", "leader"] = "L1"
-    assert any(v.startswith("leader.county") for v in check_leadership(t, zones, bad))
+    assert "leader.county" in check_leadership(t, zones, bad).counts()
 
 
 def brute(t, zones, kind):
@@ -151,7 +155,7 @@ def test_small_instances_equal_brute_force(seed):
     res = assign_leadership(t)
     assert res.status == "OPTIMAL"
     zdf = pd.DataFrame({"township_id": t.townships["township_id"], "zone": t.townships["zone"]})
-    assert check_leadership(t, zdf, res.zones) == []
+    assert check_leadership(t, zdf, res.zones).ok
     obj = leadership_objective(t, zdf, res.zones)
     for kind in ("leader", "office"):
         want = brute(t, zones, kind)

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .graphs import UnionFind
+
 __all__ = [
     "EARTH_RADIUS_KM",
     "ROAD_FACTOR",
@@ -78,28 +80,19 @@ def _gabriel_one(xy: np.ndarray, k: int = 12) -> set[tuple[int, int]]:
             if not inside.any():
                 edges.add((a, b))
     # connect pieces by the shortest links between them (Kruskal over all pairs)
-    parent = list(range(n))
-
-    def find(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
+    uf = UnionFind(range(n))
     for a, b in edges:
-        parent[find(a)] = find(b)
-    roots = {find(u) for u in range(n)}
-    if len(roots) > 1:
+        uf.union(a, b)
+    pieces = len(uf.groups())
+    if pieces > 1:
         iu, ju = np.triu_indices(n, 1)
         dist = ((xy[iu] - xy[ju]) ** 2).sum(-1)
         for p in np.argsort(dist, kind="stable"):
             a, b = int(iu[p]), int(ju[p])
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[ra] = rb
+            if uf.union(a, b):
                 edges.add((a, b))
-                roots.discard(ra)
-                if len(roots) == 1:
+                pieces -= 1
+                if pieces == 1:
                     break
     return edges
 

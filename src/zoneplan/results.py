@@ -5,17 +5,22 @@
 * ``levels`` is a :class:`Levels` mapping, objective level name -> :class:`LevelResult`
   (value, bound, gap, proven), in the order they were optimised;
 * the plan itself is a set of pandas frames, and ``to_dict()`` gives the JSON-ready report.
+
+Every independent checker (staffing, reviews, 1+1+N leadership, supervision areas) returns a
+:class:`CheckReport`: one :class:`Violation` per broken rule, ``ok`` when there is none.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-__all__ = ["Status", "LevelResult", "Levels", "overall_status"]
+import pandas as pd
+
+__all__ = ["Status", "LevelResult", "Levels", "overall_status", "Violation", "CheckReport"]
 
 
 class Status(StrEnum):
@@ -99,3 +104,65 @@ class Levels(Mapping[str, LevelResult]):
 
     def to_dict(self) -> dict[str, dict[str, Any]]:
         return {n: lv.to_dict() for n, lv in self._levels.items()}
+
+
+_VIOLATION_COLUMNS = ["rule", "case_id", "investigator_id", "detail"]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: its id, the case and investigator concerned ("" if none), why."""
+
+    rule: str
+    case_id: str
+    investigator_id: str
+    detail: str
+
+
+@dataclass
+class CheckReport:
+    """What a checker found: every checker (staffing :func:`zoneplan.staffing.check.check`,
+    reviews, 1+1+N leadership, supervision areas) returns one.
+
+    Attributes
+    ----------
+    violations : list of Violation
+        Sorted by rule, case, investigator, detail.
+    objective : dict
+        The levels recomputed from the plan (reported even when there are violations); for
+        staffing ``{"staffed": float, "max_workload": float, "travel": int}``.  Empty when
+        the checker recomputes none (leadership and areas have their own objective
+        functions).
+    staffed_cases, unstaffed_cases : list of str
+        Staffing and reviews: cases with a full team, and all other cases, in the order of
+        the cases table.  Empty for the other checkers.
+    """
+
+    violations: list[Violation] = field(default_factory=list)
+    objective: dict[str, float] = field(default_factory=dict)
+    staffed_cases: list[str] = field(default_factory=list)
+    unstaffed_cases: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the plan breaks no rule."""
+        return not self.violations
+
+    def to_frame(self) -> pd.DataFrame:
+        """The violations as a DataFrame (``rule, case_id, investigator_id, detail``), sorted."""
+        frame = pd.DataFrame(
+            [(v.rule, v.case_id, v.investigator_id, v.detail) for v in self.violations],
+            columns=_VIOLATION_COLUMNS,
+        )
+        return frame.sort_values(_VIOLATION_COLUMNS, kind="stable", ignore_index=True)
+
+    def messages(self) -> list[str]:
+        """One line per violation, ``"rule: detail"``, in the report's order."""
+        return [f"{v.rule}: {v.detail}" for v in self.violations]
+
+    def counts(self) -> dict[str, int]:
+        """Number of violations per rule id (only rules that occur)."""
+        out: dict[str, int] = {}
+        for v in self.violations:
+            out[v.rule] = out.get(v.rule, 0) + 1
+        return out

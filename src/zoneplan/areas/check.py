@@ -21,6 +21,8 @@ import pandas as pd
 
 from ..data.tables import Tables
 from ..geo import gabriel_adjacency
+from ..graphs import reach
+from ..results import CheckReport, Violation
 from .options import AreaOptions, areas_for
 
 __all__ = ["check_areas", "area_objective"]
@@ -52,55 +54,56 @@ def _neighbours(tables: Tables, zone: str, vids: list[str]) -> dict[str, set[str
 
 
 def check_areas(tables: Tables, zones: pd.DataFrame, areas: pd.DataFrame,
-                options: AreaOptions | None = None) -> list[str]:
-    """Rule violations of supervision areas (``village_id, area``); empty when they follow every rule.
+                options: AreaOptions | None = None) -> CheckReport:
+    """Rule violations of supervision areas (``village_id, area``) as a
+    :class:`~zoneplan.results.CheckReport`, ``ok`` when they follow every rule (violations
+    in the order found, case and investigator left blank; no objective, see
+    :func:`area_objective`).
 
     Zones left without areas (an ``area`` blank for all their villages) are not checked
     (the solver explains them).
     """
     options = options or AreaOptions()
-    out: list[str] = []
+    out: list[Violation] = []
+
+    def add(rule: str, detail: str) -> None:
+        out.append(Violation(rule, "", "", detail))
+
     zv = _zone_villages(tables, zones)
     zone_of_village = {v: z for z, vs in zv.items() for v in vs}
     got: dict[str, str] = {}
     for vid, a in zip(areas["village_id"].astype(str), areas["area"].fillna("").astype(str)):
         if vid in got:
-            out.append(f"area.cover: village {vid} appears twice")
+            add("area.cover", f"village {vid} appears twice")
         got[vid] = a
     for vid, a in sorted(got.items()):
         if a and vid not in zone_of_village:
-            out.append(f"area.cover: village {vid} is in area {a} but its township is in no zone (or it is unknown)")
+            add("area.cover", f"village {vid} is in area {a} but its township is in no zone (or it is unknown)")
     for z, vids in sorted(zv.items()):
         labels = [got.get(v, "") for v in vids]
         if not any(labels):
             continue
         for v, a in zip(vids, labels):
             if not a:
-                out.append(f"area.cover: village {v} of zone {z} is in no area")
+                add("area.cover", f"village {v} of zone {z} is in no area")
         members: dict[str, list[str]] = defaultdict(list)
         for v, a in zip(vids, labels):
             if a:
                 members[a].append(v)
         want = areas_for(len(vids), options)
         if len(members) != want:
-            out.append(f"area.count: zone {z} has {len(members)} areas; {want} expected for {len(vids)} villages")
+            add("area.count", f"zone {z} has {len(members)} areas; {want} expected for {len(vids)} villages")
         nb = _neighbours(tables, z, vids)
         for a, vs in sorted(members.items()):
             other = {zone_of_village.get(v) for v in vs} - {z}
             if other:
-                out.append(f"area.zone: area {a} holds villages of zone {z} and of {sorted(map(str, other))}")
+                add("area.zone", f"area {a} holds villages of zone {z} and of {sorted(map(str, other))}")
             inside = set(vs)
-            seen, todo = {vs[0]}, [vs[0]]
-            while todo:
-                u = todo.pop()
-                for w in nb[u]:
-                    if w in inside and w not in seen:
-                        seen.add(w)
-                        todo.append(w)
+            seen = reach(vs[0], nb, inside)
             if len(seen) != len(inside):
-                out.append(f"area.connected: area {a} of zone {z} falls apart ({len(seen)} of {len(inside)} villages "
+                add("area.connected", f"area {a} of zone {z} falls apart ({len(seen)} of {len(inside)} villages "
                            f"reached from {vs[0]})")
-    return out
+    return CheckReport(violations=out)
 
 
 def area_objective(tables: Tables, zones: pd.DataFrame, areas: pd.DataFrame) -> dict[str, dict[str, int | None]]:

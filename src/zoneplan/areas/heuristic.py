@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..graphs import UnionFind, bfs_hops, bfs_tree, reach
 from .data import ZoneVillages
 
 __all__ = ["grow", "improve", "recombine", "canonical", "levels_of"]
@@ -56,16 +57,8 @@ def grow(zv: ZoneVillages) -> np.ndarray | None:
         s = max(pref, key=lambda v: (dist[v], -v))
         seeds.append(s)
         d = np.full(n, np.inf)
-        d[s] = 0
-        todo = [s]
-        while todo:
-            nxt = []
-            for u in todo:
-                for w in nbrs[u]:
-                    if d[w] == np.inf:
-                        d[w] = d[u] + 1
-                        nxt.append(w)
-            todo = nxt
+        for w, hops in bfs_hops(nbrs, s).items():
+            d[w] = hops
         dist = np.minimum(dist, d)
     area = np.full(n, -1, dtype=np.int64)
     load = np.zeros(k)
@@ -91,15 +84,7 @@ def _connected_without(members: set[int], v: int, nbrs: list[list[int]]) -> bool
     rest = members - {v}
     if not rest:
         return False
-    start = next(iter(rest))
-    seen, todo = {start}, [start]
-    while todo:
-        u = todo.pop()
-        for w in nbrs[u]:
-            if w in rest and w not in seen:
-                seen.add(w)
-                todo.append(w)
-    return len(seen) == len(rest)
+    return len(reach(next(iter(rest)), nbrs, rest)) == len(rest)
 
 
 def _split_by_tree(nodes: list[int], nbrs: list[list[int]], w: np.ndarray, rng: np.random.Generator
@@ -108,30 +93,14 @@ def _split_by_tree(nodes: list[int], nbrs: list[list[int]], w: np.ndarray, rng: 
     inside = set(nodes)
     edges = [(u, v) for u in nodes for v in nbrs[u] if v in inside and u < v]
     order = rng.permutation(len(edges))
-    parent = {u: u for u in nodes}
-
-    def find(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
+    uf = UnionFind(nodes)
     tree: dict[int, list[int]] = {u: [] for u in nodes}
     for e in order.tolist():
         u, v = edges[e]
-        ru, rv = find(u), find(v)
-        if ru != rv:
-            parent[ru] = rv
+        if uf.union(u, v):
             tree[u].append(v)
             tree[v].append(u)
-    root = nodes[0]
-    up = {root: -1}
-    seq = [root]
-    for u in seq:
-        for v in tree[u]:
-            if v not in up:
-                up[v] = u
-                seq.append(v)
+    seq, up = bfs_tree(nodes[0], tree)
     if len(seq) != len(nodes):
         return []
     sub = {u: int(w[u]) for u in seq}
@@ -141,13 +110,7 @@ def _split_by_tree(nodes: list[int], nbrs: list[list[int]], w: np.ndarray, rng: 
         below[up[u]].append(u)
     out = []
     for u in seq[1:]:
-        side, todo = {u}, [u]
-        while todo:
-            x = todo.pop()
-            for c in below[x]:
-                side.add(c)
-                todo.append(c)
-        out.append((sub[u], side))
+        out.append((sub[u], reach(u, below)))  # u and everything below it
     return out
 
 

@@ -10,7 +10,7 @@ units; flow runs only along neighbouring villages of the same area; every other 
 the area keeps one unit.  So every village of an area is reached from its root inside the
 area: the area is connected.
 
-Levels (lexicographic, :mod:`zoneplan.lexicographic`):
+Levels (lexicographic, :mod:`zoneplan.lex_model`):
 
 1. ``no_liaison`` (min): areas without a liaison village -- only when the zone has one;
 2. ``largest`` (min): the largest area's weight (households);
@@ -25,7 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..lexicographic import Level
+from ..graphs import bfs_tree
+from ..lex_model import Level
 from .data import ZoneVillages
 
 __all__ = ["AreaModel", "build_area_model"]
@@ -69,13 +70,7 @@ class AreaModel:
                 m.add_hint(self.x[v][a], area[v] == a)
                 m.add_hint(self.r[v][a], v == root)
             m.add_hint(self.root[a], root)
-            parent = {root: -1}
-            order = [root]
-            for u in order:  # breadth-first tree of the area from its root
-                for w in nbrs[u]:
-                    if area[w] == a and w not in parent:
-                        parent[w] = u
-                        order.append(w)
+            order, parent = bfs_tree(root, nbrs, lambda w: area[w] == a)  # the area's tree from its root
             sub = {v: 1 for v in order}
             for v in reversed(order[1:]):
                 sub[parent[v]] += sub[v]

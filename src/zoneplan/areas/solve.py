@@ -4,7 +4,7 @@ The levels, in order: areas without a liaison village, the largest area's househ
 smallest area's households, neighbouring villages split between areas.  Every zone first
 gets areas from a deterministic local search (:mod:`.heuristic`); a zone of at most
 ``exact_villages`` villages is then solved exactly from there by CP-SAT (:mod:`.model`,
-levels in order by :func:`zoneplan.lexicographic.solve_levels`, each within
+levels in order by :func:`zoneplan.lex_model.solve_levels`, each within
 ``deterministic_time``), and the better of the two (by the levels, in order) is kept.  Each
 level's bound is CP-SAT's where it ran, else the simple one (no fewer areas without a
 liaison than areas minus liaison villages; largest >= max(weight / areas, heaviest village);
@@ -27,7 +27,8 @@ from ..errors import Refusal
 from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..lexicographic import overall_status, solve_levels
+from ..graphs import UnionFind
+from ..lex_model import overall_status, solve_levels
 from .data import ZoneVillages, prepare_areas
 from .heuristic import canonical, grow, improve, levels_of
 from .model import build_area_model
@@ -110,20 +111,10 @@ class AreasResult:
 
 
 def _components(zv: ZoneVillages) -> list[list[int]]:
-    parent = list(range(zv.n))
-
-    def find(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
-
+    uf = UnionFind(range(zv.n))
     for i, j in zv.edges:
-        parent[find(i)] = find(j)
-    groups: dict[int, list[int]] = {}
-    for v in range(zv.n):
-        groups.setdefault(find(v), []).append(v)
-    return sorted(groups.values())
+        uf.union(i, j)
+    return sorted(uf.groups())
 
 
 def _simple_bounds(zv: ZoneVillages) -> dict[str, int]:
@@ -263,9 +254,9 @@ def supervision_areas(tables: Tables, zones: pd.DataFrame | None = None,
     for c in ("no_liaison", "largest", "largest_bound", "smallest", "smallest_bound", "cut", "cut_bound"):
         per_zone[c] = pd.array([None if pd.isna(x) else int(x) for x in per_zone[c]], dtype="Int64")
     areas = _area_table(tables, zvs, area_of, wcol)
-    problems = check_areas(tables, zones, areas, options)
-    if problems:
-        raise InternalError(f"the supervision areas fail their checker: {'; '.join(problems[:10])}")
+    report = check_areas(tables, zones, areas, options)
+    if not report.ok:
+        raise InternalError(f"the supervision areas fail their checker: {'; '.join(report.messages()[:10])}")
     return AreasResult(overall_status(statuses), areas, per_zone, wcol, time.perf_counter() - t0, options.seed,
                        options.model_dump(mode="json"), expl, expl_zh)
 

@@ -21,7 +21,6 @@ one person entered twice, or two people the roster must tell apart.
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,6 +28,7 @@ import numpy as np
 from .cells import has_cjk
 from .identity import PersonName, near_reason, person_name, sound_key, strip_titles_loosely
 from ..errors import Problem
+from ..graphs import bfs_hops
 from .quality import QualityItem
 from .resolve import Lookup
 
@@ -216,20 +216,6 @@ def _candidates(pn: PersonName, idx) -> set[str]:
     return out
 
 
-def _bfs(graph: dict[str, set[str]], source: str, cutoff: int) -> dict[str, int]:
-    dist = {source: 0}
-    q = deque([source])
-    while q:
-        u = q.popleft()
-        if dist[u] >= cutoff:
-            continue
-        for v in graph.get(u, ()):
-            if v not in dist:
-                dist[v] = dist[u] + 1
-                q.append(v)
-    return dist
-
-
 class _Reach:
     """Distances in the relations graph between investigators and subjects, up to a cutoff."""
 
@@ -246,7 +232,7 @@ class _Reach:
 
     def dist(self, node: str) -> dict[str, int]:
         if node not in self._cache:
-            self._cache[node] = _bfs(self.graph, node, self.cutoff)
+            self._cache[node] = bfs_hops(self.graph, node, self.cutoff)
         return self._cache[node]
 
     def merge_effect(self, x: str, y: str) -> tuple[int, str, str] | None:

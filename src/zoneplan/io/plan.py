@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 from typing import Iterator, Mapping
 
-import numpy as np
 import pandas as pd
 
 from ..i18n import N_
 from ..data.tables import Tables
+from ..data.plans import ROLE_WORDS, read_assignments, read_previous
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
 __all__ = ["plan_files", "iter_plan_files", "write_plan", "write_seconds", "plan_maps", "split_by_county",
@@ -196,61 +196,3 @@ def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = N
     """Write the plan files (see :func:`iter_plan_files`) atomically into ``out_dir``; files of
     an earlier plan this one does not write (e.g. its ``counties/`` folder) are not kept."""
     return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout), owned=PLAN_NAMES)
-
-
-#: Role words of a hand-made plan.
-ROLE_WORDS = {"lead": ("lead", "组长", "牵头人", "负责人", "主办"), "member": ("member", "组员", "成员", "协办", "参与")}
-
-
-def read_assignments(plan_dir: str | Path, tables: Tables | None = None) -> pd.DataFrame:
-    """Read a plan: ``assignments.csv`` of a plan folder, the file itself, or a workbook.
-
-    A hand-made plan may use Chinese headers (线索编号, 人员/姓名, 角色, 路程分钟), roles
-    组长/组员, and, with ``tables``, people by unique name and case ids in another case or
-    width.  Ids that name nothing are kept as written: the checker reports them
-    (``plan.unknown``); an unknown role is kept for ``plan.role``.
-
-    Raises
-    ------
-    InputError
-        The file is missing or unreadable, a column is missing, a travel value is not a
-        number, or a name is shared by two people.
-    """
-    from ..data.cells import key
-    from ..data.load import investigator_lookup, read_side, resolve_column
-    from ..data.resolve import Lookup
-
-    parsed = read_side(plan_dir, "plan", "assignments.csv", ("a plan folder holding assignments.csv",
-                                                             "存放 assignments.csv 的方案文件夹"))
-    if tables is not None:
-        inv = tables.investigators
-        resolve_column(parsed, "investigator_id", investigator_lookup(tables),
-                       ("investigator", "干部"), keep_unknown=True)
-        resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
-                       keep_unknown=True)
-    f = parsed.frame
-    words = {key(w): role for role, ws in ROLE_WORDS.items() for w in ws}
-    f["role"] = [words.get(key(r), r) for r in f["role"].tolist()]
-    travel = f["travel_minutes"] if "travel_minutes" in parsed.typed else pd.Series(np.nan, index=f.index)
-    out = pd.DataFrame({"case_id": f["case_id"], "investigator_id": f["investigator_id"], "role": f["role"],
-                        "travel_minutes": travel.astype(float)})
-    if "travel_minutes" not in parsed.typed:
-        out = out.drop(columns="travel_minutes")
-    return out.reset_index(drop=True)
-
-
-def read_previous(path: str | Path, tables: Tables | None = None) -> pd.DataFrame:
-    """A previous plan (a plan folder, its ``assignments.csv`` or a hand-made plan read as
-    :func:`read_assignments` reads it) as ``case_id, investigator_id, is_lead``, validated
-    (:func:`zoneplan.staffing.previous.previous_frame`).
-
-    Raises
-    ------
-    InputError
-        Missing file or columns, blank ids, pairs twice, unreadable roles (file, line, column).
-    """
-    from ..staffing.previous import previous_frame
-
-    p = Path(path)
-    name = (p / "assignments.csv").name if p.is_dir() else p.name
-    return previous_frame(read_assignments(p, tables), name)

@@ -3,7 +3,8 @@
 Imports no model code.  For each kind (``leader`` from ``leaders``, ``office`` from
 ``offices``), when the table is given:
 
-* every zone of the zoning has one row (``zone``), and no row names an unknown zone;
+* every zone of the zoning has one row (``zone``), and no row names an unknown zone; the
+  table has a column per kind given (``plan.format``);
 * a zone whose county has leaders (offices) has exactly one, known (``{kind}.unknown``) and of
   the zone's county (``{kind}.county``); a zone whose county has none has none;
 * ``{kind}.home``: the zone's leader (an office member) comes from one of the zone's
@@ -21,6 +22,7 @@ from collections import defaultdict
 import pandas as pd
 
 from ..data.tables import Tables
+from ..results import CheckReport, Violation
 
 __all__ = ["check_leadership", "leadership_objective"]
 
@@ -45,29 +47,36 @@ def _homes(tables: Tables, kind: str) -> dict[str, set[str]]:
     return out
 
 
-def check_leadership(tables: Tables, zones: pd.DataFrame, table: pd.DataFrame) -> list[str]:
-    """Rule violations of a leadership table (empty list when it follows every rule).
+def check_leadership(tables: Tables, zones: pd.DataFrame, table: pd.DataFrame) -> CheckReport:
+    """Rule violations of a leadership table, as a :class:`~zoneplan.results.CheckReport`
+    (``ok`` when it follows every rule; violations in the order found, case and
+    investigator left blank: the detail names the zone and the leader or office; no
+    objective, see :func:`leadership_objective`).
 
     ``table`` has ``zone`` and, per kind given, ``leader`` / ``office`` (ids, blank for none).
     """
-    out: list[str] = []
+    out: list[Violation] = []
+
+    def add(rule: str, detail: str) -> None:
+        out.append(Violation(rule, "", "", detail))
+
     zm = _zones(tables, zones)
     county_of = dict(zip(tables.townships["township_id"], tables.townships["county"]))
     rows = {}
     for k, z in enumerate(table["zone"].astype(str)):
         if z in rows:
-            out.append(f"zone {z} appears twice in the leadership table")
+            add("zone", f"zone {z} appears twice in the leadership table")
         rows[z] = k
     for z in sorted(set(rows) - set(zm)):
-        out.append(f"zone {z} is not a zone of the zoning")
+        add("zone", f"zone {z} is not a zone of the zoning")
     for z in sorted(set(zm) - set(rows)):
-        out.append(f"zone {z} has no row in the leadership table")
+        add("zone", f"zone {z} has no row in the leadership table")
     for kind, (tname, id_col) in _KINDS.items():
         agents = getattr(tables, tname)
         if not len(agents):
             continue
         if kind not in table.columns:
-            out.append(f"the leadership table has no {kind} column")
+            add("plan.format", f"the leadership table has no {kind} column")
             continue
         county_agents: dict[str, list[str]] = defaultdict(list)
         agent_county = {}
@@ -83,23 +92,23 @@ def check_leadership(tables: Tables, zones: pd.DataFrame, table: pd.DataFrame) -
             got = "" if got is None or (isinstance(got, float) and got != got) else str(got)
             if not county_agents.get(c):
                 if got:
-                    out.append(f"{kind}.county: zone {z} of county {c} has {kind} {got}, but county {c} has none")
+                    add(f"{kind}.county", f"zone {z} of county {c} has {kind} {got}, but county {c} has none")
                 continue
             if not got:
-                out.append(f"{kind}.unknown: zone {z} has no {kind}")
+                add(f"{kind}.unknown", f"zone {z} has no {kind}")
                 continue
             if got not in agent_county:
-                out.append(f"{kind}.unknown: zone {z} names unknown {kind} {got!r}")
+                add(f"{kind}.unknown", f"zone {z} names unknown {kind} {got!r}")
                 continue
             if agent_county[got] != c:
-                out.append(f"{kind}.county: zone {z} is in county {c}; its {kind} {got} belongs to {agent_county[got]}")
+                add(f"{kind}.county", f"zone {z} is in county {c}; its {kind} {got} belongs to {agent_county[got]}")
                 continue
             inside = homes[got] & set(members)
             free = [a for a in county_agents[c] if not homes[a] & set(members)]
             if inside and free:
-                out.append(f"{kind}.home: zone {z}'s {kind} {got} comes from {'/'.join(sorted(inside))} in the zone; "
+                add(f"{kind}.home", f"zone {z}'s {kind} {got} comes from {'/'.join(sorted(inside))} in the zone; "
                            f"{', '.join(free[:5])} would not")
-    return out
+    return CheckReport(violations=out)
 
 
 def leadership_objective(tables: Tables, zones: pd.DataFrame, table: pd.DataFrame) -> dict[str, float]:

@@ -2,7 +2,7 @@
 
 Zones ``0..Z-1`` and agents ``0..A-1`` (the county's leaders, or its offices).  ``x[z][a]``:
 agent ``a`` takes zone ``z``; every zone gets exactly one agent.  Levels (lexicographic, see
-:mod:`zoneplan.lexicographic`):
+:mod:`zoneplan.lex_model`):
 
 1. ``conflicts`` (min): zones whose agent comes from one of the zone's townships (a leader's
    home township, or any office member's home township, lies in the zone);
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..lexicographic import Level
+from ..lex_model import Level
 
 __all__ = ["AssignmentPart", "AssignmentModel", "build_assignment_model", "LEAD_LEVELS"]
 

@@ -25,7 +25,7 @@ from ..errors import Refusal
 from ..i18n import N_, tr
 from ..data.tables import Tables
 from ..errors import InternalError
-from ..lexicographic import LevelsView, overall_status, solve_levels
+from ..lex_model import LevelsView, overall_status, solve_levels
 from ..results import LevelResult, Levels, Status
 from .model import LEAD_LEVELS, AssignmentPart, build_assignment_model
 
@@ -223,8 +223,8 @@ def assign_leadership(tables: Tables, zones: pd.DataFrame | None = None,
         levels += [LevelResult(f"{kind}.{n}", "min", float(vals[n]), float(bnds[n]), proven[n]) for n in LEAD_LEVELS]
     table = table[LEADERSHIP_COLUMNS]
     report = check_leadership(tables, zones, table)
-    if report:
-        raise InternalError(f"the 1+1+N assignment fails its checker: {'; '.join(report[:10])}")
+    if not report.ok:
+        raise InternalError(f"the 1+1+N assignment fails its checker: {'; '.join(report.messages()[:10])}")
     return LeadershipResult(
         status=overall_status(statuses), levels=Levels(levels), zones=table, wall_time=time.perf_counter() - t0,
         seed=options.seed, options=options.model_dump(mode="json"), explanations=expl, explanations_zh=expl_zh)

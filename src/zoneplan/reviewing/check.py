@@ -2,7 +2,7 @@
 
 :func:`check_reviews` takes the tables, the staffing plan the reviews are for and the review
 plan (one row per reviewer of a case), re-derives every review rule from the tables and
-returns a :class:`~zoneplan.check.CheckReport` with the objective recomputed.  It imports no
+returns a :class:`~zoneplan.results.CheckReport` with the objective recomputed.  It imports no
 review-model code (only the shared options, the staffing checker's report types, travel
 minutes and kin-path helpers, which are themselves independent of every model).
 
@@ -43,7 +43,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from ..check import TRAVEL_TOLERANCE, CheckReport, Violation, _kin_graph, _kin_path, travel_minutes
+from ..results import CheckReport, Violation
+from ..staffing.check import TRAVEL_TOLERANCE, _kin_graph, _kin_path, travel_minutes
 from ..data.tables import Tables
 from ..options import RuleOptions
 from .options import ReviewOptions

@@ -4,7 +4,7 @@ Variables: ``x[p]`` -- eligible pair ``p`` (reviewer, case) is chosen; ``y[k]`` 
 is reviewed.  Constraints: a reviewed case has exactly ``reviewers_per_case`` reviewers and
 an unreviewed one none (``sum_p x[p] = R y[k]``); nobody takes more than ``max_reviews``;
 ``z`` is at least every reviewer's number of reviews.  Objective terms (combined
-lexicographically by :mod:`zoneplan.lexicographic`): ``reviewed`` = priority-weighted
+lexicographically by :mod:`zoneplan.lex_model`): ``reviewed`` = priority-weighted
 reviewed cases (max), ``max_reviews`` = ``z`` (min), ``travel`` = road minutes of every
 review, rounded per pair (min).
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from ortools.sat.python import cp_model
 
-from ..lexicographic import Level
+from ..lex_model import Level
 
 __all__ = ["ReviewPart", "ReviewModel", "build_review_model"]
 

@@ -1,7 +1,7 @@
 """Assign county-level reviewers to the cases of a staffing plan (乡案县审).
 
 Counties are independent: each is one CP-SAT model (:mod:`.model`) whose levels are solved in
-order by :func:`zoneplan.lexicographic.solve_levels` -- reviewed cases (priority-weighted),
+order by :func:`zoneplan.lex_model.solve_levels` -- reviewed cases (priority-weighted),
 then the county's largest number of reviews per reviewer, then travel.  The plan's
 ``max_reviews`` level is the largest of the counties' optima (each county's own largest load
 is minimal, a stronger balance than the overall maximum alone); ``reviewed`` and ``travel``
@@ -21,7 +21,7 @@ import pandas as pd
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..i18n import N_, NC_, tr
-from ..lexicographic import LevelsView, overall_status, solve_levels
+from ..lex_model import LevelsView, overall_status, solve_levels
 from ..options import RuleOptions
 from ..results import LevelResult, Levels, Status
 from .data import EXCLUSION_ORDER, EXCLUSION_WORDS, ReviewInstance, prepare

@@ -32,6 +32,7 @@ from ..options import CHANGES_LEVEL, RuleOptions, SolveOptions
 from ..results import LevelResult, Levels, Status
 from ..runner import Budget, Cancel, run_off_main
 from .assemble import assignments_frame, workload_frame
+from .check import check
 from .draw import DRAW_VERSION, Distribution, DrawOptions, draw_distribution, sample, sampling_key
 from .draw import _fraction as _fraction_cap
 from .drawcg import Linear
@@ -189,7 +190,6 @@ def staff_draw(tables: Tables, rules: RuleOptions | None, options: SolveOptions 
     ValueError
         Weighted mode (a draw keeps the levels in order).
     """
-    from ..check import check
     from .solve import staff
 
     t0 = time.perf_counter()

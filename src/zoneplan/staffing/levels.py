@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .instance import WORKLOAD_SCALE
-from .parts import Part, PartPlan
+from .parts import Part, PartPlan, assign_leads
 
 __all__ = ["Level", "SumLevel", "MaxLevel", "Coefficients", "LEVELS", "level"]
 
@@ -133,7 +133,6 @@ class TravelLevel(SumLevel):
         if "staffed" not in earlier or not plan.staffed.all():
             return None
         from .flow import cheapest_teams_flow
-        from .model import assign_leads
 
         found = cheapest_teams_flow(part, part.pair_cost)
         if found is None:
@@ -196,7 +195,7 @@ class ChangesLevel(SumLevel):
     Linear in the model's variables: a previous membership still eligible counts
     ``1 - x[p]``, any other pair ``x[p]``; a case that had a lead counts ``staffed[c] -
     x[p_lead]`` where ``p_lead`` is the previous lead's pair when they may still lead it
-    (:func:`~zoneplan.staffing.model.assign_leads` keeps them as lead whenever they are on
+    (:func:`~zoneplan.staffing.parts.assign_leads` keeps them as lead whenever they are on
     the team), else ``staffed[c]``.  Previous memberships that are no longer eligible pairs
     (closed cases, people gone, new conflicts) are changes whatever the plan; they are
     counted once for the whole run, outside the parts.
@@ -245,7 +244,6 @@ class TieBreakLevel(SumLevel):
                 or not plan.staffed.all():
             return None
         from .flow import cheapest_teams_flow
-        from .model import assign_leads
 
         tie = self.coefficients(part).member
         scale = 1 + _team_span(part, tie)

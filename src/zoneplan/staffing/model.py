@@ -10,7 +10,7 @@ One small function per constraint family, listed in :data:`CONSTRAINTS`; each re
 rows.  Adding a family (e.g. no two kin in one team, a limit of members per township,
 locked or forbidden pairs) is one function appended there -- plus, for the greedy start
 and the checker, the same rule in :mod:`~zoneplan.staffing.greedy` and
-:mod:`zoneplan.check`.
+:mod:`~zoneplan.staffing.check`.
 
 The model is written as CP-SAT text (one parse in C++), about four times faster than
 creating its hundreds of thousands of variables one by one from Python at national scale.
@@ -25,7 +25,7 @@ import numpy as np
 from ortools.sat.python import cp_model_helper as cmh
 
 from .levels import Coefficients, Level, MaxLevel, SumLevel
-from .parts import Part, PartPlan, kin_pair_rows, township_pair_groups
+from .parts import Part, PartPlan, assign_leads, kin_pair_rows, township_pair_groups
 
 __all__ = ["PartModel", "Row", "build_model", "rows", "load_range", "assign_leads", "CONSTRAINTS"]
 
@@ -123,20 +123,6 @@ class PartModel:
         member = sol[:self.n_member].astype(bool)
         staffed = sol[self.n_member:self.n_member + self.n_staffed].astype(bool)
         return PartPlan(staffed, member, assign_leads(self.part, member))
-
-
-def assign_leads(part: Part, member: np.ndarray) -> np.ndarray:
-    """The lead of every team that needs one: the previous plan's lead when they are on the
-    team and may still lead it (so a kept team keeps its lead), else its first member
-    (lowest investigator index) who may lead that case."""
-    can = member & part.pair_lead & part.needs_lead[part.pair_case]
-    idx = np.flatnonzero(can)
-    lead = np.zeros(part.n_pairs, dtype=bool)
-    if len(idx):
-        idx = idx[np.lexsort((idx, ~part.pair_keep_lead[idx], part.pair_case[idx]))]
-        first = np.r_[True, part.pair_case[idx][1:] != part.pair_case[idx][:-1]]
-        lead[idx[first]] = True
-    return lead
 
 
 Family = Callable[[Part, "_Vars"], Iterable[Row]]

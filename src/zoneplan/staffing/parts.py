@@ -16,7 +16,7 @@ from scipy.sparse.csgraph import connected_components
 
 from .instance import StaffingInstance
 
-__all__ = ["Part", "PartPlan", "decompose", "kin_pair_rows", "township_pair_groups",
+__all__ = ["Part", "PartPlan", "assign_leads", "decompose", "kin_pair_rows", "township_pair_groups",
            "side_rules_ok"]
 
 
@@ -132,6 +132,20 @@ class PartPlan:
 
     def max_load(self, part: Part) -> int:
         return int(self.loads(part).max(initial=0))
+
+
+def assign_leads(part: Part, member: np.ndarray) -> np.ndarray:
+    """The lead of every team that needs one: the previous plan's lead when they are on the
+    team and may still lead it (so a kept team keeps its lead), else its first member
+    (lowest investigator index) who may lead that case."""
+    can = member & part.pair_lead & part.needs_lead[part.pair_case]
+    idx = np.flatnonzero(can)
+    lead = np.zeros(part.n_pairs, dtype=bool)
+    if len(idx):
+        idx = idx[np.lexsort((idx, ~part.pair_keep_lead[idx], part.pair_case[idx]))]
+        first = np.r_[True, part.pair_case[idx][1:] != part.pair_case[idx][:-1]]
+        lead[idx[first]] = True
+    return lead
 
 
 def _components(inst: StaffingInstance, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

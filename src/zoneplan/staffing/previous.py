@@ -1,4 +1,4 @@
-"""Re-planning from a previous plan: read it, map it onto the instance, lock and forbid
+"""Re-planning from a previous plan: read it (:func:`~zoneplan.data.plans.previous_frame`), map it onto the instance, lock and forbid
 pairs, and report what changed.
 
 A previous plan is a table of memberships, ``case_id, investigator_id`` plus the role
@@ -26,13 +26,12 @@ import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from ..data.plans import previous_frame
 from ..data.tables import Tables
-from ..errors import InputError, Problem
 from .eligibility import Eligibility
 from .instance import StaffingInstance
 
@@ -44,85 +43,8 @@ log = logging.getLogger(__name__)
 #: Columns of ``changes.csv``.
 CHANGE_COLUMNS = ["case_id", "investigator_id", "change", "role_before", "role_after", "reason", "detail"]
 
-_TRUE = {"true", "1", "yes", "y", "是", "lead"}
-_FALSE = {"false", "0", "no", "n", "否", "", "member"}
-
-
 class LockError(ValueError):
     """A lock or a forbidden pair cannot hold (exit code 2, nothing solved)."""
-
-
-def previous_frame(previous: pd.DataFrame | str | Path, name: str | None = None) -> pd.DataFrame:
-    """The previous plan as ``case_id, investigator_id, is_lead`` (one row per membership).
-
-    Parameters
-    ----------
-    previous : DataFrame, str or Path
-        A plan frame (``case_id``, ``investigator_id`` and ``role`` or ``is_lead``; the
-        ``assignments`` of a :class:`~zoneplan.staffing.result.StaffingResult` will do),
-        or a plan folder / ``assignments.csv`` path.
-    name : str, optional
-        How to name the source in error messages.
-
-    Raises
-    ------
-    InputError
-        Missing columns, blank ids, a pair twice, an unreadable role, two leads on a case;
-        each with the file, line and column.
-    """
-    if not isinstance(previous, pd.DataFrame):
-        from ..io.plan import read_previous
-
-        return read_previous(previous)
-    src = name or "previous plan"
-    df = previous.copy()
-    df.columns = [str(c).strip() for c in df.columns]
-    problems = [Problem(src, 1, col, None, f"a {col} column") for col in ("case_id", "investigator_id")
-                if col not in df.columns]
-    if "role" not in df.columns and "is_lead" not in df.columns:
-        problems.append(Problem(src, 1, "role", None, "a role column (lead|member) or an is_lead column"))
-    if problems:
-        raise InputError(problems)
-    case = df["case_id"].astype(object).where(df["case_id"].notna(), "").astype(str).str.strip()
-    inv = df["investigator_id"].astype(object).where(df["investigator_id"].notna(), "").astype(str).str.strip()
-    col = "role" if "role" in df.columns else "is_lead"
-    raw = df[col].astype(object).where(df[col].notna(), "").astype(str).str.strip().str.lower()
-    seen: dict[tuple[str, str], int] = {}
-    leads: dict[str, int] = {}
-    is_lead = []
-    for k, (c, i, r) in enumerate(zip(case.tolist(), inv.tolist(), raw.tolist())):
-        line = k + 2
-        if not c and not i and not r:
-            is_lead.append(False)
-            continue
-        if not c:
-            problems.append(Problem(src, line, "case_id", c, "a case id"))
-        if not i:
-            problems.append(Problem(src, line, "investigator_id", i, "an investigator id"))
-        if r in _TRUE:
-            lead = True
-        elif r in _FALSE:
-            lead = False
-        else:
-            problems.append(Problem(src, line, col, r, "lead or member" if col == "role" else "true or false"))
-            lead = False
-        is_lead.append(lead)
-        if (c, i) in seen:
-            problems.append(Problem(src, line, "investigator_id", i,
-                                    f"each membership once; {c}:{i} already on line {seen[(c, i)]}"))
-        else:
-            seen[(c, i)] = line
-        if lead and c:
-            if c in leads:
-                problems.append(Problem(src, line, col, r, f"one lead per case; case {c} has a lead on line "
-                                                           f"{leads[c]}"))
-            else:
-                leads[c] = line
-    if problems:
-        raise InputError(problems[:50], max(0, len(problems) - 50))
-    out = pd.DataFrame({"case_id": case, "investigator_id": inv, "is_lead": is_lead})
-    out = out[(out["case_id"] != "") | (out["investigator_id"] != "")]
-    return out.sort_values(["case_id", "investigator_id"], kind="stable").reset_index(drop=True)
 
 
 def parse_pairs(items: Iterable[str], what: str, allow_case: bool) -> list[tuple[str, str | None]]:

@@ -35,7 +35,7 @@ class StaffingResult:
         role_after, reason, detail`` (:func:`~zoneplan.staffing.previous.change_frame`);
         ``change_summary`` counts them (kept, added, removed, lead_changes, changes).
 
-    The plan is always valid: it was re-checked by :func:`zoneplan.check.check`.
+    The plan is always valid: it was re-checked by :func:`zoneplan.staffing.check.check`.
     """
 
     status: Status

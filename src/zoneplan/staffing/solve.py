@@ -1,8 +1,10 @@
-"""``staff()``: prepare, decompose, start greedy, optimise, explain, check.
+"""``staff()``: prepare, decompose, start greedy, optimise, explain, check -- one small
+function per stage (:func:`_prepare`, :func:`_build_instance`, :func:`_solve_parts`,
+:func:`_assemble`, :func:`_check`, :func:`_result`).
 
 The strategies live in their own modules: :mod:`~zoneplan.staffing.instance` (the
 prepared arrays), :mod:`~zoneplan.staffing.parts` (decomposition),
-:mod:`~zoneplan.staffing.greedy` (the start), :mod:`~zoneplan.staffing.lexicographic`
+:mod:`~zoneplan.staffing.greedy` (the start), :mod:`~zoneplan.staffing.lex_parts`
 (levels over parts; CP-SAT in :mod:`~zoneplan.staffing.search`, dense parts in
 :mod:`~zoneplan.staffing.dense`), :mod:`~zoneplan.staffing.weighted`,
 :mod:`~zoneplan.staffing.explain` and :mod:`~zoneplan.staffing.assemble`.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -31,19 +34,20 @@ import pandas as pd
 from ..data.tables import Tables
 from ..errors import InternalError
 from ..options import CHANGES_LEVEL, RuleOptions, SolveOptions, with_changes_level
-from ..results import LevelResult, Levels, Status
+from ..results import CheckReport, LevelResult, Levels, Status
 from ..runner import Budget, Cancel, Cancelled, run_off_main
 from .assemble import assignments_frame, chosen_pairs, workload_frame
 from .canonical import TIE_BREAK, canonical_tables
+from .check import check  # the independent checker: shares no code with the solver
 from .dense import DENSE_PAIRS
 from .eligibility import build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
 from .greedy import greedy_plan
-from .instance import build_instance
-from .lexicographic import solve_lexicographic
-from .parts import decompose
-from .previous import (LockError, attach_previous, change_frame, change_summary, check_locks, outside_changes,
-                       previous_frame, resolve_locks)
+from .instance import StaffingInstance, build_instance
+from .lex_parts import solve_lexicographic
+from .parts import Part, decompose
+from .previous import (LockError, Locks, attach_previous, change_frame, change_summary, check_locks,
+                       outside_changes, previous_frame, resolve_locks)
 from .result import StaffingResult
 from .search import OnSolution, PartState
 from .weighted import solve_weighted
@@ -122,14 +126,59 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     InternalError
         If the emitted plan fails the independent checker (a bug in zoneplan).
     """
-    from ..check import check  # the independent checker; imported here to keep layers apart
-
     tables = canonical_tables(tables)  # ids in a fixed order: the plan (and a draw) does not depend on row order
     if draw is not None:  # a plan drawn under probability caps: the optimum first, then the draw
         from .drawplan import staff_draw
         return staff_draw(tables, rules, options, draw, progress=progress, on_solution=on_solution, cancel=cancel,
                           previous=previous, locks=locks, forbid=forbid)
     rules = rules or RuleOptions()
+    opts, prev = _prepare(options, previous)
+    budget = Budget(opts.time_limit, cancel)
+    timings: dict[str, float] = {}
+    run = _build_instance(tables, rules, opts, prev, locks, forbid, timings)
+    solved = _solve_parts(run, opts, budget, progress, on_solution, timings)
+    plan = _assemble(run, solved, opts, budget, timings)
+    report = _check(tables, rules, run, plan, timings)
+    return _result(tables, rules, opts, budget, run, solved, plan, report, timings)
+
+
+@dataclass
+class _Run:
+    """What :func:`_build_instance` prepares for the search."""
+
+    prev: pd.DataFrame | None
+    locks: Locks
+    inst: StaffingInstance
+    pre: dict[int, str]  # cases no team can staff, found before any search (precheck)
+    drop: np.ndarray  # those cases, as a mask
+    weighted: bool
+    parts: list[Part]
+
+
+@dataclass
+class _Solved:
+    """What :func:`_solve_parts` found: the parts' plans and the levels."""
+
+    states: list[PartState]
+    levels: list[LevelResult]
+    decided: np.ndarray  # cases whose staffing is proven (their explanation may say so)
+    canonical: bool
+    stopped: str | None
+
+
+@dataclass
+class _Plan:
+    """The merged plan as tables (:func:`_assemble`)."""
+
+    assignments: pd.DataFrame
+    unstaffed: pd.DataFrame
+    workload: pd.DataFrame
+
+
+def _prepare(options: SolveOptions | None, previous: pd.DataFrame | str | None
+             ) -> tuple[SolveOptions, pd.DataFrame | None]:
+    """The options in force and the previous plan, read (the ``changes`` level joins the
+    order when re-planning, and needs a previous plan)."""
     opts = options or SolveOptions()
     prev = None if previous is None else previous_frame(previous)
     if prev is not None:
@@ -137,8 +186,12 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     elif CHANGES_LEVEL in opts.order:
         raise ValueError("the changes level counts changes versus a previous plan; give one (previous=, "
                          "--previous) or leave changes out of the order")
-    budget = Budget(opts.time_limit, cancel)
-    timings: dict[str, float] = {}
+    return opts, prev
+
+
+def _build_instance(tables: Tables, rules: RuleOptions, opts: SolveOptions, prev: pd.DataFrame | None,
+                    locks: Iterable[str], forbid: Iterable[str], timings: dict[str, float]) -> _Run:
+    """Locks, eligibility, the prepared arrays, the precheck and the parts (``prepare``)."""
     t = time.perf_counter()
     lk = resolve_locks(tables, prev, locks, forbid)
     el = forbid_pairs(build_eligibility(tables, rules), lk.forbid_inv, lk.forbid_case)
@@ -153,16 +206,30 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     weighted = opts.mode == "weighted"
     parts = decompose(inst, drop, single=weighted)
     timings["prepare"] = time.perf_counter() - t
-    t = time.perf_counter()
+    return _Run(prev, lk, inst, pre, drop, weighted, parts)
+
+
+def _start(run: _Run, opts: SolveOptions, budget: Budget) -> list[PartState]:
+    """Each part's greedy start (a CP-SAT completion where the greedy plan breaks a lock)."""
     states = []
-    for p in parts:
-        dense = not weighted and p.n_pairs >= DENSE_PAIRS
+    for p in run.parts:
+        dense = not run.weighted and p.n_pairs >= DENSE_PAIRS
         # a dense part starts from the plain greedy plan even when re-planning: its
         # staffed level is solved alone first, and its LP cores are measured from that start
         states.append(PartState(p, greedy_plan(p, keep=not (dense and opts.order[0] == "staffed")), dense=dense))
     for st in states:
         if st.part.pair_locked.any() and not st.plan.member[st.part.pair_locked].all():
             st.plan = _locked_start(st.part, opts, budget)
+    return states
+
+
+def _solve_parts(run: _Run, opts: SolveOptions, budget: Budget, progress: Progress | None,
+                 on_solution: OnSolution | None, timings: dict[str, float]) -> _Solved:
+    """The greedy starts (``greedy``), then the levels in order over the parts, or the
+    weighted objective (``solve``); the search leaves :func:`finishing_reserve` seconds."""
+    inst, parts, weighted = run.inst, run.parts, run.weighted
+    t = time.perf_counter()
+    states = _start(run, opts, budget)
     timings["greedy"] = time.perf_counter() - t
     t = time.perf_counter()
     greedy_staffed = np.zeros(inst.n_cases, dtype=bool)
@@ -189,9 +256,10 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
             for st, ok in zip(states, staffed_proven):
                 if ok:
                     decided[st.part.cases] = True
-            decided[drop] = True
+            decided[run.drop] = True
     except Cancelled:  # pragma: no cover - the searches return on cancel; kept as a guard
         levels = []
+    prev = run.prev
     if prev is not None:  # previous memberships no part can keep count in the changes level too
         outside = outside_changes(inst, prev, np.concatenate([p.cases for p in parts]) if parts else
                                   np.zeros(0, dtype=np.int64))
@@ -201,21 +269,41 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
     timings["solve"] = time.perf_counter() - t
     stopped = "cancelled" if budget.cancel.cancelled else (
         "time limit" if search.deadline is not None and time.perf_counter() >= search.deadline else None)
+    return _Solved(states, levels, decided, canonical, stopped)
+
+
+def _assemble(run: _Run, solved: _Solved, opts: SolveOptions, budget: Budget, timings: dict[str, float]) -> _Plan:
+    """The parts' plans merged into the assignments, every unstaffed case with its reason,
+    and everybody's workload (``explain``)."""
+    inst = run.inst
     t = time.perf_counter()
-    pairs, leads = chosen_pairs(parts, [st.plan for st in states])
+    pairs, leads = chosen_pairs(run.parts, [st.plan for st in solved.states])
     assignments = assignments_frame(inst, pairs, leads)
     staffed = np.zeros(inst.n_cases, dtype=bool)
     staffed[inst.pair_case[pairs]] = True
-    expl = run_off_main(lambda: explain_unstaffed(inst, np.flatnonzero(~staffed).tolist(), pre, pairs, decided,
-                                                  order if not weighted else ("staffed",), budget, opts.seed), budget)
+    order = tuple(opts.order) if not run.weighted else ("staffed",)
+    expl = run_off_main(lambda: explain_unstaffed(inst, np.flatnonzero(~staffed).tolist(), run.pre, pairs,
+                                                  solved.decided, order, budget, opts.seed), budget)
     unstaffed = pd.DataFrame({"case_id": [inst.case_ids[c] for c, _, _ in expl],
                               "reason": [r for _, _, r in expl], "kind": [k for _, k, _ in expl]},
                              columns=["case_id", "reason", "kind"])
     unstaffed = unstaffed.sort_values("case_id", kind="stable").reset_index(drop=True)
     workload = workload_frame(inst, pairs)
     timings["explain"] = time.perf_counter() - t
+    return _Plan(assignments, unstaffed, workload)
+
+
+def _check(tables: Tables, rules: RuleOptions, run: _Run, plan: _Plan, timings: dict[str, float]) -> CheckReport:
+    """The independent checker on the plan, locks and forbidden pairs included (``check``).
+
+    Raises
+    ------
+    InternalError
+        The plan breaks a rule (a bug in zoneplan).
+    """
+    lk = run.locks
     t = time.perf_counter()
-    report = check(tables, assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules,
+    report = check(tables, plan.assignments[["case_id", "investigator_id", "role", "travel_minutes"]], rules,
                    locks=_lock_ids(tables, lk.lock_inv, lk.lock_case),
                    forbid=_lock_ids(tables, lk.forbid_inv, lk.forbid_case))
     timings["check"] = time.perf_counter() - t
@@ -223,11 +311,19 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         lines = "; ".join(f"{v.rule} {v.case_id}/{v.investigator_id}: {v.detail}" for v in report.violations[:10])
         raise InternalError(f"the solver emitted a plan its checker rejects ({len(report.violations)} "
                             f"violation(s)): {lines}")
+    return report
+
+
+def _result(tables: Tables, rules: RuleOptions, opts: SolveOptions, budget: Budget, run: _Run, solved: _Solved,
+            plan: _Plan, report: CheckReport, timings: dict[str, float]) -> StaffingResult:
+    """The changes versus the previous plan, the status, the statistics: the result."""
+    inst, parts, states, prev = run.inst, run.parts, solved.states, run.prev
+    levels = solved.levels
     changes = summary = None
     if prev is not None:
-        changes = change_frame(inst, prev, assignments, unstaffed)
-        summary = change_summary(changes, prev, assignments)
-    if weighted:  # the levels of a weighted plan, as the checker counts them (not optimised one by one)
+        changes = change_frame(inst, prev, plan.assignments, plan.unstaffed)
+        summary = change_summary(changes, prev, plan.assignments)
+    if run.weighted:  # the levels of a weighted plan, as the checker counts them (not optimised one by one)
         o = report.objective
         levels = levels + [LevelResult(n, "max" if n == "staffed" else "min", float(o[n]), None, False)
                            for n in ("staffed", "max_workload", "travel")]
@@ -240,15 +336,15 @@ def staff(tables: Tables, rules: RuleOptions | None = None, options: SolveOption
         "pool_pairs": int(inst.pool_size.sum()), "eligible_pairs": inst.n_pairs, "parts": len(parts),
         "dense_parts": int(sum(st.dense for st in states)),
         "largest_part_pairs": max((p.n_pairs for p in parts), default=0),
-        "solves": int(sum(st.solves for st in states)), "precheck_unstaffable": len(pre),
-        "canonical": bool(canonical),
+        "solves": int(sum(st.solves for st in states)), "precheck_unstaffable": len(run.pre),
+        "canonical": bool(solved.canonical),
     }
     return StaffingResult(
-        status=status, levels=Levels(levels), assignments=assignments, unstaffed=unstaffed, workload=workload,
-        wall_time=time.perf_counter() - budget.start, timings=timings, seed=opts.seed,
+        status=status, levels=Levels(levels), assignments=plan.assignments, unstaffed=plan.unstaffed,
+        workload=plan.workload, wall_time=time.perf_counter() - budget.start, timings=timings, seed=opts.seed,
         options={"rules": rules.model_dump(), "solve": opts.model_dump(mode="json")},
         stats=stats, check_violations=0, warnings=list(tables.warnings),
-        stopped=stopped if status != Status.OPTIMAL else None, changes=changes, change_summary=summary,
+        stopped=solved.stopped if status != Status.OPTIMAL else None, changes=changes, change_summary=summary,
     )
 
 

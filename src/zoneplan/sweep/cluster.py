@@ -170,7 +170,7 @@ def staff_on_cluster(client: Any, tables: Tables, rules: RuleOptions, options: S
 
     The plan equals the local run's when both are proven optimal: each part's levels after the
     max level are searched from the part's own plan with a fresh model
-    (:func:`~zoneplan.staffing.lexicographic.solve_lexicographic`, step 3), whatever the
+    (:func:`~zoneplan.staffing.lex_parts.solve_lexicographic`, step 3), whatever the
     other parts did.
 
     Raises

@@ -199,7 +199,7 @@ def _county_figures(tables: Tables, plan: Any | None, zones: pd.DataFrame) -> di
     inv = tables.investigators
     posted = dict(zip(inv["investigator_id"], inv["township_id"]))
     if len(a):  # the travel level's own rounding: road minutes per member, rounded half up
-        from ..check import travel_minutes
+        from ..staffing.check import travel_minutes
 
         case_c = dict(zip(cs["case_id"], case_county))
         case_t = dict(zip(cs["case_id"], cs["township_id"]))
@@ -444,7 +444,7 @@ def merge_group_results(tables: Tables, rules: RuleOptions, options: SolveOption
     InternalError
         When the merged plan breaks a rule (a bug: groups share no one).
     """
-    from ..check import check
+    from ..staffing.check import check
     from ..errors import InternalError
     from ..results import LevelResult, Levels, overall_status
     from ..staffing import StaffingResult

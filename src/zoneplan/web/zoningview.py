@@ -16,6 +16,8 @@ from typing import Any, Mapping
 import numpy as np
 import shapely
 
+from ..graphs import components
+
 __all__ = ["map_data", "check_draft"]
 
 
@@ -91,22 +93,7 @@ def check_draft(data: Mapping[str, Any], zones: Mapping[str, str], min_size: int
         elif len(mem) < min_size:
             out.append({"zone": z, "townships": ids, "rule": "size",
                         "text": f"协作区「{z}」只有 {len(mem)} 个乡镇（{names(mem)}），少于下限 {min_size} 个。"})
-        seen: set[int] = set()
-        pieces = []
-        mset = set(mem)
-        for k in sorted(mem):
-            if k in seen:
-                continue
-            stack, piece = [k], []
-            seen.add(k)
-            while stack:
-                u = stack.pop()
-                piece.append(u)
-                for v in nbrs[u]:
-                    if v in mset and v not in seen:
-                        seen.add(v)
-                        stack.append(v)
-            pieces.append(piece)
+        pieces = components(sorted(mem), nbrs)
         if len(pieces) > 1:
             text = " 与 ".join(f"{names(p)}" for p in pieces)
             out.append({"zone": z, "townships": ids, "rule": "connected",

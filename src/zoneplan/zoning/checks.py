@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from zoneplan.errors import Refusal
+from zoneplan.graphs import UnionFind, components
 from zoneplan.i18n import N_
 from zoneplan.zoning.data import ZoningInput, ZoningOptions
 
@@ -109,40 +110,6 @@ def resolve_whatifs(inp: ZoningInput, options: ZoningOptions) -> WhatIfs:
     return WhatIfs(excluded, kept, together, apart)
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, u: int) -> int:
-        self.parent.setdefault(u, u)
-        while self.parent[u] != u:
-            self.parent[u] = self.parent[self.parent[u]]
-            u = self.parent[u]
-        return u
-
-    def union(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-
-def _components(nodes: Sequence[int], nbrs: dict[int, set[int]]) -> list[list[int]]:
-    seen: set[int] = set()
-    comps = []
-    for s in nodes:
-        if s in seen:
-            continue
-        stack, comp = [s], []
-        seen.add(s)
-        while stack:
-            u = stack.pop()
-            comp.append(u)
-            for v in nbrs[u]:
-                if v not in seen:
-                    seen.add(v)
-                    stack.append(v)
-        comps.append(sorted(comp))
-    return comps
-
-
 def _whatif_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs) -> list[tuple[str, str]]:
     """Contradictions among the what-ifs themselves: (county, message)."""
     out: list[tuple[str, str]] = []
@@ -153,7 +120,7 @@ def _whatif_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs) -> list[t
         if frozenset((a, b)) in tog:
             out.append((cty[a], f"{label(inp, a)} and {label(inp, b)} are asked to be both together and apart; "
                                 f"drop one of the two what-ifs"))
-    uf = _UnionFind()
+    uf = UnionFind()
     for a, b in w.together:
         uf.union(a, b)
         if cty[a] != cty[b]:
@@ -167,15 +134,12 @@ def _whatif_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs) -> list[t
         if za != zb:
             which = " and ".join(f"{label(inp, x)} is in kept zone {z}" for x, z in ((a, za), (b, zb)) if z)
             out.append((cty[a], f"together pair {label(inp, a)} and {label(inp, b)} conflicts with keep: {which}"))
-    groups: dict[int, list[int]] = defaultdict(list)
-    for u in list(uf.parent):
-        groups[uf.find(u)].append(u)
-    for mem in groups.values():
+    for mem in uf.groups():
         if len(mem) > opt.max_size:
             out.append((cty[mem[0]], f"together pairs chain {labels(inp, mem)} into one zone of {len(mem)} "
                                      f"townships, but max_size is {opt.max_size}"))
     for a, b in w.apart:
-        if a in uf.parent and b in uf.parent and uf.find(a) == uf.find(b) and frozenset((a, b)) not in tog:
+        if a in uf and b in uf and uf.find(a) == uf.find(b) and frozenset((a, b)) not in tog:
             out.append((cty[a], f"apart pair {label(inp, a)} and {label(inp, b)} contradicts together pairs "
                                 f"that chain them into one zone"))
         if zone_of.get(a) is not None and zone_of.get(a) == zone_of.get(b):
@@ -195,7 +159,7 @@ def _whatif_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs) -> list[t
             if a in nb and b in nb:
                 nb[a].add(b)
                 nb[b].add(a)
-        if len(_components(mem, nb)) > 1:
+        if len(components(mem, nb)) > 1:
             out.append((cs[0], f"kept zone {z} ({labels(inp, mem)}) is not connected in the adjacency"))
     return out
 
@@ -213,7 +177,7 @@ def _county_findings(inp: ZoningInput, opt: ZoningOptions, w: WhatIfs, county: s
         nb_all[b].add(a)
     nb = {i: nb_all[i] & fset for i in free}
     lo, hi = opt.min_size, opt.max_size
-    comps = _components(free, nb)
+    comps = components(free, nb)
     ok_comps = []
     for comp in comps:
         if len(comp) == 1 and lo > 1:

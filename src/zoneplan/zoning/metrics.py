@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from zoneplan.graphs import reach
 from zoneplan.zoning.data import COST_SCALE, ZoningInput, ZoningOptions
 
 __all__ = ["check_zoning", "current_zones", "zone_members", "zone_metrics", "zoning_objective"]
@@ -59,15 +60,8 @@ def zone_members(inp: ZoningInput, zones_df: pd.DataFrame) -> dict[str, list[int
 
 
 def _connected(inp: ZoningInput, mem: list[int], nbrs: dict[int, set[int]]) -> bool:
-    todo, seen = [mem[0]], {mem[0]}
     ms = set(mem)
-    while todo:
-        u = todo.pop()
-        for v in nbrs.get(u, ()):
-            if v in ms and v not in seen:
-                seen.add(v)
-                todo.append(v)
-    return len(seen) == len(ms)
+    return len(reach(mem[0], nbrs, ms)) == len(ms)
 
 
 def _nbrs(inp: ZoningInput) -> dict[int, set[int]]:

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 from ortools.sat.python import cp_model
 
+from zoneplan.graphs import reach
 from zoneplan.results import LevelResult, Levels, Status, overall_status
 from zoneplan.runner import Budget, Cancel, cpsat_parameters, parallel_map
 from zoneplan.zoning.candidates import (
@@ -316,13 +317,7 @@ def _structural(inp: ZoningInput, cd: CountyData, base: ZoningOptions, deadline:
     for s in range(n):
         if s in seen:
             continue
-        comp, stack = set(), [s]
-        while stack:
-            u = stack.pop()
-            if u in comp:
-                continue
-            comp.add(u)
-            stack.extend(cd.nbrs[u] - comp)
+        comp = reach(s, cd.nbrs)
         seen |= comp
         others = {int(cd.idx[l]) for l in range(n) if l not in comp}
         cs = county_candidates(cd, base, others, {}, (), ())
