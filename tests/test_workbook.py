@@ -253,3 +253,26 @@ def test_spare_counts_cases_on_hand():
     w = sheet_frame(book_of(r, t, "zh"), "工作量").set_index("姓名")
     assert w.loc["甲", ["在办案件数", "新分配案件数", "承办上限", "尚可承办", "在办工作量", "配置后工作量"]].tolist() == \
         [1, 1, 3, 1, 0.5, 2.5]
+
+
+def test_the_writer_reads_the_solves_conflict_engine_not_a_second_run(monkeypatch):
+    """staff() hands its conflict engine on the result; the plan view reads its recusals from it
+    (the same view as a fresh run of the engine gives), and a pickled result drops it."""
+    import pickle
+
+    import zoneplan.io.planview as pv
+
+    t = zoneplan.load(EXAMPLES / "county")
+    r = zoneplan.staff(t)
+    assert r.eligibility is not None and r.eligibility.rules == zoneplan.RuleOptions()
+    fresh = plan_view(r, t, eligibility=zoneplan.build_eligibility(t))
+
+    def no_second_run(*a, **k):
+        raise AssertionError("the conflict engine ran a second time")
+
+    monkeypatch.setattr(pv, "build_eligibility", no_second_run)
+    kept = plan_view(r, t)
+    pd.testing.assert_frame_equal(kept.recusals, fresh.recusals)
+    assert len(kept.recusals) > 100
+    back = pickle.loads(pickle.dumps(r))
+    assert back.eligibility is None and back.assignments.equals(r.assignments)

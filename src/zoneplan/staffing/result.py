@@ -54,6 +54,15 @@ class StaffingResult:
     changes: pd.DataFrame | None = None
     change_summary: dict[str, int] | None = None
     draw: Any = None  # a drawn plan's audit (zoneplan.staffing.drawplan.DrawReport)
+    #: The solve's conflict engine (:class:`~zoneplan.staffing.eligibility.Eligibility`), kept
+    #: so the plan writer reads its recusals instead of running the engine a second time
+    #: (about 2 s on a national run); not pickled (results cross process boundaries in sweeps).
+    eligibility: Any = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["eligibility"] = None
+        return state
 
     @property
     def objective(self) -> dict[str, float]:

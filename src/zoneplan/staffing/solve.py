@@ -40,7 +40,7 @@ from .assemble import assignments_frame, chosen_pairs, workload_frame
 from .canonical import TIE_BREAK, canonical_tables
 from .check import check  # the independent checker: shares no code with the solver
 from .dense import DENSE_PAIRS
-from .eligibility import build_eligibility, forbid_pairs
+from .eligibility import Eligibility, build_eligibility, forbid_pairs
 from .explain import explain_unstaffed, precheck
 from .greedy import greedy_plan
 from .instance import StaffingInstance, build_instance
@@ -148,6 +148,7 @@ class _Run:
 
     prev: pd.DataFrame | None
     locks: Locks
+    el: Eligibility
     inst: StaffingInstance
     pre: dict[int, str]  # cases no team can staff, found before any search (precheck)
     drop: np.ndarray  # those cases, as a mask
@@ -206,7 +207,7 @@ def _build_instance(tables: Tables, rules: RuleOptions, opts: SolveOptions, prev
     weighted = opts.mode == "weighted"
     parts = decompose(inst, drop, single=weighted)
     timings["prepare"] = time.perf_counter() - t
-    return _Run(prev, lk, inst, pre, drop, weighted, parts)
+    return _Run(prev, lk, el, inst, pre, drop, weighted, parts)
 
 
 def _start(run: _Run, opts: SolveOptions, budget: Budget) -> list[PartState]:
@@ -345,6 +346,7 @@ def _result(tables: Tables, rules: RuleOptions, opts: SolveOptions, budget: Budg
         options={"rules": rules.model_dump(), "solve": opts.model_dump(mode="json")},
         stats=stats, check_violations=0, warnings=list(tables.warnings),
         stopped=solved.stopped if status != Status.OPTIMAL else None, changes=changes, change_summary=summary,
+        eligibility=run.el,
     )
 
 
