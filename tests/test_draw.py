@@ -584,3 +584,21 @@ def test_generated_county_at_a_low_cap_draws_exactly(tmp_path):
     assert (p["probability_exact"].map(Fraction) <= p["cap_exact"].map(Fraction)).all()
     assert (p.loc[p["probability"] > 0.3, "note"] != "").all()
     assert r.check_violations == 0
+
+
+def test_a_dense_part_is_drawn_over_its_core(monkeypatch):
+    """A part above CORE_PAIRS is drawn over each case's nearest people: pairs outside the core
+    have probability 0 with their note, are no raised cap, and the draw is not called proven;
+    every plan of the support still passes the checker."""
+    import zoneplan.staffing.draw as dr
+
+    tables = zoneplan.load(EXAMPLES / "county")
+    monkeypatch.setattr(dr, "CORE_PAIRS", 50)
+    r = zoneplan.staff(tables, draw=DrawOptions(cap=0.5, seed=4))
+    pairs = r.draw.pairs
+    out = pairs[pairs["note"].str.contains("outside the core", regex=False)]
+    assert len(out) > 0 and (out["probability"] == 0).all() and not out["drawn"].any()
+    assert not any("outside the core" in x["reason"] for x in r.draw.raised)
+    assert len(r.draw.raised) < len(out)
+    assert r.status != "OPTIMAL"
+    check_draw(tables, RuleOptions(), r, zoneplan.staff(tables))

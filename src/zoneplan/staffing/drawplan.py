@@ -49,6 +49,10 @@ PAIR_COLUMNS = ["case_id", "investigator_id", "probability", "lead_probability",
                 "travel_minutes", "probability_exact", "lead_probability_exact", "cap_exact", "lead_cap_exact", "note"]
 
 
+#: The note of a pair left out of the core a dense part is drawn over: probability 0, no cap
+#: raised (so not in ``DrawReport.raised``).
+OUTSIDE_CORE = "outside the core this dense part was drawn over (probability 0)"
+
 def inputs_digest(sources: dict[str, Any]) -> str:
     """SHA-256 over the input files' hashes (``name:sha256`` lines, sorted by name)."""
     h = hashlib.sha256()
@@ -299,7 +303,7 @@ def _report(tables: Tables, inst: StaffingInstance, dist: Distribution, picks, d
                 if is_drawn:
                     real_t += cost
                 if p < 0:
-                    note = "outside the core this dense part was drawn over (probability 0)"
+                    note = OUTSIDE_CORE
                 else:
                     note = "locked" if part.pair_locked[p] else pd_.raised.get(p, "")
                 lnote = pd_.lead_raised.get(p, "") if p >= 0 else ""
@@ -377,7 +381,7 @@ def _report(tables: Tables, inst: StaffingInstance, dist: Distribution, picks, d
         },
     }
     raised = [{"case_id": r["case_id"], "investigator_id": r["investigator_id"], "cap": r["cap"], "reason": r["note"]}
-              for r in pairs.to_dict(orient="records") if r["note"] and r["note"] != "locked"]
+              for r in pairs.to_dict(orient="records") if r["note"] and r["note"] not in ("locked", OUTSIDE_CORE)]
     inputs = {name: {"file": s.path, "sha256": s.sha256} for name, s in sorted(tables.sources.items())}
     replan: dict[str, Any] = {}
     if prev is not None:
