@@ -140,6 +140,11 @@ def test_different_keys(a, b):
     ("阿依古丽·买买提·吐尔逊", "阿依古丽·买买提", "part"),
     ("王伟", "王伟明", None), ("王建国", "王建军", None), ("买买提·艾力", "艾买提·艾力", None),
     ("热合曼·艾力", "阿不都热合曼·艾力", None), ("王伟（另一人）", "王伟", None), ("吐尔逊", "吐尔逊（另一人）·买买提", None),
+    # the whole of a Han-style name inside a text that is no ordinary name beside it
+    ("马萍", "小马萍", "contained"), ("马萍", "老马萍", "contained"), ("马萍", "马萍等", "contained"),
+    ("马萍", "马萍之妻", "contained"), ("马萍", "马萍的哥哥", "contained"), ("马萍", "村里的马萍", "contained"),
+    ("王建国", "王建国东", "contained"), ("马萍", "马萍东", None), ("马萍", "张马萍", None), ("张伟", "张伟伟", None),
+    ("吐尔逊·买买提", "老吐尔逊·买买提", "contained"), ("吐尔逊·买买提", "吐尔逊·买买提之妻", "contained"),
 ])
 def test_near_misses(a, b, why):
     assert near_reason(person_name(a), person_name(b)) == why
@@ -341,6 +346,33 @@ def test_a_village_named_after_its_township_keeps_its_conflict(spelling, seed):
 
 
 # --------------------------------------------------------------------------- refusals say what to do
+
+
+@pytest.mark.parametrize("form", ["小{}", "老{}", "{}等", "{}之妻", "{}的哥哥", "{}村长", "{}干事", "{}同志",
+                                  "{}社长", "村里的{}"])
+def test_an_investigator_named_inside_a_longer_text_is_refused_not_a_stranger(form):
+    """A relation end holding the whole of an investigator's name and more (an address, a
+    title outside the list, a phrase about the person) is refused with the candidate when
+    taking it as a stranger would cut a kin path; never a stranger by accident."""
+    frames = county(5, "han")
+    t = H.load_frames(frames)
+    names = t.investigators.set_index("investigator_id")["name"]
+    inv, case, subject, relative = next(x for x in _kin_conflicts(t) if relative_is(x, names))
+    frames["relations"] = frames["relations"].replace({names[inv]: form.format(names[inv])})
+    assert (frames["relations"][["a", "b"]] == form.format(names[inv])).any().any()
+    try:
+        t2 = H.load_frames(frames)
+    except InputError as exc:
+        assert any(inv in p.render("en") for p in exc.problems)
+        return
+    assert "kin" in [r for r, _ in zoneplan.build_eligibility(t2).explain_pair(inv, case)]
+
+
+def relative_is(conflict, names) -> bool:
+    """The investigator of this kin conflict is written by name in the relations, with a Han-style name."""
+    from zoneplan.data.identity import han_style
+
+    return han_style(names[conflict[0]])
 
 
 def test_near_miss_refusal_names_the_candidate_and_the_way_out():

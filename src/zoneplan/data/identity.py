@@ -83,7 +83,8 @@ TITLE_WORDS = (
     "妇女主任", "治保主任", "副主任", "主任", "村委委员", "委员", "会计", "报账员", "出纳", "文书", "村民小组长",
     "小组长", "组长", "队长", "网格员", "村医", "校长", "所长", "站长", "局长", "科长", "股长", "镇长", "乡长",
     "副镇长", "副乡长", "嘎查长", "村干部", "干部", "党员", "村民", "居民", "群众", "同志", "老师", "医生", "经理",
-    "法人", "负责人", "个体户", "老板", "先生", "女士",
+    "法人", "负责人", "个体户", "老板", "先生", "女士", "村长", "副村长", "社长", "干事", "会长", "主席", "厂长",
+    "院长", "处长", "部长", "理事", "教师", "护士", "司机", "代表",
 )
 #: Words that may stand before a title word: 村会计, 原村支书, 社区党支部书记.
 TITLE_PREFIXES = ("原", "前", "现任", "村", "社区", "村委会", "居委会", "村党支部", "镇", "乡", "街道")
@@ -301,10 +302,70 @@ def sound_key(key: str) -> str:
     return key
 
 
+#: Common Han surnames (single characters), for telling a Han-style name: one without
+#: separators, of two or three characters (four after a compound surname), whose first
+#: character is one of these.  Characters that also open Uyghur, Kazakh or Mongolian
+#: transcriptions (阿, 艾, 巴, 哈, 伊, 米, 乌, 沙, 玉 ...) are left out on purpose.
+HAN_SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+    "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛"
+    "邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝"
+    "路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟尤阳时穆农司卓吉缪简车项连芦褚娄窦戚岑景党宫费卜冷晏席卫柏宗瞿桂全佟应臧"
+    "闵苟邬边卞姬师和仇栾隋商刁荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚"
+    "皮粟冼蔺楼盘满闻位厉仝区郜海阚花权强帅屠豆朴盖练廉禹井祖漆丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈"
+    "伏鹿薄邸雍辜羊母裘亓修邰赫杭况宿鲜印逯隆茹诸战慕危银亢嵇公湛宾戎勾茅利於呼居揭干但尉冶元束檀衣信展阴昝智幸奉"
+    "植衡富尧闭由")
+#: Two-character surnames: a name starting with one may have four characters.
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
+                     "司徒", "夏侯", "轩辕", "端木", "申屠", "独孤", "南宫", "闻人", "钟离", "司空", "澹台", "公冶")
+#: Words said before a name (小王, 老张, 阿萍): the person, addressed familiarly.
+FAMILIAR_PREFIXES = ("小", "老", "阿")
+#: Characters that end no personal name but a phrase about one (马萍等, 马萍之妻, 马萍家).
+NOT_NAME_ENDINGS = frozenset("等们氏家妻夫儿女子哥姐弟妹父母爷奶叔姨舅婶嫂媳婿孙侄")
+
+
+def han_style(name: str) -> bool:
+    """A Han personal name as offices write it (see :data:`HAN_SURNAMES`)."""
+    if not name or not has_cjk(name):
+        return False
+    if name.startswith(COMPOUND_SURNAMES):
+        return 3 <= len(name) <= 4
+    return 2 <= len(name) <= 3 and name[0] in HAN_SURNAMES
+
+
+def _contained(short: str, long_: str) -> bool:
+    """``long_`` holds the whole of the Han-style name ``short`` and more, and is not itself an
+    ordinary Han name beside it: 马萍村长, 马萍同志, 小马萍, 马萍等, 马萍之妻, 村里的马萍 are near
+    马萍; 马萍东 (a given name one character longer) and 张马萍 (another surname before it) are
+    different people, as ordinary as 王建国 / 王建军."""
+    i = long_.find(short)
+    if i < 0 or long_ == short or not han_style(short):
+        return False
+    pre, suf = long_[:i], long_[i + len(short):]
+    if pre and suf:
+        return True
+    if pre:
+        return pre in FAMILIAR_PREFIXES or len(pre) > 1 or not han_style(long_)
+    return len(suf) > 1 or suf[-1] in NOT_NAME_ENDINGS or not han_style(long_)
+
+
+def _about(short: str, long_: str) -> bool:
+    """``long_`` is the name ``short`` addressed familiarly (老, 小, 阿 before it) or a phrase
+    about its bearer (等, 之妻, 的哥哥 after it).  Transcribed given names hold one another
+    (阿不都热合曼 / 热合曼), so nothing else around a name of several parts makes it near."""
+    i = long_.find(short)
+    if i < 0 or long_ == short:
+        return False
+    pre, suf = long_[:i], long_[i + len(short):]
+    return (pre in FAMILIAR_PREFIXES and not suf) or (not pre and bool(suf) and suf[-1] in NOT_NAME_ENDINGS)
+
+
 def near_reason(a: PersonName, b: PersonName) -> str | None:
     """Why two different person keys look like one person typed two ways, or ``None``.
 
     Reasons: ``title`` (the same name once a title or office word is removed from an end),
+    ``contained`` (the whole of a Han-style name inside a longer text that is no ordinary
+    name beside it, :func:`_contained`: ``马萍村长``, ``小马萍``, ``马萍之妻``),
     ``part`` (one name is the first part of the other: the first part or parts between
     separators, ``吐尔逊`` / ``吐尔逊·买买提`` -- a person is called by their own name, the second
     part is the father's; or, for names written without separators, the start of a name of
@@ -320,6 +381,10 @@ def near_reason(a: PersonName, b: PersonName) -> str | None:
     if strip_titles_loosely(x) == strip_titles_loosely(y):
         return "title"
     short, long_ = (a, b) if len(x) <= len(y) else (b, a)
+    if len(short.parts) <= 1 and _contained(short.base, long_.base):
+        return "contained"
+    if len(short.parts) > 1 and _about(short.base, long_.base):
+        return "contained"  # a whole name of several parts addressed or spoken of: 老吐尔逊·买买提, 吐尔逊·买买提之妻
     if len(long_.parts) > 1:
         if len(short.base) >= 2 and len(short.parts) < len(long_.parts) and _leading_run(short.base, long_.parts):
             return "part"

@@ -41,6 +41,8 @@ NEAR_HOPS = 4
 _REASON_WORDS = {
     "title": ("the same name with a title or office word", "去掉职务称谓后姓名相同"),
     "part": ("one name is the first part of the other", "一个姓名是另一个姓名的开头部分"),
+    "contained": ("the whole of one name inside the other, which is no ordinary name beside it",
+                  "一个姓名完整地包含在另一写法中，而后者并非一个寻常的姓名"),
     "sounds": ("the same sounds in other characters", "音译用字不同"),
 }
 
@@ -191,8 +193,8 @@ def _index_keys(pn: PersonName) -> dict[str, set[str]]:
         for i in range(len(pn.parts)):
             for j in range(i + 1, len(pn.parts) + 1):
                 pieces.add("".join(pn.parts[i:j]))
-    elif len(b) >= 4:
-        pieces |= {b[:k] for k in range(2, len(b))} | {b[-k:] for k in range(2, len(b))}
+    elif len(b) >= 3:  # every inner run of two characters or more (a name inside a longer text)
+        pieces |= {b[i:j] for i in range(len(b)) for j in range(i + 2, min(len(b), i + 5) + 1) if j - i < len(b)}
     out = {"loose": {strip_titles_loosely(b)}, "piece": pieces, "exact": {b}}
     if len(b) >= 4:
         out["sound"] = {sound_key(b)}
