@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 from ortools.sat.python import cp_model
 
-from .results import LevelResult, Levels, Status
+from .results import LevelResult, Levels, LevelsView, Status  # LevelsView re-exported for the solvers built here
 from .results import overall_status as _overall
 
 __all__ = ["Level", "LexOutcome", "LevelsView", "solve_levels", "overall_status"]
@@ -139,35 +139,6 @@ def solve_levels(model: cp_model.CpModel, levels: Sequence[Level], read: Callabl
         out.solution = read(solver)
         model.add(lv.expr >= value if lv.sense == "max" else lv.expr <= value)
     return out
-
-
-class LevelsView:
-    """Objective, bound and gap per level of a result that holds ``status`` and ``levels``."""
-
-    status: Status
-    levels: Levels
-
-    @property
-    def objective(self) -> dict[str, float]:
-        return {n: lv.value for n, lv in self.levels.items()}
-
-    @property
-    def bound(self) -> dict[str, float | None]:
-        return {n: lv.bound for n, lv in self.levels.items()}
-
-    @property
-    def gap(self) -> dict[str, float | None]:
-        return {n: lv.gap for n, lv in self.levels.items()}
-
-    def to_dict(self, include_timing: bool = True) -> dict[str, Any]:
-        """The JSON-ready report (the convention of every zoneplan result)."""
-        return self.report(include_timing)  # type: ignore[attr-defined]
-
-    def levels_report(self) -> dict[str, Any]:
-        """The levels as report.json gives them: status, objective, bound, gap, proven, order."""
-        return {"status": self.status, "objective": self.objective, "bound": self.bound,
-                "gap": {k: None if v is None else round(v, 9) for k, v in self.gap.items()},
-                "proven": {n: lv.proven for n, lv in self.levels.items()}, "level_order": list(self.levels)}
 
 
 def overall_status(statuses: Sequence[str]) -> Status:

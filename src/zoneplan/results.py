@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["Status", "LevelResult", "Levels", "overall_status", "Violation", "CheckReport"]
+__all__ = ["Status", "LevelResult", "Levels", "LevelsView", "overall_status", "Violation", "CheckReport"]
 
 
 class Status(StrEnum):
@@ -166,3 +166,32 @@ class CheckReport:
         for v in self.violations:
             out[v.rule] = out.get(v.rule, 0) + 1
         return out
+
+
+class LevelsView:
+    """Objective, bound and gap per level of a result that holds ``status`` and ``levels``."""
+
+    status: Status
+    levels: Levels
+
+    @property
+    def objective(self) -> dict[str, float]:
+        return {n: lv.value for n, lv in self.levels.items()}
+
+    @property
+    def bound(self) -> dict[str, float | None]:
+        return {n: lv.bound for n, lv in self.levels.items()}
+
+    @property
+    def gap(self) -> dict[str, float | None]:
+        return {n: lv.gap for n, lv in self.levels.items()}
+
+    def to_dict(self, include_timing: bool = True) -> dict[str, Any]:
+        """The JSON-ready report (the convention of every zoneplan result)."""
+        return self.report(include_timing)  # type: ignore[attr-defined]
+
+    def levels_report(self) -> dict[str, Any]:
+        """The levels as report.json gives them: status, objective, bound, gap, proven, order."""
+        return {"status": self.status, "objective": self.objective, "bound": self.bound,
+                "gap": {k: None if v is None else round(v, 9) for k, v in self.gap.items()},
+                "proven": {n: lv.proven for n, lv in self.levels.items()}, "level_order": list(self.levels)}

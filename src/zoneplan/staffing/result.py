@@ -7,13 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from ..results import LevelResult, Levels, Status
+from ..results import LevelResult, Levels, LevelsView, Status
 
 __all__ = ["StaffingResult", "LevelResult", "Levels", "Status"]
 
 
 @dataclass
-class StaffingResult:
+class StaffingResult(LevelsView):
     """What :func:`zoneplan.staff` returns.  Never raised; read ``status``.
 
     Attributes
@@ -63,19 +63,6 @@ class StaffingResult:
         state = dict(self.__dict__)
         state["eligibility"] = None
         return state
-
-    @property
-    def objective(self) -> dict[str, float]:
-        """Level name -> value."""
-        return {n: lv.value for n, lv in self.levels.items()}
-
-    @property
-    def bound(self) -> dict[str, float | None]:
-        return {n: lv.bound for n, lv in self.levels.items()}
-
-    @property
-    def gap(self) -> dict[str, float | None]:
-        return {n: lv.gap for n, lv in self.levels.items()}
 
     @property
     def staffed_cases(self) -> int:
