@@ -37,7 +37,7 @@ M = [
  ("rebalance validity check off", "src/zoneplan/staffing/rebalance.py", "    if not plan_is_valid(part, new) or new.max_load(part) > plan.max_load(part):", "    if new.max_load(part) > plan.max_load(part):", "tests/test_rebalance.py"),
  ("sweep drop-outs staff afresh", "src/zoneplan/sweep/run.py", ",\n                 previous=plan.assignments)", ")", "tests/test_sweep.py -k dropout"),
  ("weighted exactness check off", "src/zoneplan/staffing/weighted.py", "    if reach >= EXACT_LIMIT:", "    if False:", "tests/test_solver_core.py -k weights"),
- ("identity: • not folded", "src/zoneplan/data/identity.py", 'NAME_SEPARATORS = "·•・', 'NAME_SEPARATORS = "·・', "tests/test_identity.py tests/test_input_trust.py"),
+ ("identity: • not folded", "src/zoneplan/data/identity.py", ('NAME_SEPARATORS = "·•・', 'cat[0] in "PSZCM"'), ('NAME_SEPARATORS = "·・', 'cat[0] in "SZCM"'), "tests/test_identity.py tests/test_input_trust.py"),
  ("identity: title list emptied", "src/zoneplan/data/identity.py", 'TITLE_WORDS = (\n', 'TITLE_WORDS = () and (\n', "tests/test_identity.py tests/test_input_trust.py"),
  ("identity: near-miss refusal off", "src/zoneplan/data/people.py", "        if effect is None:\n", "        if True:\n", "tests/test_identity.py tests/test_input_trust.py"),
  ("identity: village endings emptied", "src/zoneplan/data/identity.py", 'VILLAGE_ENDINGS = ("社区居民委员会"', 'VILLAGE_ENDINGS = () and ("社区居民委员会"', "tests/test_identity.py tests/test_input_trust.py"),
