@@ -24,6 +24,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
 
 __all__ = ["zone_order", "zone_rank", "input_zone_rank", "order_zone_ids", "core_name", "hub_zone_name", "ordinal", "ZONE_WORD", "ORDINAL_WORD"]
 
@@ -93,16 +94,15 @@ def zone_order(zone: Sequence[str], lat: Sequence[float], lon: Sequence[float],
     ['北', '东', '南']
     """
     z = np.asarray(zone, dtype=object)
-    la = np.asarray(lat, dtype=float)
-    lo = np.asarray(lon, dtype=float)
-    co = np.asarray(county if county is not None else [""] * len(z), dtype=object)
-    keys: dict[str, tuple] = {}
-    for name in dict.fromkeys(z.tolist()):
-        if not name:
-            continue
-        m = z == name
-        keys[name] = (str(co[m][0]), -round(float(np.nanmean(la[m])), 2), round(float(np.nanmean(lo[m])), 2),
-                      str(name))
+    df = pd.DataFrame({"zone": z, "lat": np.asarray(lat, dtype=float), "lon": np.asarray(lon, dtype=float),
+                       "county": np.asarray(county if county is not None else [""] * len(z), dtype=object)})
+    df = df[df["zone"].map(bool)]
+    if not len(df):
+        return []
+    # one pass over the townships (a national zoning has 15,000 zones): first county, mean seat
+    g = df.groupby("zone", sort=False).agg(county=("county", "first"), lat=("lat", "mean"), lon=("lon", "mean"))
+    keys = {name: (str(c), -round(float(la), 2), round(float(lo), 2), str(name))
+            for name, c, la, lo in zip(g.index.tolist(), g["county"].tolist(), g["lat"].tolist(), g["lon"].tolist())}
     return sorted(keys, key=keys.__getitem__)
 
 
