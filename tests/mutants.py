@@ -55,6 +55,8 @@ M = [
  ("identity: township stripped to a bare ending", "src/zoneplan/data/places.py", "and not _only_ending(v[len(b):])", "", "tests/test_identity.py -k named_after"),
  ("identity: odd marks in names not separators", "src/zoneplan/data/identity.py", "    return ch in _EXTRA_MARKS or cat[0] in \"PSZCM\" or cat == \"Lm\"", "    return False", "tests/test_identity.py -k 'odd_mark or any_mark'"),
  ("identity: containment rule off", "src/zoneplan/data/identity.py", "    if len(short.parts) <= 1 and _contained(short.base, long_.base):", "    if False:", "tests/test_identity.py -k 'near_misses or longer_text'"),
+ ("identity: glued titles cut into a name part", "src/zoneplan/data/identity.py", " and (edge is None or edge[start] - len(t) >= 2):", ":", "tests/test_identity.py -k different_keys"),
+ ("identity: address words not near", "src/zoneplan/data/identity.py", "\n                                                                              or suf in ADDRESS_SUFFIXES))", "))", "tests/test_identity.py -k near_misses"),
  ("identity: first-part rule off", "src/zoneplan/data/identity.py", '            return "part"\n    elif', '            return None\n    elif', "tests/test_identity.py tests/test_input_trust.py"),
 
  # issue 17: false proofs and bounds, caught by the proof audit

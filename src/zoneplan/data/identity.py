@@ -84,7 +84,8 @@ TITLE_WORDS = (
     "小组长", "组长", "队长", "网格员", "村医", "校长", "所长", "站长", "局长", "科长", "股长", "镇长", "乡长",
     "副镇长", "副乡长", "嘎查长", "村干部", "干部", "党员", "村民", "居民", "群众", "同志", "老师", "医生", "经理",
     "法人", "负责人", "个体户", "老板", "先生", "女士", "村长", "副村长", "社长", "干事", "会长", "主席", "厂长",
-    "院长", "处长", "部长", "理事", "教师", "护士", "司机", "代表",
+    "院长", "处长", "部长", "理事", "教师", "护士", "司机", "代表", "阿訇", "毛拉", "哈吉", "大叔", "大姐", "大哥",
+    "大爷", "大妈", "师傅",
 )
 #: Words that may stand before a title word: 村会计, 原村支书, 社区党支部书记.
 TITLE_PREFIXES = ("原", "前", "现任", "村", "社区", "村委会", "居委会", "村党支部", "镇", "乡", "街道")
@@ -214,12 +215,17 @@ def _strip_titles(tokens: list[str]) -> tuple[str, str]:
     while len(tokens) > 1 and tokens[-1] in _TITLE_SET:
         removed.append(tokens.pop())
     core = "".join(tokens)
+    # a title glued to a name of several parts leaves at least two characters of its part
+    # (村支书吐尔逊·买买提 -> 吐尔逊·买买提, but 阿卡尔·买买提 keeps 阿卡尔: 尔 is no name)
+    edge = {True: len(tokens[0]), False: len(tokens[-1])} if len(tokens) > 1 else None
     while has_cjk(core):
         for start in (True, False):
             t = _title_at(core, start)
             rest = len(core) - len(t)
-            if t and rest >= 2 and (len(t) >= 3 or rest >= 3):
+            if t and rest >= 2 and (len(t) >= 3 or rest >= 3) and (edge is None or edge[start] - len(t) >= 2):
                 core = core[len(t):] if start else core[:-len(t)]
+                if edge is not None:
+                    edge[start] -= len(t)
                 removed.append(t)
                 break
         else:
@@ -319,9 +325,11 @@ HAN_SURNAMES = frozenset(
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "令狐", "长孙", "宇文",
                      "司徒", "夏侯", "轩辕", "端木", "申屠", "独孤", "南宫", "闻人", "钟离", "司空", "澹台", "公冶")
 #: Words said before a name (小王, 老张, 阿萍): the person, addressed familiarly.
-FAMILIAR_PREFIXES = ("小", "老", "阿")
+FAMILIAR_PREFIXES = ("小", "老", "阿", "阿吉", "哈吉", "毛拉", "阿訇", "阿洪")
+#: Words said after a name to address its bearer (吐尔逊阿卡, 吐尔逊阿吉: elder brother, hajji).
+ADDRESS_SUFFIXES = ("阿吉", "哈吉", "阿卡", "阿恰", "阿洪", "阿訇", "大叔", "大哥", "大姐", "大爷", "大妈")
 #: Characters that end no personal name but a phrase about one (马萍等, 马萍之妻, 马萍家).
-NOT_NAME_ENDINGS = frozenset("等们氏家妻夫儿女子哥姐弟妹父母爷奶叔姨舅婶嫂媳婿孙侄")
+NOT_NAME_ENDINGS = frozenset("等们氏家妻夫儿女子哥姐弟妹父母爷奶叔姨舅婶嫂媳婿孙侄人属")
 
 
 def han_style(name: str) -> bool:
@@ -350,14 +358,15 @@ def _contained(short: str, long_: str) -> bool:
 
 
 def _about(short: str, long_: str) -> bool:
-    """``long_`` is the name ``short`` addressed familiarly (老, 小, 阿 before it) or a phrase
-    about its bearer (等, 之妻, 的哥哥 after it).  Transcribed given names hold one another
+    """``long_`` is the name ``short`` addressed (老, 小, 阿吉, 毛拉 before it; 阿卡, 阿吉, 大叔
+    after it) or a phrase about its bearer (等, 之妻, 的哥哥 after it).  Transcribed given names hold one another
     (阿不都热合曼 / 热合曼), so nothing else around a name of several parts makes it near."""
     i = long_.find(short)
     if i < 0 or long_ == short:
         return False
     pre, suf = long_[:i], long_[i + len(short):]
-    return (pre in FAMILIAR_PREFIXES and not suf) or (not pre and bool(suf) and suf[-1] in NOT_NAME_ENDINGS)
+    return (pre in FAMILIAR_PREFIXES and not suf) or (not pre and bool(suf) and (suf[-1] in NOT_NAME_ENDINGS
+                                                                              or suf in ADDRESS_SUFFIXES))
 
 
 def near_reason(a: PersonName, b: PersonName) -> str | None:

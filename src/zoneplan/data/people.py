@@ -193,6 +193,8 @@ def _index_keys(pn: PersonName) -> dict[str, set[str]]:
         for i in range(len(pn.parts)):
             for j in range(i + 1, len(pn.parts) + 1):
                 pieces.add("".join(pn.parts[i:j]))
+        # the name inside a few characters of address or phrase (老…, 阿吉…, …之妻, …家属)
+        pieces |= {b[i:len(b) - j] for i in range(4) for j in range(4) if len(b) - i - j >= 4}
     elif len(b) >= 3:  # every inner run of two characters or more (a name inside a longer text)
         pieces |= {b[i:j] for i in range(len(b)) for j in range(i + 2, min(len(b), i + 5) + 1) if j - i < len(b)}
     out = {"loose": {strip_titles_loosely(b)}, "piece": pieces, "exact": {b}}
