@@ -101,8 +101,11 @@ def _spawn(folder: Path, cap: float, args: argparse.Namespace) -> dict[str, Any]
            "--draw-seed", str(args.draw_seed), "--workers", str(args.workers)]
     env = dict(os.environ)
     t = time.perf_counter()
-    p = subprocess.run(cmd, cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=args.timeout,
-                       check=False)
+    try:
+        p = subprocess.run(cmd, cwd=HERE.parent, env=env, capture_output=True, text=True, timeout=args.timeout,
+                           check=False)
+    except subprocess.TimeoutExpired:  # a run over --timeout is a result too: it did not finish
+        return {"status": "ERROR", "error": f"not finished within {args.timeout:g} s", "wall": time.perf_counter() - t}
     if p.returncode != 0:
         return {"status": "ERROR", "error": (p.stderr or p.stdout)[-500:], "wall": time.perf_counter() - t}
     return json.loads(p.stdout.strip().splitlines()[-1])
