@@ -25,6 +25,15 @@ __all__ = ["ROLE_WORDS", "read_assignments", "read_previous", "previous_frame"]
 ROLE_WORDS = {"lead": ("lead", "组长", "牵头人", "负责人", "主办"), "member": ("member", "组员", "成员", "协办", "参与")}
 
 
+def resolve_people_and_cases(parsed, tables: Tables, person_column: str) -> None:
+    """A hand-made side table's person column (``investigator_id``, ``reviewer_id``) and its
+    ``case_id`` read by the same keys as the tables' own: ids or names of investigators, case
+    ids; unknown values kept for the checker to name."""
+    resolve_column(parsed, person_column, investigator_lookup(tables), ("investigator", "干部"), keep_unknown=True)
+    resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
+                   keep_unknown=True)
+
+
 def read_assignments(plan_dir: str | Path, tables: Tables | None = None) -> pd.DataFrame:
     """Read a plan: ``assignments.csv`` of a plan folder, the file itself, or a workbook.
 
@@ -42,11 +51,7 @@ def read_assignments(plan_dir: str | Path, tables: Tables | None = None) -> pd.D
     parsed = read_side(plan_dir, "plan", "assignments.csv", ("a plan folder holding assignments.csv",
                                                              "存放 assignments.csv 的方案文件夹"))
     if tables is not None:
-        inv = tables.investigators
-        resolve_column(parsed, "investigator_id", investigator_lookup(tables),
-                       ("investigator", "干部"), keep_unknown=True)
-        resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
-                       keep_unknown=True)
+        resolve_people_and_cases(parsed, tables, "investigator_id")
     f = parsed.frame
     words = {key(w): role for role, ws in ROLE_WORDS.items() for w in ws}
     f["role"] = [words.get(key(r), r) for r in f["role"].tolist()]

@@ -22,7 +22,7 @@ from markupsafe import Markup
 from ..i18n import tr
 from .planview import PlanView
 from .report import CARD_LIMIT, _lines, _template, card_html, group_contexts, summary_context, workload_html
-from .sheetwriter import Sheet, book_bytes, column_text
+from .sheetwriter import Sheet, book_bytes
 from .workbook import (BANDS, COLUMNS, SHEETS, _column_values, _summary_sheet, audit_solve_sheet, empty_note, headers,
                        long_width, table_frame)
 from .xlsx import display_width, wrap_height
@@ -130,21 +130,9 @@ def _letter(k: int) -> str:
 def _local_rows(data: list[list[Any]], kinds: list[str], shaded: list[bool], heights: list, local: np.ndarray
                 ) -> list[str]:
     """Row XML of every row, numbered ``local`` (the same cells as :meth:`Sheet.table`)."""
-    from .sheetwriter import _ID, _no_empty_values, _number
+    from .sheetwriter import _no_empty_values, row_templates
 
-    letters = [_letter(k + 1) for k in range(len(data))]
-    prepared, plain, band = [], [], []
-    for k, (values, kind) in enumerate(zip(data, kinds)):
-        s0, s1 = _ID[kind], _ID[f"{kind}.band"]
-        if kind in ("int", "num2"):
-            prepared.append([_number(v) for v in values])
-            cell = '<c r="' + letters[k] + '{r}" s="{s}"><v>%s</v></c>'
-        else:
-            prepared.append(column_text(values))
-            cell = '<c r="' + letters[k] + '{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
-        plain.append(cell.replace("{s}", str(s0)))
-        band.append(cell.replace("{s}", str(s1)))
-    templates = {False: "".join(plain), True: "".join(band)}
+    prepared, templates = row_templates(data, kinds)
     out = []
     for vals, sh, ht, r in zip(zip(*prepared), shaded, heights, local.tolist()):
         head = f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">'

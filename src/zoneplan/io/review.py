@@ -150,17 +150,13 @@ def read_reviews(path: str | Path, tables: Tables | None = None) -> pd.DataFrame
     InputError
         The file is missing or unreadable, a column is missing, or a name is shared.
     """
-    from ..data.load import investigator_lookup, read_side, resolve_column
-    from ..data.resolve import Lookup
+    from ..data.load import read_side
+    from ..data.plans import resolve_people_and_cases
 
     parsed = read_side(path, "reviews", "reviews.csv", ("a review folder holding reviews.csv",
                                                         "存放 reviews.csv 的审核安排文件夹"))
     if tables is not None:
-        inv = tables.investigators
-        resolve_column(parsed, "reviewer_id", investigator_lookup(tables),
-                       ("investigator", "干部"), keep_unknown=True)
-        resolve_column(parsed, "case_id", Lookup(tables.cases["case_id"].tolist()), ("case id", "线索编号"),
-                       keep_unknown=True)
+        resolve_people_and_cases(parsed, tables, "reviewer_id")
     f = parsed.frame
     out = pd.DataFrame({"case_id": f["case_id"], "reviewer_id": f["reviewer_id"]})
     if "travel_minutes" in parsed.typed:

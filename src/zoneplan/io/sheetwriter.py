@@ -162,6 +162,29 @@ def _number(v: object) -> str:
     return repr(float(v))
 
 
+#: Kinds written as numbers (the others as inline strings).
+NUMBER_KINDS = ("int", "num2", "prob")
+
+
+def row_templates(columns: Sequence[Sequence[object]], kinds: Sequence[str]
+                  ) -> tuple[list[list[str]], dict[bool, str]]:
+    """The columns' cell texts and the row template, plain and banded (``{r}`` the row number,
+    one ``%s`` per cell): each column escaped or formatted once, each row one ``%``."""
+    letters = [get_column_letter(k + 1) for k in range(len(columns))]
+    prepared, plain, band = [], [], []
+    for k, (values, kind) in enumerate(zip(columns, kinds)):
+        s0, s1 = _ID[kind], _ID[f"{kind}.band"]
+        if kind in NUMBER_KINDS:
+            prepared.append([_number(v) for v in values])
+            cell = '<c r="' + letters[k] + '{r}" s="{s}"><v>%s</v></c>'
+        else:
+            prepared.append(column_text(values))
+            cell = '<c r="' + letters[k] + '{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+        plain.append(cell.replace("{s}", str(s0)))
+        band.append(cell.replace("{s}", str(s1)))
+    return prepared, {False: "".join(plain), True: "".join(band)}
+
+
 @dataclass
 class Sheet:
     """One worksheet: its rows as XML chunks (``<row>`` elements), and how it is laid out.
@@ -215,19 +238,7 @@ class Sheet:
         if n == 0:
             return
         start = self.rows + 1
-        letters = [get_column_letter(k + 1) for k in range(len(columns))]
-        prepared, plain, band = [], [], []
-        for k, (values, kind) in enumerate(zip(columns, kinds)):
-            s0, s1 = _ID[kind], _ID[f"{kind}.band"]
-            if kind in ("int", "num2", "prob"):
-                prepared.append([_number(v) for v in values])
-                cell = '<c r="' + letters[k] + '{r}" s="{s}"><v>%s</v></c>'
-            else:
-                prepared.append(column_text(values))
-                cell = '<c r="' + letters[k] + '{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
-            plain.append(cell.replace("{s}", str(s0)))
-            band.append(cell.replace("{s}", str(s1)))
-        templates = {False: "".join(plain), True: "".join(band)}
+        prepared, templates = row_templates(columns, kinds)
         shaded = shaded if shaded is not None else [False] * n
         heights = heights if heights is not None else [None] * n
         rows = []
