@@ -28,10 +28,11 @@ otherwise is a gap: its township's staff cannot work its own cases under the cro
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 
 from .cells import chinese_int, clean
 from .identity import DISTINCT_WORDS, VILLAGE_ENDINGS, fold_traditional, one_edit_apart, village_key, zone_key
@@ -66,13 +67,19 @@ def _township_bases(township_name: str) -> tuple[str, ...]:
     return tuple(sorted((b for b in bases if len(b) >= 2), key=len, reverse=True))
 
 
+@lru_cache(maxsize=None)
+def _township_initials(township_name: str) -> frozenset[str]:
+    """The first characters of :func:`_township_bases` (a cell starting otherwise keeps its text)."""
+    return frozenset(b[:1] for b in _township_bases(township_name))
+
+
 def _without_township(value: str, township_name: str) -> str:
     """``柳河镇王庄村`` -> ``王庄村`` when the cell starts with its own township's name."""
     if not township_name or not value:
         return value
-    bases = _township_bases(township_name)
-    if not any(value.startswith(b[:1]) for b in bases):  # the common case: nothing to strip
+    if value[:1] not in _township_initials(township_name):  # the common case: nothing to strip
         return value
+    bases = _township_bases(township_name)
     v = fold_traditional(value).replace(" ", "")
     for b in bases:
         # what is left must still name a village: 铁庄乡's 铁庄村委会 is 铁庄村, not 村委会
@@ -126,24 +133,27 @@ def resolve_villages(parsed: dict, col) -> None:
         mentions.append((cs_t, "village", cs_t.frame["township_id"].to_numpy(dtype=object), True))
     if inv_t is not None and inv_t.ok:
         mentions.append((inv_t, "home_village", inv_t.frame["home_township"].to_numpy(dtype=object), False))
-    spell: dict[str, Counter] = defaultdict(Counter)
+    spell: dict[str, dict[str, int]] = {}  # key -> spelling -> cells
     for nm_map in listed.values():
         for k, names in nm_map.items():
             for nm in names:
-                spell[k][nm] += 10**9  # the list's spelling wins
+                c = spell.setdefault(k, {})
+                c[nm] = c.get(nm, 0) + 10**9  # the list's spelling wins
     keyed: list[tuple] = []
     case_keys: list[tuple[str, str, int]] = []  # (key, township, row) of case villages
     gaps: list[str] = []
     for t, column, towns, is_case in mentions:
         vals = t.frame[column].to_numpy(dtype=object)
-        keys = np.empty(len(vals), dtype=object)
-        rows_of: dict[tuple[str, str], list[int]] = {}  # each (village, township) once
-        for k, pair in enumerate(zip(vals.tolist(), towns.tolist())):
-            rows_of.setdefault(pair, []).append(k)
-        for (typed, town), rows in rows_of.items():
+        # each (village, township) once, in the order of first appearance; its rows in order
+        codes, pairs = _factorize_pairs(vals, towns)
+        counts = np.bincount(codes, minlength=len(pairs))
+        order = np.argsort(codes, kind="stable")
+        cuts = np.concatenate(([0], np.cumsum(counts))).tolist()
+        ukeys = [""] * len(pairs)
+        for u, (typed, town) in enumerate(pairs):
             if typed == "":
-                keys[rows] = ""
                 continue
+            rows = order[cuts[u]:cuts[u + 1]]
             v = by_id.get(typed.casefold(), typed)
             v = _without_township(v, tname.get(town, ""))
             key = _vkey(v)
@@ -172,15 +182,22 @@ def resolve_villages(parsed: dict, col) -> None:
                                                f"村社区表中 {town} {tname.get(town, '')} 的村"), (hint_en, hint_zh)))
                     else:
                         gaps += [f"{t.frame['investigator_id'].iat[k]} ({typed})" for k in rows]
-            spell[key][v] += len(rows)
-            keys[rows] = key
-            if is_case:
-                case_keys += [(key, town, k) for k in rows]
-        keyed.append((t, column, keys))
-    display = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in spell.items()}
-    folded = sorted({f"{s} = {display[k]}" for k, c in spell.items() for s in c if s != display[k] and c[s] < 10**9})
-    for t, column, keys in keyed:
-        t.frame[column] = np.array([display[k] if k else "" for k in keys.tolist()], dtype=object)
+            c = spell.get(key)
+            if c is None:
+                c = spell[key] = {}
+            c[v] = c.get(v, 0) + int(counts[u])
+            ukeys[u] = key
+        if is_case:
+            case_keys += [(ukeys[c], pairs[c][1], k) for k, c in zip(order.tolist(), codes[order].tolist())
+                          if pairs[c][0] != ""]
+        keyed.append((t, column, codes, ukeys))
+    display = {k: next(iter(c)) if len(c) == 1 else min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+               for k, c in spell.items()}
+    folded = sorted({f"{s} = {display[k]}" for k, c in spell.items() if len(c) > 1
+                     for s in c if s != display[k] and c[s] < 10**9})
+    for j, (t, column, codes, ukeys) in enumerate(keyed):
+        t.frame[column] = _take([display[k] if k else "" for k in ukeys], codes)
+        keyed[j] = (t, column, _take(ukeys, codes))
     _village_near_misses(parsed, keyed, case_keys, col)
     if gaps:
         col.note(QualityItem("home", "gap", inv_t.name,
@@ -189,6 +206,25 @@ def resolve_villages(parsed: dict, col) -> None:
     if folded:
         col.note(QualityItem("read", "note", "", "villages written another way (村委会, 社区居委会 ...) read as one village",
                              "同一村的不同写法（村委会、社区居委会等）已按同一村读取", tuple(folded)))
+
+
+def _factorize_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Codes of the distinct ``(a[k], b[k])`` pairs and the pairs, in order of first appearance."""
+    if len(a) == 0:
+        return np.zeros(0, dtype=np.int64), []
+    ca, ua = pd.factorize(np.asarray(a, dtype=object), use_na_sentinel=False)
+    cb, ub = pd.factorize(np.asarray(b, dtype=object), use_na_sentinel=False)
+    nb = len(ub)
+    codes, uc = pd.factorize(ca.astype(np.int64) * nb + cb, use_na_sentinel=False)
+    ua, ub = ua.tolist(), ub.tolist()
+    return codes, [(ua[c // nb], ub[c % nb]) for c in uc.tolist()]
+
+
+def _take(values: list, codes: np.ndarray) -> np.ndarray:
+    """``values[codes]`` as an object array."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out[codes]
 
 
 def _village_near_misses(parsed, keyed, case_keys, col) -> None:
@@ -210,9 +246,10 @@ def _village_near_misses(parsed, keyed, case_keys, col) -> None:
             for k in range(2, len(ck)):
                 starts.setdefault(ck[:k], set()).add(ck)
     reported: set[tuple[int, str]] = set()
-    for r, hk in enumerate(homes.tolist()):
+    for r in np.flatnonzero(home_t == "").tolist():
         # only without a home township is the village rule alone in protecting the case
-        if not hk or hk in by_key or home_t[r] != "" or "~" in hk:
+        hk = homes[r]
+        if not hk or hk in by_key or "~" in hk:
             continue
         near = set(starts.get(hk, ())) | {hk[:k] for k in range(2, len(hk)) if hk[:k] in by_key}
         for ck in sorted(near):
@@ -253,11 +290,13 @@ def _zone_near(a: str, b: str) -> bool:
 def canonical_zones(values: list[str]) -> tuple[list[str], dict[str, list[str]]]:
     """Zone names rewritten to one spelling per :func:`~.identity.zone_key` (the spelling most
     values use, then the first in code-point order), and the spellings folded into each."""
-    keys = [zone_key(v) if v else "" for v in values]
+    key_of = {v: zone_key(v) if v else "" for v in dict.fromkeys(values)}  # each spelling once
+    keys = [key_of[v] for v in values]
     counts: dict[str, Counter] = {}
-    for v, k in zip(values, keys):
+    for v, n in Counter(values).items():
+        k = key_of[v]
         if k:
-            counts.setdefault(k, Counter())[v] += 1
+            counts.setdefault(k, Counter())[v] = n
     display = {k: min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0] for k, c in counts.items()}
     folded = {display[k]: sorted(s for s in c if s != display[k]) for k, c in counts.items() if len(c) > 1}
     return [display[k] if k else "" for k in keys], folded
