@@ -196,7 +196,13 @@ class PersonName:
     def sound(self) -> str:
         """The key with each name written in its first transcription (:data:`TRANSCRIPTIONS`),
         for names of four characters or more; "" for shorter names (Han names: 王伟 / 王玮 are
-        two people) and for a person marked as someone else."""
+        two people) and for a person marked as someone else (worked out once per name)."""
+        memo = self.__dict__
+        if "_sound" not in memo:
+            memo["_sound"] = self._sound()
+        return memo["_sound"]
+
+    def _sound(self) -> str:
         b = self.base
         return sound_key(b) if len(b) >= 4 and not self.distinct and has_cjk(b) else ""
 

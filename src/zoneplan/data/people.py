@@ -55,7 +55,8 @@ class Roster:
         self.names = [str(n) for n in names]
         self.id_lookup = Lookup(self.ids)
         self.label = dict(zip(self.ids, self.names))
-        self.parsed = {i: person_name(n) for i, n in zip(self.ids, self.names) if n}
+        taken = {n: person_name(n) for n in dict.fromkeys(self.names) if n}  # each distinct name once
+        self.parsed = {i: taken[n] for i, n in zip(self.ids, self.names) if n}
         self.by_key: dict[str, list[str]] = {}
         self.by_sound: dict[str, list[str]] = {}
         for i, pn in self.parsed.items():
@@ -72,6 +73,8 @@ class Roster:
         blank (names in another transcription are matched by :func:`resolve_people`)."""
         if value == "":
             return None, "blank", ()
+        if value in self.label:  # an id as written (the id lookup's first step, without its work)
+            return value, "id", ()
         r = self.id_lookup.resolve(value)
         if r.id is not None:
             return r.id, r.how, ()
@@ -278,12 +281,14 @@ def resolve_people(parsed: dict, col) -> None:
         cols += [(rel_t, "a"), (rel_t, "b")]
     # each distinct value once: an investigator, ambiguous, or a person outside the roster
     info: dict[str, tuple[str | None, str, tuple[str, ...]]] = {}
-    names: dict[str, PersonName] = {}  # each distinct value taken apart once
+    names = _Names()  # each distinct value taken apart once
     for t, column in cols:
         for v in set(t.frame[column].tolist()):
             if v not in info:
-                names[v] = pn = person_name(v)
-                info[v] = roster.resolve(v, pn)
+                r = info[v] = roster.resolve(v)
+                if r[1] not in _BY_ID or not v.isascii():
+                    names[v] = person_name(v)
+                # else: an id in plain ASCII, taken apart only if a relations row asks (_Names)
     apart = _linked_pairs(rel_t, info, names) if rel_t is not None else set()
     several: dict[str, tuple[str, ...]] = {}
     for v, (ident, how, cands) in list(info.items()):
@@ -307,7 +312,6 @@ def resolve_people(parsed: dict, col) -> None:
         rows_of = _rows_by_code(codes, len(uniques))
         out: list[str | None] = []
         for u, value in enumerate(uniques):
-            rows = rows_of[u]
             ident, how, cands = info[value]
             if how == "blank":
                 out.append("")
@@ -319,7 +323,7 @@ def resolve_people(parsed: dict, col) -> None:
                         (sounded if how == "sound" else folded).setdefault(value, set()).add(
                             f"{ident} {roster.label[ident]}")
             elif how == "ambiguous":
-                for k in rows[: col.cap]:
+                for k in rows_of[u][: col.cap]:
                     col.add(t.problem(int(k), column, value,
                                       (f"one person; {value!r} is the name of {len(cands)} investigators: "
                                        f"{roster.describe(cands)}",
@@ -330,8 +334,8 @@ def resolve_people(parsed: dict, col) -> None:
                 pn = names[value]
                 s = seen.get(pn.key)
                 if s is None:
-                    s = seen[pn.key] = _Seen({}, (t, int(rows[0]), column, value), pn)
-                s.spellings[value] = s.spellings.get(value, 0) + len(rows)
+                    s = seen[pn.key] = _Seen({}, (t, rows_of.first[u], column, value), pn)
+                s.spellings[value] = s.spellings.get(value, 0) + rows_of.count[u]
                 if len(pn.parts) > len(s.name.parts):  # the spelling that shows the name's parts best
                     s.name = pn
                 out.append(None)  # filled with the identity's display below
@@ -372,6 +376,20 @@ def resolve_people(parsed: dict, col) -> None:
     conf_t = parsed.get("conflicts")
     if conf_t is not None and conf_t.ok:
         _resolve_recusals(conf_t, roster, col)
+
+
+#: How a value that is an investigator's id (as written or up to case, spaces, zeros) resolves.
+_BY_ID = ("id", "variant", "blank")
+
+
+class _Names(dict):
+    """Distinct values taken apart (:func:`~.identity.person_name`).  An id in plain ASCII is
+    taken apart on first use: it has no sound key (no Chinese characters), so leaving it out
+    until then changes nothing that iterates the taken values."""
+
+    def __missing__(self, value: str) -> PersonName:
+        pn = self[value] = person_name(value)
+        return pn
 
 
 def _linked_pairs(rel_t, info, names: dict[str, PersonName]) -> set[frozenset]:
@@ -583,9 +601,19 @@ def _factorize(vals: np.ndarray) -> tuple[np.ndarray, list[str]]:
     return codes, [str(u) for u in uniques]
 
 
-def _rows_by_code(codes: np.ndarray, n: int) -> list[np.ndarray]:
-    if n == 0:
-        return []
-    order = np.argsort(codes, kind="stable")
-    cuts = np.searchsorted(codes[order], np.arange(n + 1))
-    return [order[cuts[u]:cuts[u + 1]] for u in range(n)]
+class _RowsByCode:
+    """Row indices of each code, in order: ``rows[u]``; the first row and the number of rows
+    of each code as lists (``first``, ``count``)."""
+
+    def __init__(self, codes: np.ndarray, n: int):
+        self._order = np.argsort(codes, kind="stable")
+        self._cuts = np.searchsorted(codes[self._order], np.arange(n + 1))
+        self.first: list[int] = self._order[self._cuts[:-1]].tolist() if n else []
+        self.count: list[int] = np.diff(self._cuts).tolist()
+
+    def __getitem__(self, u: int) -> np.ndarray:
+        return self._order[self._cuts[u]:self._cuts[u + 1]]
+
+
+def _rows_by_code(codes: np.ndarray, n: int) -> _RowsByCode:
+    return _RowsByCode(codes, n)

@@ -43,10 +43,11 @@ def place_key(text: str) -> str:
     from .identity import fold_traditional
 
     k = key(fold_traditional(text))
-    for o in sorted(OFFICE_SUFFIXES, key=len, reverse=True):
+    for o in _OFFICES_LONGEST_FIRST:
         if k.endswith(o) and len(k) > len(o):
             return k[: -len(o)]
     return k
+_OFFICES_LONGEST_FIRST = tuple(sorted(OFFICE_SUFFIXES, key=len, reverse=True))
 _NOTE = re.compile(r"\s*[(\[（【][^)\]）】]*[)\]）】]\s*")
 
 
@@ -95,20 +96,27 @@ class Lookup:
         self.ids = [str(x) for x in ids]
         self.names = [str(x) for x in names] if names is not None else [""] * len(self.ids)
         self.labels = {i: n for i, n in zip(self.ids, self.names)}
-        self._exact: dict[str, set[str]] = {}
+        self._exact: dict[str, set[str]] = {i: {i} for i in self.ids}
         self._variant: dict[str, set[str]] = {}
         self._ending: dict[str, set[str]] = {}
         groups = [str(g) for g in groups] if groups is not None else [""] * len(self.ids)
         self._key = keyfn or (place_key if endings else key)
-        for i, n, g in zip(self.ids, self.names, groups):
-            self._exact.setdefault(i, set()).add(i)
+        self._memo: dict[str, Resolution] = {}  # resolve_array: each value resolved once per lookup
+        variant = self._variant
+        for i in self.ids:
             ki = key(i)
-            self._variant.setdefault(ki, set()).add(i)
+            hit = variant.get(ki)
+            if hit is None:
+                variant[ki] = {i}
+            else:
+                hit.add(i)
             if not i.isascii():  # an ASCII id has no other matching form
-                self._variant.setdefault(self._key(i), set()).add(i)
-            num = _numeric(i)
-            if num is not None:
-                self._variant.setdefault(num, set()).add(i)
+                variant.setdefault(self._key(i), set()).add(i)
+            if i.isdigit():  # only digits have a numeric form (:func:`_numeric`)
+                num = _numeric(i)
+                if num is not None:
+                    variant.setdefault(num, set()).add(i)
+        for i, n, g in zip(self.ids, self.names, groups) if names is not None else ():
             if n:
                 self._exact.setdefault(n, set()).add(i)
                 self._variant.setdefault(self._key(n), set()).add(i)
@@ -121,7 +129,14 @@ class Lookup:
                         self._ending.setdefault(self._key(g) + base, set()).add(i)
         self._endings = endings
         self.by_id_only = names is None
-        self._choices = sorted(set(self.ids) | {n for n in self.names if n})
+        self._choices_sorted: list[str] | None = None
+
+    @property
+    def _choices(self) -> list[str]:
+        """Ids and names in order, for :meth:`suggest` (sorted on first use)."""
+        if self._choices_sorted is None:
+            self._choices_sorted = sorted(set(self.ids) | {n for n in self.names if n})
+        return self._choices_sorted
 
     def resolve(self, value: str) -> Resolution:
         """Resolve one cleaned value."""
@@ -158,7 +173,14 @@ class Lookup:
         """Resolve an array of cleaned values once per distinct value: (codes, distinct, resolutions)."""
         codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
         distinct = [str(u) for u in uniques]
-        return codes, distinct, [self.resolve(u) for u in distinct]
+        memo = self._memo
+        out = []
+        for u in distinct:
+            r = memo.get(u)
+            if r is None:
+                r = memo[u] = self.resolve(u)
+            out.append(r)
+        return codes, distinct, out
 
     def describe(self, ident: str, extra: dict[str, str] | None = None) -> str:
         """``QS03 柳河镇`` (id and name), plus an extra remark (e.g. the county)."""
