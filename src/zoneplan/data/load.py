@@ -24,7 +24,10 @@ hand-made plans).
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Mapping
 
@@ -117,6 +120,32 @@ def _build(grids: Mapping[str, Grid], cap: int, require: tuple[str, ...], strict
     )
 
 
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector paused while tables load: the loader makes a few million
+    small objects (sets, tuples, names taken apart) and hardly any cycles, and the collector's
+    full passes over them cost about a second on a national instance.  Nested and concurrent
+    loads share one pause; the collector is on again when the last one ends."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()
+
+
 def _pairs_sorted(f: pd.DataFrame) -> pd.DataFrame:
     """Undirected pairs ``a < b``, without repeats, sorted."""
     a = f["a"].to_numpy(dtype=object)
@@ -142,7 +171,11 @@ def load(path: str | Path, max_problems: int = MAX_PROBLEMS, require: tuple[str,
         with the line as Excel shows it, the column as typed, its letter, the value, what
         was expected and a hint.
     """
-    p = Path(path)
+    with _gc_paused():
+        return _load(Path(path), max_problems, require, strict)
+
+
+def _load(p: Path, max_problems: int, require: tuple[str, ...], strict: bool) -> Tables:
     col = Collector(max_problems)
     if not p.exists():
         raise InputError([Problem(str(p), None, None, None, "an existing folder or Excel workbook",
@@ -206,7 +239,8 @@ def tables_from_frames(
         if not isinstance(df, pd.DataFrame):
             raise TypeError(f"{t} must be a pandas DataFrame, got {type(df).__name__}")
         grids[t] = frame_grid(df, f"<{t} DataFrame>")
-    return _build(grids, max_problems, STAFFING_TABLES, strict, [f"<{t} DataFrame>" for t in grids])
+    with _gc_paused():
+        return _build(grids, max_problems, STAFFING_TABLES, strict, [f"<{t} DataFrame>" for t in grids])
 
 
 
