@@ -3,6 +3,9 @@ and notes, and ``--strict`` (the last stage of the loader, :mod:`.load`)."""
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 from ..errors import Problem
 from .collect import Collector, Parsed
 from .contract import TableSpec
@@ -74,13 +77,9 @@ def assess(parsed: dict[str, Parsed], col: Collector) -> None:
                                      "nobody to keep off their cases)", "关系表中没有其社会关系的被调查人（亲属回避规则找不到需回避的人）",
                                      tuple(absent)))
     if rel_t is not None and rel_t.ok and len(rel_t.frame):
-        import networkx as nx
-
         f = rel_t.frame
-        g = nx.Graph()
-        g.add_edges_from((a, b) for a, b in zip(f["a"].tolist(), f["b"].tolist()) if a and b)
         anchors = inv_set | set(cs["subject_id"])
-        loose = sorted(n for comp in nx.connected_components(g) if not (comp & anchors) for n in comp)
+        loose = _unanchored(f["a"].to_numpy(dtype=object), f["b"].to_numpy(dtype=object), anchors)
         if loose:
             col.note(QualityItem("kin", "gap", rel_t.name,
                                  "people in the relations table linked to no investigator and no subject, even "
@@ -93,6 +92,25 @@ def assess(parsed: dict[str, Parsed], col: Collector) -> None:
         col.note(QualityItem("skills", "gap", cs_t.name,
                              "required skills that no investigator has (cases needing them cannot be staffed)",
                              "没有任何干部具备的所需专长（需要这些专长的线索无法组队）", tuple(missing)))
+
+
+def _unanchored(a: np.ndarray, b: np.ndarray, anchors: set[str]) -> list[str]:
+    """The people of the relations rows (both ends given) whose connected component holds no
+    anchor, sorted."""
+    keep = a.astype(bool) & b.astype(bool)
+    m = int(keep.sum())
+    if m == 0:
+        return []
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    codes, people = pd.factorize(np.concatenate([a[keep], b[keep]]), use_na_sentinel=False)
+    n = len(people)
+    graph = coo_matrix((np.ones(m, dtype=np.int8), (codes[:m], codes[m:])), shape=(n, n))
+    _, label = connected_components(graph, directed=False)
+    anchored = np.zeros(label.max() + 1, dtype=bool)
+    anchored[label[np.fromiter((p in anchors for p in people.tolist()), dtype=bool, count=n)]] = True
+    return sorted(people[~anchored[label]].tolist())
 
 
 def _typed_zh(t: Parsed, column: str) -> str:
