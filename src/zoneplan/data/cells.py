@@ -96,8 +96,28 @@ def clean_array(values: np.ndarray) -> np.ndarray:
     if len(values) == 0:
         return values.astype(object)
     codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-    cleaned = np.array([clean(v) for v in uniques], dtype=object)
+    if _all_plain(uniques):  # what clean() returns as it is, checked on all values at once
+        cleaned = np.empty(len(uniques), dtype=object)
+        cleaned[:] = list(uniques)
+        return cleaned[codes]
+    # plain ASCII text already clean (:func:`clean` would return it as it is) is kept without a call
+    cleaned = np.array([v if type(v) is str and v.isascii() and v.isprintable() and "  " not in v and v == v.strip()
+                        else clean(v) for v in uniques], dtype=object)
     return cleaned[codes]
+
+
+_NOT_PLAIN = re.compile(r"[^\x20-\x7e\x1f]|  |(?:^|\x1f) | (?:\x1f|$)")
+
+
+def _all_plain(values) -> bool:
+    """Every value is text in printable ASCII, without runs of spaces or spaces at its ends
+    (:func:`clean` keeps such a value as it is): the values joined by U+001F, checked once."""
+    try:
+        joined = "\x1f".join(values)
+    except TypeError:  # a value that is not text
+        return False
+    return (joined.isascii() and joined.count("\x1f") == len(values) - 1  # no U+001F inside a value
+            and _NOT_PLAIN.search(joined) is None)
 
 
 def key(value: str) -> str:

@@ -277,12 +277,30 @@ def _gestures(grid: Grid, choice: HeaderChoice, rows_kept: np.ndarray, parsed: P
                                  f"{zh}：第 {'、'.join(map(str, lines[:20]))} 行" + (f" 等 {len(lines)} 行" if len(lines) > 20 else "")))
 
 
-def _per_unique(values: np.ndarray, fn) -> np.ndarray:
-    """``fn`` of each cell, computed once per distinct value (a column repeats itself a lot)."""
+def _per_unique(values: np.ndarray, fn, fac=None) -> np.ndarray:
+    """``fn`` of each cell, computed once per distinct value (a column repeats itself a lot);
+    ``fac`` is ``values`` already factorized (:func:`_factorize`), when at hand."""
     if len(values) == 0:
         return np.zeros(0, dtype=bool)
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    codes, uniques = fac if fac is not None else _factorize(values)
     return np.array([fn(u) for u in uniques], dtype=bool)[codes]
+
+
+def _factorize(values: np.ndarray):
+    return pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+
+
+def _none_hold(uniques, search) -> bool:
+    """No distinct value holds what ``search`` (a character class or one character) finds:
+    searched once in all of them joined (text only; anything else: False, look one by one)."""
+    try:
+        joined = "".join(uniques)
+    except TypeError:  # a value that is not text
+        return False
+    return search(joined) is None
+
+
+_HASH = re.compile("#").search
 
 
 def _nonblank(column: pd.Series) -> np.ndarray:
@@ -315,15 +333,18 @@ def _footer_rows(data: pd.DataFrame, blank: np.ndarray) -> np.ndarray:
 def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: Collector, present: bool):
     n = len(vals)
     missing = vals == ""
-    errors = _per_unique(vals, lambda v: v.startswith("#") and v.upper().rstrip() in _EXCEL_ERRORS) \
-        if n and present else np.zeros(n, dtype=bool)
+    fac = _factorize(vals) if n else None  # the distinct values, while vals stays as it is
+    errors = _per_unique(vals, lambda v: v.startswith("#") and v.upper().rstrip() in _EXCEL_ERRORS, fac) \
+        if n and present and not _none_hold(fac[1], _HASH) else np.zeros(n, dtype=bool)
     for k in np.flatnonzero(errors)[: col.cap]:
         col.add(t.problem(int(k), c.name, str(vals[k]), expect("error"), HINT["error"]))
-    vals = np.where(errors, "", vals)
+    if errors.any():
+        vals, fac = np.where(errors, "", vals), None
     missing = missing | errors
     if c.none_words and n:
-        explicit_none = _per_unique(vals, lambda v: key(v) in NO_VALUE_WORDS)
-        vals = np.where(explicit_none, "", vals)
+        explicit_none = _per_unique(vals, lambda v: key(v) in NO_VALUE_WORDS, fac)
+        if explicit_none.any():
+            vals, fac = np.where(explicit_none, "", vals), None
     else:
         explicit_none = np.zeros(n, dtype=bool)
     blank = missing & ~errors & ~explicit_none
@@ -345,12 +366,13 @@ def _parse_column(vals: np.ndarray, c: Column, t: Parsed, col: Collector, presen
         seps = _one_value_separators(t.spec, c)
         if seps and n and present:
             has_sep = re.compile("[" + re.escape(seps) + "]").search
-            listy = _per_unique(vals, lambda v: has_sep(v) is not None)
+            listy = np.zeros(n, dtype=bool) if fac is not None and _none_hold(fac[1], has_sep) else \
+                _per_unique(vals, lambda v: has_sep(v) is not None, fac)
             for k in np.flatnonzero(listy)[: col.cap]:
                 col.add(t.problem(int(k), c.name, str(vals[k]), expect("one"), HINT["one"]))
             vals = np.where(listy, "", vals)
         return vals.astype(object)
-    codes, uniques = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
+    codes, uniques = fac if fac is not None else _factorize(vals)
     uniques = [str(u) for u in uniques]
     if c.kind == "list":
         parsed_u = [tuple(c.default) if u == "" else split_list(u) for u in uniques]
