@@ -138,6 +138,7 @@ def test_the_one_pass_county_files_equal_each_countys_own_view(prefecture, lang,
     from zoneplan.io.bycounty import county_files
 
     monkeypatch.setattr(bycounty, "_BATCH", batch)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
     from zoneplan.io.planview import county_views, plan_view
     from zoneplan.io.report import render_plan_html
     from zoneplan.io.workbook import county_note, plan_workbook
@@ -167,6 +168,7 @@ def test_a_batch_the_second_process_does_not_answer_is_built_here(prefecture, mo
     from zoneplan.io.workbook import county_note
 
     monkeypatch.setattr(bycounty, "_BATCH", 2)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
     t = zoneplan.load(prefecture)
     view = plan_view(zoneplan.staff(t), t, lang="zh")
     names = county_file_names(sorted(set(t.townships["county"])))

@@ -139,8 +139,9 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], w
     its line of the index (figures and file names).
 
     The counties are built a batch at a time (:data:`_BATCH`), each batch from the view cut to
-    its counties (:class:`_Cut`).  With ``workers`` >= 2 a second process builds every other
-    batch while this one builds the rest (:func:`_side_by_side`); the files are the same."""
+    its counties (:class:`_Cut`).  With ``workers`` >= 2 and at least :data:`_SIDE_MIN_BATCHES`
+    batches, a second process builds every other batch while this one builds the rest
+    (:func:`_side_by_side`); the files are the same."""
     counties = sorted(names, key=str)
     nc = len(counties)
     cut = _Cut(view, counties)
@@ -150,7 +151,7 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], w
         k0, k1 = batches[b]
         return cut.view(k0, k1), {c: names[c] for c in counties[k0:k1]}, note, nc
 
-    if workers >= 2 and len(batches) >= 2:
+    if workers >= 2 and len(batches) >= _SIDE_MIN_BATCHES:
         yield from _side_by_side(part, len(batches))
         return
     for b in range(len(batches)):
@@ -159,6 +160,11 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], w
 
 #: Counties built together (bounds the memory of a national run; a unit of work for the second process).
 _BATCH = 100
+
+#: The second process is started for this many batches or more: it takes about a second to
+#: start (Python, pandas, the templates), a county some 7 ms to build, so below some 300
+#: counties it would finish after the planner had built everything alone.
+_SIDE_MIN_BATCHES = 4
 
 
 class _Cut:
