@@ -129,15 +129,16 @@ def test_the_sheet_writer_escapes_and_reads_back():
     assert column_text(["a&b", None, float("nan")]) == ["a&amp;b", "", ""]
 
 
-@pytest.mark.parametrize("lang, batch", [("zh", 200), ("en", 3)])
-def test_the_one_pass_county_files_equal_each_countys_own_view(prefecture, lang, batch, monkeypatch):
+@pytest.mark.parametrize("lang, batch, workers", [("zh", 200, 1), ("en", 3, 1), ("zh", 2, 2)])
+def test_the_one_pass_county_files_equal_each_countys_own_view(prefecture, lang, batch, workers, monkeypatch):
     """The split run builds every county's files in one pass over the plan (a batch of counties
-    at a time); each equals, byte for byte, the workbook and report of that county's own view
-    (county_views)."""
+    at a time, every other batch in a second process with ``workers=2``); each equals, byte for
+    byte, the workbook and report of that county's own view (county_views)."""
     import zoneplan.io.bycounty as bycounty
     from zoneplan.io.bycounty import county_files
 
     monkeypatch.setattr(bycounty, "_BATCH", batch)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
     from zoneplan.io.planview import county_views, plan_view
     from zoneplan.io.report import render_plan_html
     from zoneplan.io.workbook import county_note, plan_workbook
@@ -149,10 +150,56 @@ def test_the_one_pass_county_files_equal_each_countys_own_view(prefecture, lang,
     note = county_note(lang, len(names))
     own = {c: v for c, v in county_views(view)}
     seen = 0
-    for county, name, book, html, line in county_files(view, names, note):
+    for county, name, book, html, line in county_files(view, names, note, workers):
         sub = own[county]
         assert book == plan_workbook(sub, with_quality=False, extra=[note]), county
         assert html.decode("utf-8") == render_plan_html(sub, {}), county
         assert line["cases"] == len(sub.cases) and line["workbook"] == f"counties/{name}.xlsx"
         seen += 1
     assert seen == len(names) == len(own)
+
+
+def test_a_batch_the_second_process_does_not_answer_is_built_here(prefecture, monkeypatch):
+    """The second process only saves time: a batch it does not answer (it died, it failed) is
+    built by the planner itself, and the files are the same; the process is ended whether the
+    files were all taken or the reader stopped half-way."""
+    import zoneplan.io.bycounty as bycounty
+    from zoneplan.io.planview import plan_view
+    from zoneplan.io.workbook import county_note
+
+    monkeypatch.setattr(bycounty, "_BATCH", 2)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
+    t = zoneplan.load(prefecture)
+    view = plan_view(zoneplan.staff(t), t, lang="zh")
+    names = county_file_names(sorted(set(t.townships["county"])))
+    note = county_note("zh", len(names))
+    assert len(names) >= 5  # three batches or more: the second process answers batch 1 (and 3)
+    alone = list(bycounty.county_files(view, names, note, 1))
+    started = []
+    real_start = bycounty._Sidecar.start
+
+    def start():
+        side = real_start()
+        started.append(side)
+        return side
+
+    real_receive = bycounty._Sidecar.receive
+    answers = []
+
+    def receive(self):
+        answers.append(real_receive(self))
+        return answers[-1]
+
+    monkeypatch.setattr(bycounty._Sidecar, "start", staticmethod(start))
+    monkeypatch.setattr(bycounty._Sidecar, "receive", receive)
+    assert list(bycounty.county_files(view, names, note, 2)) == alone
+    assert answers and all(a is not None for a in answers)  # the second process built its batches
+    odd = [alone[i][0] for i in range(len(alone)) if (i // 2) % 2 == 1]  # batches of 2: 1, 3, ...
+    assert [c for a in answers for c, *_ in a] == odd
+    assert started[-1].proc.poll() is not None  # ended after the last batch
+    monkeypatch.setattr(bycounty._Sidecar, "receive", lambda self: None)  # it never answers
+    assert list(bycounty.county_files(view, names, note, 2)) == alone
+    gen = bycounty.county_files(view, names, note, 2)
+    next(gen)
+    gen.close()  # the reader stops after the first county
+    assert started[-1].proc.poll() is not None

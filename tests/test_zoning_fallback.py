@@ -48,15 +48,27 @@ def test_with_time_every_county_is_proven_and_no_better_than_the_fallback(many):
 
 
 def _brute_force(cs, target):
-    best = None
-    for k in range(1, len(cs.cover) + 1):
-        for combo in itertools.combinations(range(len(cs)), k):
-            seen = [t for c in combo for t in cs.zones[c]]
-            if sorted(seen) != sorted(cs.cover) or (target is not None and k != target):
-                continue
-            cost = zoning_cost(cs, list(combo))
-            best = cost if best is None else min(best, cost)
-    return best
+    """The least cost over every partition of the cover into candidates (each township in
+    exactly one): every partition is reached once, by choosing a zone for the first township
+    not yet covered, then the next."""
+    cover = sorted(cs.cover)
+    inside = [c for c in range(len(cs)) if set(cs.zones[c]) <= set(cover)]
+    holding = {t: [c for c in inside if t in cs.zones[c]] for t in cover}
+    best = [None]
+
+    def grow(chosen: list[int], covered: set) -> None:
+        left = [t for t in cover if t not in covered]
+        if not left:
+            if target is None or len(chosen) == target:
+                cost = zoning_cost(cs, list(chosen))
+                best[0] = cost if best[0] is None else min(best[0], cost)
+            return
+        for c in holding[left[0]]:
+            if covered.isdisjoint(cs.zones[c]):
+                grow(chosen + [c], covered | set(cs.zones[c]))
+
+    grow([], set())
+    return best[0]
 
 
 @pytest.mark.parametrize("seed", range(6))

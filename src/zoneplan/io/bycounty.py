@@ -48,15 +48,16 @@ class _Slices:
 
 
 class _Table:
-    """One table sheet for every county at once: row XML with county-local row numbers,
-    per-county column widths."""
+    """One table sheet for every county of a batch at once: row XML with county-local row
+    numbers, per-county column widths."""
 
     def __init__(self, key: str, frame: pd.DataFrame, lang: str, sl: _Slices):
         cols = COLUMNS[key]
         band_by = BANDS.get(key)
         self.key, self.cols, self.lang, self.sl = key, cols, lang, sl
         self.headers = headers(key, lang)
-        order = sl.order
+        order = sl.order[sl.start[0]:sl.start[-1]]  # rows of no county of the batch left out
+        first = int(sl.start[0])
         n = len(order)
         data = []
         for c in cols:
@@ -72,38 +73,29 @@ class _Table:
             w = {t: display_width(t) for t in set(texts)}
             self.width_of_rows.append(np.fromiter((w[t] for t in texts), dtype=np.int64, count=len(texts)))
         # county-local row numbers (header on row 1) and band shading restarting per county
-        county_of_row = np.repeat(np.arange(len(sl.start) - 1), np.diff(sl.start))
-        local = np.arange(n) - sl.start[county_of_row] + 2
+        start = sl.start - first
+        county_of_row = np.repeat(np.arange(len(start) - 1), np.diff(start))
+        local = np.arange(n) - start[county_of_row] + 2
         if band_by is not None and n:
             band_values = frame[band_by].tolist()
             band = [band_values[i] for i in order]
             new = np.ones(n, dtype=bool)
             new[1:] = [(a != b) for a, b in zip(band[1:], band[:-1])]
-            new[sl.start[:-1][np.diff(sl.start) > 0]] = True
+            new[start[:-1][np.diff(start) > 0]] = True
             group = np.cumsum(new)
-            first = group[sl.start[county_of_row]]
-            shaded = ((group - first) % 2 == 1).tolist()  # as plan_workbook: the first group plain
+            head = group[start[county_of_row]]
+            shaded = ((group - head) % 2 == 1).tolist()  # as plan_workbook: the first group plain
         else:
             shaded = [False] * n
         long = [(k, long_width(c.key)) for k, c in enumerate(cols) if c.kind == "long"]
-        self.long_widths = long
-        self.data, self.kinds, self.shaded, self.local = data, [c.kind for c in cols], shaded, local
-        self.heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)] if long else [None] * n
+        heights = [wrap_height((data[k][r], w) for k, w in long) for r in range(n)] if long else [None] * n
+        self.start = start
+        self._rows = _local_rows(data, [c.kind for c in cols], shaded, heights, local) if n else []
         self.header = Sheet("x")
         self.header.add_row([(h, "header") for h in self.headers], height=30.0)
-        self._rows: list[str] = []
-        self._first = 0
-
-    def load(self, k0: int, k1: int) -> None:
-        """Build the row XML of counties ``k0 .. k1 - 1`` (a batch: the rows of the whole run
-        are never held at once)."""
-        a, b = int(self.sl.start[k0]), int(self.sl.start[k1])
-        self._first = a
-        self._rows = _local_rows([col[a:b] for col in self.data], self.kinds, self.shaded[a:b], self.heights[a:b],
-                                 self.local[a:b]) if b > a else []
 
     def sheet(self, k: int) -> Sheet:
-        a, b = self.sl.start[k], self.sl.start[k + 1]
+        a, b = self.start[k], self.start[k + 1]
         n = b - a
         widths = []
         for c, h, w in zip(self.cols, self.headers, self.width_of_rows):
@@ -114,7 +106,7 @@ class _Table:
             widths.append(float(min(60, max(6, max(widest, display_width(h)) + 2))))
         ws = Sheet(tr(SHEETS[self.key], self.lang), widths=widths, freeze_header=True, print_titles=True,
                    landscape=True, autofilter=f"A1:{_letter(len(self.cols))}{n + 1}" if n else None)
-        ws.chunks = [self.header.chunks[0], "".join(self._rows[a - self._first:b - self._first])]
+        ws.chunks = [self.header.chunks[0], "".join(self._rows[a:b])]
         ws.rows, ws.cols = n + 1, len(self.cols)
         if not n:
             empty_note(ws, self.key, self.lang, len(self.cols))
@@ -130,20 +122,171 @@ def _letter(k: int) -> str:
 def _local_rows(data: list[list[Any]], kinds: list[str], shaded: list[bool], heights: list, local: np.ndarray
                 ) -> list[str]:
     """Row XML of every row, numbered ``local`` (the same cells as :meth:`Sheet.table`)."""
-    from .sheetwriter import _no_empty_values, row_templates
+    from .sheetwriter import NUMBER_KINDS, _no_empty_values, row_templates
 
     prepared, templates = row_templates(data, kinds)
-    out = []
-    for vals, sh, ht, r in zip(zip(*prepared), shaded, heights, local.tolist()):
-        head = f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">'
-        out.append(_no_empty_values(head + templates[bool(sh)].replace("{r}", str(r)) % vals + "</row>"))
+    plain, band = templates[False] + "</row>", templates[True] + "</row>"
+    out = [(f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">') + (band if sh else plain) % vals
+           for vals, sh, ht, r in zip(zip(*prepared), shaded, heights, local.tolist())]
+    if any(kind in NUMBER_KINDS for kind in kinds):
+        out = [_no_empty_values(x) for x in out]
     return out
 
 
-def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
+def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], workers: int = 1
                  ) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
     """For each county (in name order): its name, its file stem, its workbook, its report, and
-    its line of the index (figures and file names)."""
+    its line of the index (figures and file names).
+
+    The counties are built a batch at a time (:data:`_BATCH`), each batch from the view cut to
+    its counties (:class:`_Cut`).  With ``workers`` >= 2 and at least :data:`_SIDE_MIN_BATCHES`
+    batches, a second process builds every other batch while this one builds the rest
+    (:func:`_side_by_side`); the files are the same."""
+    counties = sorted(names, key=str)
+    nc = len(counties)
+    cut = _Cut(view, counties)
+    batches = [(k, min(nc, k + _BATCH)) for k in range(0, nc, _BATCH)]
+
+    def part(b: int) -> tuple[PlanView, dict[str, str], tuple[str, str], int]:
+        k0, k1 = batches[b]
+        return cut.view(k0, k1), {c: names[c] for c in counties[k0:k1]}, note, nc
+
+    if workers >= 2 and len(batches) >= _SIDE_MIN_BATCHES:
+        yield from _side_by_side(part, len(batches))
+        return
+    for b in range(len(batches)):
+        yield from _county_files(*part(b))
+
+
+#: Counties built together (bounds the memory of a national run; a unit of work for the second process).
+_BATCH = 100
+
+#: The second process is started for this many batches or more: it takes about a second to
+#: start (Python, pandas, the templates), a county some 7 ms to build, so below some 300
+#: counties it would finish after the planner had built everything alone.
+_SIDE_MIN_BATCHES = 4
+
+
+class _Cut:
+    """The view's rows by county (a person by the county of their post; a team row, an
+    unstaffed case, a recusal and a change by the county of the case), to cut the view to a
+    batch of counties."""
+
+    FRAMES = ("cases", "teams", "unstaffed", "workload", "recusals", "groups", "changes")
+
+    def __init__(self, view: PlanView, counties: list[str]):
+        self.src = view
+        case_county = dict(zip(view.cases["case_id"].tolist(), view.cases["county"].tolist()))
+        nc = len(counties)
+        self.slices: dict[str, _Slices] = {}
+        for key in self.FRAMES:
+            frame = getattr(view, key)
+            if frame is None:
+                continue
+            keys = frame["county"].tolist() if key in ("cases", "workload", "groups") else \
+                [case_county.get(c) for c in frame["case_id"].tolist()]
+            self.slices[key] = _Slices(_codes(keys, counties), nc)
+
+    def view(self, k0: int, k1: int) -> PlanView:
+        """The view of counties ``k0 .. k1 - 1`` (rows in their order in the whole view)."""
+        v = self.src
+        frames = {key: getattr(v, key).take(sl.order[sl.start[k0]:sl.start[k1]]).reset_index(drop=True)
+                  for key, sl in self.slices.items()}
+        return PlanView(lang=v.lang, summary=v.summary, quality=v.quality.iloc[0:0], changes=frames.pop("changes", None),
+                        **frames)
+
+
+def _side_by_side(part, n: int) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
+    """Batches ``0 .. n - 1`` in order: the odd ones built by a second process
+    (:mod:`zoneplan.io.countyworker`) while this one builds the even ones.  A batch the second
+    process does not answer is built here; any way out of here ends that process."""
+    side = _Sidecar.start()
+    if side is None:  # pragma: no cover - no second process here
+        for b in range(n):
+            yield from _county_files(*part(b))
+        return
+    try:
+        sent = False
+        for b in range(n):
+            if b % 2:
+                answer = side.receive() if sent else None
+                yield from answer if answer is not None else _county_files(*part(b))
+                continue
+            sent = b + 1 < n and side.send(part(b + 1))
+            yield from _county_files(*part(b))
+    finally:
+        side.stop()
+
+
+class _Sidecar:
+    """The second process and its two pipes; the job is written by a thread, so this process
+    goes on with its own batch while the other reads."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.writer = None
+
+    @classmethod
+    def start(cls) -> "_Sidecar | None":
+        import os
+        import subprocess
+        import sys
+
+        import zoneplan
+
+        src = os.path.dirname(os.path.dirname(os.path.abspath(zoneplan.__file__)))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])}
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "zoneplan.io.countyworker"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, env=env)
+        except OSError:  # pragma: no cover
+            return None
+        return cls(proc)
+
+    def send(self, job) -> bool:
+        import pickle
+        import threading
+
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
+
+        def write() -> None:
+            try:
+                self.proc.stdin.write(data)
+                self.proc.stdin.flush()
+            except (OSError, ValueError):
+                pass
+
+        self.writer = threading.Thread(target=write, daemon=True)
+        self.writer.start()
+        return True
+
+    def receive(self):
+        import pickle
+
+        try:
+            return pickle.load(self.proc.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return None
+
+    def stop(self) -> None:
+        try:
+            self.proc.kill()
+        except OSError:  # pragma: no cover
+            pass
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except OSError:  # pragma: no cover
+                pass
+        self.proc.wait()
+        if self.writer is not None:
+            self.writer.join(timeout=1.0)
+
+
+def _county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], run_counties: int
+                  ) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
+    """The files of the counties ``names`` from ``view`` (cut to them, or the whole run's);
+    ``run_counties`` is the number of counties of the whole run."""
     lang = view.lang
     counties = sorted(names, key=str)
     nc = len(counties)
@@ -165,8 +308,7 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
     audit = [_Table("audit_people", table_frame("audit_people", view), lang, s_work),
              _Table("audit_recusals", table_frame("audit_recusals", view), lang, s_rec)]
 
-    # the report's pieces, built once (the cards a batch at a time)
-    cards: dict[str, str] = {}
+    # the report's pieces
     work_rows = workload_html(view)
     c = view.cases
     c_ids, c_group, c_staffed = c["case_id"].tolist(), c["group"].tolist(), c["staffed"].to_numpy(dtype=bool)
@@ -183,20 +325,16 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
     lines = _lines(view)
     township_count = g.groupby("county")["township_count"].sum().to_dict() if len(g) else {}
     audit_solve = audit_solve_sheet(view)  # the run's solve and inputs: the same for every county
+    cards = card_html(_batch(view, [x.order[x.start[0]:x.start[nc]] for x in (s_cases, s_teams, s_un, s_rec)]))
 
     for k, county in enumerate(counties):
-        if k % _BATCH == 0:  # the next batch of counties: their table rows and case cards
-            k1 = min(nc, k + _BATCH)
-            for tb in (*tables, *audit):
-                tb.load(k, k1)
-            cards = card_html(_batch(view, [x.order[x.start[k]:x.start[k1]] for x in (s_cases, s_teams, s_un, s_rec)]))
         ci = s_cases.rows(k)
         if len(ci) > CARD_LIMIT:  # a large county: the general path (table of cases instead of cards)
             from .planview import county_views
             from .report import render_plan_html
             from .workbook import plan_workbook
 
-            sub = next(v for cc, v in county_views(view) if cc == county)
+            sub = next(v for cc, v in county_views(view, run_counties) if cc == county)
             line = _line(county, names[county], sub.summary, float(sub.workload["workload"].max())
                          if len(sub.workload) else 0.0, float(sub.teams["travel_minutes"].sum()))
             yield county, names[county], plan_workbook(sub, with_quality=False, extra=[note]), \
@@ -210,7 +348,8 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
                    "staffed_points": int(c_prio[ci][staffed].sum()), "priority_total": int(c_prio[ci].sum()),
                    "people_used": people_used, "investigators": int(len(wi)),
                    "townships": int(township_count.get(county, 0)),
-                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"), "run_counties": nc}
+                   "sheet_keys": ("teams", "changes", "unstaffed", "workload", "recusals"),
+                   "run_counties": run_counties}
         # workbook: the people's summary, the tables, then the audit appendix
         head_view = PlanView(lang=lang, summary=summary, cases=view.cases.iloc[0:0], teams=view.teams.iloc[0:0],
                              unstaffed=view.unstaffed.iloc[0:0], workload=view.workload.iloc[0:0],
@@ -236,10 +375,6 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str]
         html = _template().render(**ctx).encode("utf-8")
         yield county, names[county], book, html, _line(county, names[county], summary,
                                                        float(loads.max()) if len(wi) else 0.0, travel)
-
-
-#: Counties whose table rows and cards are built together (bounds the memory of a national run).
-_BATCH = 200
 
 
 def _batch(view: PlanView, rows: list[np.ndarray]) -> PlanView:

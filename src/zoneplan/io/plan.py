@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Iterator, Mapping
@@ -14,7 +15,7 @@ from ..data.plans import ROLE_WORDS, read_assignments, read_previous
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
 __all__ = ["plan_files", "iter_plan_files", "write_plan", "write_seconds", "plan_maps", "split_by_county",
-           "county_file_names", "SPLIT_TOWNSHIPS", "LAYOUTS", "PLAN_NAMES", "read_assignments", "read_previous", "PLAN_COLUMNS",
+           "county_file_names", "write_workers", "SPLIT_TOWNSHIPS", "LAYOUTS", "PLAN_NAMES", "read_assignments", "read_previous", "PLAN_COLUMNS",
            "MAP_TOWNSHIP_LIMIT", "ROLE_WORDS"]
 
 PLAN_COLUMNS = ("case_id", "investigator_id", "role", "travel_minutes")
@@ -61,13 +62,21 @@ def county_file_names(counties: list[str]) -> dict[str, str]:
 
 
 def plan_files(result, tables: Tables, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> dict[str, bytes]:
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto",
+               workers: int | None = None) -> dict[str, bytes]:
     """The plan files as bytes, name -> bytes (see :func:`iter_plan_files`)."""
-    return dict(iter_plan_files(result, tables, lang, maps, layout))
+    return dict(iter_plan_files(result, tables, lang, maps, layout, workers))
+
+
+def write_workers() -> int:
+    """Processes that build a split plan's county files: two where the machine has two cores
+    or more (the files are the same whatever the number)."""
+    return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
 def iter_plan_files(result, tables: Tables, lang: str | None = None,
-                    maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> Iterator[tuple[str, bytes]]:
+                    maps: Mapping[str, bytes] | None = None, layout: str = "auto",
+                    workers: int | None = None) -> Iterator[tuple[str, bytes]]:
     """The plan files, one at a time (name, bytes), so a large plan is never held at once.
 
     For programs: ``assignments.csv``, ``unstaffed.csv``, ``workload.csv`` (ids, stable
@@ -83,7 +92,8 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
       data quality) and ``plan.html`` (the same, with links).  No maps at that size.
 
     ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) replace
-    the default maps of a single report.
+    the default maps of a single report.  ``workers``: processes building the county files
+    of a split plan (default :func:`write_workers`; the bytes do not depend on it).
     """
     from ..i18n import resolve_lang
     from .drawbook import draw_files, draw_sheets
@@ -122,7 +132,8 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     from .bycounty import county_files
 
     rows = []
-    for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties))):
+    for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties)),
+                                                       write_workers() if workers is None else workers):
         yield f"counties/{name}.xlsx", book
         yield f"counties/{name}.html", html
         rows.append(line)
@@ -192,7 +203,8 @@ def write_seconds(tables: Tables, layout: str = "auto") -> float:
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None, layout: str = "auto") -> list[Path]:
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto", workers: int | None = None
+               ) -> list[Path]:
     """Write the plan files (see :func:`iter_plan_files`) atomically into ``out_dir``; files of
     an earlier plan this one does not write (e.g. its ``counties/`` folder) are not kept."""
-    return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout), owned=PLAN_NAMES)
+    return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout, workers), owned=PLAN_NAMES)

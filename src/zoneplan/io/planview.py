@@ -184,7 +184,10 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     ids = inv["investigator_id"].to_numpy(dtype=object)
     new = w["cases"].reindex(ids, fill_value=0).to_numpy(dtype=np.int64)
     sep = list_sep(lang)
-    new_cases = a.groupby("investigator_id")["case_id"].agg(lambda s: sep.join(sorted(s)))
+    cases_of: dict[str, list[str]] = {}
+    for i, c in zip(a["investigator_id"].tolist(), a["case_id"].tolist()):
+        cases_of.setdefault(i, []).append(c)
+    joined = {i: sep.join(sorted(cs)) for i, cs in cases_of.items()}
     cur = inv["current_cases"].to_numpy(dtype=np.int64)
     limit = inv["max_cases"].to_numpy(dtype=np.int64)
     workload = pd.DataFrame({
@@ -201,7 +204,7 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
         "spare": np.maximum(0, limit - cur - new),
         "current_workload": inv["current_workload"].to_numpy(dtype=float),
         "workload": w["workload"].reindex(ids, fill_value=0.0).to_numpy(dtype=float),
-        "cases": new_cases.reindex(ids, fill_value="").to_numpy(dtype=object),
+        "cases": np.array([joined.get(i, "") for i in ids.tolist()], dtype=object),
     }).sort_values("investigator_id", kind="stable").reset_index(drop=True)
 
     # recusals: conflicts of interest near the case, plus declared ones outside the pool
@@ -260,10 +263,13 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     groups = gt.sort_values(["is_zone", "_rank", "group", "township_id"], ascending=[False, True, True, True],
                             kind="stable")
     sep = list_sep(lang)
+    names_of: dict[str, list[str]] = {}
+    for g, t in zip(groups["group"].tolist(), groups["township"].tolist()):
+        names_of.setdefault(g, []).append(t)
     groups = groups.groupby("group", sort=False).agg(
         is_zone=("is_zone", "first"), county=("county", "first"),
-        townships=("township", lambda s: sep.join(s)),
         township_count=("township", "size"), staff=("staff", "sum")).reset_index()
+    groups.insert(3, "townships", [sep.join(names_of[g]) for g in groups["group"].tolist()])
     per = cases.groupby("group").agg(cases=("case_id", "size"), staffed=("staffed", "sum"))
     groups["cases"] = groups["group"].map(per["cases"]).fillna(0).astype(np.int64)
     groups["staffed"] = groups["group"].map(per["staffed"]).fillna(0).astype(np.int64)
@@ -385,14 +391,15 @@ def _summary(result, tables: Tables, rules: RuleOptions, cases: pd.DataFrame, te
     }
 
 
-def county_views(view: PlanView) -> Iterator[tuple[str, PlanView]]:
+def county_views(view: PlanView, run_counties: int | None = None) -> Iterator[tuple[str, PlanView]]:
     """The plan cut by county: for each county (in name order), a view of its cases, teams,
     unstaffed cases, people, recusals and zones, with the summary counted for that county
     (the run's status, levels, options and inputs stay those of the whole run).
 
     A person belongs to the county of the township where they are posted; a team row, an
     unstaffed case and a recusal to the county of the case.  The data-quality frame is the
-    run's and is left empty here (the index workbook holds it once).
+    run's and is left empty here (the index workbook holds it once).  ``run_counties``: the
+    number of counties of the whole run when ``view`` is cut to some of them.
     """
     case_county = dict(zip(view.cases["case_id"].tolist(), view.cases["county"].tolist()))
 
@@ -413,7 +420,7 @@ def county_views(view: PlanView) -> Iterator[tuple[str, PlanView]]:
         parts["changes"] = by(view.changes, [case_county.get(c, "") for c in view.changes["case_id"].tolist()])
     townships = view.groups.groupby("county")["township_count"].sum().to_dict() if len(view.groups) else {}
     counties = sorted(set().union(*(set(p) for p in parts.values())), key=str)
-    n_run = len(counties)
+    n_run = len(counties) if run_counties is None else run_counties
     empty = np.zeros(0, dtype=np.int64)
     for county in counties:
         frames = {k: getattr(view, k).take(parts[k].get(county, empty)).reset_index(drop=True) for k in parts}

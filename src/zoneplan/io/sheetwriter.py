@@ -144,12 +144,12 @@ def column_text(values: Sequence[object]) -> list[str]:
     return parts
 
 
-_EMPTY_VALUE = re.compile(r'<c r="([A-Z]+\d+)" s="(\d+)"><v></v></c>')
+_EMPTY_VALUE = re.compile(r'<c s="(\d+)"><v></v></c>')
 
 
 def _no_empty_values(xml: str) -> str:
     """A number cell without a number becomes an empty styled cell (``<v></v>`` is invalid)."""
-    return _EMPTY_VALUE.sub(r'<c r="\1" s="\2"/>', xml) if "<v></v>" in xml else xml
+    return _EMPTY_VALUE.sub(r'<c s="\1"/>', xml) if "<v></v>" in xml else xml
 
 
 def _number(v: object) -> str:
@@ -168,18 +168,19 @@ NUMBER_KINDS = ("int", "num2", "prob")
 
 def row_templates(columns: Sequence[Sequence[object]], kinds: Sequence[str]
                   ) -> tuple[list[list[str]], dict[bool, str]]:
-    """The columns' cell texts and the row template, plain and banded (``{r}`` the row number,
-    one ``%s`` per cell): each column escaped or formatted once, each row one ``%``."""
-    letters = [get_column_letter(k + 1) for k in range(len(columns))]
+    """The columns' cell texts and the row's cells template, plain and banded (one ``%s`` per
+    cell): each column escaped or formatted once, each row one ``%``.  The cells carry no
+    reference (``r`` is optional in SpreadsheetML: a cell without one is in the next column,
+    and every column of a table row is written), so a row's template needs no row number."""
     prepared, plain, band = [], [], []
-    for k, (values, kind) in enumerate(zip(columns, kinds)):
+    for values, kind in zip(columns, kinds):
         s0, s1 = _ID[kind], _ID[f"{kind}.band"]
         if kind in NUMBER_KINDS:
             prepared.append([_number(v) for v in values])
-            cell = '<c r="' + letters[k] + '{r}" s="{s}"><v>%s</v></c>'
+            cell = '<c s="{s}"><v>%s</v></c>'
         else:
             prepared.append(column_text(values))
-            cell = '<c r="' + letters[k] + '{r}" s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+            cell = '<c s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
         plain.append(cell.replace("{s}", str(s0)))
         band.append(cell.replace("{s}", str(s1)))
     return prepared, {False: "".join(plain), True: "".join(band)}
@@ -244,9 +245,8 @@ class Sheet:
         rows = []
         for i, (vals, sh, ht) in enumerate(zip(zip(*prepared), shaded, heights)):
             r = start + i
-            tpl = templates[bool(sh)].replace("{r}", str(r))
             head = f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">'
-            rows.append(head + tpl % vals + "</row>")
+            rows.append(head + templates[bool(sh)] % vals + "</row>")
             if len(rows) == 2048:
                 self.chunks.append(_no_empty_values("".join(rows)))
                 rows = []
@@ -354,6 +354,9 @@ def book_bytes(sheets: Sequence[Sheet], compresslevel: int = 1) -> bytes:
     def entry(name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, date_time=when)
         info.compress_type = zipfile.ZIP_DEFLATED
+        # a ZipInfo carries its own level (the ZipFile's is used only for names given as
+        # strings): without this every part was deflated at zlib's default 6, 3x the time of 1
+        info._compresslevel = compresslevel
         info.external_attr = 0o644 << 16
         return info
 
