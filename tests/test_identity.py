@@ -494,3 +494,22 @@ def test_home_village_near_a_case_village_without_villages_csv():
     f["investigators"]["home_township"] = ["", "B"]
     f["investigators"]["home_village"] = ["英买力（另一村）", ""]
     zoneplan.tables_from_frames(**f)
+
+
+def test_the_kin_effect_named_in_a_refusal_does_not_follow_hash_order():
+    """Two investigators equally near a subject once two names are taken as one: the refusal
+    names the same one (the least id) in every process, whatever the hash seed (string sets
+    iterate in hash order, which changes from run to run)."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from zoneplan.data.people import _Reach\n"
+            "r = _Reach([('X', 'I2'), ('X', 'I1'), ('X', 'I3'), ('Y', 'S1')], {'I1', 'I2', 'I3'}, {'S1'}, 4)\n"
+            "print(r.merge_effect('X', 'Y'))")
+    seen = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed})
+        seen.add(out.stdout.strip())
+    assert seen == {"(2, 'I1', 'S1')"}

@@ -244,7 +244,9 @@ class _Reach:
 
     def merge_effect(self, x: str, y: str) -> tuple[int, str, str] | None:
         """Taking ``x`` and ``y`` as one person: the shortest new investigator-subject (or
-        investigator-investigator) distance it creates, as (hops, a, b), or None."""
+        investigator-investigator) distance it creates, as (hops, a, b), or None; of several
+        as short, the least (a, b) -- never the first met, which would follow the hash order
+        of the graph's sets and change the refusal's wording from one run to the next."""
         dx, dy = self.dist(x), self.dist(y)
         best = None
         for a, da in dx.items():
@@ -253,7 +255,7 @@ class _Reach:
                 continue
             for b, db in dy.items():
                 hops = da + db
-                if hops > self.cutoff or a == b or (best is not None and hops >= best[0]):
+                if hops > self.cutoff or a == b or (best is not None and (hops, a, b) >= best):
                     continue
                 b_inv, b_subj = b in self.inv, b in self.subj
                 if not ((a_inv and (b_subj or b_inv)) or (a_subj and b_inv)):
