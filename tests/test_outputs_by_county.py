@@ -203,3 +203,18 @@ def test_a_batch_the_second_process_does_not_answer_is_built_here(prefecture, mo
     next(gen)
     gen.close()  # the reader stops after the first county
     assert started[-1].proc.poll() is not None
+
+
+def test_every_cell_of_the_streaming_workbook_has_its_reference():
+    """SpreadsheetML lets a cell leave out its reference (``r="B3"``), and Excel copes; several
+    readers other offices use do not, so every cell carries it, numbered as it stands."""
+    import re
+    import zipfile
+
+    ws = Sheet("t")
+    ws.table(["a", "b", "c"], [["x", "y", "z"], [1, None, 3], [0.5, 1.25, None]], ["text", "int", "num2"],
+             shaded=[False, True, False])
+    xml = zipfile.ZipFile(io.BytesIO(book_bytes([ws]))).read("xl/worksheets/sheet1.xml").decode()
+    refs = re.findall(r'<c( r="([A-Z]+)(\d+)")?', xml)
+    assert refs and all(r[0] for r in refs)
+    assert [(col, int(row)) for _, col, row in refs] == [(c, r) for r in range(1, 5) for c in "ABC"]

@@ -122,12 +122,13 @@ def _letter(k: int) -> str:
 def _local_rows(data: list[list[Any]], kinds: list[str], shaded: list[bool], heights: list, local: np.ndarray
                 ) -> list[str]:
     """Row XML of every row, numbered ``local`` (the same cells as :meth:`Sheet.table`)."""
-    from .sheetwriter import NUMBER_KINDS, _no_empty_values, row_templates
+    from .sheetwriter import NUMBER_KINDS, _no_empty_values, row_templates, row_values
 
     prepared, templates = row_templates(data, kinds)
     plain, band = templates[False] + "</row>", templates[True] + "</row>"
+    rows = local.tolist()
     out = [(f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">') + (band if sh else plain) % vals
-           for vals, sh, ht, r in zip(zip(*prepared), shaded, heights, local.tolist())]
+           for vals, sh, ht, r in zip(row_values(prepared, rows), shaded, heights, rows)]
     if any(kind in NUMBER_KINDS for kind in kinds):
         out = [_no_empty_values(x) for x in out]
     return out

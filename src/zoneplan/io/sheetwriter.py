@@ -144,12 +144,12 @@ def column_text(values: Sequence[object]) -> list[str]:
     return parts
 
 
-_EMPTY_VALUE = re.compile(r'<c s="(\d+)"><v></v></c>')
+_EMPTY_VALUE = re.compile(r'<c r="([A-Z]+\d+)" s="(\d+)"><v></v></c>')
 
 
 def _no_empty_values(xml: str) -> str:
     """A number cell without a number becomes an empty styled cell (``<v></v>`` is invalid)."""
-    return _EMPTY_VALUE.sub(r'<c s="\1"/>', xml) if "<v></v>" in xml else xml
+    return _EMPTY_VALUE.sub(r'<c r="\1" s="\2"/>', xml) if "<v></v>" in xml else xml
 
 
 def _number(v: object) -> str:
@@ -168,22 +168,33 @@ NUMBER_KINDS = ("int", "num2", "prob")
 
 def row_templates(columns: Sequence[Sequence[object]], kinds: Sequence[str]
                   ) -> tuple[list[list[str]], dict[bool, str]]:
-    """The columns' cell texts and the row's cells template, plain and banded (one ``%s`` per
-    cell): each column escaped or formatted once, each row one ``%``.  The cells carry no
-    reference (``r`` is optional in SpreadsheetML: a cell without one is in the next column,
-    and every column of a table row is written), so a row's template needs no row number."""
+    """The columns' cell texts and the row's cells template, plain and banded: each column
+    escaped or formatted once, each row one ``%`` -- two ``%s`` per cell, the row number of
+    the cell's reference (``A12``: readers other than Excel need it) and the cell's text, in
+    the order :func:`row_values` gives them."""
+    letters = [get_column_letter(k + 1) for k in range(len(columns))]
     prepared, plain, band = [], [], []
-    for values, kind in zip(columns, kinds):
+    for k, (values, kind) in enumerate(zip(columns, kinds)):
         s0, s1 = _ID[kind], _ID[f"{kind}.band"]
         if kind in NUMBER_KINDS:
             prepared.append([_number(v) for v in values])
-            cell = '<c s="{s}"><v>%s</v></c>'
+            cell = '<c r="' + letters[k] + '%s" s="{s}"><v>%s</v></c>'
         else:
             prepared.append(column_text(values))
-            cell = '<c s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
+            cell = '<c r="' + letters[k] + '%s" s="{s}" t="inlineStr"><is><t xml:space="preserve">%s</t></is></c>'
         plain.append(cell.replace("{s}", str(s0)))
         band.append(cell.replace("{s}", str(s1)))
     return prepared, {False: "".join(plain), True: "".join(band)}
+
+
+def row_values(prepared: list[list[str]], rows: Sequence[int]) -> Iterator[tuple[str, ...]]:
+    """Each row's values for its template: (row, text) for every cell, built column-wise (one
+    ``zip``, no per-row Python)."""
+    numbers = [str(r) for r in rows]
+    interleaved: list[Sequence[str]] = []
+    for col in prepared:
+        interleaved += (numbers, col)
+    return zip(*interleaved)
 
 
 @dataclass
@@ -243,7 +254,7 @@ class Sheet:
         shaded = shaded if shaded is not None else [False] * n
         heights = heights if heights is not None else [None] * n
         rows = []
-        for i, (vals, sh, ht) in enumerate(zip(zip(*prepared), shaded, heights)):
+        for i, (vals, sh, ht) in enumerate(zip(row_values(prepared, range(start, start + n)), shaded, heights)):
             r = start + i
             head = f'<row r="{r}" ht="{ht:g}" customHeight="1">' if ht else f'<row r="{r}">'
             rows.append(head + templates[bool(sh)] % vals + "</row>")
