@@ -125,7 +125,7 @@ def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts
         if final:  # is there a plan better than the incumbent over the complete core?
             cutoff = FixedRow(level.coefficients(part), level.sense, level.value(part, state.plan) + level.sense)
             mip = solve_mip(part, np.flatnonzero(core), signed, fixed=fixed + (cutoff,), load_cap=state.load_cap,
-                            budget=budget, seed=opts.seed)
+                            budget=budget, seed=opts.seed, presolve=False)
             if mip.infeasible:  # no: the incumbent is optimal
                 v = level.value(part, state.plan)
                 return proven(v, v)
@@ -145,9 +145,15 @@ def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts
         # joins the core (the first core already holds each case's cheapest pairs by
         # reduced cost, so its optimum is usually the part's: measured on the dense
         # family, a middle stage with the LP's zero-penalty pairs cost 3.7 s and found
-        # nothing better)
+        # nothing better).  A better plan is worth at least one unit more than the
+        # incumbent (levels are integral), so it uses only pairs whose penalty is at most
+        # the gap less one: when the core holds them all, its optimum is the part's.
         gap = top - level.sense * level.value(part, state.plan)
-        core |= (lp.penalty <= gap + tol)
+        need = lp.penalty <= gap - 1 + tol
+        if mip.optimal and not (need & ~core).any():
+            v = level.value(part, state.plan)
+            return proven(v, v)
+        core |= need
         final = True
     return LevelOutcome(level.value(part, state.plan), bound, False)
 
