@@ -218,3 +218,36 @@ def test_every_cell_of_the_streaming_workbook_has_its_reference():
     refs = re.findall(r'<c( r="([A-Z]+)(\d+)")?', xml)
     assert refs and all(r[0] for r in refs)
     assert [(col, int(row)) for _, col, row in refs] == [(c, r) for r in range(1, 5) for c in "ABC"]
+
+
+def test_the_second_process_started_early_ends_when_the_plan_view_fails(prefecture, monkeypatch):
+    """The second process starts before the plan view (its start-up overlaps it); a failure
+    there, or a reader that stops, still ends it."""
+    import zoneplan.io.bycounty as bycounty
+    import zoneplan.io.planview as planview
+    from zoneplan.io.plan import iter_plan_files
+
+    monkeypatch.setattr(bycounty, "_BATCH", 1)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
+    t = zoneplan.load(prefecture)
+    r = zoneplan.staff(t)
+    started = []
+    real_start = bycounty._Sidecar.start
+
+    def start():
+        started.append(real_start())
+        return started[-1]
+
+    monkeypatch.setattr(bycounty._Sidecar, "start", staticmethod(start))
+    files = iter_plan_files(r, t, "zh", layout="county", workers=2)
+    names = [n for n, _ in files]  # the whole plan, through the early-started process
+    assert len(started) == 1 and started[0].proc.poll() is not None
+    assert sum(n.startswith("counties/") for n in names) == 2 * len(set(t.townships["county"]))
+
+    def broken(*a, **k):
+        raise RuntimeError("plan view failed")
+
+    monkeypatch.setattr(planview, "plan_view", broken)
+    with pytest.raises(RuntimeError, match="plan view failed"):
+        list(iter_plan_files(r, t, "zh", layout="county", workers=2))
+    assert len(started) == 2 and started[1].proc.poll() is not None

@@ -134,15 +134,16 @@ def _local_rows(data: list[list[Any]], kinds: list[str], shaded: list[bool], hei
     return out
 
 
-def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], workers: int = 1
-                 ) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
+def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], workers: int = 1,
+                 side: "_Sidecar | None" = None) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
     """For each county (in name order): its name, its file stem, its workbook, its report, and
     its line of the index (figures and file names).
 
     The counties are built a batch at a time (:data:`_BATCH`), each batch from the view cut to
     its counties (:class:`_Cut`).  With ``workers`` >= 2 and at least :data:`_SIDE_MIN_BATCHES`
     batches, a second process builds every other batch while this one builds the rest
-    (:func:`_side_by_side`); the files are the same."""
+    (:func:`_side_by_side`; ``side``, one started already by :func:`start_second_process`,
+    which the caller stops); the files are the same."""
     counties = sorted(names, key=str)
     nc = len(counties)
     cut = _Cut(view, counties)
@@ -153,7 +154,7 @@ def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], w
         return cut.view(k0, k1), {c: names[c] for c in counties[k0:k1]}, note, nc
 
     if workers >= 2 and len(batches) >= _SIDE_MIN_BATCHES:
-        yield from _side_by_side(part, len(batches))
+        yield from _side_by_side(part, len(batches), side)
         return
     for b in range(len(batches)):
         yield from _county_files(*part(b))
@@ -197,11 +198,21 @@ class _Cut:
                         **frames)
 
 
-def _side_by_side(part, n: int) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
+def start_second_process(n_counties: int, workers: int) -> "_Sidecar | None":
+    """The second process for :func:`county_files`, started before the plan view is built so
+    its start-up (about a second) is over when the first batch is ready; None when the run
+    will not use one.  The caller stops it (:meth:`_Sidecar.stop`) whatever happens."""
+    if workers < 2 or -(-n_counties // _BATCH) < _SIDE_MIN_BATCHES:
+        return None
+    return _Sidecar.start()
+
+
+def _side_by_side(part, n: int, given: "_Sidecar | None" = None
+                  ) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
     """Batches ``0 .. n - 1`` in order: the odd ones built by a second process
     (:mod:`zoneplan.io.countyworker`) while this one builds the even ones.  A batch the second
     process does not answer is built here; any way out of here ends that process."""
-    side = _Sidecar.start()
+    side = given or _Sidecar.start()
     if side is None:  # pragma: no cover - no second process here
         for b in range(n):
             yield from _county_files(*part(b))

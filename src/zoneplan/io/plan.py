@@ -119,24 +119,30 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
         yield "changes.csv", frame_to_csv_bytes(result.changes)
     yield from draw_files(result).items()  # a draw: draw.csv, draw_plans.csv (zoneplan.io.drawbook)
     yield "report.json", json_bytes(report)
-    view = plan_view(result, tables, lang=lang)
-    if not split:
-        if maps is None:
-            drawn = plan_maps(result, tables, lang)
-            maps = {caption: png for caption, png in drawn.values()}
-            for name, (_, png) in drawn.items():
-                yield name, png
-        yield "plan.xlsx", plan_workbook(view, draw=draw_sheets(result, tables, lang))
-        yield "plan.html", render_plan_html(view, maps).encode("utf-8")
-        return
-    from .bycounty import county_files
+    from .bycounty import county_files, start_second_process
 
-    rows = []
-    for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties)),
-                                                       write_workers() if workers is None else workers):
-        yield f"counties/{name}.xlsx", book
-        yield f"counties/{name}.html", html
-        rows.append(line)
+    workers = write_workers() if workers is None else workers
+    side = start_second_process(len(counties), workers) if split else None
+    try:
+        view = plan_view(result, tables, lang=lang)
+        if not split:
+            if maps is None:
+                drawn = plan_maps(result, tables, lang)
+                maps = {caption: png for caption, png in drawn.values()}
+                for name, (_, png) in drawn.items():
+                    yield name, png
+            yield "plan.xlsx", plan_workbook(view, draw=draw_sheets(result, tables, lang))
+            yield "plan.html", render_plan_html(view, maps).encode("utf-8")
+            return
+        rows = []
+        for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties)), workers,
+                                                           side):
+            yield f"counties/{name}.xlsx", book
+            yield f"counties/{name}.html", html
+            rows.append(line)
+    finally:
+        if side is not None:
+            side.stop()
     table = pd.DataFrame(rows, columns=["county", "townships", "investigators", "cases", "staffed", "unstaffed",
                                         "points", "people", "max_workload", "travel", "workbook", "report"])
     yield "plan.xlsx", index_workbook(view, table)
