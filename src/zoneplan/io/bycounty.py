@@ -230,6 +230,10 @@ def _side_by_side(part, n: int, given: "_Sidecar | None" = None
         side.stop()
 
 
+_WORKER_START = ("import sys; p = sys.argv[1]; p in sys.path or sys.path.insert(0, p); "
+                 "from zoneplan.io.countyworker import main; main()")
+
+
 class _Sidecar:
     """The second process and its two pipes; the job is written by a thread, so this process
     goes on with its own batch while the other reads."""
@@ -246,11 +250,13 @@ class _Sidecar:
 
         import zoneplan
 
+        # the same zoneplan as this process, also when it was put on sys.path by hand; the folder
+        # goes first only when a fresh interpreter lacks it (never ahead of the standard library
+        # when it is site-packages)
         src = os.path.dirname(os.path.dirname(os.path.abspath(zoneplan.__file__)))
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])])}
         try:
-            proc = subprocess.Popen([sys.executable, "-m", "zoneplan.io.countyworker"], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, env=env)
+            proc = subprocess.Popen([sys.executable, "-c", _WORKER_START, src], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE)
         except OSError:  # pragma: no cover
             return None
         return cls(proc)

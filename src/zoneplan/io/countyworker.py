@@ -1,6 +1,7 @@
 """The second process that builds a split plan's county files (:func:`zoneplan.io.bycounty.county_files`).
 
-Started as ``python -m zoneplan.io.countyworker`` -- a fresh interpreter, never a fork of the
+Started as ``python -c "...; from zoneplan.io.countyworker import main; main()" SRC`` (SRC: the
+folder this process's zoneplan was imported from) -- a fresh interpreter, never a fork of the
 planner with its solver threads, and never a re-run of the caller's script (as
 :mod:`multiprocessing`'s spawn would do with a script that has no ``__main__`` guard).  It
 reads batches (the view cut to some counties, pickled) on standard input and answers each
