@@ -27,6 +27,7 @@ import numpy as np
 
 from .cells import has_cjk
 from .identity import PersonName, near_reason, person_name, sound_key, strip_titles_loosely
+from ..bycode import RowsByCode
 from ..errors import Problem
 from ..graphs import bfs_hops
 from .quality import QualityItem
@@ -311,7 +312,7 @@ def resolve_people(parsed: dict, col) -> None:
     for t, column in cols:
         vals = t.frame[column].to_numpy(dtype=object)
         codes, uniques = _factorize(vals)
-        rows_of = _rows_by_code(codes, len(uniques))
+        rows_of = RowsByCode(codes, len(uniques))
         out: list[str | None] = []
         for u, value in enumerate(uniques):
             ident, how, cands = info[value]
@@ -553,7 +554,7 @@ def _notes(parsed, n_named: dict[tuple[str, str], list[str]], folded: dict[str, 
 def _resolve_recusals(conf_t, roster: Roster, col) -> None:
     vals = conf_t.frame["investigator_id"].to_numpy(dtype=object)
     codes, uniques = _factorize(vals)
-    rows_of = _rows_by_code(codes, len(uniques))
+    rows_of = RowsByCode(codes, len(uniques))
     out = []
     named: list[str] = []
     for u, value in enumerate(uniques):
@@ -601,21 +602,3 @@ def _factorize(vals: np.ndarray) -> tuple[np.ndarray, list[str]]:
 
     codes, uniques = pd.factorize(pd.Series(vals, dtype=object), use_na_sentinel=False)
     return codes, [str(u) for u in uniques]
-
-
-class _RowsByCode:
-    """Row indices of each code, in order: ``rows[u]``; the first row and the number of rows
-    of each code as lists (``first``, ``count``)."""
-
-    def __init__(self, codes: np.ndarray, n: int):
-        self._order = np.argsort(codes, kind="stable")
-        self._cuts = np.searchsorted(codes[self._order], np.arange(n + 1))
-        self.first: list[int] = self._order[self._cuts[:-1]].tolist() if n else []
-        self.count: list[int] = np.diff(self._cuts).tolist()
-
-    def __getitem__(self, u: int) -> np.ndarray:
-        return self._order[self._cuts[u]:self._cuts[u + 1]]
-
-
-def _rows_by_code(codes: np.ndarray, n: int) -> _RowsByCode:
-    return _RowsByCode(codes, n)

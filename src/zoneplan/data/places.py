@@ -34,6 +34,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from ..bycode import RowsByCode
 from .cells import chinese_int, clean
 from .identity import DISTINCT_WORDS, VILLAGE_ENDINGS, fold_traditional, one_edit_apart, village_key, zone_key
 from .quality import QualityItem
@@ -146,14 +147,12 @@ def resolve_villages(parsed: dict, col) -> None:
         vals = t.frame[column].to_numpy(dtype=object)
         # each (village, township) once, in the order of first appearance; its rows in order
         codes, pairs = _factorize_pairs(vals, towns)
-        counts = np.bincount(codes, minlength=len(pairs))
-        order = np.argsort(codes, kind="stable")
-        cuts = np.concatenate(([0], np.cumsum(counts))).tolist()
+        by = RowsByCode(codes, len(pairs))
         ukeys = [""] * len(pairs)
         for u, (typed, town) in enumerate(pairs):
             if typed == "":
                 continue
-            rows = order[cuts[u]:cuts[u + 1]]
+            rows = by.rows(u)
             v = by_id.get(typed.casefold(), typed)
             v = _without_township(v, tname.get(town, ""))
             key = _vkey(v)
@@ -185,10 +184,10 @@ def resolve_villages(parsed: dict, col) -> None:
             c = spell.get(key)
             if c is None:
                 c = spell[key] = {}
-            c[v] = c.get(v, 0) + int(counts[u])
+            c[v] = c.get(v, 0) + by.count[u]
             ukeys[u] = key
         if is_case:
-            case_keys += [(ukeys[c], pairs[c][1], k) for k, c in zip(order.tolist(), codes[order].tolist())
+            case_keys += [(ukeys[c], pairs[c][1], k) for k, c in zip(by.order.tolist(), codes[by.order].tolist())
                           if pairs[c][0] != ""]
         keyed.append((t, column, codes, ukeys))
     display = {k: next(iter(c)) if len(c) == 1 else min(c.items(), key=lambda kv: (-kv[1], kv[0]))[0]

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import Markup
 
+from ..bycode import RowsByCode
 from ..i18n import tr
 from .planview import PlanView
 from .report import CARD_LIMIT, _lines, _template, card_html, group_contexts, summary_context, workload_html
@@ -35,26 +36,14 @@ def _codes(keys: list, counties: list) -> np.ndarray:
     return np.fromiter((index.get(k, -1) for k in keys), dtype=np.int64, count=len(keys))
 
 
-class _Slices:
-    """Rows of one frame in county order: ``order`` (positions in the frame), and for
-    county ``k`` the rows ``order[start[k]:start[k + 1]]``."""
-
-    def __init__(self, codes: np.ndarray, n_counties: int):
-        self.order = np.argsort(codes, kind="stable")
-        self.start = np.searchsorted(codes[self.order], np.arange(n_counties + 1))
-
-    def rows(self, k: int) -> np.ndarray:
-        return self.order[self.start[k]:self.start[k + 1]]
-
-
 class _Table:
     """One table sheet for every county of a batch at once: row XML with county-local row
     numbers, per-county column widths."""
 
-    def __init__(self, key: str, frame: pd.DataFrame, lang: str, sl: _Slices):
+    def __init__(self, key: str, frame: pd.DataFrame, lang: str, sl: RowsByCode):
         cols = COLUMNS[key]
         band_by = BANDS.get(key)
-        self.key, self.cols, self.lang, self.sl = key, cols, lang, sl
+        self.key, self.cols, self.lang = key, cols, lang
         self.headers = headers(key, lang)
         order = sl.order[sl.start[0]:sl.start[-1]]  # rows of no county of the batch left out
         first = int(sl.start[0])
@@ -180,14 +169,14 @@ class _Cut:
         self.src = view
         case_county = dict(zip(view.cases["case_id"].tolist(), view.cases["county"].tolist()))
         nc = len(counties)
-        self.slices: dict[str, _Slices] = {}
+        self.slices: dict[str, RowsByCode] = {}
         for key in self.FRAMES:
             frame = getattr(view, key)
             if frame is None:
                 continue
             keys = frame["county"].tolist() if key in ("cases", "workload", "groups") else \
                 [case_county.get(c) for c in frame["case_id"].tolist()]
-            self.slices[key] = _Slices(_codes(keys, counties), nc)
+            self.slices[key] = RowsByCode(_codes(keys, counties), nc)
 
     def view(self, k0: int, k1: int) -> PlanView:
         """The view of counties ``k0 .. k1 - 1`` (rows in their order in the whole view)."""
@@ -310,13 +299,13 @@ def _county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], 
     nc = len(counties)
     case_county = dict(zip(view.cases["case_id"].tolist(), view.cases["county"].tolist()))
 
-    def by_case(frame: pd.DataFrame) -> _Slices:
-        return _Slices(_codes([case_county.get(c) for c in frame["case_id"].tolist()], counties), nc)
+    def by_case(frame: pd.DataFrame) -> RowsByCode:
+        return RowsByCode(_codes([case_county.get(c) for c in frame["case_id"].tolist()], counties), nc)
 
-    s_cases = _Slices(_codes(view.cases["county"].tolist(), counties), nc)
+    s_cases = RowsByCode(_codes(view.cases["county"].tolist(), counties), nc)
     s_teams, s_un, s_rec = by_case(view.teams), by_case(view.unstaffed), by_case(view.recusals)
-    s_work = _Slices(_codes(view.workload["county"].tolist(), counties), nc)
-    s_groups = _Slices(_codes(view.groups["county"].tolist(), counties), nc)
+    s_work = RowsByCode(_codes(view.workload["county"].tolist(), counties), nc)
+    s_groups = RowsByCode(_codes(view.groups["county"].tolist(), counties), nc)
     tables = [_Table("teams", table_frame("teams", view), lang, s_teams)]
     if view.changes is not None:
         tables.append(_Table("changes", table_frame("changes", view), lang, by_case(view.changes)))
@@ -343,7 +332,7 @@ def _county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], 
     lines = _lines(view)
     township_count = g.groupby("county")["township_count"].sum().to_dict() if len(g) else {}
     audit_solve = audit_solve_sheet(view)  # the run's solve and inputs: the same for every county
-    cards = card_html(_batch(view, [x.order[x.start[0]:x.start[nc]] for x in (s_cases, s_teams, s_un, s_rec)]))
+    cards = card_html(view)
 
     for k, county in enumerate(counties):
         ci = s_cases.rows(k)
@@ -393,15 +382,6 @@ def _county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], 
         html = _template().render(**ctx).encode("utf-8")
         yield county, names[county], book, html, _line(county, names[county], summary,
                                                        float(loads.max()) if len(wi) else 0.0, travel)
-
-
-def _batch(view: PlanView, rows: list[np.ndarray]) -> PlanView:
-    """The cases, teams, unstaffed cases and recusals at ``rows`` (positions in each frame)."""
-    cases, teams, unstaffed, recusals = rows
-    return PlanView(lang=view.lang, summary=view.summary, cases=view.cases.take(cases),
-                    teams=view.teams.take(teams), unstaffed=view.unstaffed.take(unstaffed),
-                    workload=view.workload.iloc[0:0], recusals=view.recusals.take(recusals),
-                    groups=view.groups.iloc[0:0], quality=view.quality.iloc[0:0])
 
 
 def _line(county: str, name: str, summary: dict[str, Any], max_workload: float, travel: float) -> dict[str, Any]:

@@ -295,6 +295,11 @@ def _kin_path(g: nx.Graph, path: list[str]) -> str:
     return f"{' '.join(parts)} ({hops} hop{'' if hops == 1 else 's'})"
 
 
+def _reasons(*parts: tuple[bool, str]) -> str:
+    """The reasons that hold, joined with ``; `` (a row excluded by two rules of one family)."""
+    return "; ".join(text for holds, text in parts if holds)
+
+
 def _check_kin(rows: pd.DataFrame, tables: Tables, rules: RuleOptions, out: _Collector) -> None:
     subj = rows["subject_id"].to_numpy(dtype=object)
     inv = rows["investigator_id"].to_numpy(dtype=object)
@@ -343,15 +348,10 @@ def _check_pairs(rows: pd.DataFrame, tables: Tables, rules: RuleOptions, out: _C
     m_t = (home_t != "") & (home_t == ctown)
     m_v = (home_v != "") & (village != "") & (home_v == village)
     m = m_t | m_v
-    details = []
-    for t, v, a, b in zip(home_t[m], home_v[m], m_t[m], m_v[m]):
-        why = []
-        if a:
-            why.append(f"home township {t} is the case's township")
-        if b:
-            why.append(f"home village {v} is the case's village")
-        details.append("; ".join(why))
-    out.add_many("home", case[m], inv[m], details)
+    out.add_many("home", case[m], inv[m],
+                 [_reasons((a, f"home township {t} is the case's township"),
+                           (b, f"home village {v} is the case's village"))
+                  for t, v, a, b in zip(home_t[m], home_v[m], m_t[m], m_v[m])])
 
     # kin
     _check_kin(rows, tables, rules, out)
@@ -391,16 +391,11 @@ def _check_pairs(rows: pd.DataFrame, tables: Tables, rules: RuleOptions, out: _C
     too_far = by_travel & ~(minutes <= rules.max_travel)
     other_county = by_travel & ~same_county & (not rules.cross_county)
     m = too_far | other_county
-    details = []
-    for t, u, mins, a, b, far, oc in zip(posted[m], ctown[m], minutes[m], icounty[m], ccounty[m],
-                                         too_far[m], other_county[m]):
-        why = []
-        if far:
-            why.append(f"{_fmt(mins)} road minutes from {t} to {u} > max_travel {_fmt(rules.max_travel)}")
-        if oc:
-            why.append(f"posted in county {a!r} ({t}), case in county {b!r} ({u}) and cross_county is off")
-        details.append("; ".join(why))
-    out.add_many("pool", case[m], inv[m], details)
+    out.add_many("pool", case[m], inv[m],
+                 [_reasons((far, f"{_fmt(mins)} road minutes from {t} to {u} > max_travel {_fmt(rules.max_travel)}"),
+                           (oc, f"posted in county {a!r} ({t}), case in county {b!r} ({u}) and cross_county is off"))
+                  for t, u, mins, a, b, far, oc in zip(posted[m], ctown[m], minutes[m], icounty[m], ccounty[m],
+                                                       too_far[m], other_county[m])])
 
     # team.available
     m = ~rows["available"].to_numpy(dtype=bool)
