@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 import zoneplan
+from zoneplan.io.secondprocess import SecondProcess
 from zoneplan.io.wording import rule_label
 from zoneplan.cli import app
 from zoneplan.io.plan import county_file_names, split_by_county
@@ -176,28 +177,28 @@ def test_a_batch_the_second_process_does_not_answer_is_built_here(prefecture, mo
     assert len(names) >= 5  # three batches or more: the second process answers batch 1 (and 3)
     alone = list(bycounty.county_files(view, names, note, 1))
     started = []
-    real_start = bycounty._Sidecar.start
+    real_start = SecondProcess.start
 
     def start():
         side = real_start()
         started.append(side)
         return side
 
-    real_receive = bycounty._Sidecar.receive
+    real_receive = SecondProcess.receive
     answers = []
 
     def receive(self):
         answers.append(real_receive(self))
         return answers[-1]
 
-    monkeypatch.setattr(bycounty._Sidecar, "start", staticmethod(start))
-    monkeypatch.setattr(bycounty._Sidecar, "receive", receive)
+    monkeypatch.setattr(SecondProcess, "start", staticmethod(start))
+    monkeypatch.setattr(SecondProcess, "receive", receive)
     assert list(bycounty.county_files(view, names, note, 2)) == alone
     assert answers and all(a is not None for a in answers)  # the second process built its batches
     odd = [alone[i][0] for i in range(len(alone)) if (i // 2) % 2 == 1]  # batches of 2: 1, 3, ...
     assert [c for a in answers for c, *_ in a] == odd
     assert started[-1].proc.poll() is not None  # ended after the last batch
-    monkeypatch.setattr(bycounty._Sidecar, "receive", lambda self: None)  # it never answers
+    monkeypatch.setattr(SecondProcess, "receive", lambda self: None)  # it never answers
     assert list(bycounty.county_files(view, names, note, 2)) == alone
     gen = bycounty.county_files(view, names, note, 2)
     next(gen)
@@ -232,13 +233,13 @@ def test_the_second_process_started_early_ends_when_the_plan_view_fails(prefectu
     t = zoneplan.load(prefecture)
     r = zoneplan.staff(t)
     started = []
-    real_start = bycounty._Sidecar.start
+    real_start = SecondProcess.start
 
     def start():
         started.append(real_start())
         return started[-1]
 
-    monkeypatch.setattr(bycounty._Sidecar, "start", staticmethod(start))
+    monkeypatch.setattr(SecondProcess, "start", staticmethod(start))
     files = iter_plan_files(r, t, "zh", layout="county", workers=2)
     names = [n for n, _ in files]  # the whole plan, through the early-started process
     assert len(started) == 1 and started[0].proc.poll() is not None

@@ -227,3 +227,43 @@ def test_the_checker_reports_broken_locks_and_forbidden_pairs():
         [("plan.locked", *kept)]
     rep = zoneplan.check(t, plan, forbid=[kept])
     assert [(v.rule, v.case_id, v.investigator_id) for v in rep.violations] == [("plan.forbidden", *kept)]
+
+
+@pytest.mark.parametrize("size,seed,answered", [((120, 100), 0, True), ((120, 100), 3, True),
+                                                ((150, 120), 0, False)])
+def test_dense_cutoff_asked_ahead_keeps_the_plan_and_the_proof(size, seed, answered, dense, monkeypatch):
+    """With two workers a dense sum level asks its cutoff solve beside the core's solve
+    (:class:`zoneplan.staffing.dense._Ahead`).  On the first two instances of the dense
+    family the core's optimum is one unit short of the LP bound and that answer is used; on
+    the third it is further short, so the answer is not the one the proof needs and is left
+    (taking it there claims a travel of 3,019 minutes proven where 3,017 is the optimum).
+    Either way the plan and every claim are those of one worker, and the audit holds."""
+    import zoneplan.staffing.dense as dense_mod
+    from zoneplan.synth import generate
+
+    asked, used = [], []
+    real_init, real_result = dense_mod._Ahead.__init__, dense_mod._Ahead.result
+
+    def init(self, fn):
+        asked.append(1)
+        real_init(self, fn)
+
+    def result(self):
+        used.append(1)
+        return real_result(self)
+
+    monkeypatch.setattr(dense_mod._Ahead, "__init__", init)
+    monkeypatch.setattr(dense_mod._Ahead, "result", result)
+    n_inv, n_cases = size
+    tables = zoneplan.tables_from_frames(**generate({"family": "dense", "investigators": n_inv, "cases": n_cases,
+                                                     "townships": 8, "conflicts": 4 * n_inv}, seed=seed))
+    one = zoneplan.staff(tables, None, SolveOptions(workers=1))
+    assert not asked
+    two = zoneplan.staff(tables, None, SolveOptions(workers=2))
+    assert asked and bool(used) == answered
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
+    assert {k: (v.value, v.bound, v.proven) for k, v in one.levels.items()} == \
+        {k: (v.value, v.bound, v.proven) for k, v in two.levels.items()}
+    order = ("staffed", "max_workload", "travel")
+    rules = zoneplan.RuleOptions()
+    audit(two, tables, rules, exact_levels(tables, rules, order, tie_break=True).levels, order)

@@ -15,7 +15,7 @@ from .common import (EXIT_NOT_OPTIMAL, AllowOwn, CrossCounty, DetTime, Lang, Max
                      NoZones, Order, Seed, Strict, TeamKinHops, TimeLimit, Verbose, Weights, Workers, _guard,
                      _lang_of, _print_quality, _Progress, _rules, _setup_logging, _solve_opts, app,
                      command_elapsed, report_violations, require_cluster)
-from ..io.plan import LAYOUTS, split_by_county, write_seconds
+from ..io.plan import LAYOUTS, early_second_process, split_by_county, write_seconds
 from .draw import Cap, DrawFlag, LeadCap, SeedFrom, StrictCap, draw_options, print_draw, record_previous
 from .replan import History, Lock, LocksFile, Forbid, Previous, keep_history, replan_args
 
@@ -83,19 +83,24 @@ def staff(
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
     cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
-    with _Progress(True) as progress:
-        if scheduler:
-            from ..sweep.cluster import dask_client, staff_on_cluster
-            from .sweep import _quiet_dask
+    side = None if scheduler else early_second_process(tables, reports)  # draws the maps; stopped below
+    try:
+        with _Progress(True) as progress:
+            if scheduler:
+                from ..sweep.cluster import dask_client, staff_on_cluster
+                from .sweep import _quiet_dask
 
-            _quiet_dask(verbose)
-            with dask_client(scheduler=scheduler) as client:
-                result = staff_on_cluster(client, tables, rules, opts, progress=progress)
-        else:
-            result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, draw=drawn, **extra)
-    record_previous(result, previous)
-    fault_point("before-write")
-    write_plan(result, tables, out, lang=lang, layout=reports)
+                _quiet_dask(verbose)
+                with dask_client(scheduler=scheduler) as client:
+                    result = staff_on_cluster(client, tables, rules, opts, progress=progress)
+            else:
+                result = do_staff(tables, rules, opts, progress=progress, cancel=cancel, draw=drawn, **extra)
+        record_previous(result, previous)
+        fault_point("before-write")
+        write_plan(result, tables, out, lang=lang, layout=reports, side=side)
+    finally:
+        if side is not None:
+            side.stop()
     _print_summary(result, lang, people=dict(zip(tables.investigators["investigator_id"],
                                                  tables.investigators["name"])))
     print_draw(result, lang)

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ..bycode import RowsByCode
 from ..i18n import tr
 from .planview import PlanView
+from .secondprocess import SecondProcess
 from .report import CARD_LIMIT, _lines, _template, card_html, group_contexts, summary_context, workload_html
 from .sheetwriter import Sheet, book_bytes
 from .workbook import (BANDS, COLUMNS, SHEETS, _column_values, _summary_sheet, audit_solve_sheet, empty_note, headers,
@@ -124,7 +125,7 @@ def _local_rows(data: list[list[Any]], kinds: list[str], shaded: list[bool], hei
 
 
 def county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], workers: int = 1,
-                 side: "_Sidecar | None" = None) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
+                 side: "SecondProcess | None" = None) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
     """For each county (in name order): its name, its file stem, its workbook, its report, and
     its line of the index (figures and file names).
 
@@ -187,21 +188,21 @@ class _Cut:
                         **frames)
 
 
-def start_second_process(n_counties: int, workers: int) -> "_Sidecar | None":
+def start_second_process(n_counties: int, workers: int) -> "SecondProcess | None":
     """The second process for :func:`county_files`, started before the plan view is built so
     its start-up (about a second) is over when the first batch is ready; None when the run
-    will not use one.  The caller stops it (:meth:`_Sidecar.stop`) whatever happens."""
+    will not use one.  The caller stops it (:meth:`SecondProcess.stop`) whatever happens."""
     if workers < 2 or -(-n_counties // _BATCH) < _SIDE_MIN_BATCHES:
         return None
-    return _Sidecar.start()
+    return SecondProcess.start()
 
 
-def _side_by_side(part, n: int, given: "_Sidecar | None" = None
+def _side_by_side(part, n: int, given: "SecondProcess | None" = None
                   ) -> Iterator[tuple[str, str, bytes, bytes, dict[str, Any]]]:
     """Batches ``0 .. n - 1`` in order: the odd ones built by a second process
-    (:mod:`zoneplan.io.countyworker`) while this one builds the even ones.  A batch the second
+    (:mod:`zoneplan.io.secondprocess`) while this one builds the even ones.  A batch the second
     process does not answer is built here; any way out of here ends that process."""
-    side = given or _Sidecar.start()
+    side = given or SecondProcess.start()
     if side is None:  # pragma: no cover - no second process here
         for b in range(n):
             yield from _county_files(*part(b))
@@ -213,81 +214,10 @@ def _side_by_side(part, n: int, given: "_Sidecar | None" = None
                 answer = side.receive() if sent else None
                 yield from answer if answer is not None else _county_files(*part(b))
                 continue
-            sent = b + 1 < n and side.send(part(b + 1))
+            sent = b + 1 < n and side.send("county", part(b + 1))
             yield from _county_files(*part(b))
     finally:
         side.stop()
-
-
-_WORKER_START = ("import sys; p = sys.argv[1]; p in sys.path or sys.path.insert(0, p); "
-                 "from zoneplan.io.countyworker import main; main()")
-
-
-class _Sidecar:
-    """The second process and its two pipes; the job is written by a thread, so this process
-    goes on with its own batch while the other reads."""
-
-    def __init__(self, proc):
-        self.proc = proc
-        self.writer = None
-
-    @classmethod
-    def start(cls) -> "_Sidecar | None":
-        import os
-        import subprocess
-        import sys
-
-        import zoneplan
-
-        # the same zoneplan as this process, also when it was put on sys.path by hand; the folder
-        # goes first only when a fresh interpreter lacks it (never ahead of the standard library
-        # when it is site-packages)
-        src = os.path.dirname(os.path.dirname(os.path.abspath(zoneplan.__file__)))
-        try:
-            proc = subprocess.Popen([sys.executable, "-c", _WORKER_START, src], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE)
-        except OSError:  # pragma: no cover
-            return None
-        return cls(proc)
-
-    def send(self, job) -> bool:
-        import pickle
-        import threading
-
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-
-        def write() -> None:
-            try:
-                self.proc.stdin.write(data)
-                self.proc.stdin.flush()
-            except (OSError, ValueError):
-                pass
-
-        self.writer = threading.Thread(target=write, daemon=True)
-        self.writer.start()
-        return True
-
-    def receive(self):
-        import pickle
-
-        try:
-            return pickle.load(self.proc.stdout)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            return None
-
-    def stop(self) -> None:
-        try:
-            self.proc.kill()
-        except OSError:  # pragma: no cover
-            pass
-        for f in (self.proc.stdin, self.proc.stdout):
-            try:
-                f.close()
-            except OSError:  # pragma: no cover
-                pass
-        self.proc.wait()
-        if self.writer is not None:
-            self.writer.join(timeout=1.0)
 
 
 def _county_files(view: PlanView, names: dict[str, str], note: tuple[str, str], run_counties: int

@@ -5,16 +5,19 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 import pandas as pd
 
-from ..i18n import N_
 from ..data.tables import Tables
 from ..data.plans import ROLE_WORDS, read_assignments, read_previous
+from .planmaps import MAP_TOWNSHIP_LIMIT, draws_maps, plan_maps, uses_zones
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
-__all__ = ["plan_files", "iter_plan_files", "write_plan", "write_seconds", "plan_maps", "split_by_county",
+if TYPE_CHECKING:
+    from .secondprocess import SecondProcess
+
+__all__ = ["plan_files", "iter_plan_files", "write_plan", "write_seconds", "plan_maps", "early_second_process", "split_by_county",
            "county_file_names", "write_workers", "SPLIT_TOWNSHIPS", "LAYOUTS", "PLAN_NAMES", "read_assignments", "read_previous", "PLAN_COLUMNS",
            "MAP_TOWNSHIP_LIMIT", "ROLE_WORDS"]
 
@@ -63,9 +66,9 @@ def county_file_names(counties: list[str]) -> dict[str, str]:
 
 def plan_files(result, tables: Tables, lang: str | None = None,
                maps: Mapping[str, bytes] | None = None, layout: str = "auto",
-               workers: int | None = None) -> dict[str, bytes]:
+               workers: int | None = None, side: "SecondProcess | None" = None) -> dict[str, bytes]:
     """The plan files as bytes, name -> bytes (see :func:`iter_plan_files`)."""
-    return dict(iter_plan_files(result, tables, lang, maps, layout, workers))
+    return dict(iter_plan_files(result, tables, lang, maps, layout, workers, side))
 
 
 def write_workers() -> int:
@@ -76,7 +79,8 @@ def write_workers() -> int:
 
 def iter_plan_files(result, tables: Tables, lang: str | None = None,
                     maps: Mapping[str, bytes] | None = None, layout: str = "auto",
-                    workers: int | None = None) -> Iterator[tuple[str, bytes]]:
+                    workers: int | None = None, side: "SecondProcess | None" = None
+                    ) -> Iterator[tuple[str, bytes]]:
     """The plan files, one at a time (name, bytes), so a large plan is never held at once.
 
     For programs: ``assignments.csv``, ``unstaffed.csv``, ``workload.csv`` (ids, stable
@@ -93,7 +97,9 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
 
     ``maps`` (caption -> PNG bytes, see :func:`zoneplan.io.report.render_plan_html`) replace
     the default maps of a single report.  ``workers``: processes building the county files
-    of a split plan (default :func:`write_workers`; the bytes do not depend on it).
+    of a split plan (default :func:`write_workers`; the bytes do not depend on it).  ``side``: a
+    second process started by the caller (:func:`early_second_process`; the caller stops it),
+    which draws the maps or builds county files; the bytes do not depend on it either.
     """
     from ..i18n import resolve_lang
     from .drawbook import draw_files, draw_sheets
@@ -122,16 +128,23 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     from .bycounty import county_files, start_second_process
 
     workers = write_workers() if workers is None else workers
-    side = start_second_process(len(counties), workers) if split else None
+    own = start_second_process(len(counties), workers) if split and side is None else None
+    side = side or own
     try:
+        drawing = None
+        if not split and maps is None and side is not None:  # the maps are drawn there meanwhile
+            drawing = side.send("maps", (tables, result.assignments, uses_zones(result), lang))
         view = plan_view(result, tables, lang=lang)
         if not split:
+            book = plan_workbook(view, draw=draw_sheets(result, tables, lang))
             if maps is None:
-                drawn = plan_maps(result, tables, lang)
+                drawn = side.receive() if drawing else None
+                if drawn is None:  # no second process, or it did not answer
+                    drawn = plan_maps(result, tables, lang)
                 maps = {caption: png for caption, png in drawn.values()}
                 for name, (_, png) in drawn.items():
                     yield name, png
-            yield "plan.xlsx", plan_workbook(view, draw=draw_sheets(result, tables, lang))
+            yield "plan.xlsx", book
             yield "plan.html", render_plan_html(view, maps).encode("utf-8")
             return
         rows = []
@@ -141,53 +154,13 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
             yield f"counties/{name}.html", html
             rows.append(line)
     finally:
-        if side is not None:
-            side.stop()
+        if own is not None:
+            own.stop()
     table = pd.DataFrame(rows, columns=["county", "townships", "investigators", "cases", "staffed", "unstaffed",
                                         "points", "people", "max_workload", "travel", "workbook", "report"])
     yield "plan.xlsx", index_workbook(view, table)
     links = [{**r, "max_workload": f"{r['max_workload']:.2f}"} for r in rows]
     yield "plan.html", render_index_html(view, links).encode("utf-8")
-
-
-#: Above this many townships the plan's maps are left out of a staffing run (they would take
-#: longer than the solve); ``zoneplan zone`` / ``compare`` draw county maps at any size.
-MAP_TOWNSHIP_LIMIT = 500
-
-_CAPTIONS = {
-    "zones": N_("Collaboration zones in force (stars: hub townships)"),
-    "assignments": N_("Who travels where: posted township -> case township"),
-}
-
-
-def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]:
-    """The plan's maps: file name -> (caption, PNG bytes).
-
-    ``map_zones.png``, the zones in force (the index map when there are several counties),
-    and ``map_assignments.png``, who travels from where to which case, drawn for print (the
-    width of an A4 page less its margins, no text under 8 pt).  None above
-    :data:`MAP_TOWNSHIP_LIMIT` townships.
-    """
-    from ..i18n import pick
-    from ..maps import assignment_map_png, index_map_png, zoning_map_png
-    from ..zoning.adapter import current_zoning, zoning_input
-
-    if len(tables.townships) > MAP_TOWNSHIP_LIMIT or len(tables.townships) == 0:
-        return {}
-    out: dict[str, tuple[str, bytes]] = {}
-    use_zones = bool(result.options.get("rules", {}).get("use_zones", True)) if isinstance(result.options, dict) \
-        else True
-    if use_zones and (tables.townships["zone"] != "").any():
-        inp = zoning_input(tables, with_roster=False)
-        draw = zoning_map_png if len(inp.counties()) == 1 else index_map_png
-        out["map_zones.png"] = (pick(_CAPTIONS["zones"], lang),
-                                draw(inp, current_zoning(tables), lang=lang, boundaries=tables.boundaries,
-                                     layout="print"))
-    if len(tables.cases):
-        out["map_assignments.png"] = (pick(_CAPTIONS["assignments"], lang),
-                                      assignment_map_png(tables, result.assignments, lang=lang,
-                                                         boundaries=tables.boundaries, layout="print"))
-    return out
 
 
 def write_seconds(tables: Tables, layout: str = "auto") -> float:
@@ -202,15 +175,36 @@ def write_seconds(tables: Tables, layout: str = "auto") -> float:
     split by county 3 ms per county (its workbook and report from the slices).  On a loaded
     machine every term grows alike (2-3 times at a load of 6 on 2 cores).
     """
-    maps = 0.0 if len(tables.townships) > MAP_TOWNSHIP_LIMIT or not len(tables.cases) else 1.5
+    maps = 1.5 if draws_maps(tables) and len(tables.cases) else 0.0
     cells = 13 * len(tables.investigators) + 100 * len(tables.cases)
     per_county = 0.003 * tables.townships["county"].nunique() if split_by_county(tables, layout) else 0.0
     return 0.3 + maps + 1.5e-6 * cells + per_county
 
 
+def early_second_process(tables: Tables, layout: str = "auto", workers: int | None = None
+                         ) -> "SecondProcess | None":
+    """A second process for the plan files of ``tables``, started before the solve (pass it to
+    :func:`write_plan`; the caller stops it, whatever happens), or None.
+
+    Started when the plan will have maps (one report of at most :data:`MAP_TOWNSHIP_LIMIT`
+    townships, with cases) and the machine has two cores: while the solve runs (one core for
+    a dense part's LPs, short on a small run) it imports matplotlib and reads the map font,
+    and after the solve it draws the maps while this process builds the workbook -- about a
+    second of a dense run's wall time (``benchmarks/wholerun.py``).  A split plan starts its own
+    when it writes (:func:`zoneplan.io.bycounty.start_second_process`).
+    """
+    from .secondprocess import SecondProcess
+
+    workers = write_workers() if workers is None else workers
+    if workers < 2 or split_by_county(tables, layout) or not draws_maps(tables) or not len(tables.cases):
+        return None
+    return SecondProcess.start(warm=("maps",))
+
+
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,
-               maps: Mapping[str, bytes] | None = None, layout: str = "auto", workers: int | None = None
-               ) -> list[Path]:
+               maps: Mapping[str, bytes] | None = None, layout: str = "auto", workers: int | None = None,
+               side: "SecondProcess | None" = None) -> list[Path]:
     """Write the plan files (see :func:`iter_plan_files`) atomically into ``out_dir``; files of
     an earlier plan this one does not write (e.g. its ``counties/`` folder) are not kept."""
-    return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout, workers), owned=PLAN_NAMES)
+    return write_outputs(out_dir, iter_plan_files(result, tables, lang, maps, layout, workers, side),
+                         owned=PLAN_NAMES)
