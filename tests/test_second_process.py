@@ -29,6 +29,12 @@ def county_plan():
     return t, zoneplan.staff(t)
 
 
+@pytest.fixture(autouse=True)
+def any_size(monkeypatch):
+    """The example county is far below the size that starts a second process by itself."""
+    monkeypatch.setattr(plan_mod, "EARLY_PAIRS", 0)
+
+
 def _record(monkeypatch):
     started, answers = [], []
     real_start, real_receive = SecondProcess.start, SecondProcess.receive
@@ -54,6 +60,7 @@ def test_maps_drawn_by_the_second_process_are_the_same_files(county_plan, monkey
     side = early_second_process(t, workers=2)
     assert side is not None and started == [side]
     try:
+        assert side.ready(wait=True)  # here the plan was ready first: wait for its start-up
         there = dict(iter_plan_files(r, t, "zh", workers=2, side=side))
         assert len(answers) == 1 and set(answers[0]) == {"map_zones.png", "map_assignments.png"}
         assert there == here
@@ -70,6 +77,7 @@ def test_maps_the_second_process_does_not_answer_are_drawn_here(county_plan, mon
     monkeypatch.setattr(SecondProcess, "receive", lambda self: None)
     side = early_second_process(t, workers=2)
     try:
+        assert side.ready(wait=True)
         assert plan_files(r, t, "zh", workers=2, side=side) == here
     finally:
         side.stop()
@@ -83,9 +91,28 @@ def test_maps_the_second_process_does_not_answer_are_drawn_here(county_plan, mon
         side.stop()
 
 
+def test_a_second_process_still_starting_is_not_asked(county_plan, monkeypatch):
+    """A small run's plan is ready before the second process has loaded Python and
+    matplotlib: the maps are drawn here at once, and the process is not handed the job."""
+    t, r = county_plan
+    here = plan_files(r, t, "zh", workers=1)
+    sent = []
+    monkeypatch.setattr(SecondProcess, "ready", lambda self, wait=False: False)
+    monkeypatch.setattr(SecondProcess, "send", lambda self, kind, args: sent.append(kind))
+    side = early_second_process(t, workers=2)
+    try:
+        assert plan_files(r, t, "zh", workers=2, side=side) == here
+    finally:
+        side.stop()
+    assert sent == []
+
+
 def test_the_second_process_is_started_only_where_maps_are_drawn(county_plan, monkeypatch):
     t, _ = county_plan
     started, _ = _record(monkeypatch)
+    monkeypatch.setattr(plan_mod, "EARLY_PAIRS", len(t.investigators) * len(t.cases) + 1)
+    assert early_second_process(t, workers=2) is None  # a small run: solved before it would be ready
+    monkeypatch.setattr(plan_mod, "EARLY_PAIRS", 0)
     assert early_second_process(t, workers=1) is None  # one core: nothing to overlap
     assert early_second_process(t, layout="county", workers=2) is None  # split: no maps, its own later
     monkeypatch.setattr(planmaps, "MAP_TOWNSHIP_LIMIT", len(t.townships) - 1)

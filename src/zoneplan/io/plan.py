@@ -132,7 +132,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     side = side or own
     try:
         drawing = None
-        if not split and maps is None and side is not None:  # the maps are drawn there meanwhile
+        if not split and maps is None and side is not None and side.ready():  # drawn there meanwhile
             drawing = side.send("maps", (tables, result.assignments, uses_zones(result), lang))
         view = plan_view(result, tables, lang=lang)
         if not split:
@@ -187,7 +187,8 @@ def early_second_process(tables: Tables, layout: str = "auto", workers: int | No
     :func:`write_plan`; the caller stops it, whatever happens), or None.
 
     Started when the plan will have maps (one report of at most :data:`MAP_TOWNSHIP_LIMIT`
-    townships, with cases) and the machine has two cores: while the solve runs (one core for
+    townships), the run is large enough (:data:`EARLY_PAIRS`) and the machine has two
+    cores: while the solve runs (one core for
     a dense part's LPs, short on a small run) it imports matplotlib and reads the map font,
     and after the solve it draws the maps while this process builds the workbook -- about a
     second of a dense run's wall time (``benchmarks/wholerun.py``).  A split plan starts its own
@@ -196,9 +197,17 @@ def early_second_process(tables: Tables, layout: str = "auto", workers: int | No
     from .secondprocess import SecondProcess
 
     workers = write_workers() if workers is None else workers
-    if workers < 2 or split_by_county(tables, layout) or not draws_maps(tables) or not len(tables.cases):
+    if workers < 2 or split_by_county(tables, layout) or not draws_maps(tables) or \
+            len(tables.investigators) * len(tables.cases) < EARLY_PAIRS:
         return None
     return SecondProcess.start(warm=("maps",))
+
+
+#: :func:`early_second_process` starts one for a run of at least this many people x cases:
+#: below, the solve takes less time than Python and matplotlib take to load in a fresh
+#: process (the example county: 0.1 s), and the maps would be drawn here anyway (a process
+#: not ready when the plan is, see :meth:`SecondProcess.ready`, is not asked).
+EARLY_PAIRS = 100_000
 
 
 def write_plan(result, tables: Tables, out_dir: str | Path, lang: str | None = None,

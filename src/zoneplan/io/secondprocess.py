@@ -19,7 +19,10 @@ import sys
 import threading
 from typing import Any
 
-__all__ = ["SecondProcess"]
+__all__ = ["SecondProcess", "READY"]
+
+#: What the process sends first, once its start-up is over.
+READY = "ready"
 
 _START = ("import sys; p = sys.argv[1]; p in sys.path or sys.path.insert(0, p); "
           "from zoneplan.io.sideworker import main; main()")
@@ -32,6 +35,7 @@ class SecondProcess:
     def __init__(self, proc: subprocess.Popen):
         self.proc = proc
         self.writer: threading.Thread | None = None
+        self._ready = False  # its "ready" (sent when its start-up is over) was read
 
     @classmethod
     def start(cls, warm: tuple[str, ...] = ("county",)) -> "SecondProcess | None":
@@ -63,8 +67,31 @@ class SecondProcess:
         self.writer.start()
         return True
 
+    def ready(self, wait: bool = False) -> bool:
+        """Whether its start-up is over (the imports its jobs need are done), without waiting
+        unless ``wait``: a job handed to a process still starting may be answered later than
+        the run would do it itself (a small run solves in less time than Python and
+        matplotlib take to load)."""
+        if self._ready:
+            return True
+        if not wait:
+            try:
+                import select
+
+                if not select.select([self.proc.stdout], [], [], 0)[0]:
+                    return False
+            except (OSError, ValueError):  # pragma: no cover - no select on pipes here
+                return False
+        try:
+            self._ready = pickle.load(self.proc.stdout) == READY
+        except (EOFError, OSError, pickle.UnpicklingError):
+            return False
+        return self._ready
+
     def receive(self) -> Any:
         """The next job's answer; None when the job failed or the process is gone."""
+        if not self.ready(wait=True):
+            return None
         try:
             return pickle.load(self.proc.stdout)
         except (EOFError, OSError, pickle.UnpicklingError):

@@ -4,7 +4,8 @@ WARM (its arguments after the package folder) names the jobs it will get (``coun
 ``maps``): it imports what they need at once, so a process started before the solve has
 matplotlib loaded and the map font read when the plan is ready.  It reads jobs ``(kind,
 args)`` (pickled) on standard input and answers each with its result (pickled) on standard
-output, until its input closes.  It ignores Ctrl-C: the run stops it.  Anything that goes
+output, until its input closes; before the first job, once those imports are done, it
+sends :data:`~zoneplan.io.secondprocess.READY`.  It ignores Ctrl-C: the run stops it.  Anything that goes
 wrong here is answered with ``None``, and the run does that job itself (the same code: the
 error, if any, is reported there).
 """
@@ -16,6 +17,8 @@ import pickle
 import signal
 import sys
 from typing import Any
+
+from .secondprocess import READY
 
 __all__ = ["main"]
 
@@ -65,6 +68,11 @@ def main() -> None:
             _JOBS[kind][1]()
         except BaseException:  # noqa: BLE001 - a broken installation: the planner does every job
             pass
+    try:
+        pickle.dump(READY, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+    except OSError:  # the planner has gone
+        return
     while True:
         try:
             kind, args = pickle.load(inp)
