@@ -267,3 +267,63 @@ def test_dense_cutoff_asked_ahead_keeps_the_plan_and_the_proof(size, seed, answe
     order = ("staffed", "max_workload", "travel")
     rules = zoneplan.RuleOptions()
     audit(two, tables, rules, exact_levels(tables, rules, order, tie_break=True).levels, order)
+
+
+@pytest.mark.parametrize("size,seed", [((90, 70), 1), ((150, 120), 2)])
+def test_dense_max_lp_asked_ahead_keeps_the_plan_and_the_proof(size, seed, dense, monkeypatch):
+    """With two workers the max level's LP is asked on a second thread while the staffed
+    level's exact solve runs, for the staffed value of the LP bound; here the staffed level
+    reaches it, so the max level takes that LP and solves none of its own.  The plan and
+    every claim are those of one worker (the LP starts from the same pairs either way), and
+    the audit holds."""
+    import threading
+
+    import zoneplan.staffing.dense as dense_mod
+    from zoneplan.synth import generate
+
+    where, starts = [], []
+    real = dense_mod._max_lp
+
+    def max_lp(part, fixed, cap, start, budget):
+        where.append(threading.current_thread().name)
+        starts.append(start.copy())
+        return real(part, fixed, cap, start, budget)
+
+    monkeypatch.setattr(dense_mod, "_max_lp", max_lp)
+    n_inv, n_cases = size
+    tables = zoneplan.tables_from_frames(**generate({"family": "dense", "investigators": n_inv, "cases": n_cases,
+                                                     "townships": 8, "conflicts": 4 * n_inv}, seed=seed))
+    one = zoneplan.staff(tables, None, SolveOptions(workers=1))
+    assert where == ["zoneplan-0"]  # in turn, on the part's own thread
+    where.clear()
+    two = zoneplan.staff(tables, None, SolveOptions(workers=2))
+    assert where == ["zoneplan-ahead"]  # asked ahead only
+    assert np.array_equal(starts[0], starts[1])  # from the same pairs: the same LP either way
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
+    assert {k: (v.value, v.bound, v.proven) for k, v in one.levels.items()} == \
+        {k: (v.value, v.bound, v.proven) for k, v in two.levels.items()}
+    order = ("staffed", "max_workload", "travel")
+    rules = zoneplan.RuleOptions()
+    audit(two, tables, rules, exact_levels(tables, rules, order, tie_break=True).levels, order)
+
+
+def test_a_solve_asked_ahead_answers_only_its_own_question():
+    """The max level takes the LP asked ahead only for the values it keeps now (a staffed
+    level that ended one unit short of its LP bound asks another LP), and whatever else
+    was asked is dropped."""
+    from types import SimpleNamespace
+
+    from zoneplan.staffing.dense import max_lp_key, take_ahead
+    from zoneplan.staffing.lp import FixedRow
+
+    coef = object()
+    asked_for = max_lp_key((FixedRow(coef, 1, 815),), None)
+    assert max_lp_key((FixedRow(coef, 1, 814),), None) != asked_for
+    assert max_lp_key((FixedRow(coef, 1, 815),), 800) != asked_for
+    assert max_lp_key((FixedRow(coef, 1, 815),), None) == asked_for
+    state = SimpleNamespace(ahead={asked_for: "the LP for 815"})
+    assert take_ahead(state, max_lp_key((FixedRow(coef, 1, 814),), None)) is None
+    assert state.ahead == {}  # dropped
+    state = SimpleNamespace(ahead={asked_for: "the LP for 815", ("other",): "?"})
+    assert take_ahead(state, max_lp_key((FixedRow(coef, 1, 815),), None)) == "the LP for 815"
+    assert state.ahead == {}

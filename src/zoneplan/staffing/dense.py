@@ -68,14 +68,16 @@ def _signed(level: SumLevel, state: PartState) -> Coefficients:
 
 
 def dense_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...], opts: SolveOptions,
-               budget: Budget, on_solution: OnSolution | None = None) -> list[LevelOutcome]:
-    """Optimise consecutive sum levels one by one on a dense part and keep them."""
+               budget: Budget, on_solution: OnSolution | None = None, max_next: bool = False
+               ) -> list[LevelOutcome]:
+    """Optimise consecutive sum levels one by one on a dense part and keep them
+    (``max_next``: the max level comes next, see :func:`max_lp_key`)."""
     if budget.stopped:
         return _unreached(state, list(levels))
     out: list[LevelOutcome] = []
     for k, lv in enumerate(levels):
         before = earlier + tuple(x.name for x in levels[:k])
-        out.append(_dense_sum(state, lv, before, opts, budget, on_solution))
+        out.append(_dense_sum(state, lv, before, opts, budget, on_solution, max_next and k == len(levels) - 1))
         state.keep(lv, out[-1].value)
         if not out[-1].proven:
             state.exact = False
@@ -88,8 +90,10 @@ def dense_sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...
 
 
 def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts: SolveOptions,
-               budget: Budget, on_solution: OnSolution | None) -> LevelOutcome:
+               budget: Budget, on_solution: OnSolution | None, max_next: bool = False) -> LevelOutcome:
     part = state.part
+    if max_next:  # the max level's LP starts from this plan, asked ahead or not
+        state.lp_start = np.flatnonzero(state.plan.member)
     face, state.face = state.face, None
     if level.name == TIE_BREAK:
         if face is None or face.sum() > TIE_FACE_PAIRS:
@@ -105,6 +109,8 @@ def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts
                   budget=budget)
     if lp.value is None or not lp.converged:
         return LevelOutcome(value, None, False)
+    if max_next:  # ... with this LP's support, where the plan of this level will mostly lie
+        state.lp_start = np.flatnonzero(state.plan.member | (lp.x > 1e-6))
     top = lp.value + signed.constant  # the LP leaves the level's constant out (changes: previous memberships)
     best = int(np.floor(top + EPS * max(1.0, abs(top))))  # sense * level, integral
     bound = level.sense * best
@@ -139,6 +145,14 @@ def _dense_sum(state: PartState, level: SumLevel, earlier: tuple[str, ...], opts
     # would solve, so its answer is used only when the core's optimum is that one unit
     # short, and the plan is the same as with one thread (dense benchmark: the travel level
     # 2.1 s instead of 3.2 s).
+    if max_next and opts.workers >= 2:
+        # the max level's LP needs this level's value; it is asked now, beside the exact
+        # solves below, for the value of the LP bound (reached more often than not); the max
+        # level takes it only when this level is kept at that value (dense benchmark: 1.0 s
+        # of LP beside the staffed level's 0.9 s of HiGHS)
+        kept = fixed + (FixedRow(level.coefficients(part), level.sense, int(bound)),)
+        cap, start = state.load_cap, state.lp_start
+        state.ahead[max_lp_key(kept, cap)] = _Ahead(lambda: _max_lp(part, kept, cap, start, budget))
     ahead = None
     if opts.workers >= 2 and top - best > tol:
         spec_core = core | need_for(best - 1)
@@ -288,9 +302,12 @@ below the plan's maximum, then bisection): an LP
         if value <= bound:
             return True, value, max(lower, value)
     support = state.plan.member.copy()
-    # the LP of min z: often tight and quick; given a third of the time at most
-    lp = solve_lp(part, None, minimise_max=True, fixed=fixed, load_cap=state.load_cap,
-                  start=np.flatnonzero(state.plan.member), budget=improve.until(1 / 3), per_case=20)
+    # the LP of min z: often tight and quick; given a third of the time at most (unless it
+    # was asked ahead, beside the last level's exact solve, for what is kept now)
+    asked = take_ahead(state, max_lp_key(fixed, state.load_cap))
+    start = state.lp_start if state.lp_start is not None else np.flatnonzero(state.plan.member)
+    lp = asked.result() if asked is not None else \
+        _max_lp(part, fixed, state.load_cap, start, improve.until(1 / 3))
     if lp.value is not None and lp.converged:
         bound = max(bound, _attainable(part, int(np.ceil(-lp.value - EPS * max(1.0, abs(lp.value))))))
         support |= lp.x > 1e-6
@@ -338,6 +355,26 @@ below the plan's maximum, then bisection): an LP
     value = level.value(part, state.plan)
     bound = max(lower, min(bound, value))
     return max(value, lower) <= bound, value, bound
+
+
+def _max_lp(part, fixed: tuple[FixedRow, ...], cap: int | None, start: np.ndarray, budget: Budget):
+    """The LP of ``min z`` (the largest load) with the kept levels ``fixed``."""
+    return solve_lp(part, None, minimise_max=True, fixed=fixed, load_cap=cap, start=start, budget=budget,
+                    per_case=20)
+
+
+def take_ahead(state: PartState, key: tuple) -> "_Ahead | None":
+    """The solve asked ahead for ``key`` (None when nothing asked exactly that); any other
+    one asked is dropped (left to end on its own)."""
+    job = state.ahead.pop(key, None)
+    state.ahead.clear()
+    return job
+
+
+def max_lp_key(fixed: tuple[FixedRow, ...], cap: int | None) -> tuple:
+    """What the max level's LP asks: the kept levels' values (always the same levels, in
+    order) and the workload cap."""
+    return ("max", tuple((f.sense, int(f.value)) for f in fixed), cap)
 
 
 #: Share of the max level's time the single-member moves may take at most.

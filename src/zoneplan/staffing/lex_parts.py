@@ -59,11 +59,12 @@ class LevelTotal:
 
 
 def _sums(state: PartState, levels: list[SumLevel], earlier: tuple[str, ...], opts: SolveOptions,
-          budget: Budget, on_solution: OnSolution | None) -> list[LevelOutcome]:
+          budget: Budget, on_solution: OnSolution | None, max_next: bool = False) -> list[LevelOutcome]:
     if not levels:
         return []
-    run = dense_sums if state.dense else cpsat_sums
-    return run(state, levels, earlier, opts, budget, on_solution)
+    if state.dense:
+        return dense_sums(state, levels, earlier, opts, budget, on_solution, max_next=max_next)
+    return cpsat_sums(state, levels, earlier, opts, budget, on_solution)
 
 
 def solve_lexicographic(states: list[PartState], order: tuple[str, ...], floor: int, opts: SolveOptions,
@@ -90,7 +91,8 @@ def solve_lexicographic(states: list[PartState], order: tuple[str, ...], floor: 
     weight = lambda st: st.part.n_pairs  # noqa: E731
     # 1. A then B per part, A kept
     # dense parts skip B here: it costs them seconds, and the workload cap often changes it
-    first = parallel_map(lambda st: _sums(st, a + ([] if st.dense else b), (), opts, budget, on_solution), states,
+    first = parallel_map(lambda st: _sums(st, a + ([] if st.dense else b), (), opts, budget, on_solution,
+                                          max_next=m is not None), states,
                          opts.workers, budget, weight, step(f"levels {', '.join(lv.name for lv in a + b)}"))
     out_a = [r[:len(a)] for r in first]
     out_b1 = [r[len(a):] for r in first]

@@ -107,6 +107,13 @@ class PartState:
     #: The lean CP-SAT stage ran out of its budget on this part once: later searches of the
     #: part start at the second stage.
     lean_failed: bool = False
+    #: Dense parts: the pairs the max level's LP starts from -- the plan as the last level
+    #: before the max level began -- so that LP is the same whether it was asked ahead (on a
+    #: second thread, beside that level's exact solve) or in turn.
+    lp_start: np.ndarray | None = None
+    #: Dense parts: solves asked ahead, by what they ask (:func:`zoneplan.staffing.dense.max_lp_key`);
+    #: a level that asks the same takes the answer, the others are left to end on their own.
+    ahead: dict = field(default_factory=dict)
 
     def keep(self, level: SumLevel, value: int) -> None:
         """Keep ``level`` at ``value`` from now on."""
