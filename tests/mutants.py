@@ -84,6 +84,7 @@ M = [
  ("maps not asked of the second process", "src/zoneplan/io/plan.py", "        if not split and maps is None and side is not None:", "        if False:", "tests/test_second_process.py"),
  ("solve asked ahead taken for any question", "src/zoneplan/staffing/dense.py", "    job = state.ahead.pop(key, None)\n", "    job = state.ahead.pop(key, None) or next(iter(state.ahead.values()), None)\n", "tests/test_proof_audit.py -k ahead"),
  ("max LP in turn from another start", "src/zoneplan/staffing/dense.py", "    start = state.lp_start if state.lp_start is not None else np.flatnonzero(state.plan.member)", "    start = np.flatnonzero(state.plan.member)", "tests/test_proof_audit.py -k ahead"),
+ ("recusal list not worded by the second process", "src/zoneplan/io/plan.py", "wording=_wording_by(side) if split and side is not None else None", "wording=None", "tests/test_outputs_by_county.py -k words_the_recusal"),
  ("dense tie-break skipped", "src/zoneplan/staffing/dense.py", "if face is None or face.sum() > TIE_FACE_PAIRS:", "if True:", "tests/test_canonical.py -k dense_strategy"),
  ("weighted tie-break skipped", "src/zoneplan/staffing/weighted.py", "    if proven:\n        state.exact = _tie_break(", "    if False:\n        state.exact = _tie_break(", "tests/test_proof_audit.py -k weighted"),
  ("tie weights from row positions", "src/zoneplan/staffing/canonical.py", "_mix(hi[pair_inv])", "_mix(pair_inv.astype(np.uint64))", "tests/test_canonical.py"),

@@ -252,3 +252,32 @@ def test_the_second_process_started_early_ends_when_the_plan_view_fails(prefectu
     with pytest.raises(RuntimeError, match="plan view failed"):
         list(iter_plan_files(r, t, "zh", layout="county", workers=2))
     assert len(started) == 2 and started[1].proc.poll() is not None
+
+
+def test_the_second_process_words_the_recusal_list_and_the_files_are_the_same(prefecture, monkeypatch):
+    """A split plan's second process words the recusal list while the run builds the rest of
+    the plan view (its first answer: the three wordings of each distinct detail); every file
+    is the same as one process writes, and the same again when it never answers."""
+    import zoneplan.io.bycounty as bycounty
+    from zoneplan.io.plan import plan_files
+
+    monkeypatch.setattr(bycounty, "_BATCH", 2)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
+    t = zoneplan.load(prefecture)
+    r = zoneplan.staff(t)
+    alone = plan_files(r, t, "zh", layout="county", workers=1)
+    answers = []
+    real_receive = SecondProcess.receive
+
+    def receive(self):
+        answers.append(real_receive(self))
+        return answers[-1]
+
+    monkeypatch.setattr(SecondProcess, "receive", receive)
+    assert plan_files(r, t, "zh", layout="county", workers=2) == alone
+    first = answers[0]
+    assert isinstance(first, tuple) and len(first) == 3 and len(first[0]) == len(first[1]) == len(first[2]) > 0
+    assert any("回避" in x or "亲属" in x or "籍贯" in x for x in first[0])  # worded in Chinese
+    assert all(a is not None for a in answers)  # and the county batches after it
+    monkeypatch.setattr(SecondProcess, "receive", lambda self: None)  # it never answers
+    assert plan_files(r, t, "zh", layout="county", workers=2) == alone

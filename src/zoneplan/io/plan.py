@@ -102,10 +102,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     which draws the maps or builds county files; the bytes do not depend on it either.
     """
     from ..i18n import resolve_lang
-    from .drawbook import draw_files, draw_sheets
-    from .planview import plan_view
-    from .report import render_index_html, render_plan_html
-    from .workbook import county_note, index_workbook, plan_workbook
+    from .bycounty import start_second_process
 
     lang = resolve_lang(lang)
     split = split_by_county(tables, layout)
@@ -118,6 +115,27 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     report["outputs"] = {"layout": "county" if split else "single",
                          "counties": {c: {"workbook": f"counties/{n}.xlsx", "report": f"counties/{n}.html"}
                                       for c, n in names.items()}}
+    workers = write_workers() if workers is None else workers
+    # a split plan's second process starts first: its start-up overlaps the machine files,
+    # then it words the recusal list while this process builds the rest of the plan view
+    own = start_second_process(len(counties), workers) if split and side is None else None
+    side = side or own
+    try:
+        yield from _plan_files(result, tables, lang, maps, split, counties, names, report, workers, side)
+    finally:
+        if own is not None:
+            own.stop()
+
+
+def _plan_files(result, tables: Tables, lang: str, maps, split: bool, counties: list, names: dict, report: dict,
+                workers: int, side) -> Iterator[tuple[str, bytes]]:
+    """:func:`iter_plan_files` once its second process, if any, is started."""
+    from .bycounty import county_files
+    from .drawbook import draw_files, draw_sheets
+    from .planview import plan_view
+    from .report import render_index_html, render_plan_html
+    from .workbook import county_note, index_workbook, plan_workbook
+
     yield "assignments.csv", frame_to_csv_bytes(result.assignments[list(PLAN_COLUMNS)], "%.2f")
     yield "unstaffed.csv", frame_to_csv_bytes(result.unstaffed[["case_id", "reason"]])
     yield "workload.csv", frame_to_csv_bytes(result.workload[["investigator_id", "cases", "workload"]])
@@ -125,37 +143,27 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
         yield "changes.csv", frame_to_csv_bytes(result.changes)
     yield from draw_files(result).items()  # a draw: draw.csv, draw_plans.csv (zoneplan.io.drawbook)
     yield "report.json", json_bytes(report)
-    from .bycounty import county_files, start_second_process
-
-    workers = write_workers() if workers is None else workers
-    own = start_second_process(len(counties), workers) if split and side is None else None
-    side = side or own
-    try:
-        drawing = None
-        if not split and maps is None and side is not None and side.ready():  # drawn there meanwhile
-            drawing = side.send("maps", (tables, result.assignments, uses_zones(result), lang))
-        view = plan_view(result, tables, lang=lang)
-        if not split:
-            book = plan_workbook(view, draw=draw_sheets(result, tables, lang))
-            if maps is None:
-                drawn = side.receive() if drawing else None
-                if drawn is None:  # no second process, or it did not answer
-                    drawn = plan_maps(result, tables, lang)
-                maps = {caption: png for caption, png in drawn.values()}
-                for name, (_, png) in drawn.items():
-                    yield name, png
-            yield "plan.xlsx", book
-            yield "plan.html", render_plan_html(view, maps).encode("utf-8")
-            return
-        rows = []
-        for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties)), workers,
-                                                           side):
-            yield f"counties/{name}.xlsx", book
-            yield f"counties/{name}.html", html
-            rows.append(line)
-    finally:
-        if own is not None:
-            own.stop()
+    drawing = None
+    if not split and maps is None and side is not None and side.ready():  # drawn there meanwhile
+        drawing = side.send("maps", (tables, result.assignments, uses_zones(result), lang))
+    view = plan_view(result, tables, lang=lang, wording=_wording_by(side) if split and side is not None else None)
+    if not split:
+        book = plan_workbook(view, draw=draw_sheets(result, tables, lang))
+        if maps is None:
+            drawn = side.receive() if drawing else None
+            if drawn is None:  # no second process, or it did not answer
+                drawn = plan_maps(result, tables, lang)
+            maps = {caption: png for caption, png in drawn.values()}
+            for name, (_, png) in drawn.items():
+                yield name, png
+        yield "plan.xlsx", book
+        yield "plan.html", render_plan_html(view, maps).encode("utf-8")
+        return
+    rows = []
+    for county, name, book, html, line in county_files(view, names, county_note(lang, len(counties)), workers, side):
+        yield f"counties/{name}.xlsx", book
+        yield f"counties/{name}.html", html
+        rows.append(line)
     table = pd.DataFrame(rows, columns=["county", "townships", "investigators", "cases", "staffed", "unstaffed",
                                         "points", "people", "max_workload", "travel", "workbook", "report"])
     yield "plan.xlsx", index_workbook(view, table)
@@ -179,6 +187,22 @@ def write_seconds(tables: Tables, layout: str = "auto") -> float:
     cells = 13 * len(tables.investigators) + 100 * len(tables.cases)
     per_county = 0.003 * tables.townships["county"].nunique() if split_by_county(tables, layout) else 0.0
     return 0.3 + maps + 1.5e-6 * cells + per_county
+
+
+def _wording_by(side: "SecondProcess"):
+    """The recusal list worded by the second process (see :data:`zoneplan.io.planview.Wording`);
+    when it does not answer, here."""
+    from .planview import word_details
+
+    def wording(keys, lang, place, person):
+        args = (keys, lang, place, person)
+        side.send("wording", args)
+
+        def get():
+            answer = side.receive()
+            return answer if answer is not None else word_details(*args)
+        return get
+    return wording
 
 
 def early_second_process(tables: Tables, layout: str = "auto", workers: int | None = None

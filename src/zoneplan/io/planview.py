@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,31 @@ def _level_rows(result, lang: str) -> list[dict[str, Any]]:
             for lv in result.levels.values()]
 
 
-def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, lang: str = "en") -> PlanView:
+def word_details(keys: list[tuple[str, str]], lang: str, place: dict[str, str], person: dict[str, str]
+                 ) -> tuple[list[str], list[str], list[str]]:
+    """The recusal list's three wordings of each (detail, subject id) of ``keys``: for people
+    (names), short (the report's cards), and with ids (the audit appendix)."""
+    long_, short, ids = [], [], []
+    for d, subject in keys:
+        long_.append(detail_text(d, lang, place, person, names_only=True, subject=subject))
+        short.append(detail_text(d, lang, place, person, short=True, names_only=True, subject=subject))
+        ids.append(detail_text(d, lang, place, person, subject=subject))
+    return long_, short, ids
+
+
+#: How :func:`plan_view` words the recusal details: called with the arguments of
+#: :func:`word_details`, it returns a function that gives its result (the wording may be
+#: done meanwhile elsewhere: a national run's second process does it while this one builds
+#: the rest of the view).
+Wording = Callable[[list, str, dict, dict], Callable[[], tuple[list[str], list[str], list[str]]]]
+
+
+def _word_here(keys: list, lang: str, place: dict, person: dict):
+    return lambda: word_details(keys, lang, place, person)
+
+
+def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, lang: str = "en",
+              wording: Wording | None = None) -> PlanView:
     """Join the plan with names, places and exclusions.
 
     Parameters
@@ -116,6 +140,8 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
         The exclusions; computed from ``tables`` and the result's rules when not given.
     lang : {"zh", "en"}
         Language of labels and reasons inside cells.
+    wording : Wording, optional
+        Who words the recusal details (default: this process, when they are needed).
     """
     rules = RuleOptions(**result.options.get("rules", {}))
     if eligibility is None:  # the solve's own conflict engine when it kept it (no second run)
@@ -129,6 +155,14 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     posted = dict(zip(inv["investigator_id"].tolist(), inv["township_id"].tolist()))
     level = dict(zip(inv["investigator_id"].tolist(), inv["level"].tolist()))
     a = result.assignments
+
+    # recusals first: their wording is the longest step, and may be done meanwhile elsewhere
+    ex = _recusal_rows(el, tables.conflicts)
+    ex_cases = ex["case_id"].tolist()
+    subject_of = dict(zip(cs["case_id"].tolist(), cs["subject_id"].tolist()))
+    keys = [(d, subject_of.get(c, "")) for d, c in zip(ex["detail"].tolist(), ex_cases)]
+    distinct = list(dict.fromkeys(keys))  # many details repeat (the same posting, the same home village)
+    worded = (wording or _word_here)(distinct, lang, place, person)
 
     # cases
     staffed = set(a["case_id"].tolist())
@@ -208,32 +242,9 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
     }).sort_values("investigator_id", kind="stable").reset_index(drop=True)
 
     # recusals: conflicts of interest near the case, plus declared ones outside the pool
-    ex = el.excluded
-    ex = ex.loc[ex["rule"].isin(RECUSAL_RULES), ["case_id", "investigator_id", "rule", "detail"]]
-    conf = tables.conflicts
-    if len(conf):
-        known = set(zip(ex.loc[ex["rule"] == "declared", "case_id"], ex.loc[ex["rule"] == "declared", "investigator_id"]))
-        extra = [(c, i, "declared", f"declared recusal: {r}" if r else "declared recusal")
-                 for i, c, r in conf[["investigator_id", "case_id", "reason"]].itertuples(index=False)
-                 if (c, i) not in known]
-        if extra:
-            ex = pd.concat([ex, pd.DataFrame(extra, columns=ex.columns)], ignore_index=True)
-    ex = ex.drop_duplicates(["case_id", "investigator_id", "rule"])
-    order = {r: k for k, r in enumerate(RECUSAL_RULES)}
-    ex = ex.assign(_r=ex["rule"].map(order)).sort_values(["case_id", "investigator_id", "_r"], kind="stable")
     ex_rules, ex_details = ex["rule"].tolist(), ex["detail"].tolist()
-    ex_cases = ex["case_id"].tolist()
-    subject_of = dict(zip(cs["case_id"].tolist(), cs["subject_id"].tolist()))
-    long_text: dict[tuple[str, str], str] = {}  # many details repeat (the same posting, the same home village)
-    short_text: dict[tuple[str, str], str] = {}
-    id_text: dict[tuple[str, str], str] = {}
-    for d, c in zip(ex_details, ex_cases):
-        key = (d, subject_of.get(c, ""))
-        if key not in long_text:
-            long_text[key] = detail_text(d, lang, place, person, names_only=True, subject=key[1])
-            short_text[key] = detail_text(d, lang, place, person, short=True, names_only=True, subject=key[1])
-            id_text[key] = detail_text(d, lang, place, person, subject=key[1])
-    keys = [(d, subject_of.get(c, "")) for d, c in zip(ex_details, ex_cases)]
+    long_l, short_l, id_l = worded()
+    long_text, short_text, id_text = (dict(zip(distinct, x)) for x in (long_l, short_l, id_l))
     relation = [relation_class(d) if r == "kin" else "" for r, d in zip(ex_rules, ex_details)]
     labels = {(r, x): pick(RELATION_LABELS[x], lang) if r == "kin" else rule_label(r, lang)
               for r, x in set(zip(ex_rules, relation))}
@@ -279,6 +290,23 @@ def plan_view(result, tables: Tables, eligibility: Eligibility | None = None, la
                     unstaffed=unstaffed, workload=workload, recusals=recusals.reset_index(drop=True),
                     groups=groups, quality=_quality_frame(tables, lang),
                     changes=_changes_frame(result, tables, person, place, lang))
+
+
+def _recusal_rows(el: Eligibility, conf: pd.DataFrame) -> pd.DataFrame:
+    """The recusal list's rows (case, person, rule, detail): conflicts of interest near the
+    case, plus declared ones outside the pool; one per rule, in case, person, rule order."""
+    ex = el.excluded
+    ex = ex.loc[ex["rule"].isin(RECUSAL_RULES), ["case_id", "investigator_id", "rule", "detail"]]
+    if len(conf):
+        known = set(zip(ex.loc[ex["rule"] == "declared", "case_id"], ex.loc[ex["rule"] == "declared", "investigator_id"]))
+        extra = [(c, i, "declared", f"declared recusal: {r}" if r else "declared recusal")
+                 for i, c, r in conf[["investigator_id", "case_id", "reason"]].itertuples(index=False)
+                 if (c, i) not in known]
+        if extra:
+            ex = pd.concat([ex, pd.DataFrame(extra, columns=ex.columns)], ignore_index=True)
+    ex = ex.drop_duplicates(["case_id", "investigator_id", "rule"])
+    order = {r: k for k, r in enumerate(RECUSAL_RULES)}
+    return ex.assign(_r=ex["rule"].map(order)).sort_values(["case_id", "investigator_id", "_r"], kind="stable")
 
 
 def _changes_frame(result, tables: Tables, person: dict[str, str], place: dict[str, str],

@@ -1,6 +1,7 @@
 """The second process of a run, seen from the run: start it, hand it jobs, take the answers,
-end it.  It builds a split plan's county files (:func:`zoneplan.io.bycounty.county_files`)
-and draws a plan's maps (:func:`zoneplan.io.planmaps.draw_maps`) while the run does the rest;
+end it.  It builds a split plan's county files (:func:`zoneplan.io.bycounty.county_files`),
+words its recusal list (:func:`zoneplan.io.planview.word_details`) and draws a plan's maps
+(:func:`zoneplan.io.planmaps.draw_maps`) while the run does the rest;
 what it runs is :mod:`zoneplan.io.sideworker`.
 
 It is started as ``python -c "...; from zoneplan.io.sideworker import main; main()" SRC

@@ -1,7 +1,7 @@
 """What the run's second process runs (started by :class:`zoneplan.io.secondprocess.SecondProcess`).
 
-WARM (its arguments after the package folder) names the jobs it will get (``county``,
-``maps``): it imports what they need at once, so a process started before the solve has
+WARM (its arguments after the package folder) names the jobs it will get (``county``, which
+also stands for ``wording``, the recusal list's; ``maps``): it imports what they need at once, so a process started before the solve has
 matplotlib loaded and the map font read when the plan is ready.  It reads jobs ``(kind,
 args)`` (pickled) on standard input and answers each with its result (pickled) on standard
 output, until its input closes; before the first job, once those imports are done, it
@@ -35,6 +35,12 @@ def _maps(*args: Any) -> dict:
     return draw_maps(*args)
 
 
+def _wording(*args: Any) -> tuple:
+    from .planview import word_details
+
+    return word_details(*args)
+
+
 def _warm_county() -> None:
     from . import bycounty  # noqa: F401 - pandas, the templates, the sheet writer
 
@@ -55,7 +61,7 @@ def _warm_maps() -> None:
         fig.savefig(io.BytesIO(), format="png")
 
 
-_JOBS = {"county": (_county, _warm_county), "maps": (_maps, _warm_maps)}
+_JOBS = {"county": (_county, _warm_county), "wording": (_wording, _warm_county), "maps": (_maps, _warm_maps)}
 
 
 def main() -> None:
