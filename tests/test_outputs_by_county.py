@@ -281,3 +281,36 @@ def test_the_second_process_words_the_recusal_list_and_the_files_are_the_same(pr
     assert all(a is not None for a in answers)  # and the county batches after it
     monkeypatch.setattr(SecondProcess, "receive", lambda self: None)  # it never answers
     assert plan_files(r, t, "zh", layout="county", workers=2) == alone
+
+
+def test_a_split_run_started_early_uses_that_second_process(prefecture, monkeypatch):
+    """``zoneplan staff`` starts a split run's second process before the solve (its start-up
+    runs beside it); the writer then uses that one and starts none of its own; the files are
+    those of one process."""
+    import zoneplan.io.bycounty as bycounty
+    from zoneplan.io.plan import early_second_process, plan_files
+
+    monkeypatch.setattr(bycounty, "_BATCH", 2)
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 2)
+    t = zoneplan.load(prefecture)
+    r = zoneplan.staff(t)
+    alone = plan_files(r, t, "zh", layout="county", workers=1)
+    assert early_second_process(t, layout="county", workers=1) is None
+    started = []
+    real_start = SecondProcess.start
+
+    def start(*a, **k):
+        started.append(real_start(*a, **k))
+        return started[-1]
+
+    monkeypatch.setattr(SecondProcess, "start", staticmethod(start))
+    side = early_second_process(t, layout="county", workers=2)
+    assert side is not None and started == [side]
+    try:
+        assert plan_files(r, t, "zh", layout="county", workers=2, side=side) == alone
+        assert started == [side]  # none of its own
+        assert side.proc.poll() is not None  # ended after the last batch: it has nothing left to do
+    finally:
+        side.stop()  # the caller's stop, whatever happened: here it does nothing more
+    monkeypatch.setattr(bycounty, "_SIDE_MIN_BATCHES", 10 ** 6)
+    assert early_second_process(t, layout="county", workers=2) is None  # too few counties for one

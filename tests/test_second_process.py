@@ -114,7 +114,7 @@ def test_the_second_process_is_started_only_where_maps_are_drawn(county_plan, mo
     assert early_second_process(t, workers=2) is None  # a small run: solved before it would be ready
     monkeypatch.setattr(plan_mod, "EARLY_PAIRS", 0)
     assert early_second_process(t, workers=1) is None  # one core: nothing to overlap
-    assert early_second_process(t, layout="county", workers=2) is None  # split: no maps, its own later
+    assert early_second_process(t, layout="county", workers=2) is None  # split, one county: no second process
     monkeypatch.setattr(planmaps, "MAP_TOWNSHIP_LIMIT", len(t.townships) - 1)
     assert early_second_process(t, workers=2) is None  # too many townships for maps
     assert started == []

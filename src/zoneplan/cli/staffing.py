@@ -83,7 +83,7 @@ def staff(
     # --time-limit covers the whole command: what start-up and loading took, and the
     # estimated time to write the files, come off the solve's share
     cancel = Cancel(deadline=time.perf_counter() + time_limit - command_elapsed() - write_seconds(tables, reports))
-    side = None if scheduler else early_second_process(tables, reports)  # draws the maps; stopped below
+    side = None if scheduler else early_second_process(tables, reports)  # starts beside the solve; stopped below
     try:
         with _Progress(True) as progress:
             if scheduler:

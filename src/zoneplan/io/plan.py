@@ -208,21 +208,30 @@ def _wording_by(side: "SecondProcess"):
 def early_second_process(tables: Tables, layout: str = "auto", workers: int | None = None
                          ) -> "SecondProcess | None":
     """A second process for the plan files of ``tables``, started before the solve (pass it to
-    :func:`write_plan`; the caller stops it, whatever happens), or None.
+    :func:`write_plan`; the caller stops it, whatever happens), or None.  Its start-up (a
+    fresh Python loading pandas, the writers, matplotlib) runs beside the solve, which on
+    the runs that get one leaves a core free for a while (the preparation, the greedy
+    start and the check of a national run; a dense part's LPs).
 
-    Started when the plan will have maps (one report of at most :data:`MAP_TOWNSHIP_LIMIT`
-    townships), the run is large enough (:data:`EARLY_PAIRS`) and the machine has two
-    cores: while the solve runs (one core for
-    a dense part's LPs, short on a small run) it imports matplotlib and reads the map font,
-    and after the solve it draws the maps while this process builds the workbook -- about a
-    second of a dense run's wall time (``benchmarks/wholerun.py``).  A split plan starts its own
-    when it writes (:func:`zoneplan.io.bycounty.start_second_process`).
+    * A plan with maps (one report of at most :data:`MAP_TOWNSHIP_LIMIT` townships) of a run
+      large enough (:data:`EARLY_PAIRS`): it loads matplotlib and reads the map font, and
+      after the solve draws the maps while this process builds the workbook (about a second
+      of the dense benchmark's run).
+    * A plan split by county with enough counties for a second process
+      (:func:`zoneplan.io.bycounty.start_second_process`): it is ready when the writing
+      starts, words the recusal list at once and builds every other batch of counties.
+
+    None on one core.
     """
+    from .bycounty import start_second_process
     from .secondprocess import SecondProcess
 
     workers = write_workers() if workers is None else workers
-    if workers < 2 or split_by_county(tables, layout) or not draws_maps(tables) or \
-            len(tables.investigators) * len(tables.cases) < EARLY_PAIRS:
+    if workers < 2:
+        return None
+    if split_by_county(tables, layout):
+        return start_second_process(tables.townships["county"].nunique(), workers)
+    if not draws_maps(tables) or len(tables.investigators) * len(tables.cases) < EARLY_PAIRS:
         return None
     return SecondProcess.start(warm=("maps",))
 
