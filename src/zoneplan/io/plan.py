@@ -195,14 +195,25 @@ def _wording_by(side: "SecondProcess"):
     from .planview import word_details
 
     def wording(keys, lang, place, person):
-        args = (keys, lang, place, person)
+        k = int(len(keys) * SIDE_WORDING_SHARE)
+        args = (keys[:k], lang, place, person)
         side.send("wording", args)
 
         def get():
-            answer = side.receive()
-            return answer if answer is not None else word_details(*args)
+            mine = word_details(keys[k:], lang, place, person)  # the rest, once the view is built
+            theirs = side.receive()
+            if theirs is None:
+                theirs = word_details(*args)
+            return tuple(a + b for a, b in zip(theirs, mine))
         return get
     return wording
+
+
+#: Share of a split plan's recusal details the second process words (the first ones); this
+#: process words the rest once it has built the rest of the plan view: on the national
+#: benchmark that part takes about 0.4 s, the wording of all 59,000 distinct details about
+#: 1.1 s, and the other process takes 0.15 s more to receive and answer.
+SIDE_WORDING_SHARE = 0.6
 
 
 def early_second_process(tables: Tables, layout: str = "auto", workers: int | None = None
