@@ -229,6 +229,25 @@ def test_the_checker_reports_broken_locks_and_forbidden_pairs():
     assert [(v.rule, v.case_id, v.investigator_id) for v in rep.violations] == [("plan.forbidden", *kept)]
 
 
+def _dense_family(n_inv: int, n_cases: int, seed: int):
+    """A small instance of the dense family (one part; every part dense under ``dense``)."""
+    from zoneplan.synth import generate
+
+    return zoneplan.tables_from_frames(**generate({"family": "dense", "investigators": n_inv, "cases": n_cases,
+                                                   "townships": 8, "conflicts": 4 * n_inv}, seed=seed))
+
+
+def _same_plan_and_claims_that_hold(one, two, tables) -> None:
+    """Two results of the same instance (one and two workers): the same plan and the same
+    value, bound and proof per level, and those claims hold against the exact optimum."""
+    pd.testing.assert_frame_equal(one.assignments, two.assignments)
+    assert {k: (v.value, v.bound, v.proven) for k, v in one.levels.items()} == \
+        {k: (v.value, v.bound, v.proven) for k, v in two.levels.items()}
+    order = ("staffed", "max_workload", "travel")
+    rules = zoneplan.RuleOptions()
+    audit(two, tables, rules, exact_levels(tables, rules, order, tie_break=True).levels, order)
+
+
 @pytest.mark.parametrize("size,seed,answered", [((120, 100), 0, True), ((120, 100), 3, True),
                                                 ((150, 120), 0, False)])
 def test_dense_cutoff_asked_ahead_keeps_the_plan_and_the_proof(size, seed, answered, dense, monkeypatch):
@@ -239,8 +258,6 @@ def test_dense_cutoff_asked_ahead_keeps_the_plan_and_the_proof(size, seed, answe
     (taking it there claims a travel of 3,019 minutes proven where 3,017 is the optimum).
     Either way the plan and every claim are those of one worker, and the audit holds."""
     import zoneplan.staffing.dense as dense_mod
-    from zoneplan.synth import generate
-
     asked, used = [], []
     real_init, real_result = dense_mod._Ahead.__init__, dense_mod._Ahead.result
 
@@ -254,19 +271,12 @@ def test_dense_cutoff_asked_ahead_keeps_the_plan_and_the_proof(size, seed, answe
 
     monkeypatch.setattr(dense_mod._Ahead, "__init__", init)
     monkeypatch.setattr(dense_mod._Ahead, "result", result)
-    n_inv, n_cases = size
-    tables = zoneplan.tables_from_frames(**generate({"family": "dense", "investigators": n_inv, "cases": n_cases,
-                                                     "townships": 8, "conflicts": 4 * n_inv}, seed=seed))
+    tables = _dense_family(*size, seed)
     one = zoneplan.staff(tables, None, SolveOptions(workers=1))
     assert not asked
     two = zoneplan.staff(tables, None, SolveOptions(workers=2))
     assert asked and bool(used) == answered
-    pd.testing.assert_frame_equal(one.assignments, two.assignments)
-    assert {k: (v.value, v.bound, v.proven) for k, v in one.levels.items()} == \
-        {k: (v.value, v.bound, v.proven) for k, v in two.levels.items()}
-    order = ("staffed", "max_workload", "travel")
-    rules = zoneplan.RuleOptions()
-    audit(two, tables, rules, exact_levels(tables, rules, order, tie_break=True).levels, order)
+    _same_plan_and_claims_that_hold(one, two, tables)
 
 
 @pytest.mark.parametrize("size,seed", [((90, 70), 1), ((150, 120), 2)])
@@ -279,7 +289,6 @@ def test_dense_max_lp_asked_ahead_keeps_the_plan_and_the_proof(size, seed, dense
     import threading
 
     import zoneplan.staffing.dense as dense_mod
-    from zoneplan.synth import generate
 
     where, starts = [], []
     real = dense_mod._max_lp
@@ -290,21 +299,14 @@ def test_dense_max_lp_asked_ahead_keeps_the_plan_and_the_proof(size, seed, dense
         return real(part, fixed, cap, start, budget)
 
     monkeypatch.setattr(dense_mod, "_max_lp", max_lp)
-    n_inv, n_cases = size
-    tables = zoneplan.tables_from_frames(**generate({"family": "dense", "investigators": n_inv, "cases": n_cases,
-                                                     "townships": 8, "conflicts": 4 * n_inv}, seed=seed))
+    tables = _dense_family(*size, seed)
     one = zoneplan.staff(tables, None, SolveOptions(workers=1))
     assert where == ["zoneplan-0"]  # in turn, on the part's own thread
     where.clear()
     two = zoneplan.staff(tables, None, SolveOptions(workers=2))
     assert where == ["zoneplan-ahead"]  # asked ahead only
     assert np.array_equal(starts[0], starts[1])  # from the same pairs: the same LP either way
-    pd.testing.assert_frame_equal(one.assignments, two.assignments)
-    assert {k: (v.value, v.bound, v.proven) for k, v in one.levels.items()} == \
-        {k: (v.value, v.bound, v.proven) for k, v in two.levels.items()}
-    order = ("staffed", "max_workload", "travel")
-    rules = zoneplan.RuleOptions()
-    audit(two, tables, rules, exact_levels(tables, rules, order, tie_break=True).levels, order)
+    _same_plan_and_claims_that_hold(one, two, tables)
 
 
 def test_a_solve_asked_ahead_answers_only_its_own_question():
