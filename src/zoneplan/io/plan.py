@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..data.tables import Tables
 from ..data.plans import ROLE_WORDS, read_assignments, read_previous
-from .planmaps import MAP_TOWNSHIP_LIMIT, draws_maps, plan_maps, uses_zones
+from .planmaps import MAP_TOWNSHIP_LIMIT, draw_maps, draws_maps, map_args, plan_maps
 from .write import frame_to_csv_bytes, json_bytes, write_outputs
 
 if TYPE_CHECKING:
@@ -102,7 +102,6 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     which draws the maps or builds county files; the bytes do not depend on it either.
     """
     from ..i18n import resolve_lang
-    from .bycounty import start_second_process
 
     lang = resolve_lang(lang)
     split = split_by_county(tables, layout)
@@ -118,7 +117,7 @@ def iter_plan_files(result, tables: Tables, lang: str | None = None,
     workers = write_workers() if workers is None else workers
     # a split plan's second process starts first: its start-up overlaps the machine files,
     # then it words the recusal list while this process builds the rest of the plan view
-    own = start_second_process(len(counties), workers) if split and side is None else None
+    own = early_second_process(tables, layout, workers) if split and side is None else None
     side = side or own
     try:
         yield from _plan_files(result, tables, lang, maps, split, counties, names, report, workers, side)
@@ -145,14 +144,14 @@ def _plan_files(result, tables: Tables, lang: str, maps, split: bool, counties: 
     yield "report.json", json_bytes(report)
     drawing = None
     if not split and maps is None and side is not None and side.ready():  # drawn there meanwhile
-        drawing = side.send("maps", (tables, result.assignments, uses_zones(result), lang))
+        drawing = side.send("maps", map_args(result, tables, lang))
     view = plan_view(result, tables, lang=lang, wording=_wording_by(side) if split and side is not None else None)
     if not split:
         book = plan_workbook(view, draw=draw_sheets(result, tables, lang))
         if maps is None:
             drawn = side.receive() if drawing else None
             if drawn is None:  # no second process, or it did not answer
-                drawn = plan_maps(result, tables, lang)
+                drawn = draw_maps(*map_args(result, tables, lang))
             maps = {caption: png for caption, png in drawn.values()}
             for name, (_, png) in drawn.items():
                 yield name, png

@@ -11,7 +11,7 @@ import pandas as pd
 from ..data.tables import Tables
 from ..i18n import N_
 
-__all__ = ["MAP_TOWNSHIP_LIMIT", "plan_maps", "draw_maps", "draws_maps", "uses_zones"]
+__all__ = ["MAP_TOWNSHIP_LIMIT", "plan_maps", "draw_maps", "draws_maps", "map_args"]
 
 
 #: Above this many townships the plan's maps are left out of a staffing run (they would take
@@ -32,12 +32,16 @@ def plan_maps(result, tables: Tables, lang: str) -> dict[str, tuple[str, bytes]]
     width of an A4 page less its margins, no text under 8 pt).  None above
     :data:`MAP_TOWNSHIP_LIMIT` townships.
     """
-    return draw_maps(tables, result.assignments, uses_zones(result), lang)
+    return draw_maps(*map_args(result, tables, lang))
 
 
-def uses_zones(result) -> bool:
-    """Whether the run's pools were its zones (the zones map is drawn then)."""
-    return bool(result.options.get("rules", {}).get("use_zones", True)) if isinstance(result.options, dict) else True
+def map_args(result, tables: Tables, lang: str) -> tuple:
+    """The arguments of :func:`draw_maps` for ``result``: what the maps read of it (the
+    assignments, and whether the pools were its zones), so the second process draws them
+    from these without the whole result."""
+    use_zones = bool(result.options.get("rules", {}).get("use_zones", True)) if isinstance(result.options, dict) \
+        else True
+    return tables, result.assignments, use_zones, lang
 
 
 def draws_maps(tables: Tables) -> bool:

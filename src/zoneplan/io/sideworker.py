@@ -1,13 +1,13 @@
 """What the run's second process runs (started by :class:`zoneplan.io.secondprocess.SecondProcess`).
 
-WARM (its arguments after the package folder) names the jobs it will get (``county``, which
-also stands for ``wording``, the recusal list's; ``maps``): it imports what they need at once, so a process started before the solve has
-matplotlib loaded and the map font read when the plan is ready.  It reads jobs ``(kind,
-args)`` (pickled) on standard input and answers each with its result (pickled) on standard
-output, until its input closes; before the first job, once those imports are done, it
-sends :data:`~zoneplan.io.secondprocess.READY`.  It ignores Ctrl-C: the run stops it.  Anything that goes
-wrong here is answered with ``None``, and the run does that job itself (the same code: the
-error, if any, is reported there).
+WARM (its arguments after the package folder) names the jobs it will get (``county``,
+which stands for ``wording`` too, the recusal list's; ``maps``): it imports what they need at
+once, so a process started before the solve has matplotlib loaded and the map font read when
+the plan is ready.  Then it sends :data:`~zoneplan.io.secondprocess.READY`, reads jobs
+``(kind, args)`` (pickled) on standard input and answers each with its result (pickled) on
+standard output, until its input closes.  It ignores Ctrl-C: the run stops it.  Anything
+that goes wrong here is answered with ``None``, and the run does that job itself (the same
+code: the error, if any, is reported there).
 """
 
 from __future__ import annotations
