@@ -416,3 +416,35 @@ def test_to_frame_sorted():
     df = check(make_tables(edit_inv={"I2": {"available": False}}), plan(rows)).to_frame()
     assert df.equals(df.sort_values(["rule", "case_id", "investigator_id", "detail"], ignore_index=True))
     assert set(df["rule"]) == {"plan.unknown", "plan.duplicate", "team.available"}
+
+
+def _numbered(value: str) -> str:
+    """The instance's ids as a roster with number ids has them: I4 -> 104, C1 -> 71, S1 -> 901."""
+    return {"I": "10", "C": "7", "S": "90", "P": "80"}[value[0]] + value[1:] if value and value[0] in "ICSP" else value
+
+
+@pytest.mark.parametrize("as_read", ["text", "int64", "object ints", "float"])
+def test_a_plan_with_number_ids_gets_the_same_verdict(as_read):
+    """Ids that are numbers (a plan read back with ``pd.read_csv``: int64) name the same
+    people and cases as the tables' text ids: every conflict is still found.  I4 is posted
+    in C1's township (cross-check), I1 is kin of C1's subject, I2 declared a recusal on C1.
+    Float ids (a blank cell in the column) are not guessed at: ``71.0`` is an unknown case,
+    never a plan that passes."""
+    rel = [(_numbered("I1"), _numbered("P9"), "夫妻"), (_numbered("P9"), _numbered("S1"), "兄弟")]
+    invs = [dict(r, investigator_id=_numbered(r["investigator_id"])) for r in INVESTIGATORS]
+    cases = [dict(r, case_id=_numbered(r["case_id"]), subject_id=_numbered(r.get("subject_id", ""))) for r in CASES]
+    t = make_tables(investigators=invs, cases=cases, relations=rel, conflicts=[("102", "71", "曾在该村任职")])
+    rows = [(_numbered(c), _numbered(i), r, m) for c, i, r, m in replace(VALID, "C1", "I2", "I4")]
+    rows.append(("71", "102", "member", float("nan")))  # a third member, the declared one
+    p = plan(rows)
+    if as_read != "text":
+        kind = {"int64": "int64", "object ints": object, "float": "float64"}[as_read]
+        p = p.assign(case_id=[int(x) for x in p["case_id"]], investigator_id=[int(x) for x in p["investigator_id"]])
+        p = p.astype({"case_id": kind, "investigator_id": kind})
+    report = check(t, p)
+    if as_read == "float":
+        assert not report.ok and {v.rule for v in report.violations} == {"plan.unknown"}
+        assert "unknown case_id '71.0'" in {v.detail.split(" (")[0] for v in report.violations}
+        return
+    got = {x for x in found(report) if x[0] in ("cross-check", "kin", "declared")}
+    assert got == {("cross-check", "71", "104"), ("kin", "71", "101"), ("declared", "71", "102")}

@@ -158,3 +158,49 @@ def test_declared_dependencies_cover_what_the_package_imports():
     from zoneplan.maps.fonts import bundled_font_path
 
     assert bundled_font_path() is not None and (bundled_font_path().parent / "OFL.txt").is_file()
+
+
+class _Left(Exception):
+    """Raised instead of ending the test process (``os._exit`` replaced)."""
+
+
+def _leaving(monkeypatch):
+    import zoneplan.cli.common as common
+
+    monkeypatch.setattr(common.os, "_exit", lambda status: (_ for _ in ()).throw(_Left(status)))
+    return common
+
+
+def test_leave_keeps_the_exit_code_and_flushes(monkeypatch, capsys):
+    """The console command ends with ``os._exit`` (no interpreter shut-down): the status is
+    the command's (None -> 0, a code as given, a message -> printed and 1)."""
+    common = _leaving(monkeypatch)
+    for code, status in [(None, 0), (0, 0), (3, 3), (130, 130), ("bad usage", 1)]:
+        try:
+            common.leave(code)
+        except _Left as left:
+            assert left.args == (status,), code
+        else:  # pragma: no cover - leave must not return
+            raise AssertionError(f"leave({code!r}) returned")
+    assert capsys.readouterr().err == "bad usage\n"
+
+
+def test_console_main_leaves_with_the_commands_code(monkeypatch):
+    """``zoneplan.cli.main`` passes the code the command ends with (click raises SystemExit,
+    also for 0) to ``leave``; a command that returns leaves with 0."""
+    import zoneplan.cli as cli
+
+    common = _leaving(monkeypatch)
+    monkeypatch.setattr(common, "raise_on_interrupt", lambda: None)
+    monkeypatch.setattr(common, "HARD_EXIT", {"on": False})
+    for raised, status in [(SystemExit(3), 3), (SystemExit(None), 0), (None, 0)]:
+        def fake_app(raised=raised):
+            if raised is not None:
+                raise raised
+        monkeypatch.setattr(cli, "app", fake_app)
+        try:
+            cli.main()
+        except _Left as left:
+            assert left.args == (status,), raised
+        else:  # pragma: no cover
+            raise AssertionError("main returned")

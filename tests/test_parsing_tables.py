@@ -90,6 +90,70 @@ def test_other_minutes_are_refused(typed):
         _load(travel=[("QS01", "QS02", typed)])
 
 
+#: The three ways of writing Chinese numbers (digits 0-9, ten, hundred): everyday, the
+#: financial (大写) characters in simplified and in traditional script.
+ALPHABETS = [("零一二三四五六七八九", "十", "百"), ("零壹贰叁肆伍陆柒捌玖", "拾", "佰"), ("〇壹貳參肆伍陸柒捌玖", "拾", "佰")]
+
+
+def written(n: int, digits: str, ten: str, hundred: str) -> str:
+    """``n`` (0-999) as it is written: 十 for 10-19 alone, 一百一十, 一百零五, 二百二十."""
+    if n == 0:
+        return digits[0]
+    h, r = divmod(n, 100)
+    t, o = divmod(r, 10)
+    out = digits[h] + hundred if h else ""
+    if t:
+        out += ("" if t == 1 and not h else digits[t]) + ten
+    elif h and o:
+        out += digits[0]
+    return out + (digits[o] if o else "")
+
+
+def test_every_number_to_999_in_every_script_is_read():
+    """Each of 0-999, written the standard way in each script, reads as itself; so does each
+    with 两 for a leading 2 and the everyday short forms (一十二, 一百十, 一百二 = 120)."""
+    from zoneplan.data.cells import chinese_int
+
+    for n in range(1000):
+        for alphabet in ALPHABETS:
+            text = written(n, *alphabet)
+            assert chinese_int(text) == n, (text, chinese_int(text))
+        text = written(n, *ALPHABETS[0])
+        if text.startswith("二") and len(text) > 1:
+            assert chinese_int("两" + text[1:]) == n, text
+        if 10 <= n % 100 < 20:  # 十二 / 一十二; 一百一十 / 一百十
+            other = text.replace("十", "一十") if n < 100 else text.replace("一十", "十")
+            assert chinese_int(other) == n, other
+        if n >= 100 and n % 10 == 0 and n % 100:
+            assert chinese_int(text[:-1]) == n, text[:-1]  # 一百二十 -> 一百二
+    assert chinese_int("两") == 2 and chinese_int("两百") == 200 and chinese_int("百") == 100
+
+
+def test_chinese_number_words_out_of_order_are_no_number():
+    """Every text of up to three number characters that is no way of writing a number --
+    digits in a row (二三), places repeated or out of order (十十, 十百, 百十百), a leading 零
+    (零五) -- is None: refused, never read as a guess."""
+    import itertools
+
+    from zoneplan.data.cells import chinese_int
+
+    digits, ten, hundred = ALPHABETS[0]
+    ways = {}
+    for n in range(1000):
+        t = written(n, digits, ten, hundred)
+        ways[t] = n
+        if 10 <= n % 100 < 20:
+            ways[t.replace("十", "一十") if n < 100 else t.replace("一十", "十")] = n
+        if n >= 100 and n % 10 == 0 and n % 100:
+            ways[t[:-1]] = n
+    ways["百"] = 100
+    chars = digits + ten + hundred
+    for k in (1, 2, 3):
+        for combo in itertools.product(chars, repeat=k):
+            text = "".join(combo)
+            assert chinese_int(text) == ways.get(text), text
+
+
 # --------------------------------------------------------------------- townships
 
 #: Resolution steps of a township reference (README "Names for ids", resolve.py):

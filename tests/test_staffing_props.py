@@ -31,8 +31,8 @@ ORDERS = list(itertools.permutations(("staffed", "max_workload", "travel")))
 
 
 @st.composite
-def instances(draw, max_inv=5, max_cases=3):
-    travel = [(a, b, draw(st.integers(1, 60))) for a, b in itertools.combinations(TOWNS, 2)]
+def instances(draw, max_inv=5, max_cases=3, minutes=st.integers(1, 60)):
+    travel = [(a, b, draw(minutes)) for a, b in itertools.combinations(TOWNS, 2)]
     zones = draw(st.sampled_from([("", "", "", ""), ("Z1", "Z1", "Z2", "Z3"), ("Z1", "Z1", "Z1", "none"),
                                   ("none", "none", "none", "Z4")]))  # "none": no zone (a blank among filled lines is refused)
     towns = [dict(township_id=t, name=t, county=COUNTY[t], lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
@@ -175,6 +175,31 @@ def test_every_plan_passes_the_checker(tables, rules):
     assert set(r.unstaffed["case_id"]) | set(r.assignments["case_id"]) == set(tables.cases["case_id"])
     assert all(len(str(x)) > 0 for x in r.unstaffed["reason"])
     _consistent(r)
+
+
+#: Rules the conflict engine and the checker both name, pair by pair.
+CONFLICT_RULES = {"cross-check", "home", "kin", "declared", "pool"}
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_inv=6, max_cases=4, minutes=st.sampled_from([10, 29, 30, 31, 89, 90, 91])), rule_options())
+def test_explain_pair_agrees_with_the_engine_and_the_checker(tables, rules):
+    """``explain_pair`` (what ``zoneplan explain`` and a re-plan's review say of one pair,
+    computed on demand also for pairs outside the pool) names a reason exactly when the
+    conflict engine left the pair out, and the same conflict and pool rules as the
+    independent checker -- travel times on the pool's edge (30 and 90 minutes) included."""
+    el = zoneplan.build_eligibility(tables, rules)
+    eligible = set(zip(el.inv_ids[el.pair_inv], el.case_ids[el.pair_case]))
+    rows = [(c, i) for c in tables.cases["case_id"] for i in tables.investigators["investigator_id"]]
+    plan = pd.DataFrame(rows, columns=["case_id", "investigator_id"]).assign(role="member")
+    checker: dict[tuple[str, str], set[str]] = {}
+    for v in zoneplan.check(tables, plan, rules).violations:
+        if v.rule in CONFLICT_RULES:
+            checker.setdefault((v.case_id, v.investigator_id), set()).add(v.rule)
+    for c, i in rows:
+        reasons = el.explain_pair(i, c)
+        assert ((i, c) in eligible) == (not reasons), (i, c, reasons)
+        assert {r for r, _ in reasons if r in CONFLICT_RULES} == checker.get((c, i), set()), (i, c, reasons)
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -97,6 +97,27 @@ def _interrupted(mark: int = 0) -> None:
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
+def leave(code: object) -> None:
+    """End the console command now with ``code`` (as :exc:`SystemExit` has it: None is 0, a
+    text is printed and gives 1), its output flushed, without Python's shut-down (see
+    :func:`zoneplan.cli.main`).  Only the console entry point calls it: the command's files
+    are written and renamed into place, and its second process stopped, before it returns."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        sys.stderr.write(f"{code}\n")
+        status = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): nothing more to say there
+            pass
+    os._exit(status)
+
+
 #: When the running command started: ``perf_counter`` at the guard's entry, plus what the
 #: process had spent before it (interpreter start-up, imports) for the console command.
 _STARTED = {"at": 0.0, "before": 0.0}

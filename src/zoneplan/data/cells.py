@@ -22,6 +22,8 @@ Excel error values (``#N/A``, ``#REF!`` ...) are refused wherever they appear.
 
 from __future__ import annotations
 
+import functools
+
 import re
 import unicodedata
 
@@ -69,10 +71,10 @@ _LIST_SPLIT = re.compile(r"[;；,，、/|+&\n\r]+")
 #: Words that say "none" explicitly in an optional column (e.g. a township in no zone).
 NO_VALUE_WORDS = frozenset({"无", "-", "—", "——", "/", "none", "n/a", "空"})
 
-_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "壹": 1, "贰": 2, "貳": 2, "叁": 3, "參": 3, "肆": 4, "伍": 5, "陆": 6, "陸": 6, "柒": 7,
-           "捌": 8, "玖": 9}
-_TENS = {"十": 10, "拾": 10, "百": 100, "佰": 100}
+#: Chinese number characters as the plain ones: the financial (大写) digits and units in
+#: simplified and traditional script, 〇 and 两.
+_CN_PLAIN = str.maketrans("〇两壹贰貳叁參肆伍陆陸柒捌玖拾佰", "零二一二二三三四五六六七八九十百")
+_CN_DIGITS = "零一二三四五六七八九"
 _CN_NUMBER = re.compile(r"^[零〇一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰]+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
@@ -159,20 +161,39 @@ def parse_level(value: str) -> str | None:
 
 
 def chinese_int(text: str) -> int | None:
-    """A whole number written in Chinese number words (``两`` 2, ``十二`` 12, ``一百零五`` 105)."""
+    """A whole number from 0 to 999 written in Chinese number words (``两`` 2, ``十二`` 12,
+    ``一百零五`` 105, ``贰拾`` 20, colloquial ``一百二`` 120), or None.
+
+    A text is read only if it is how some number is written (:func:`_cn_forms`): digits in
+    a row without a place word (``二三``), places out of order or repeated (``十百``,
+    ``十十``) are no number, never a guess."""
     if not _CN_NUMBER.match(text):
         return None
-    total, current = 0, None
-    for ch in text:
-        if ch in _DIGITS:
-            if current is not None and current != 0 and ch not in "零〇":
-                return None  # two digits in a row without a place word ("二三") is not a number
-            current = _DIGITS[ch]
+    return _cn_forms().get(text.translate(_CN_PLAIN))
+
+
+@functools.lru_cache(maxsize=1)
+def _cn_forms() -> dict[str, int]:
+    """Every way a number from 0 to 999 is written with the plain characters -> the number:
+    ``十二`` and ``一十二``; ``一百一十`` and ``一百十``; ``一百零五``; ``一百二`` for 120."""
+    d = _CN_DIGITS
+    forms: dict[str, int] = {"零": 0, "百": 100}
+    for n in range(1, 1000):
+        h, r = divmod(n, 100)
+        t, o = divmod(r, 10)
+        one = d[o] if o else ""
+        if r == 0:
+            tail = [""]
+        elif r < 10:
+            tail = ["零" + one] if h else [one]
         else:
-            place = _TENS[ch]
-            total += (1 if current is None else current) * place
-            current = None
-    return total + (current or 0)
+            tens = ["十", "一十"] if t == 1 else [d[t] + "十"]
+            tail = [x + one for x in tens]
+            if h and o == 0:
+                tail.append(d[t])  # 一百二: 120
+        for x in tail:
+            forms[(d[h] + "百" if h else "") + x] = n
+    return forms
 
 
 def parse_number(value: str, units: dict[str, float]) -> float | None:
