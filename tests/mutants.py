@@ -83,6 +83,8 @@ M = [
  ("explain: a pair at the pool's edge said outside", "src/zoneplan/staffing/eligibility.py", "    if m > rules.max_travel:", "    if m >= rules.max_travel:", "tests/test_staffing_props.py -k explain_pair"),
  ("explain: zones not used for the pool reason", "src/zoneplan/staffing/eligibility.py", '    if rules.use_zones and zone[ct] != "":', '    if rules.use_zones or zone[ct] != "":', "tests/test_staffing_props.py -k explain_pair"),
  ("explain: kin not looked up outside the pool", "src/zoneplan/staffing/eligibility.py", "    if kin is None:\n        kin = _kin_pairs(t, rules, np.unique(pc))", "    if kin is not None:\n        kin = _kin_pairs(t, rules, np.unique(pc))", "tests/test_staffing_props.py -k explain_pair"),
+ ("clean: a column's ASCII fast path skips cleaning", "src/zoneplan/data/cells.py", "            and _NOT_PLAIN.search(joined) is None)", "            and _NOT_PLAIN.search(joined) is not None)", "tests/test_input_props.py -k cleaned"),
+ ("clean: a run of spaces kept in a mixed column", "src/zoneplan/data/cells.py", 'v.isprintable() and "  " not in v and v == v.strip()', 'v.isprintable() and "  " in v and v == v.strip()', "tests/test_input_props.py -k cleaned"),
  ("checker: number ids left as numbers", "src/zoneplan/staffing/check.py", 'infer_dtype(arr, skipna=False) != "string"', 'infer_dtype(arr, skipna=False) == "string"', "tests/test_check.py -k number_ids"),
  ("console command ends without its code", "src/zoneplan/cli/__init__.py", "    except SystemExit as exc:\n        leave(exc.code)", "    except SystemExit as exc:\n        leave(0)", "tests/test_cli.py -k leave"),
  # issue 17: canonical plans, caught by the shuffled and padded inputs

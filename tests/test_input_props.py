@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import zoneplan
 from zoneplan import InputError
@@ -267,3 +267,27 @@ def test_damaged_csv_files_are_read_or_refused_never_a_crash(tmp_path):
             zoneplan.load(d)
         except InputError as exc:
             assert exc.problems and all(p.file for p in exc.problems)
+
+
+_CELL_CHARS = st.sampled_from(["a", "B", "7", "-", " ", "  ", "\t", "\u3000", "\u00a0", "\u200b", "王", "伟", "Ａ", "\x1f"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELL_CHARS, max_size=6).map("".join), min_size=1, max_size=8))
+@example(["I01", " I01", "I01 "])  # all ASCII: the column's fast path
+@example(["a  b", "王"])  # a run of spaces inside, beside a cell that is not ASCII
+@example(["a  b", "a b", "c\td"])
+def test_a_column_is_cleaned_as_each_cell_alone(values):
+    """A column's cells (``clean_array``, with its fast path for plain ASCII columns) are
+    cleaned exactly as each cell alone (``clean``): no cell keeps a space at its ends or a
+    run of spaces, whatever the other cells of the column -- so `` I01`` in one table and
+    ``I01`` in another are one id."""
+    import numpy as np
+
+    from zoneplan.data.cells import clean, clean_array
+
+    got = clean_array(np.array(values, dtype=object)).tolist()
+    assert got == [clean(v) for v in values]
+    for v in got:
+        assert v == v.strip() and "  " not in v, repr(v)
+        assert clean(v) == v  # cleaning twice changes nothing
