@@ -85,6 +85,8 @@ M = [
  ("explain: kin not looked up outside the pool", "src/zoneplan/staffing/eligibility.py", "    if kin is None:\n        kin = _kin_pairs(t, rules, np.unique(pc))", "    if kin is not None:\n        kin = _kin_pairs(t, rules, np.unique(pc))", "tests/test_staffing_props.py -k explain_pair"),
  ("clean: a column's ASCII fast path skips cleaning", "src/zoneplan/data/cells.py", "            and _NOT_PLAIN.search(joined) is None)", "            and _NOT_PLAIN.search(joined) is not None)", "tests/test_input_props.py -k cleaned"),
  ("clean: a run of spaces kept in a mixed column", "src/zoneplan/data/cells.py", 'v.isprintable() and "  " not in v and v == v.strip()', 'v.isprintable() and "  " in v and v == v.strip()', "tests/test_input_props.py -k cleaned"),
+ ("villages: a two-character village not near its longer name", "src/zoneplan/data/places.py", "    return len(short) >= 2 and long_.startswith(short)", "    return len(short) >= 3 and long_.startswith(short)", "tests/test_identity.py -k near_a_listed"),
+ ("villages: a longer home village not near the case's", "src/zoneplan/data/places.py", "{hk[:k] for k in range(2, len(hk)) if hk[:k] in by_key}", "{hk[:k] for k in range(3, len(hk)) if hk[:k] in by_key}", "tests/test_identity.py -k near_a_case_village"),
  ("checker: number ids left as numbers", "src/zoneplan/staffing/check.py", 'infer_dtype(arr, skipna=False) != "string"', 'infer_dtype(arr, skipna=False) == "string"', "tests/test_check.py -k number_ids"),
  ("console command ends without its code", "src/zoneplan/cli/__init__.py", "    except SystemExit as exc:\n        leave(exc.code)", "    except SystemExit as exc:\n        leave(0)", "tests/test_cli.py -k leave"),
  # issue 17: canonical plans, caught by the shuffled and padded inputs

@@ -478,22 +478,48 @@ def test_a_relations_line_keeps_two_names_of_one_sound_apart():
     assert t.relations.at[1, "a"] == t.relations.at[2, "a"]
 
 
-def test_home_village_near_a_case_village_without_villages_csv():
+@pytest.mark.parametrize("home,group", [("英买力村", "英买力三组"), ("王庄村", "王庄一组"), ("王庄", "王庄村二组"),
+                                        ("英买力三组", "英买力村"), ("王庄一组", "王庄")])
+def test_home_village_near_a_case_village_without_villages_csv(home, group):
     """No home township, home village 英买力 and a case in 英买力三组: refused (the village rule
-    alone protects the case); with a home township the township rule covers it: loaded."""
+    alone protects the case); with a home township the township rule covers it: loaded.  The
+    same the other way round (home 英买力三组, case 英买力), and for a village of two
+    characters (王庄 / 王庄一组): the shortest name a village has."""
     f = _chain_county(1)
     del f["relations"]
-    f["cases"]["village"] = ["英买力三组"]
-    f["investigators"]["home_village"] = ["英买力村", ""]
+    f["cases"]["village"] = [group]
+    f["investigators"]["home_village"] = [home, ""]
     f["investigators"]["home_township"] = ["", "B"]
     with pytest.raises(InputError) as info:
         zoneplan.tables_from_frames(**f)
-    assert any("英买力三组" in p.render("en") and "另一村" in p.render("zh") for p in info.value.problems)
+    assert any(group in p.render("en") and "另一村" in p.render("zh") for p in info.value.problems)
     f["investigators"]["home_township"] = ["A", "B"]
     zoneplan.tables_from_frames(**f)
     f["investigators"]["home_township"] = ["", "B"]
-    f["investigators"]["home_village"] = ["英买力（另一村）", ""]
+    f["investigators"]["home_village"] = [home.removesuffix("村") + "（另一村）", ""]
     zoneplan.tables_from_frames(**f)
+
+
+@pytest.mark.parametrize("home,listed,near", [("英买力", "英买力三组", True), ("王庄", "王庄一组", True),
+                                             ("王庄一组", "王庄", True), ("王庄", "东王庄", False)])
+def test_a_home_village_near_a_listed_village_is_asked(home, listed, near):
+    """With villages.csv, a home village that is no listed village but one written shorter or
+    longer (英买力 / 英买力三组, also with two characters: 王庄 / 王庄一组) is refused with the
+    listed name as the question; one character apart at the front (王庄 / 东王庄) is another
+    village (loaded)."""
+    f = _chain_county(1)
+    del f["relations"]
+    f["villages"] = pd.DataFrame({"village_id": ["V1", "V2"], "township_id": ["A", "A"], "name": [listed, "李家村"],
+                                  "lat": [37.0, 37.01], "lon": [117.0, 117.01]})
+    f["cases"]["village"] = ["李家村"]
+    f["investigators"]["home_village"] = [home, ""]
+    f["investigators"]["home_township"] = ["A", "B"]
+    if not near:
+        zoneplan.tables_from_frames(**f)
+        return
+    with pytest.raises(InputError) as info:
+        zoneplan.tables_from_frames(**f)
+    assert [f"did you mean {listed}?" in p.render("en").lower() for p in info.value.problems] == [True]
 
 
 def test_the_kin_effect_named_in_a_refusal_does_not_follow_hash_order():
