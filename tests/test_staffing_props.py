@@ -16,7 +16,7 @@ import math
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import zoneplan
@@ -181,8 +181,25 @@ def test_every_plan_passes_the_checker(tables, rules):
 CONFLICT_RULES = {"cross-check", "home", "kin", "declared", "pool"}
 
 
+def _one_case(zones=("", "", "", ""), minutes=30, relations=()):
+    """Case X0 in township A (county K1); I0 posted in D (county K2), I1 in B (county K1);
+    every road ``minutes`` long."""
+    towns = [dict(township_id=t, name=t, county=COUNTY[t], lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
+             for k, (t, z) in enumerate(zip(TOWNS, zones))]
+    invs = [dict(investigator_id=f"I{k}", name=f"I{k}", township_id=t, level="township", home_township="",
+                 home_village="", skills="", can_lead=True, max_cases=2, available=True, current_workload=0.0)
+            for k, t in enumerate(["D", "B"])]
+    cases = [dict(case_id="X0", township_id="A", village="v1", subject_id="S0", team_size=1, required_skills="",
+                  needs_lead=False, escalated=False, priority=1, workload=1.0)]
+    travel = [(a, b, minutes) for a, b in itertools.combinations(TOWNS, 2)]
+    return make_tables(towns, invs, cases, relations=list(relations) or None, travel=travel)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(max_inv=6, max_cases=4, minutes=st.sampled_from([10, 29, 30, 31, 89, 90, 91])), rule_options())
+@example(_one_case(relations=[("I0", "S0", "夫妻")]), RuleOptions(cross_county=False, use_zones=False))  # kin outside the pool
+@example(_one_case(minutes=30), RuleOptions(max_travel=30.0, use_zones=False))  # I1 exactly at the pool's edge
+@example(_one_case(zones=("Z1", "Z2", "Z1", "Z3"), minutes=10), RuleOptions(use_zones=False))  # zones not in use
 def test_explain_pair_agrees_with_the_engine_and_the_checker(tables, rules):
     """``explain_pair`` (what ``zoneplan explain`` and a re-plan's review say of one pair,
     computed on demand also for pairs outside the pool) names a reason exactly when the
