@@ -167,7 +167,10 @@ class _Left(Exception):
 def _leaving(monkeypatch):
     import zoneplan.cli.common as common
 
-    monkeypatch.setattr(common.os, "_exit", lambda status: (_ for _ in ()).throw(_Left(status)))
+    def exit_(status: int) -> None:
+        raise _Left(status)
+
+    monkeypatch.setattr(common.os, "_exit", exit_)
     return common
 
 

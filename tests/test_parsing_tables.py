@@ -109,6 +109,18 @@ def written(n: int, digits: str, ten: str, hundred: str) -> str:
     return out + (digits[o] if o else "")
 
 
+def short_forms(n: int) -> list[str]:
+    """The everyday forms of ``n`` beside :func:`written` (everyday characters): 一十二 for
+    十二, 一百十 for 一百一十, 一百二 for 一百二十."""
+    text = written(n, *ALPHABETS[0])
+    out = []
+    if 10 <= n % 100 < 20:
+        out.append(text.replace("十", "一十") if n < 100 else text.replace("一十", "十"))
+    if n >= 100 and n % 10 == 0 and n % 100:
+        out.append(text[:-1])
+    return out
+
+
 def test_every_number_to_999_in_every_script_is_read():
     """Each of 0-999, written the standard way in each script, reads as itself; so does each
     with 两 for a leading 2 and the everyday short forms (一十二, 一百十, 一百二 = 120)."""
@@ -121,11 +133,8 @@ def test_every_number_to_999_in_every_script_is_read():
         text = written(n, *ALPHABETS[0])
         if text.startswith("二") and len(text) > 1:
             assert chinese_int("两" + text[1:]) == n, text
-        if 10 <= n % 100 < 20:  # 十二 / 一十二; 一百一十 / 一百十
-            other = text.replace("十", "一十") if n < 100 else text.replace("一十", "十")
+        for other in short_forms(n):
             assert chinese_int(other) == n, other
-        if n >= 100 and n % 10 == 0 and n % 100:
-            assert chinese_int(text[:-1]) == n, text[:-1]  # 一百二十 -> 一百二
     assert chinese_int("两") == 2 and chinese_int("两百") == 200 and chinese_int("百") == 100
 
 
@@ -138,14 +147,7 @@ def test_chinese_number_words_out_of_order_are_no_number():
     from zoneplan.data.cells import chinese_int
 
     digits, ten, hundred = ALPHABETS[0]
-    ways = {}
-    for n in range(1000):
-        t = written(n, digits, ten, hundred)
-        ways[t] = n
-        if 10 <= n % 100 < 20:
-            ways[t.replace("十", "一十") if n < 100 else t.replace("一十", "十")] = n
-        if n >= 100 and n % 10 == 0 and n % 100:
-            ways[t[:-1]] = n
+    ways = {t: n for n in range(1000) for t in [written(n, digits, ten, hundred), *short_forms(n)]}
     ways["百"] = 100
     chars = digits + ten + hundred
     for k in (1, 2, 3):

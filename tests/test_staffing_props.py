@@ -30,13 +30,18 @@ COUNTY = {"A": "K1", "B": "K1", "C": "K1", "D": "K2"}
 ORDERS = list(itertools.permutations(("staffed", "max_workload", "travel")))
 
 
+def _towns(zones) -> list[dict]:
+    """Townships A, B, C (county K1) and D (K2) with ``zones``."""
+    return [dict(township_id=t, name=t, county=COUNTY[t], lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
+            for k, (t, z) in enumerate(zip(TOWNS, zones))]
+
+
 @st.composite
 def instances(draw, max_inv=5, max_cases=3, minutes=st.integers(1, 60)):
     travel = [(a, b, draw(minutes)) for a, b in itertools.combinations(TOWNS, 2)]
     zones = draw(st.sampled_from([("", "", "", ""), ("Z1", "Z1", "Z2", "Z3"), ("Z1", "Z1", "Z1", "none"),
                                   ("none", "none", "none", "Z4")]))  # "none": no zone (a blank among filled lines is refused)
-    towns = [dict(township_id=t, name=t, county=COUNTY[t], lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
-             for k, (t, z) in enumerate(zip(TOWNS, zones))]
+    towns = _towns(zones)
     n_inv = draw(st.integers(2, max_inv))
     invs = []
     for k in range(n_inv):
@@ -78,11 +83,15 @@ PAIR_RULES = {"cross-check", "home", "kin", "declared", "pool", "team.available"
 
 def _allowed_pairs(tables, rules) -> set[tuple[str, str]]:
     """(case, investigator) pairs that break no pair rule: one checker call over every pair."""
+    rows, violations = _every_pair_checked(tables, rules)
+    return set(rows) - {(v.case_id, v.investigator_id) for v in violations if v.rule in PAIR_RULES}
+
+
+def _every_pair_checked(tables, rules) -> tuple[list[tuple[str, str]], list]:
+    """Every (case, investigator) pair, and the checker's violations of a plan holding them all."""
     rows = [(c, i) for c in tables.cases["case_id"] for i in tables.investigators["investigator_id"]]
     plan = pd.DataFrame(rows, columns=["case_id", "investigator_id"]).assign(role="member")
-    bad = {(v.case_id, v.investigator_id) for v in zoneplan.check(tables, plan, rules).violations
-           if v.rule in PAIR_RULES}
-    return set(rows) - bad
+    return rows, zoneplan.check(tables, plan, rules).violations
 
 
 def _options_for_case(tables, case, allowed) -> list[tuple[tuple[str, ...], str | None]]:
@@ -184,8 +193,7 @@ CONFLICT_RULES = {"cross-check", "home", "kin", "declared", "pool"}
 def _one_case(zones=("", "", "", ""), minutes=30, relations=()):
     """Case X0 in township A (county K1); I0 posted in D (county K2), I1 in B (county K1);
     every road ``minutes`` long."""
-    towns = [dict(township_id=t, name=t, county=COUNTY[t], lat=37 + k * 0.1, lon=117.0, villages=2, zone=z)
-             for k, (t, z) in enumerate(zip(TOWNS, zones))]
+    towns = _towns(zones)
     invs = [dict(investigator_id=f"I{k}", name=f"I{k}", township_id=t, level="township", home_township="",
                  home_village="", skills="", can_lead=True, max_cases=2, available=True, current_workload=0.0)
             for k, t in enumerate(["D", "B"])]
@@ -207,10 +215,9 @@ def test_explain_pair_agrees_with_the_engine_and_the_checker(tables, rules):
     independent checker -- travel times on the pool's edge (30 and 90 minutes) included."""
     el = zoneplan.build_eligibility(tables, rules)
     eligible = set(zip(el.inv_ids[el.pair_inv], el.case_ids[el.pair_case]))
-    rows = [(c, i) for c in tables.cases["case_id"] for i in tables.investigators["investigator_id"]]
-    plan = pd.DataFrame(rows, columns=["case_id", "investigator_id"]).assign(role="member")
+    rows, violations = _every_pair_checked(tables, rules)
     checker: dict[tuple[str, str], set[str]] = {}
-    for v in zoneplan.check(tables, plan, rules).violations:
+    for v in violations:
         if v.rule in CONFLICT_RULES:
             checker.setdefault((v.case_id, v.investigator_id), set()).add(v.rule)
     for c, i in rows:

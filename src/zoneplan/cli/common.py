@@ -6,7 +6,7 @@ import functools
 import logging
 import os
 import sys
-from typing import Callable, Optional
+from typing import Callable, NoReturn, Optional
 
 import typer
 from pydantic import ValidationError
@@ -91,13 +91,11 @@ def _interrupted(mark: int = 0) -> None:
     lang = _INTERRUPT_LANG["lang"]
     _err(tr(INTERRUPTED_AFTER, lang, folders=", ".join(f"{p}/" for p in done)) if done else tr(INTERRUPTED, lang))
     if HARD_EXIT["on"]:  # pragma: no cover - the real command line only
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
+        leave(EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_INTERRUPTED)
 
 
-def leave(code: object) -> None:
+def leave(code: object) -> NoReturn:
     """End the console command now with ``code`` (as :exc:`SystemExit` has it: None is 0, a
     text is printed and gives 1), its output flushed, without Python's shut-down (see
     :func:`zoneplan.cli.main`).  Only the console entry point calls it: the command's files

@@ -23,7 +23,6 @@ Excel error values (``#N/A``, ``#REF!`` ...) are refused wherever they appear.
 from __future__ import annotations
 
 import functools
-
 import re
 import unicodedata
 
@@ -75,7 +74,6 @@ NO_VALUE_WORDS = frozenset({"无", "-", "—", "——", "/", "none", "n/a", "�
 #: simplified and traditional script, 〇 and 两.
 _CN_PLAIN = str.maketrans("〇两壹贰貳叁參肆伍陆陸柒捌玖拾佰", "零二一二二三三四五六六七八九十百")
 _CN_DIGITS = "零一二三四五六七八九"
-_CN_NUMBER = re.compile(r"^[零〇一二两三四五六七八九壹贰貳叁參肆伍陆陸柒捌玖十拾百佰]+$")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -167,8 +165,6 @@ def chinese_int(text: str) -> int | None:
     A text is read only if it is how some number is written (:func:`_cn_forms`): digits in
     a row without a place word (``二三``), places out of order or repeated (``十百``,
     ``十十``) are no number, never a guess."""
-    if not _CN_NUMBER.match(text):
-        return None
     return _cn_forms().get(text.translate(_CN_PLAIN))
 
 
